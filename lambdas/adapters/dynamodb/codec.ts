@@ -1,0 +1,66 @@
+import { TABLE } from '../../contracts/table';
+import type { ChangeEvent } from '../../events/catalog';
+import type { StoredResource } from '../../operations/ports';
+import type { ScimObject } from '../../scim/resources/normalize';
+import { eventKey, userExternalIdIndexKey, userKey, userNameMarkerKey, userWorkEmailIndexKey } from './keys';
+
+/** How long an outbox row stays after its write; the stream has published it long before (24 h retention). */
+export const EVENT_ROW_TTL_SECONDS = 2 * 24 * 3600;
+
+export type Item = Record<string, unknown>;
+
+/** The first work email's value, the key of `emails[type eq "work"].value eq …` lookups. */
+export function workEmailOf(data: ScimObject): string | undefined {
+  const emails = data.emails;
+  if (!Array.isArray(emails)) return undefined;
+  const work = emails.find((email: unknown) => typeof email === 'object' && email !== null && (email as ScimObject).type === 'work');
+  const value = (work as ScimObject | undefined)?.value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function userNameOf(data: ScimObject): string {
+  const userName = data.userName;
+  if (typeof userName !== 'string') throw new Error('Stored user has no userName');
+  return userName;
+}
+
+export function toUserItem(tenantId: string, user: StoredResource): Item {
+  const externalId = typeof user.data.externalId === 'string' ? user.data.externalId : undefined;
+  const workEmail = workEmailOf(user.data);
+  return {
+    ...userKey(tenantId, user.id),
+    kind: TABLE.kinds.user,
+    id: user.id,
+    version: user.version,
+    created: user.created,
+    lastModified: user.lastModified,
+    data: user.data,
+    ...(externalId ? userExternalIdIndexKey(tenantId, externalId, user.id) : {}),
+    ...(workEmail ? userWorkEmailIndexKey(tenantId, workEmail, user.id) : {}),
+  };
+}
+
+export function toUserNameMarkerItem(tenantId: string, userName: string, userId: string): Item {
+  return { ...userNameMarkerKey(tenantId, userName), kind: TABLE.kinds.userNameMarker, userId };
+}
+
+export function fromResourceItem(item: Item): StoredResource {
+  return {
+    id: String(item.id),
+    version: Number(item.version),
+    created: String(item.created),
+    lastModified: String(item.lastModified),
+    data: (item.data ?? {}) as ScimObject,
+  };
+}
+
+/** The outbox row of one event: written in the same transaction as the change it reports. */
+export function toEventItem(event: ChangeEvent): Item {
+  return {
+    ...eventKey(event.tenantId, event.occurredAt, event.eventId),
+    kind: TABLE.kinds.event,
+    detailType: event.detailType,
+    detail: event,
+    [TABLE.timeToLiveAttribute]: Math.floor(Date.parse(event.occurredAt) / 1000) + EVENT_ROW_TTL_SECONDS,
+  };
+}

@@ -1,0 +1,42 @@
+import { ScimError } from '../../scim/errors';
+
+/** Throttling answers of DynamoDB: the client should slow down and retry (Entra honours Retry-After). */
+const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+/** Transient faults worth a retry from the client. */
+const TRANSIENT = new Set(['InternalServerError', 'ServiceUnavailable', 'TransactionInProgressException', 'TransactionConflictException']);
+
+export const RETRY_AFTER_SECONDS = 2;
+
+interface AwsLikeError {
+  readonly name?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly $retryable?: unknown;
+  readonly CancellationReasons?: readonly { readonly Code?: string }[];
+}
+
+/** The Code of each transaction item's cancellation reason ('None' when that item was fine). */
+export function cancellationCodes(error: unknown): string[] | undefined {
+  const candidate = error as AwsLikeError;
+  if (candidate?.name !== 'TransactionCanceledException') return undefined;
+  return (candidate.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+}
+
+/**
+ * Translates an infrastructure failure at the adapter's edge (STYLE.md): throttling → 429 and
+ * transient faults → 503, both with Retry-After, so Entra retries rather than counting a failure.
+ * Anything else is rethrown unchanged and becomes a 500 that reveals nothing.
+ */
+export function translateStorageError(error: unknown): never {
+  if (error instanceof ScimError) throw error;
+  const candidate = error as AwsLikeError;
+  const name = candidate?.name ?? '';
+  const codes = cancellationCodes(error) ?? [];
+  if (THROTTLING.has(name) || codes.some((code) => THROTTLING.has(code) || code === 'ThrottlingError')) {
+    throw ScimError.throttled(RETRY_AFTER_SECONDS);
+  }
+  const status = candidate?.$metadata?.httpStatusCode ?? 0;
+  if (TRANSIENT.has(name) || codes.includes('TransactionConflict') || status >= 500) {
+    throw ScimError.unavailable(RETRY_AFTER_SECONDS);
+  }
+  throw error;
+}

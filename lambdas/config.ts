@@ -1,0 +1,32 @@
+import { ENV } from './contracts/env';
+
+/** Runtime configuration: the only reader of process.env (STYLE.md). */
+export interface Config {
+  readonly tableName: string;
+  /** Secrets Manager secret holding the token keyring (AWS). */
+  readonly tokenKeySecretArn?: string;
+  /** File holding the token keyring (local mode and tests). */
+  readonly tokenKeyFile?: string;
+  /** DynamoDB Local's endpoint (local mode and tests). */
+  readonly dynamodbEndpoint?: string;
+  readonly maxBodyBytes: number;
+}
+
+/** 1 MiB: room for a PATCH adding thousands of members, far below API Gateway's 10 MB. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const tableName = env[ENV.tableName];
+  if (!tableName) throw new Error(`${ENV.tableName} is not set`);
+  const tokenKeySecretArn = env[ENV.tokenKeySecretArn] || undefined;
+  const tokenKeyFile = env[ENV.tokenKeyFile] || undefined;
+  if (!tokenKeySecretArn && !tokenKeyFile) throw new Error(`Set ${ENV.tokenKeySecretArn} (AWS) or ${ENV.tokenKeyFile} (local mode)`);
+  const maxBodyBytes = Number(env[ENV.maxBodyBytes] ?? DEFAULT_MAX_BODY_BYTES);
+  return {
+    tableName,
+    tokenKeySecretArn,
+    tokenKeyFile,
+    dynamodbEndpoint: env[ENV.dynamodbEndpoint] || undefined,
+    maxBodyBytes: Number.isFinite(maxBodyBytes) && maxBodyBytes > 0 ? maxBodyBytes : DEFAULT_MAX_BODY_BYTES,
+  };
+}

@@ -1,0 +1,13 @@
+/** Environment variable names, written once; lambdas/config.ts is their only reader. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  tokenKeySecretArn: 'TOKEN_KEY_SECRET_ARN',
+  /** Local mode and tests only: a JSON file holding the token keyring instead of Secrets Manager. */
+  tokenKeyFile: 'TOKEN_KEY_FILE',
+  /** Local mode and tests only: DynamoDB Local's endpoint. */
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  /** Largest accepted request body in bytes. */
+  maxBodyBytes: 'MAX_BODY_BYTES',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;

@@ -1,0 +1,59 @@
+/**
+ * THE route table (../shared/DESIGN.md "One route table"): every route of the SCIM API, written once.
+ * The CDK stack builds API Gateway methods and one Lambda per route from it; the local server
+ * dispatches from it; the infra tests derive their expectations from it.
+ */
+
+/** What a route's function may do to the table: `read` roles get no write action. */
+export type Access = 'read' | 'write';
+
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway resource path; `{name}` segments are path parameters. */
+  readonly path: string;
+  /** Verb + resource (STYLE.md); also names the handler file in kebab case. */
+  readonly operation: string;
+  readonly access: Access;
+}
+
+/** Tenant URL prefix: Entra appends /Users, /Groups, /Schemas (shared/entra/README.md §0). */
+export const TENANT_BASE_PATH = '/scim/v2/{tenantId}';
+
+export const routes = [
+  { method: 'GET', path: `${TENANT_BASE_PATH}/Users`, operation: 'listUsers', access: 'read' },
+  { method: 'POST', path: `${TENANT_BASE_PATH}/Users`, operation: 'createUser', access: 'write' },
+  { method: 'GET', path: `${TENANT_BASE_PATH}/Users/{id}`, operation: 'getUser', access: 'read' },
+  { method: 'PUT', path: `${TENANT_BASE_PATH}/Users/{id}`, operation: 'replaceUser', access: 'write' },
+  { method: 'PATCH', path: `${TENANT_BASE_PATH}/Users/{id}`, operation: 'patchUser', access: 'write' },
+  { method: 'DELETE', path: `${TENANT_BASE_PATH}/Users/{id}`, operation: 'deleteUser', access: 'write' },
+  { method: 'GET', path: `${TENANT_BASE_PATH}/Groups`, operation: 'listGroups', access: 'read' },
+  { method: 'POST', path: `${TENANT_BASE_PATH}/Groups`, operation: 'createGroup', access: 'write' },
+  { method: 'GET', path: `${TENANT_BASE_PATH}/Groups/{id}`, operation: 'getGroup', access: 'read' },
+  { method: 'PUT', path: `${TENANT_BASE_PATH}/Groups/{id}`, operation: 'replaceGroup', access: 'write' },
+  { method: 'PATCH', path: `${TENANT_BASE_PATH}/Groups/{id}`, operation: 'patchGroup', access: 'write' },
+  { method: 'DELETE', path: `${TENANT_BASE_PATH}/Groups/{id}`, operation: 'deleteGroup', access: 'write' },
+  { method: 'GET', path: `${TENANT_BASE_PATH}/ServiceProviderConfig`, operation: 'getServiceProviderConfig', access: 'read' },
+  { method: 'GET', path: `${TENANT_BASE_PATH}/ResourceTypes`, operation: 'listResourceTypes', access: 'read' },
+  { method: 'GET', path: `${TENANT_BASE_PATH}/ResourceTypes/{id}`, operation: 'getResourceType', access: 'read' },
+  { method: 'GET', path: `${TENANT_BASE_PATH}/Schemas`, operation: 'listSchemas', access: 'read' },
+  { method: 'GET', path: `${TENANT_BASE_PATH}/Schemas/{id}`, operation: 'getSchema', access: 'read' },
+] as const satisfies readonly Route[];
+
+export type OperationName = (typeof routes)[number]['operation'];
+
+/** The route of an operation (each operation has exactly one). */
+export function routeOf(operation: OperationName): Route {
+  const route = routes.find((candidate) => candidate.operation === operation);
+  if (!route) throw new Error(`No route for operation ${operation}`);
+  return route;
+}
+
+/** `createUser` → `create-user`: the handler module under lambdas/handlers/. */
+export function handlerFileName(operation: string): string {
+  return operation.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** Handler module path relative to the repository root (for NodejsFunction entries). */
+export function handlerEntry(operation: string): string {
+  return `lambdas/handlers/${handlerFileName(operation)}.ts`;
+}

@@ -1,0 +1,79 @@
+import type { ScimObject } from '../scim/resources/normalize';
+
+/** EventBridge `source` of every change event. */
+export const EVENT_SOURCE = 'scim.directory';
+
+/** The detail types of the event catalog (../shared/DESIGN.md "Events"; docs/events.md). */
+export const DETAIL_TYPES = [
+  'User Created',
+  'User Updated',
+  'User Deactivated',
+  'User Reactivated',
+  'User Deleted',
+  'Group Created',
+  'Group Updated',
+  'Group Members Added',
+  'Group Members Removed',
+  'Group Deleted',
+  'Tenant Disconnected',
+  'Tenant Reconnected',
+] as const;
+
+export type DetailType = (typeof DETAIL_TYPES)[number];
+
+export type EventResourceType = 'User' | 'Group' | 'Tenant';
+
+/** The `detail` of a change event: what consumers need without calling back into the table. */
+export interface ChangeEvent {
+  /** Unique and stable across redelivery: consumers drop duplicates by it. */
+  readonly eventId: string;
+  readonly detailType: DetailType;
+  /** Version of this detail type's schema (lambdas/contracts/events/). */
+  readonly schemaVersion: 1;
+  readonly tenantId: string;
+  readonly resourceType: EventResourceType;
+  readonly resourceId: string;
+  /** The resource's version after the change: monotonic per resource, so stale updates are detectable. */
+  readonly version: number;
+  readonly occurredAt: string;
+  readonly requestId: string;
+  readonly changedAttributes: readonly string[];
+  /** Previous values of the changed attributes (absent ones omitted). */
+  readonly previous: ScimObject;
+  /** The resource after the change (null after a delete). */
+  readonly snapshot: ScimObject | null;
+}
+
+export interface EventInput {
+  readonly detailType: DetailType;
+  readonly tenantId: string;
+  readonly resourceType: EventResourceType;
+  readonly resourceId: string;
+  readonly version: number;
+  readonly occurredAt: string;
+  readonly requestId: string;
+  readonly changedAttributes?: readonly string[];
+  readonly previous?: ScimObject;
+  readonly snapshot: ScimObject | null;
+}
+
+/**
+ * Builds a change event. The id is derived from resource, version and detail type, so the same
+ * change always carries the same id however often it is delivered.
+ */
+export function buildEvent(input: EventInput, sequence = 0): ChangeEvent {
+  return {
+    eventId: `${input.tenantId}:${input.resourceType}:${input.resourceId}:${input.version}:${input.detailType.replace(/ /g, '')}:${sequence}`,
+    detailType: input.detailType,
+    schemaVersion: 1,
+    tenantId: input.tenantId,
+    resourceType: input.resourceType,
+    resourceId: input.resourceId,
+    version: input.version,
+    occurredAt: input.occurredAt,
+    requestId: input.requestId,
+    changedAttributes: input.changedAttributes ?? [],
+    previous: input.previous ?? {},
+    snapshot: input.snapshot,
+  };
+}

@@ -1,0 +1,4 @@
+import { defineOperation } from '../http/define-operation';
+import { createUser } from '../operations/create-user';
+
+export const handler = defineOperation('createUser', createUser);

@@ -1,0 +1,4 @@
+import { defineOperation } from '../http/define-operation';
+import { notImplemented } from '../operations/not-implemented';
+
+export const handler = defineOperation('getSchema', notImplemented);

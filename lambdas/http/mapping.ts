@@ -1,0 +1,69 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { OperationName } from '../contracts/routes';
+import type { ScimRequest, ScimResponse } from '../operations/request';
+import { ScimError, scimErrorBody } from '../scim/errors';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json';
+
+export function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
+  return result;
+}
+
+/**
+ * Entra may send `+` for spaces in a filter (shared/entra/README.md §4 quirk 10). Outside a quoted
+ * string a `+` cannot be filter syntax, so it is a space; inside quotes it stays (plus-addressed emails).
+ */
+export function plusToSpaceOutsideQuotes(filter: string): string {
+  let inQuotes = false;
+  let result = '';
+  for (let i = 0; i < filter.length; i += 1) {
+    const char = filter[i] as string;
+    if (char === '"' && filter[i - 1] !== '\\') inQuotes = !inQuotes;
+    result += char === '+' && !inQuotes ? ' ' : char;
+  }
+  return result;
+}
+
+/**
+ * The Tenant URL a request came through: scheme and host from the request, plus any stage or
+ * base-path prefix API Gateway put before `/scim/v2/<tenant>`.
+ */
+export function tenantUrlOf(event: APIGatewayProxyEvent, tenantId: string): string {
+  const headers = lowerCaseHeaders(event.headers);
+  const host = event.requestContext?.domainName ?? headers.host ?? 'localhost';
+  const proto = headers['x-forwarded-proto'] ?? 'https';
+  const fullPath = event.requestContext?.path ?? event.path;
+  const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
+  return `${proto}://${host}${prefix}/scim/v2/${encodeURIComponent(tenantId)}`;
+}
+
+export function toScimRequest(event: APIGatewayProxyEvent, operation: OperationName, body: unknown): ScimRequest {
+  const tenantId = event.pathParameters?.tenantId ?? '';
+  const query: Record<string, string | undefined> = { ...(event.queryStringParameters ?? {}) };
+  if (query.filter !== undefined) query.filter = plusToSpaceOutsideQuotes(query.filter);
+  return {
+    operation,
+    tenantId,
+    pathParameters: { ...(event.pathParameters ?? {}) },
+    query,
+    headers: lowerCaseHeaders(event.headers),
+    body,
+    requestId: event.requestContext?.requestId ?? 'unknown',
+    tenantUrl: tenantUrlOf(event, tenantId),
+  };
+}
+
+export function toProxyResult(response: ScimResponse): APIGatewayProxyResult {
+  const hasBody = response.body !== undefined && response.status !== 204 && response.status !== 304;
+  return {
+    statusCode: response.status,
+    headers: { ...(hasBody ? { 'Content-Type': SCIM_CONTENT_TYPE } : {}), ...response.headers },
+    body: hasBody ? JSON.stringify(response.body) : '',
+  };
+}
+
+export function errorResult(error: ScimError): APIGatewayProxyResult {
+  return toProxyResult({ status: error.status, body: scimErrorBody(error), headers: error.headers });
+}

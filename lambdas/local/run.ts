@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '../adapters/dynamodb/create-table';
+import { TABLE } from '../contracts/table';
+import { ENV } from '../contracts/env';
+import { getWiring } from '../wiring';
+import { ensureDemoTenant } from './bootstrap';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { createLocalServer, type LocalServerOptions } from './server';
+
+export const DEMO_TENANT = 'demo';
+export const DEFAULT_PORT = 8787;
+
+export interface LocalServiceOptions extends LocalServerOptions {
+  /** Folder for the database, the token keyring and the demo token. */
+  readonly dataDir: string;
+  /** 0 picks a free port. @default 8787 */
+  readonly port?: number;
+  /** Use a running DynamoDB Local instead of starting one (tests). */
+  readonly dynamodbEndpoint?: string;
+  /** @default TABLE.localName */
+  readonly tableName?: string;
+}
+
+/** What `scim-admin --local` reads to reach the instance `npm start` runs (docs/operations.md). */
+export interface LocalInstance {
+  readonly endpoint: string;
+  readonly tableName: string;
+  readonly tokenKeyFile: string;
+  readonly baseUrl: string;
+  readonly pid: number;
+}
+
+export interface LocalService {
+  readonly tenantUrl: string;
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly instance: LocalInstance;
+  stop(): Promise<void>;
+}
+
+export const instanceFile = (dataDir: string) => join(dataDir, 'instance.json');
+
+/**
+ * Runs the whole service on one machine: DynamoDB Local (on disk under dataDir), the table, the demo
+ * tenant and its token, and every route of the route table on 127.0.0.1. Plays the Lambda runtime's
+ * part by setting the environment the stack gives each function.
+ */
+export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  mkdirSync(options.dataDir, { recursive: true });
+  let database: DynamoDbLocal | undefined;
+  let endpoint = options.dynamodbEndpoint;
+  if (!endpoint) {
+    database = await startDynamoDbLocal({ dbPath: join(options.dataDir, 'dynamodb') });
+    endpoint = database.endpoint;
+  }
+  const tableName = options.tableName ?? TABLE.localName;
+  const tokenKeyFile = join(options.dataDir, 'token-key.json');
+  process.env[ENV.tableName] = tableName;
+  process.env[ENV.dynamodbEndpoint] = endpoint;
+  process.env[ENV.tokenKeyFile] = tokenKeyFile;
+  process.env[ENV.logLevel] ??= 'WARN';
+
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await ensureTable(client, tableName);
+  } finally {
+    client.destroy();
+  }
+  const token = await ensureDemoTenant(getWiring().deps, DEMO_TENANT, join(options.dataDir, 'demo-token'));
+
+  const server = createLocalServer(options);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}/scim/v2`;
+  const instance: LocalInstance = { endpoint, tableName, tokenKeyFile, baseUrl, pid: process.pid };
+  writeFileSync(instanceFile(options.dataDir), JSON.stringify(instance, null, 2));
+
+  return {
+    tenantUrl: `${baseUrl}/${DEMO_TENANT}`,
+    baseUrl,
+    token,
+    instance,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database?.stop();
+    },
+  };
+}

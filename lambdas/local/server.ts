@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { handlerFileName, routes, type Route } from '../contracts/routes';
+import { errorResult } from '../http/mapping';
+import { ScimError } from '../scim/errors';
+
+/** API Gateway's own payload limit: the local server refuses larger bodies the same way. */
+const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+interface CompiledRoute {
+  readonly route: Route;
+  readonly pattern: RegExp;
+  readonly parameterNames: readonly string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  const parameterNames: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    parameterNames.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}/?$`), parameterNames };
+}
+
+const compiled = routes.map(compile);
+const handlers = new Map<string, Promise<ProxyHandler>>();
+
+/** Loads a route's handler module: the same file API Gateway's Lambda runs. */
+function loadHandler(operation: string): Promise<ProxyHandler> {
+  let loading = handlers.get(operation);
+  if (!loading) {
+    loading = import(`../handlers/${handlerFileName(operation)}`).then((module: { handler: ProxyHandler }) => module.handler);
+    handlers.set(operation, loading);
+  }
+  return loading;
+}
+
+/** Decodes a query string the way API Gateway does: %XX decoded, `+` left as it is. */
+function parseQuery(search: string): { single: Record<string, string>; multi: Record<string, string[]> } {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const part of search.replace(/^\?/, '').split('&')) {
+    if (!part) continue;
+    const [rawName = '', ...rest] = part.split('=');
+    const decode = (text: string) => {
+      try {
+        return decodeURIComponent(text);
+      } catch {
+        return text;
+      }
+    };
+    const name = decode(rawName);
+    const value = decode(rest.join('='));
+    single[name] = value;
+    (multi[name] ??= []).push(value);
+  }
+  return { single, multi };
+}
+
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > API_GATEWAY_MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function lambdaContext(operation: string, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `local-${operation}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${operation}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyResult): void {
+  response.writeHead(result.statusCode, result.headers as Record<string, string>);
+  response.end(result.body);
+}
+
+export interface LocalServerOptions {
+  /** Called after each request, e.g. to print an access line. */
+  readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+/**
+ * The local API Gateway: matches each request against the route table, builds the same proxy event
+ * API Gateway would, and calls the route's handler module.
+ */
+export function createLocalServer(options: LocalServerOptions = {}): Server {
+  return createServer((request, response) => {
+    const started = performance.now();
+    const url = new URL(request.url ?? '/', 'http://local');
+    const method = request.method ?? 'GET';
+    const finish = (result: APIGatewayProxyResult) => {
+      send(response, result);
+      options.onRequest?.({ method, path: url.pathname, status: result.statusCode, ms: Math.round(performance.now() - started) });
+    };
+    void (async () => {
+      const candidates = compiled.map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) })).filter((c) => c.match);
+      const hit = candidates.find((c) => c.entry.route.method === method);
+      if (!hit?.match) {
+        const status = candidates.length > 0 ? 405 : 404;
+        finish(errorResult(new ScimError(status, status === 405 ? `${method} is not supported on ${url.pathname}.` : `No SCIM endpoint at ${url.pathname}.`)));
+        return;
+      }
+      const body = await readBody(request);
+      if (body === undefined) {
+        finish(errorResult(ScimError.payloadTooLarge(API_GATEWAY_MAX_BODY_BYTES)));
+        return;
+      }
+      const pathParameters: Record<string, string> = {};
+      hit.entry.parameterNames.forEach((name, index) => (pathParameters[name] = decodeURIComponent(hit.match?.[index + 1] ?? '')));
+      const { single, multi } = parseQuery(url.search);
+      const headers: Record<string, string> = { 'X-Forwarded-Proto': 'http' };
+      const multiValueHeaders: Record<string, string[]> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value === undefined) continue;
+        headers[name] = Array.isArray(value) ? value.join(',') : value;
+        multiValueHeaders[name] = Array.isArray(value) ? value : [value];
+      }
+      const requestId = randomUUID();
+      const event = {
+        resource: hit.entry.route.path,
+        path: url.pathname,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: Object.keys(single).length > 0 ? single : null,
+        multiValueQueryStringParameters: Object.keys(multi).length > 0 ? multi : null,
+        pathParameters,
+        stageVariables: null,
+        body: body === '' ? null : body,
+        isBase64Encoded: false,
+        requestContext: {
+          requestId,
+          domainName: request.headers.host ?? '127.0.0.1',
+          path: url.pathname,
+          httpMethod: method,
+          stage: 'local',
+          resourcePath: hit.entry.route.path,
+        },
+      } as unknown as APIGatewayProxyEvent;
+      const handler = await loadHandler(hit.entry.route.operation);
+      finish(await handler(event, lambdaContext(hit.entry.route.operation, requestId)));
+    })().catch((error: unknown) => {
+      console.error(error);
+      finish(errorResult(new ScimError(500, 'Internal error in the local server.')));
+    });
+  });
+}

@@ -1,0 +1,50 @@
+import { ScimError } from '../scim/errors';
+import { isValidTenantId, matchToken, type TenantRecord, type TokenRecord } from '../tenancy/tenant';
+import type { TokenKeyRing } from '../tenancy/tokens';
+import { TtlCache } from './cache';
+import type { Dependencies } from './ports';
+
+/**
+ * How long a Lambda container trusts a tenant record it has read. A revoked or expired token, or a
+ * disconnect, takes effect within this bound (docs/operations.md).
+ */
+export const TENANT_CACHE_TTL_MS = 30_000;
+/** How long a container keeps the token keyring before asking Secrets Manager again. */
+export const KEY_CACHE_TTL_MS = 5 * 60_000;
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export interface Authenticated {
+  readonly tenant: TenantRecord;
+  readonly token: TokenRecord;
+}
+
+/**
+ * Checks `Authorization: Bearer <token>` against the tenant in the path. Unknown tenant, disconnected
+ * tenant, missing, malformed, revoked, expired or foreign token: all read as the same 401.
+ */
+export class Authenticator {
+  private readonly tenantCache: TtlCache<TenantRecord | undefined>;
+  private readonly keyCache: TtlCache<TokenKeyRing>;
+
+  constructor(private readonly deps: Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock'>) {
+    this.tenantCache = new TtlCache(TENANT_CACHE_TTL_MS, deps.clock);
+    this.keyCache = new TtlCache(KEY_CACHE_TTL_MS, deps.clock, 1);
+  }
+
+  async authenticate(tenantId: string, authorization: string | undefined): Promise<Authenticated> {
+    const presented = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+    if (presented === undefined || !isValidTenantId(tenantId)) throw ScimError.unauthorized();
+    const tenant = await this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId));
+    if (!tenant) throw ScimError.unauthorized();
+    const ring = await this.keyCache.get('ring', () => this.deps.tokenKeys.getKeyRing());
+    const token = matchToken(tenant, presented, ring, this.deps.clock.now());
+    if (!token) throw ScimError.unauthorized();
+    return { tenant, token };
+  }
+
+  /** Forgets a tenant record (after this container changed it). */
+  forget(tenantId: string): void {
+    this.tenantCache.delete(tenantId);
+  }
+}

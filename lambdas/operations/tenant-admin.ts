@@ -1,0 +1,91 @@
+import { isLiveToken, isValidTenantId, MAX_LIVE_TOKENS, TENANT_ID_PATTERN, type TenantRecord, type TokenRecord } from '../tenancy/tenant';
+import { digestToken, generateToken } from '../tenancy/tokens';
+import type { Dependencies } from './ports';
+
+/** A refusal of an admin action, with a message meant for the person at the CLI. */
+export class AdminError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdminError';
+  }
+}
+
+export interface IssuedToken {
+  readonly tenant: TenantRecord;
+  readonly record: TokenRecord;
+  /** The plaintext: shown once, never stored. */
+  readonly token: string;
+}
+
+export interface TokenOptions {
+  readonly label?: string;
+  readonly expiresAt?: string;
+}
+
+type AdminDeps = Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock' | 'ids'>;
+
+async function newTokenRecord(deps: AdminDeps, options: TokenOptions): Promise<{ record: TokenRecord; token: string }> {
+  const ring = await deps.tokenKeys.getKeyRing();
+  const token = generateToken();
+  const key = ring.keys[ring.current] as string;
+  const record: TokenRecord = {
+    id: deps.ids.newId().slice(0, 8),
+    label: options.label ?? 'default',
+    digest: digestToken(token, key),
+    keyVersion: ring.current,
+    createdAt: deps.clock.now().toISOString(),
+    ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+  };
+  return { record, token };
+}
+
+/** Creates a connected tenant with its first token. */
+export async function createTenant(deps: AdminDeps, tenantId: string, options: { displayName?: string } & TokenOptions = {}): Promise<IssuedToken> {
+  if (!isValidTenantId(tenantId)) {
+    throw new AdminError(`Tenant id "${tenantId}" is not a URL-safe slug (${TENANT_ID_PATTERN.source}): use lower-case letters, digits and hyphens.`);
+  }
+  if (await deps.tenants.getTenant(tenantId)) throw new AdminError(`Tenant "${tenantId}" exists already.`);
+  const { record, token } = await newTokenRecord(deps, options);
+  const tenant: TenantRecord = {
+    tenantId,
+    displayName: options.displayName ?? tenantId,
+    status: 'connected',
+    createdAt: deps.clock.now().toISOString(),
+    tokens: [record],
+    version: 1,
+  };
+  await deps.tenants.createTenant(tenant);
+  return { tenant, record, token };
+}
+
+/** Issues another token; refused when the tenant already has MAX_LIVE_TOKENS live ones. */
+export async function issueToken(deps: AdminDeps, tenantId: string, options: TokenOptions = {}): Promise<IssuedToken> {
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const now = deps.clock.now();
+  const live = tenant.tokens.filter((candidate) => isLiveToken(candidate, now));
+  if (live.length >= MAX_LIVE_TOKENS) {
+    throw new AdminError(`Tenant "${tenantId}" already has ${MAX_LIVE_TOKENS} live tokens (${live.map((t) => t.id).join(', ')}): revoke one first.`);
+  }
+  const { record, token } = await newTokenRecord(deps, options);
+  const updated: TenantRecord = { ...tenant, tokens: [...tenant.tokens, record], version: tenant.version + 1 };
+  await deps.tenants.updateTenant(updated, tenant.version);
+  return { tenant: updated, record, token };
+}
+
+/** Revokes one token; it stops working within the tenant cache TTL (docs/operations.md). */
+export async function revokeToken(deps: AdminDeps, tenantId: string, tokenId: string): Promise<TenantRecord> {
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const target = tenant.tokens.find((candidate) => candidate.id === tokenId);
+  if (!target) throw new AdminError(`Tenant "${tenantId}" has no token "${tokenId}".`);
+  if (target.revokedAt) return tenant;
+  const revokedAt = deps.clock.now().toISOString();
+  const updated: TenantRecord = {
+    ...tenant,
+    tokens: tenant.tokens.map((candidate) => (candidate.id === tokenId ? { ...candidate, revokedAt } : candidate)),
+    version: tenant.version + 1,
+  };
+  await deps.tenants.updateTenant(updated, tenant.version);
+  return updated;
+}

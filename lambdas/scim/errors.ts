@@ -1,0 +1,82 @@
+import { ERROR_MESSAGE } from './schema/urns';
+
+/** RFC 7644 §3.12 Table 9 scimType values. */
+export type ScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
+
+/** An error a SCIM client sees: HTTP status, optional scimType and a detail that names the fault. */
+export class ScimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly scimType?: ScimType,
+    /** Extra response headers, e.g. Retry-After on 429/503. */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(detail);
+    this.name = 'ScimError';
+  }
+
+  static badRequest(scimType: ScimType, detail: string): ScimError {
+    return new ScimError(400, detail, scimType);
+  }
+
+  static unauthorized(): ScimError {
+    return new ScimError(401, 'Authentication failed: send a valid Secret Token as "Authorization: Bearer <token>" to this Tenant URL.');
+  }
+
+  static notFound(detail: string): ScimError {
+    return new ScimError(404, detail);
+  }
+
+  static conflict(detail: string): ScimError {
+    return new ScimError(409, detail, 'uniqueness');
+  }
+
+  static preconditionFailed(detail: string): ScimError {
+    return new ScimError(412, detail);
+  }
+
+  static payloadTooLarge(limitBytes: number): ScimError {
+    return new ScimError(413, `The request body is larger than the limit of ${limitBytes} bytes.`);
+  }
+
+  static notImplemented(operation: string): ScimError {
+    return new ScimError(501, `The operation ${operation} is not implemented yet.`);
+  }
+
+  static throttled(retryAfterSeconds: number): ScimError {
+    return new ScimError(429, 'Too many requests: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) });
+  }
+
+  static unavailable(retryAfterSeconds: number): ScimError {
+    return new ScimError(503, 'The service is briefly unavailable: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
+/** The RFC 7644 §3.12 error body; `status` is a string there. */
+export interface ScimErrorBody {
+  readonly schemas: readonly [typeof ERROR_MESSAGE];
+  readonly status: string;
+  readonly scimType?: ScimType;
+  readonly detail: string;
+}
+
+/** Builds the SCIM error body for an error response. */
+export function scimErrorBody(error: ScimError): ScimErrorBody {
+  return {
+    schemas: [ERROR_MESSAGE],
+    status: String(error.status),
+    ...(error.scimType ? { scimType: error.scimType } : {}),
+    detail: error.detail,
+  };
+}

@@ -1,0 +1,160 @@
+import { ScimError } from '../errors';
+import { COMMON_ATTRIBUTES, MAX_STRING_LENGTH, type AttributeDefinition, type ResourceTypeDefinition, type SchemaDefinition } from '../schema/attributes';
+
+/** A SCIM resource as JSON: core attributes at the top, each extension's under its URN. */
+export type ScimObject = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function findAttribute(list: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
+  const lower = name.toLowerCase();
+  return list?.find((candidate) => candidate.name.toLowerCase() === lower);
+}
+
+/** Entra sends booleans as "True"/"False" (../shared/entra/README.md §4 quirk 2). */
+function toBoolean(value: unknown, where: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const lower = value.trim().toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+  }
+  throw ScimError.badRequest('invalidValue', `${where} must be a boolean, got ${JSON.stringify(value)}.`);
+}
+
+/** True when a value counts as absent: null (Entra's "no value", quirk 12) or an empty string. */
+export function isAbsent(value: unknown): boolean {
+  return value === null || value === undefined || value === '';
+}
+
+/**
+ * Checks and canonicalises one attribute value against its definition: names take the schema's
+ * case, string booleans become booleans, nulls disappear. Returns undefined for "absent".
+ */
+export function normalizeValue(definition: AttributeDefinition, value: unknown, where: string, ignoreMultiValued = false): unknown {
+  if (isAbsent(value)) return undefined;
+  if (definition.multiValued && !ignoreMultiValued) {
+    const items = Array.isArray(value) ? value : [value];
+    const normalized = items
+      .map((item, index) => normalizeValue(definition, item, `${where}[${index}]`, true))
+      .filter((item) => item !== undefined);
+    return normalized.length > 0 ? normalized : undefined;
+  }
+  switch (definition.type) {
+    case 'complex':
+      return normalizeComplex(definition, value, where);
+    case 'boolean':
+      return toBoolean(value, where);
+    case 'integer':
+    case 'decimal': {
+      const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof number !== 'number' || !Number.isFinite(number) || (definition.type === 'integer' && !Number.isInteger(number))) {
+        throw ScimError.badRequest('invalidValue', `${where} must be ${definition.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}.`);
+      }
+      return number;
+    }
+    case 'dateTime':
+      if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+        throw ScimError.badRequest('invalidValue', `${where} must be an xsd:dateTime string, got ${JSON.stringify(value)}.`);
+      }
+      return value;
+    default: {
+      if (typeof value !== 'string') {
+        throw ScimError.badRequest('invalidValue', `${where} must be a string, got ${JSON.stringify(value)}.`);
+      }
+      const limit = definition.maxLength ?? MAX_STRING_LENGTH;
+      if (value.length > limit) {
+        throw ScimError.badRequest('invalidValue', `${where} is ${value.length} characters long; the limit is ${limit}.`);
+      }
+      return value;
+    }
+  }
+}
+
+function normalizeComplex(definition: AttributeDefinition, value: unknown, where: string): ScimObject | undefined {
+  // manager arrives as a bare id string, or in the old list form (../shared/entra/README.md §2.5).
+  if (definition.name === 'manager') {
+    if (typeof value === 'string') value = { value };
+    else if (Array.isArray(value)) value = value[0];
+    if (isAbsent(value)) return undefined;
+  }
+  if (!isPlainObject(value)) {
+    throw ScimError.badRequest('invalidValue', `${where} must be an object, got ${JSON.stringify(value)}.`);
+  }
+  const result: ScimObject = {};
+  for (const [key, raw] of Object.entries(value)) {
+    const sub = findAttribute(definition.subAttributes, key);
+    if (!sub || sub.mutability === 'readOnly') continue;
+    const normalized = normalizeValue(sub, raw, `${where}.${sub.name}`);
+    if (normalized !== undefined) result[sub.name] = normalized;
+  }
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
+function normalizeAttributes(attributes: readonly AttributeDefinition[], input: Record<string, unknown>, prefix: string, into: ScimObject): void {
+  for (const [key, raw] of Object.entries(input)) {
+    const definition = findAttribute(attributes, key);
+    if (!definition || definition.mutability === 'readOnly') continue;
+    const normalized = normalizeValue(definition, raw, `${prefix}${definition.name}`);
+    if (normalized !== undefined) into[definition.name] = normalized;
+  }
+}
+
+/** Finds the extension schema a key names: the URN itself, case-insensitively. */
+export function findExtension(resourceType: ResourceTypeDefinition, key: string): SchemaDefinition | undefined {
+  const lower = key.toLowerCase();
+  return resourceType.extensions.find((extension) => extension.id.toLowerCase() === lower);
+}
+
+/**
+ * Parses a client's resource body (POST or PUT) into the stored form: canonical attribute names,
+ * checked types, readOnly attributes (id, meta, groups) and unknown attributes dropped, extension
+ * attributes nested under their URN. Throws a 400 ScimError naming the attribute at fault.
+ */
+export function normalizeResource(body: unknown, resourceType: ResourceTypeDefinition): ScimObject {
+  if (!isPlainObject(body)) {
+    throw ScimError.badRequest('invalidSyntax', `The request body must be a JSON object describing a ${resourceType.name}.`);
+  }
+  const schemas = body.schemas;
+  if (schemas !== undefined && schemas !== null) {
+    if (!Array.isArray(schemas) || schemas.some((urn) => typeof urn !== 'string')) {
+      throw ScimError.badRequest('invalidSyntax', '"schemas" must be an array of schema URNs.');
+    }
+    // Unknown URNs (Entra's ADSCIM group URN, malformed old enterprise URNs) are ignored: quirk 11.
+    if (!schemas.some((urn: string) => urn.toLowerCase() === resourceType.schema.id.toLowerCase())) {
+      throw ScimError.badRequest('invalidValue', `"schemas" must include ${resourceType.schema.id}.`);
+    }
+  }
+  const result: ScimObject = {};
+  const core: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(body)) {
+    if (key === 'schemas') continue;
+    const extension = findExtension(resourceType, key);
+    if (extension) {
+      if (isAbsent(raw)) continue;
+      if (!isPlainObject(raw)) throw ScimError.badRequest('invalidValue', `"${extension.id}" must be an object.`);
+      const attributes: ScimObject = {};
+      normalizeAttributes(extension.attributes, raw, `${extension.id}:`, attributes);
+      if (Object.keys(attributes).length > 0) result[extension.id] = { ...(result[extension.id] as ScimObject | undefined), ...attributes };
+      continue;
+    }
+    // `urn:…:enterprise:2.0:User:department` as a flat key (Entra's path form, quirk 4).
+    const flat = resourceType.extensions.find((ext) => key.toLowerCase().startsWith(`${ext.id.toLowerCase()}:`));
+    if (flat) {
+      const attributes: ScimObject = {};
+      normalizeAttributes(flat.attributes, { [key.slice(flat.id.length + 1)]: raw }, `${flat.id}:`, attributes);
+      if (Object.keys(attributes).length > 0) result[flat.id] = { ...(result[flat.id] as ScimObject | undefined), ...attributes };
+      continue;
+    }
+    core[key] = raw;
+  }
+  normalizeAttributes([...COMMON_ATTRIBUTES, ...resourceType.schema.attributes], core, '', result);
+  for (const definition of resourceType.schema.attributes) {
+    if (definition.required && result[definition.name] === undefined) {
+      throw ScimError.badRequest('invalidValue', `${definition.name} is required and must be a non-empty ${definition.type}.`);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ENV } from '../../lambdas/contracts/env';
+import { handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
+
+/** The repository root, where handler entries in the route table are relative to. */
+const ROOT = join(__dirname, '..', '..');
+
+/** DynamoDB actions per access level: no Scan anywhere, and a read route gets no write action. */
+export const TABLE_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  write: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+};
+
+export interface OperationFunctionProps {
+  readonly route: Route;
+  readonly table: ITableV2;
+  readonly tokenKey: ISecret;
+  /** @default Duration.seconds(10): well below API Gateway's 29 s and Entra's 60 s. */
+  readonly timeout?: Duration;
+}
+
+/** One Lambda per route: its own minified bundle and only the IAM actions its access needs. */
+export class OperationFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: OperationFunctionProps) {
+    super(scope, id);
+    const { route } = props;
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(ROOT, handlerEntry(route.operation)),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      description: `SCIM ${route.method} ${route.path} (${route.operation})`,
+      environment: {
+        [ENV.tableName]: props.table.tableName,
+        [ENV.tokenKeySecretArn]: props.tokenKey.secretArn,
+        [ENV.serviceName]: 'scim',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: OutputFormat.CJS,
+        // The Node.js 22 runtime ships AWS SDK v3; leaving it out keeps bundles small.
+        externalModules: ['@aws-sdk/*'],
+      },
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+    });
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...TABLE_ACTIONS[route.access]],
+        resources: [props.table.tableArn, `${props.table.tableArn}/index/*`],
+      }),
+    );
+    props.tokenKey.grantRead(this.function);
+  }
+}

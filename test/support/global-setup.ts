@@ -1,0 +1,8 @@
+import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
+
+/** Starts one in-memory DynamoDB Local for the whole integration run; workers inherit its endpoint. */
+export default async function globalSetup(): Promise<void> {
+  const local = await startDynamoDbLocal();
+  process.env.DYNAMODB_ENDPOINT = local.endpoint;
+  (globalThis as { __dynamoDbLocal?: typeof local }).__dynamoDbLocal = local;
+}

@@ -1,0 +1,29 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { plusToSpaceOutsideQuotes, tenantUrlOf } from '../../../lambdas/http/mapping';
+
+describe('filter query decoding (Entra quirk 10: "+" for spaces)', () => {
+  it('turns + between tokens into spaces', () => {
+    expect(plusToSpaceOutsideQuotes('userName+eq+"alice@contoso.example"')).toBe('userName eq "alice@contoso.example"');
+  });
+
+  it('keeps + inside a quoted value (plus-addressed email)', () => {
+    expect(plusToSpaceOutsideQuotes('userName+eq+"alice+news@contoso.example"')).toBe('userName eq "alice+news@contoso.example"');
+  });
+});
+
+describe('Tenant URL of a request', () => {
+  const event = (path: string, requestPath: string, headers: Record<string, string> = {}) =>
+    ({ path, headers, requestContext: { domainName: 'api.example.com', path: requestPath } }) as unknown as APIGatewayProxyEvent;
+
+  it('keeps the stage prefix API Gateway puts before /scim/v2', () => {
+    expect(tenantUrlOf(event('/scim/v2/acme/Users', '/v1/scim/v2/acme/Users'), 'acme')).toBe('https://api.example.com/v1/scim/v2/acme');
+  });
+
+  it('has no prefix on a custom domain', () => {
+    expect(tenantUrlOf(event('/scim/v2/acme/Users', '/scim/v2/acme/Users'), 'acme')).toBe('https://api.example.com/scim/v2/acme');
+  });
+
+  it('uses the forwarded scheme in local mode', () => {
+    expect(tenantUrlOf(event('/scim/v2/acme/Users', '/scim/v2/acme/Users', { 'X-Forwarded-Proto': 'http' }), 'acme')).toBe('http://api.example.com/scim/v2/acme');
+  });
+});

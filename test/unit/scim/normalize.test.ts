@@ -1,0 +1,75 @@
+import { normalizeResource } from '../../../lambdas/scim/resources/normalize';
+import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
+import { ENTERPRISE_USER_SCHEMA, ENTRA_ADSCIM_GROUP_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
+import { ScimError } from '../../../lambdas/scim/errors';
+import entraCreateUser from '../../fixtures/entra/create-user.json';
+
+function errorOf(action: () => unknown): ScimError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ScimError) return error;
+    throw error;
+  }
+  throw new Error('expected a ScimError');
+}
+
+describe('resource bodies as Entra sends them', () => {
+  it('keeps Entra\'s create body, drops meta and the empty roles list', () => {
+    const stored = normalizeResource(entraCreateUser, USER_RESOURCE_TYPE);
+
+    expect(stored.userName).toBe('alice@contoso.example');
+    expect(stored.meta).toBeUndefined();
+    expect(stored.roles).toBeUndefined();
+    expect(stored[ENTERPRISE_USER_SCHEMA]).toEqual({ employeeNumber: '701984', department: 'Design' });
+    expect(stored.phoneNumbers).toEqual(entraCreateUser.phoneNumbers);
+  });
+
+  it('canonicalises attribute names case-insensitively (RFC 7643 §2.1)', () => {
+    const stored = normalizeResource({ USERNAME: 'a@b.c', Name: { GivenName: 'A' } }, USER_RESOURCE_TYPE);
+
+    expect(stored).toEqual({ userName: 'a@b.c', name: { givenName: 'A' } });
+  });
+
+  it('reads "True"/"False" as booleans in any letter case (quirk 2)', () => {
+    const stored = normalizeResource({ userName: 'a@b.c', active: 'TRUE', emails: [{ value: 'a@b.c', primary: 'False' }] }, USER_RESOURCE_TYPE);
+
+    expect(stored.active).toBe(true);
+    expect(stored.emails).toEqual([{ value: 'a@b.c', primary: false }]);
+  });
+
+  it('treats null and empty strings as absent (quirk 12)', () => {
+    const stored = normalizeResource({ userName: 'a@b.c', title: null, nickName: '', addresses: null }, USER_RESOURCE_TYPE);
+
+    expect(stored).toEqual({ userName: 'a@b.c' });
+  });
+
+  it('accepts a flat URN-qualified extension key', () => {
+    const stored = normalizeResource({ userName: 'a@b.c', [`${ENTERPRISE_USER_SCHEMA}:department`]: 'Sales' }, USER_RESOURCE_TYPE);
+
+    expect(stored[ENTERPRISE_USER_SCHEMA]).toEqual({ department: 'Sales' });
+  });
+
+  it('ignores Entra\'s ADSCIM group URN in schemas (quirk 11)', () => {
+    const stored = normalizeResource({ schemas: [GROUP_SCHEMA, ENTRA_ADSCIM_GROUP_SCHEMA], displayName: 'Sales', externalId: 'g1' }, GROUP_RESOURCE_TYPE);
+
+    expect(stored).toEqual({ displayName: 'Sales', externalId: 'g1' });
+  });
+});
+
+describe('bad resource bodies', () => {
+  it.each([
+    ['userName missing', { schemas: [USER_SCHEMA] }, 'invalidValue', /userName is required/],
+    ['schemas without the User schema', { schemas: [GROUP_SCHEMA], userName: 'a' }, 'invalidValue', /must include/],
+    ['a boolean that is not one', { userName: 'a', active: 'yes' }, 'invalidValue', /active must be a boolean/],
+    ['a string that is too long', { userName: 'a', title: 'x'.repeat(5000) }, 'invalidValue', /title is 5000 characters long/],
+    ['a complex attribute given as a string', { userName: 'a', name: 'Alice' }, 'invalidValue', /name must be an object/],
+    ['an array body', [], 'invalidSyntax', /JSON object/],
+  ])('refuses %s with a 400 naming the attribute', (_name, body, scimType, detail) => {
+    const error = errorOf(() => normalizeResource(body, USER_RESOURCE_TYPE));
+
+    expect(error.status).toBe(400);
+    expect(error.scimType).toBe(scimType);
+    expect(error.detail).toMatch(detail);
+  });
+});
