@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { OperationName } from '../contracts/routes';
 import type { ScimRequest, ScimResponse } from '../operations/request';
-import { ScimError, scimErrorBody } from '../scim/errors';
+import type { ScimError } from '../scim/errors';
+import { scimErrorBody } from '../scim/errors';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 

@@ -1,0 +1,88 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { routes } from '../../lambdas/contracts/routes';
+import { TABLE } from '../../lambdas/contracts/table';
+import { TABLE_ACTIONS } from '../../lib/constructs/operation-function';
+import { ScimStack } from '../../lib/scim-stack';
+
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+
+describe('ScimStack, derived from the route table', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    // Bundling is skipped here (it is exercised by `npm run synth` and the benchmark's bundle sizes).
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    template = Template.fromStack(new ScimStack(app, 'Test'));
+  });
+
+  function functionFor(operation: string): { logicalId: string; properties: Record<string, any> } {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(`\\(${operation}\\)$`) } });
+    const entries = Object.entries(functions);
+    expect(entries).toHaveLength(1);
+    const [logicalId, resource] = entries[0] as [string, { Properties: Record<string, any> }];
+    return { logicalId, properties: resource.Properties };
+  }
+
+  function policyActionsOf(logicalId: string): string[] {
+    const role = template.findResources('AWS::Lambda::Function')[logicalId]?.Properties.Role['Fn::GetAtt'][0] as string;
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
+    return Object.values(policies).flatMap((policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+  }
+
+  it('has one Node.js 22 arm64 Lambda per route, and no others', () => {
+    template.resourceCountIs('AWS::Lambda::Function', routes.length);
+    for (const route of routes) {
+      const { properties } = functionFor(route.operation);
+      expect(properties.Runtime).toBe('nodejs22.x');
+      expect(properties.Architectures).toEqual(['arm64']);
+      expect(properties.Timeout).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('has an API Gateway method for every route', () => {
+    for (const route of routes) {
+      const methods = template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: route.method } });
+      expect(Object.keys(methods).length).toBeGreaterThan(0);
+    }
+    template.resourceCountIs('AWS::ApiGateway::Method', routes.length);
+  });
+
+  it('grants read routes no write action, write routes the write actions, and nobody Scan', () => {
+    for (const route of routes) {
+      const actions = policyActionsOf(functionFor(route.operation).logicalId);
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(actions.some((action) => action === '*' || action === 'dynamodb:*')).toBe(false);
+      if (route.access === 'read') {
+        expect(actions.filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
+      } else {
+        expect(actions).toEqual(expect.arrayContaining([...TABLE_ACTIONS.write]));
+      }
+      expect(actions).toContain('secretsmanager:GetSecretValue');
+    }
+  });
+
+  it('has the single table: on-demand, point-in-time recovery, new-image stream, TTL and keys-only indexes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: TABLE.indexes.byExternalId.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({ IndexName: TABLE.indexes.byName.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
+      ]),
+    });
+  });
+
+  it('generates the token key in Secrets Manager, never in the template', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'k1', SecretStringTemplate: '{"current":"k1"}' }),
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', Match.not(Match.objectLike({ SecretString: Match.anyValue() })));
+  });
+});
