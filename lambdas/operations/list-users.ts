@@ -1,7 +1,8 @@
-import { evaluateFilter, parseFilter, planLookup } from '../scim/filter';
+import { checkFilter, evaluateFilter, parseFilter, planLookup } from '../scim/filter';
 import { ScimError } from '../scim/errors';
 import { renderResource } from '../scim/resources/render';
 import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import type { UserLookupKey } from './ports';
 import type { Operation } from './request';
 import { listResponse } from './responses';
 
@@ -16,12 +17,14 @@ export const listUsers: Operation = async (request, deps) => {
     throw ScimError.badRequest('invalidFilter', 'Listing users without a filter is not supported yet: add filter=userName eq "…".');
   }
   const filter = parseFilter(text);
+  checkFilter(filter, USER_RESOURCE_TYPE);
   const plan = planLookup(filter, 'User');
   if (!plan) {
     throw ScimError.badRequest('invalidFilter', `filter "${text}" is not supported yet: use userName, externalId, id or emails[type eq "work"].value with eq.`);
   }
 
-  const ids = plan.key === 'id' ? [plan.value] : await deps.directory.findUserIds(request.tenantId, plan.key, plan.value);
+  const ids =
+    plan.key === 'id' ? [plan.value] : await deps.directory.findUserIds(request.tenantId, plan.key as UserLookupKey, plan.value);
   const users = await deps.directory.getUsers(request.tenantId, ids);
 
   const resources = users

@@ -13,7 +13,14 @@ export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | '
 export type FilterValue = string | number | boolean | null;
 
 export type Filter =
-  | { readonly kind: 'compare'; readonly path: AttributePath; readonly op: CompareOperator; readonly value: FilterValue }
+  | {
+      readonly kind: 'compare';
+      readonly path: AttributePath;
+      readonly op: CompareOperator;
+      readonly value: FilterValue;
+      /** The value as written, when it was not quoted (`externalId eq 00123` compares as "00123"). */
+      readonly unquoted?: string;
+    }
   | { readonly kind: 'present'; readonly path: AttributePath }
   | { readonly kind: 'and' | 'or'; readonly left: Filter; readonly right: Filter }
   | { readonly kind: 'not'; readonly filter: Filter }
