@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDirectoryStore } from './adapters/dynamodb/directory-store';
+import { DynamoGroupStore } from './adapters/dynamodb/group-store';
 import { DynamoTenantStore } from './adapters/dynamodb/tenant-store';
 import { FileTokenKeys } from './adapters/local/file-token-keys';
 import { SecretsManagerTokenKeys } from './adapters/secrets-manager/secrets-manager-token-keys';
@@ -35,6 +36,7 @@ export function createWiring(config: Config = readConfig()): Wiring {
     : new FileTokenKeys(config.tokenKeyFile ?? '');
   const deps: Dependencies = {
     directory: new DynamoDirectoryStore(documentClient, config.tableName),
+    groups: new DynamoGroupStore(documentClient, config.tableName),
     tenants: new DynamoTenantStore(documentClient, config.tableName),
     tokenKeys,
     clock: { now: () => new Date() },

@@ -42,6 +42,8 @@ export interface ChangeEvent {
   readonly previous: ScimObject;
   /** The resource after the change (null after a delete). */
   readonly snapshot: ScimObject | null;
+  /** Member ids this change added to or removed from a group (Group Members Added / Removed). */
+  readonly members?: { readonly added: readonly string[]; readonly removed: readonly string[] };
 }
 
 export interface EventInput {
@@ -55,6 +57,7 @@ export interface EventInput {
   readonly changedAttributes?: readonly string[];
   readonly previous?: ScimObject;
   readonly snapshot: ScimObject | null;
+  readonly members?: { readonly added: readonly string[]; readonly removed: readonly string[] };
 }
 
 /**
@@ -75,5 +78,6 @@ export function buildEvent(input: EventInput, sequence = 0): ChangeEvent {
     changedAttributes: input.changedAttributes ?? [],
     previous: input.previous ?? {},
     snapshot: input.snapshot,
+    ...(input.members ? { members: input.members } : {}),
   };
 }

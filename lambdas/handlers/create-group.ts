@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { createGroup } from '../operations/create-group';
 
-export const handler = defineOperation('createGroup', notImplemented);
+export const handler = defineOperation('createGroup', createGroup);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { deleteGroup } from '../operations/delete-group';
 
-export const handler = defineOperation('deleteGroup', notImplemented);
+export const handler = defineOperation('deleteGroup', deleteGroup);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { getGroup } from '../operations/get-group';
 
-export const handler = defineOperation('getGroup', notImplemented);
+export const handler = defineOperation('getGroup', getGroup);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { getResourceType } from '../operations/get-resource-type';
 
-export const handler = defineOperation('getResourceType', notImplemented);
+export const handler = defineOperation('getResourceType', getResourceType);

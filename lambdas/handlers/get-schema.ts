@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { getSchema } from '../operations/get-schema';
 
-export const handler = defineOperation('getSchema', notImplemented);
+export const handler = defineOperation('getSchema', getSchema);

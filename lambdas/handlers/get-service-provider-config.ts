@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { getServiceProviderConfig } from '../operations/get-service-provider-config';
 
-export const handler = defineOperation('getServiceProviderConfig', notImplemented);
+export const handler = defineOperation('getServiceProviderConfig', getServiceProviderConfig);

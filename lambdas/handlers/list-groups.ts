@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { listGroups } from '../operations/list-groups';
 
-export const handler = defineOperation('listGroups', notImplemented);
+export const handler = defineOperation('listGroups', listGroups);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { listResourceTypes } from '../operations/list-resource-types';
 
-export const handler = defineOperation('listResourceTypes', notImplemented);
+export const handler = defineOperation('listResourceTypes', listResourceTypes);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { listSchemas } from '../operations/list-schemas';
 
-export const handler = defineOperation('listSchemas', notImplemented);
+export const handler = defineOperation('listSchemas', listSchemas);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { patchGroup } from '../operations/patch-group';
 
-export const handler = defineOperation('patchGroup', notImplemented);
+export const handler = defineOperation('patchGroup', patchGroup);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { patchUser } from '../operations/patch-user';
 
-export const handler = defineOperation('patchUser', notImplemented);
+export const handler = defineOperation('patchUser', patchUser);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { replaceGroup } from '../operations/replace-group';
 
-export const handler = defineOperation('replaceGroup', notImplemented);
+export const handler = defineOperation('replaceGroup', replaceGroup);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { notImplemented } from '../operations/not-implemented';
+import { replaceUser } from '../operations/replace-user';
 
-export const handler = defineOperation('replaceUser', notImplemented);
+export const handler = defineOperation('replaceUser', replaceUser);

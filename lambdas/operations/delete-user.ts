@@ -1,5 +1,6 @@
 import { buildEvent } from '../events/catalog';
 import { ScimError } from '../scim/errors';
+import { checkIfMatch } from './preconditions';
 import { renderResource } from '../scim/resources/render';
 import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
 import type { Operation } from './request';
@@ -10,6 +11,7 @@ export const deleteUser: Operation = async (request, deps) => {
   const id = request.pathParameters.id ?? '';
   const user = await deps.directory.getUser(request.tenantId, id);
   if (!user) throw ScimError.notFound(`User "${id}" not found.`);
+  checkIfMatch(request, user);
   const now = deps.clock.now().toISOString();
   const previous = renderResource(USER_RESOURCE_TYPE, user, user.data, request.tenantUrl);
   const event = buildEvent({

@@ -1,35 +1,21 @@
-import { checkFilter, evaluateFilter, parseFilter, planLookup } from '../scim/filter';
-import { ScimError } from '../scim/errors';
-import { renderResource } from '../scim/resources/render';
 import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import { listResources } from './listing';
 import type { UserLookupKey } from './ports';
 import type { Operation } from './request';
-import { listResponse } from './responses';
+import { userResource } from './user-writes';
+
+const USER_KEYS: ReadonlySet<string> = new Set<UserLookupKey>(['userName', 'externalId', 'workEmail']);
 
 /**
- * GET /Users?filter=…: Entra's matching queries (userName, externalId, id, work email) are key
- * lookups whose cost does not depend on the tenant's size; any other conjuncts are checked on the
- * few candidates found.
+ * GET /Users: Entra's matching queries (userName, externalId, id, work email) are key lookups whose
+ * cost does not depend on the tenant's size; listing pages through the tenant in id order.
  */
-export const listUsers: Operation = async (request, deps) => {
-  const text = request.query.filter;
-  if (text === undefined || text.trim() === '') {
-    throw ScimError.badRequest('invalidFilter', 'Listing users without a filter is not supported yet: add filter=userName eq "…".');
-  }
-  const filter = parseFilter(text);
-  checkFilter(filter, USER_RESOURCE_TYPE);
-  const plan = planLookup(filter, 'User');
-  if (!plan) {
-    throw ScimError.badRequest('invalidFilter', `filter "${text}" is not supported yet: use userName, externalId, id or emails[type eq "work"].value with eq.`);
-  }
-
-  const ids =
-    plan.key === 'id' ? [plan.value] : await deps.directory.findUserIds(request.tenantId, plan.key as UserLookupKey, plan.value);
-  const users = await deps.directory.getUsers(request.tenantId, ids);
-
-  const resources = users
-    .map((user) => renderResource(USER_RESOURCE_TYPE, user, user.data, request.tenantUrl))
-    .filter((resource) => evaluateFilter(filter, resource, USER_RESOURCE_TYPE))
-    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
-  return listResponse({ resources, totalResults: resources.length, startIndex: 1 });
-};
+export const listUsers: Operation = (request, deps) =>
+  listResources(request, {
+    resourceType: USER_RESOURCE_TYPE,
+    lookup: async (plan) => (USER_KEYS.has(plan.key) ? deps.directory.findUserIds(request.tenantId, plan.key as UserLookupKey, plan.value) : undefined),
+    getByIds: (ids) => deps.directory.getUsers(request.tenantId, ids),
+    page: (start, limit) => deps.directory.listUsers(request.tenantId, start, limit),
+    count: () => deps.directory.countResources(request.tenantId, 'User'),
+    render: async (users) => users.map((user) => userResource({ ...request, query: {} }, user)),
+  });

@@ -17,7 +17,16 @@ export interface StoredResource {
 /** Keys a user can be found by in O(1), whatever the tenant's size (docs/data-model.md). */
 export type UserLookupKey = 'userName' | 'externalId' | 'workEmail';
 
-/** Users and groups of one table, tenant by tenant. Adapters translate storage faults to ScimErrors. */
+/** One page of a tenant's resources in id order; `lastId` resumes after it (absent on the last page). */
+export interface ResourcePage {
+  readonly items: readonly StoredResource[];
+  readonly lastId?: string;
+}
+
+/** Where a page of a listing starts: after an id (cursor), or at a 1-based position (startIndex). */
+export type PageStart = { readonly afterId?: string } | { readonly startIndex: number };
+
+/** Users of one table, tenant by tenant. Adapters translate storage faults to ScimErrors. */
 export interface DirectoryStore {
   /** Writes the user, its userName marker and its events in one transaction; 409 when userName is taken. */
   createUser(tenantId: string, user: StoredResource, events: readonly ChangeEvent[]): Promise<void>;
@@ -28,6 +37,62 @@ export interface DirectoryStore {
   findUserIds(tenantId: string, key: UserLookupKey, value: string): Promise<string[]>;
   /** Deletes the user (conditional on `user.version`), its marker, and writes its events; 404 when gone. */
   deleteUser(tenantId: string, user: StoredResource, events: readonly ChangeEvent[]): Promise<void>;
+  /**
+   * Replaces the user when its stored version is still `before.version` (412 otherwise); moves the
+   * userName marker in the same transaction on a rename (409 when the new name is taken).
+   */
+  replaceUser(tenantId: string, before: StoredResource, after: StoredResource, events: readonly ChangeEvent[]): Promise<void>;
+  /** Up to `limit` users in id order from `start`. */
+  listUsers(tenantId: string, start: PageStart, limit: number): Promise<ResourcePage>;
+  /** How many users or groups the tenant has (kept by the create and delete transactions). */
+  countResources(tenantId: string, resourceType: 'User' | 'Group'): Promise<number>;
+}
+
+/** Keys a group can be found by in O(1). */
+export type GroupLookupKey = 'externalId' | 'displayName';
+
+/** A membership change to write: ids known to be absent (add) or present (remove). */
+export interface MembershipWrite {
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
+}
+
+/**
+ * Membership items one transaction carries besides the group item and its events (DynamoDB allows
+ * 100 items per transaction); larger changes are written in chunks (docs/data-model.md).
+ */
+export const MEMBERS_PER_TRANSACTION = 95;
+
+/** Groups and their memberships (one item per member, docs/data-model.md). */
+export interface GroupStore {
+  /** Writes the group, its count, at most MEMBERS_PER_TRANSACTION members and its events in one transaction. */
+  createGroup(tenantId: string, group: StoredResource, members: readonly string[], events: readonly ChangeEvent[]): Promise<void>;
+  getGroup(tenantId: string, id: string): Promise<StoredResource | undefined>;
+  getGroups(tenantId: string, ids: readonly string[]): Promise<StoredResource[]>;
+  findGroupIds(tenantId: string, key: GroupLookupKey, value: string): Promise<string[]>;
+  listGroups(tenantId: string, start: PageStart, limit: number): Promise<ResourcePage>;
+  /** Every member id of the group, in id order; stops after `limit` ids. */
+  listMembers(tenantId: string, groupId: string, limit: number): Promise<string[]>;
+  /** The subset of `memberIds` that are members of the group (one BatchGetItem per 100 ids). */
+  presentMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<Set<string>>;
+  /** Ids of the groups the member belongs to. */
+  groupsOf(tenantId: string, memberId: string): Promise<string[]>;
+  /** The subset of `ids` that are users or groups of this tenant. */
+  existingMembers(tenantId: string, ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * Replaces the group's attributes and applies membership changes, conditional on `before.version`
+   * (412 when stale). Past one transaction the change is written in chunks, each bumping the
+   * version; `eventsFor(chunk)` builds each chunk's events. Returns the final version.
+   */
+  updateGroup(
+    tenantId: string,
+    before: StoredResource,
+    after: StoredResource,
+    members: MembershipWrite,
+    eventsFor: (chunk: { readonly version: number; readonly add: readonly string[]; readonly remove: readonly string[]; readonly first: boolean }) => ChangeEvent[],
+  ): Promise<number>;
+  /** Deletes the group's memberships, then the group and its events (conditional on `group.version`). */
+  deleteGroup(tenantId: string, group: StoredResource, events: readonly ChangeEvent[]): Promise<void>;
 }
 
 /** Tenant records (the token digests live in them). */
@@ -55,6 +120,7 @@ export interface IdGenerator {
 /** Everything an operation may touch, passed in (STYLE.md "Dependencies are passed in"). */
 export interface Dependencies {
   readonly directory: DirectoryStore;
+  readonly groups: GroupStore;
   readonly tenants: TenantStore;
   readonly tokenKeys: TokenKeys;
   readonly clock: Clock;

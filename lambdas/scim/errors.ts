@@ -11,7 +11,8 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  | 'invalidCursor';
 
 /** An error a SCIM client sees: HTTP status, optional scimType and a detail that names the fault. */
 export class ScimError extends Error {
@@ -48,10 +49,6 @@ export class ScimError extends Error {
 
   static payloadTooLarge(limitBytes: number): ScimError {
     return new ScimError(413, `The request body is larger than the limit of ${limitBytes} bytes.`);
-  }
-
-  static notImplemented(operation: string): ScimError {
-    return new ScimError(501, `The operation ${operation} is not implemented yet.`);
   }
 
   static throttled(retryAfterSeconds: number): ScimError {

@@ -212,14 +212,14 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
     });
   });
 
-  describe('routes not built yet', () => {
-    it('answers with a SCIM 501 from the same chain, after authentication', async () => {
-      const unauthenticated = await scim(`${users}/some-id`, undefined, { method: 'PUT', body: {} });
-      const authenticated = await scim(`${users}/some-id`, token, { method: 'PUT', body: {} });
+  describe('writes to a missing user', () => {
+    it('authenticates first, then answers 404 with a SCIM error', async () => {
+      const unauthenticated = await scim(`${users}/some-id`, undefined, { method: 'PUT', body: newUser() });
+      const authenticated = await scim(`${users}/some-id`, token, { method: 'PUT', body: newUser() });
 
       expect(unauthenticated.status).toBe(401);
-      expect(authenticated.status).toBe(501);
-      expect(authenticated.body).toMatchObject({ schemas: [ERROR_URN], status: '501' });
+      expect(authenticated.status).toBe(404);
+      expect(authenticated.body).toMatchObject({ schemas: [ERROR_URN], status: '404' });
     });
   });
 });

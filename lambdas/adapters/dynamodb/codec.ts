@@ -2,7 +2,18 @@ import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { StoredResource } from '../../operations/ports';
 import type { ScimObject } from '../../scim/resources/normalize';
-import { eventKey, userExternalIdIndexKey, userKey, userNameMarkerKey, userWorkEmailIndexKey } from './keys';
+import {
+  eventKey,
+  groupDisplayNameIndexKey,
+  groupExternalIdIndexKey,
+  groupKey,
+  membershipIndexKey,
+  membershipKey,
+  userExternalIdIndexKey,
+  userKey,
+  userNameMarkerKey,
+  userWorkEmailIndexKey,
+} from './keys';
 
 /** How long an outbox row stays after its write; the stream has published it long before (24 h retention). */
 export const EVENT_ROW_TTL_SECONDS = 2 * 24 * 3600;
@@ -62,5 +73,32 @@ export function toEventItem(event: ChangeEvent): Item {
     detailType: event.detailType,
     detail: event,
     [TABLE.timeToLiveAttribute]: Math.floor(Date.parse(event.occurredAt) / 1000) + EVENT_ROW_TTL_SECONDS,
+  };
+}
+
+export function toGroupItem(tenantId: string, group: StoredResource): Item {
+  const externalId = typeof group.data.externalId === 'string' ? group.data.externalId : undefined;
+  const displayName = typeof group.data.displayName === 'string' ? group.data.displayName : undefined;
+  return {
+    ...groupKey(tenantId, group.id),
+    kind: TABLE.kinds.group,
+    id: group.id,
+    version: group.version,
+    created: group.created,
+    lastModified: group.lastModified,
+    data: group.data,
+    ...(externalId ? groupExternalIdIndexKey(tenantId, externalId, group.id) : {}),
+    ...(displayName ? groupDisplayNameIndexKey(tenantId, displayName, group.id) : {}),
+  };
+}
+
+/** One (group, member) item; its gsi1 entry makes the membership findable from the member's side. */
+export function toMembershipItem(tenantId: string, groupId: string, memberId: string): Item {
+  return {
+    ...membershipKey(tenantId, groupId, memberId),
+    kind: TABLE.kinds.membership,
+    groupId,
+    memberId,
+    ...membershipIndexKey(tenantId, groupId, memberId),
   };
 }

@@ -1,21 +1,40 @@
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
-import type { DirectoryStore, StoredResource, UserLookupKey } from '../../operations/ports';
+import type { DirectoryStore, PageStart, ResourcePage, StoredResource, UserLookupKey } from '../../operations/ports';
 import { ScimError } from '../../scim/errors';
-import { fromResourceItem, toEventItem, toUserItem, toUserNameMarkerItem, userNameOf, type Item } from './codec';
+import { fromResourceItem, toEventItem, toUserItem, toUserNameMarkerItem, userNameOf } from './codec';
 import { cancellationCodes, translateStorageError } from './errors';
-import { foldCase, tenantPrefix, userKey, userNameMarkerKey } from './keys';
+import { batchDeleteItems, batchGetItems } from './batch';
+import { foldCase, membershipKey, memberOfPartition, resourceCountKey, tenantPrefix, userKey, userNameMarkerKey } from './keys';
+import { PartitionPages } from './partition-pages';
+
+/** The transaction item that keeps a tenant's user or group count (totalResults without a Query). */
+export function countUpdate(tableName: string, tenantId: string, resourceType: 'User' | 'Group', delta: 1 | -1) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: resourceCountKey(tenantId, resourceType),
+      UpdateExpression: 'ADD #count :delta SET kind = :kind',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':delta': delta, ':kind': 'count' },
+    },
+  };
+}
 
 /** Largest number of ids one lookup returns (externalId is not unique, but a handful share one at most). */
 const LOOKUP_LIMIT = 100;
 
 /** DirectoryStore over the single table (docs/data-model.md lists every request each method sends). */
 export class DynamoDirectoryStore implements DirectoryStore {
+  private readonly pages: PartitionPages;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.pages = new PartitionPages(client, tableName);
+  }
 
   async createUser(tenantId: string, user: StoredResource, events: readonly ChangeEvent[]): Promise<void> {
     const userName = userNameOf(user.data);
@@ -26,6 +45,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
             { Put: { TableName: this.tableName, Item: toUserItem(tenantId, user), ConditionExpression: 'attribute_not_exists(pk)' } },
             // The marker's existence is the uniqueness constraint: no read before the write.
             { Put: { TableName: this.tableName, Item: toUserNameMarkerItem(tenantId, userName, user.id), ConditionExpression: 'attribute_not_exists(pk)' } },
+            countUpdate(this.tableName, tenantId, 'User', 1),
             ...this.eventPuts(events),
           ],
         }),
@@ -48,24 +68,14 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   async getUsers(tenantId: string, ids: readonly string[]): Promise<StoredResource[]> {
-    const unique = [...new Set(ids)].slice(0, 100);
+    const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
-    const found: StoredResource[] = [];
-    let keys: Item[] = unique.map((id) => userKey(tenantId, id) as unknown as Item);
     try {
-      // BatchGetItem may leave keys unprocessed under load: ask again for those only.
-      for (let attempt = 0; keys.length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** Math.min(attempt, 6)));
-        const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        found.push(...(Responses?.[this.tableName] ?? []).map(fromResourceItem));
-        keys = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
-      }
+      const items = await batchGetItems(this.client, this.tableName, unique.map((id) => userKey(tenantId, id)));
+      return items.map(fromResourceItem);
     } catch (error) {
       translateStorageError(error);
     }
-    return found;
   }
 
   async findUserIds(tenantId: string, key: UserLookupKey, value: string): Promise<string[]> {
@@ -96,6 +106,8 @@ export class DynamoDirectoryStore implements DirectoryStore {
 
   async deleteUser(tenantId: string, user: StoredResource, events: readonly ChangeEvent[]): Promise<void> {
     try {
+      // Memberships go first: a crash in between leaves the user in place for Entra's retry to finish.
+      await this.deleteMemberships(tenantId, user.id);
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -109,6 +121,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
               },
             },
             { Delete: { TableName: this.tableName, Key: userNameMarkerKey(tenantId, userNameOf(user.data)) } },
+            countUpdate(this.tableName, tenantId, 'User', -1),
             ...this.eventPuts(events),
           ],
         }),
@@ -119,6 +132,81 @@ export class DynamoDirectoryStore implements DirectoryStore {
       }
       translateStorageError(error);
     }
+  }
+
+  async replaceUser(tenantId: string, before: StoredResource, after: StoredResource, events: readonly ChangeEvent[]): Promise<void> {
+    const oldName = userNameOf(before.data);
+    const newName = userNameOf(after.data);
+    const renamed = foldCase(oldName) !== foldCase(newName);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toUserItem(tenantId, after),
+                ConditionExpression: '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': before.version },
+              },
+            },
+            ...(renamed
+              ? [
+                  { Put: { TableName: this.tableName, Item: toUserNameMarkerItem(tenantId, newName, after.id), ConditionExpression: 'attribute_not_exists(pk)' } },
+                  { Delete: { TableName: this.tableName, Key: userNameMarkerKey(tenantId, oldName) } },
+                ]
+              : []),
+            ...this.eventPuts(events),
+          ],
+        }),
+      );
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes?.[0] === 'ConditionalCheckFailed') {
+        throw ScimError.preconditionFailed(`User "${before.id}" changed since version ${before.version}; read it again and retry.`);
+      }
+      if (codes?.[1] === 'ConditionalCheckFailed') throw ScimError.conflict(`userName "${newName}" is already taken in this tenant.`);
+      translateStorageError(error);
+    }
+  }
+
+  async listUsers(tenantId: string, start: PageStart, limit: number): Promise<ResourcePage> {
+    try {
+      return await this.pages.page(userKey(tenantId, '').pk, start, limit);
+    } catch (error) {
+      translateStorageError(error);
+    }
+  }
+
+  async countResources(tenantId: string, resourceType: 'User' | 'Group'): Promise<number> {
+    try {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: resourceCountKey(tenantId, resourceType), ConsistentRead: true }));
+      return Math.max(0, Number(Item?.count ?? 0));
+    } catch (error) {
+      translateStorageError(error);
+    }
+  }
+
+  /** Removes every membership of a member (user or group), idempotently. */
+  private async deleteMemberships(tenantId: string, memberId: string): Promise<void> {
+    const index = TABLE.indexes.byExternalId;
+    let exclusiveStart: Record<string, unknown> | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': memberOfPartition(tenantId, memberId) },
+          ExclusiveStartKey: exclusiveStart,
+        }),
+      );
+      const groupIds = (Items ?? []).map((item) => String(item[index.sortKey]));
+      await batchDeleteItems(this.client, this.tableName, groupIds.map((groupId) => membershipKey(tenantId, groupId, memberId)));
+      exclusiveStart = LastEvaluatedKey;
+    } while (exclusiveStart);
   }
 
   private eventPuts(events: readonly ChangeEvent[]) {

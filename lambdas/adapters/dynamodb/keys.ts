@@ -46,3 +46,51 @@ export function userWorkEmailIndexKey(tenantId: string, email: string, userId: s
 export function eventKey(tenantId: string, occurredAt: string, eventId: string): ItemKey {
   return { pk: `${tenantPrefix(tenantId)}#EVENT`, sk: `${occurredAt}#${eventId}` };
 }
+
+/** The running count of a tenant's users or groups, kept in the create and delete transactions (totalResults). */
+export function resourceCountKey(tenantId: string, resourceType: 'User' | 'Group'): ItemKey {
+  return { pk: tenantPrefix(tenantId), sk: `COUNT#${resourceType.toUpperCase()}` };
+}
+
+export function groupKey(tenantId: string, groupId: string): ItemKey {
+  return { pk: `${tenantPrefix(tenantId)}#GROUP`, sk: groupId };
+}
+
+export function groupExternalIdIndexKey(tenantId: string, externalId: string, groupId: string): Record<string, string> {
+  const index = TABLE.indexes.byExternalId;
+  return { [index.partitionKey]: groupExternalIdPartition(tenantId, externalId), [index.sortKey]: groupId };
+}
+
+export function groupExternalIdPartition(tenantId: string, externalId: string): string {
+  return `${tenantPrefix(tenantId)}#GROUP#EXTERNALID#${externalId}`;
+}
+
+export function groupDisplayNameIndexKey(tenantId: string, displayName: string, groupId: string): Record<string, string> {
+  const index = TABLE.indexes.byName;
+  return { [index.partitionKey]: groupDisplayNamePartition(tenantId, displayName), [index.sortKey]: groupId };
+}
+
+export function groupDisplayNamePartition(tenantId: string, displayName: string): string {
+  return `${tenantPrefix(tenantId)}#GROUP#DISPLAYNAME#${foldCase(displayName)}`;
+}
+
+/** The partition holding one group's membership items. */
+export function membersPartition(tenantId: string, groupId: string): string {
+  return `${tenantPrefix(tenantId)}#GROUP#${groupId}`;
+}
+
+export const MEMBER_PREFIX = 'MEMBER#';
+
+/** One (group, member) pair; its gsi1 entry answers "groups of this member". */
+export function membershipKey(tenantId: string, groupId: string, memberId: string): ItemKey {
+  return { pk: membersPartition(tenantId, groupId), sk: `${MEMBER_PREFIX}${memberId}` };
+}
+
+export function memberOfPartition(tenantId: string, memberId: string): string {
+  return `${tenantPrefix(tenantId)}#MEMBEROF#${memberId}`;
+}
+
+export function membershipIndexKey(tenantId: string, groupId: string, memberId: string): Record<string, string> {
+  const index = TABLE.indexes.byExternalId;
+  return { [index.partitionKey]: memberOfPartition(tenantId, memberId), [index.sortKey]: groupId };
+}

@@ -245,3 +245,16 @@ export function checkFilter(filter: Filter, resourceType: ResourceTypeDefinition
 export function evaluateFilter(filter: Filter, resource: ScimObject, resourceType: ResourceTypeDefinition): boolean {
   return evaluate(filter, resourceScope(resource, resourceType), resourceType.name);
 }
+
+/**
+ * Checks a value filter (the `type eq "work"` of a PATCH path `emails[type eq "work"]`) against the
+ * sub-attributes of `parent`. Throws 400 `invalidFilter` naming the problem.
+ */
+export function checkElementFilter(filter: Filter, parent: AttributeDefinition, resourceTypeName: string = parent.name): void {
+  check(filter, elementScope(parent, {}, resourceTypeName), resourceTypeName);
+}
+
+/** Does one element of a multi-valued attribute match a value filter? Call checkElementFilter first. */
+export function matchesElement(filter: Filter, element: unknown, parent: AttributeDefinition, resourceTypeName: string = parent.name): boolean {
+  return evaluate(filter, elementScope(parent, element, resourceTypeName), resourceTypeName);
+}

@@ -1,0 +1,23 @@
+import { ScimError } from '../scim/errors';
+import { applyPatch, parsePatchRequest } from '../scim/patch';
+import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import { checkIfMatch, withRetryOnConflict } from './preconditions';
+import type { Operation } from './request';
+import { saveUser, userResponse } from './user-writes';
+
+/**
+ * PATCH /Users/{id} in every dialect Entra and Okta send (lambdas/scim/patch): all operations apply
+ * or none does, and the result is one conditional write with its event.
+ */
+export const patchUser: Operation = async (request, deps) => {
+  const id = request.pathParameters.id ?? '';
+  const operations = parsePatchRequest(request.body, USER_RESOURCE_TYPE);
+  const user = await withRetryOnConflict(request, async () => {
+    const before = await deps.directory.getUser(request.tenantId, id);
+    if (!before) throw ScimError.notFound(`User "${id}" not found.`);
+    checkIfMatch(request, before);
+    const { data } = applyPatch(before.data, operations, USER_RESOURCE_TYPE);
+    return saveUser(request, deps, before, data);
+  });
+  return userResponse(request, 200, user);
+};

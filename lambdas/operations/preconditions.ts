@@ -1,0 +1,60 @@
+import { ScimError } from '../scim/errors';
+import { etagOf } from '../scim/resources/render';
+import type { StoredResource } from './ports';
+import type { ScimRequest, ScimResponse } from './request';
+
+/** The version numbers an If-Match / If-None-Match header names (`W/"3"`, `"3"`, lists); `*` is any. */
+function versionsIn(header: string): Set<string> | 'any' {
+  if (header.trim() === '*') return 'any';
+  const versions = new Set<string>();
+  for (const tag of header.split(',')) {
+    const match = /^\s*(?:W\/)?"([^"]*)"\s*$/i.exec(tag);
+    if (match?.[1] !== undefined) versions.add(match[1]);
+  }
+  return versions;
+}
+
+/** True when the request carries If-Match: its writes must then not retry on a version conflict. */
+export function hasIfMatch(request: ScimRequest): boolean {
+  return request.headers['if-match'] !== undefined;
+}
+
+/**
+ * RFC 7644 §3.14: a write with If-Match naming another version fails with 412. The write itself is
+ * then made conditional on the version checked here, so a change in between also ends in 412.
+ */
+export function checkIfMatch(request: ScimRequest, stored: StoredResource): void {
+  const header = request.headers['if-match'];
+  if (header === undefined) return;
+  const versions = versionsIn(header);
+  if (versions !== 'any' && !versions.has(String(stored.version))) {
+    throw ScimError.preconditionFailed(`If-Match ${header} does not match the current version ${etagOf(stored.version)}.`);
+  }
+}
+
+/** RFC 7644 §3.14: GET with If-None-Match naming the current version answers 304 without a body. */
+export function notModified(request: ScimRequest, stored: StoredResource): ScimResponse | undefined {
+  const header = request.headers['if-none-match'];
+  if (header === undefined) return undefined;
+  const versions = versionsIn(header);
+  if (versions === 'any' || versions.has(String(stored.version))) return { status: 304, headers: { ETag: etagOf(stored.version) } };
+  return undefined;
+}
+
+/** Conflicts retried when the client did not pin a version: a concurrent writer is not the client's problem. */
+export const MAX_WRITE_ATTEMPTS = 3;
+
+/**
+ * Runs a read-modify-write; when the conditional write loses a race (412) and the client sent no
+ * If-Match, reads again and retries, so concurrent PATCHes of one group both apply.
+ */
+export async function withRetryOnConflict<T>(request: ScimRequest, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const retry = error instanceof ScimError && error.status === 412 && !hasIfMatch(request) && tries < MAX_WRITE_ATTEMPTS;
+      if (!retry) throw error;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { buildEvent, type DetailType } from '../events/catalog';
+import { deepEqual } from '../scim/patch/deep-equal';
+import { projectResource } from '../scim/resources/projection';
+import { renderResource } from '../scim/resources/render';
+import type { ScimObject } from '../scim/resources/normalize';
+import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import type { Dependencies, StoredResource } from './ports';
+import type { ScimRequest, ScimResponse } from './request';
+import { resourceResponse } from './responses';
+
+/** Names of the attributes that differ between two stored users (extension ones as `<urn>:<attr>`). */
+export function changedAttributes(before: ScimObject, after: ScimObject): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const changed: string[] = [];
+  for (const name of names) {
+    const left = before[name];
+    const right = after[name];
+    if (USER_RESOURCE_TYPE.extensions.some((extension) => extension.id === name)) {
+      const leftExt = (left ?? {}) as ScimObject;
+      const rightExt = (right ?? {}) as ScimObject;
+      for (const attribute of new Set([...Object.keys(leftExt), ...Object.keys(rightExt)])) {
+        if (!deepEqual(leftExt[attribute], rightExt[attribute])) changed.push(`${name}:${attribute}`);
+      }
+    } else if (!deepEqual(left, right)) {
+      changed.push(name);
+    }
+  }
+  return changed.sort();
+}
+
+/** A user's change is reported as deactivation or reactivation when `active` flips (entra §2.6). */
+export function userDetailType(before: ScimObject, after: ScimObject): DetailType {
+  const wasActive = before.active !== false;
+  const isActive = after.active !== false;
+  if (wasActive && !isActive) return 'User Deactivated';
+  if (!wasActive && isActive) return 'User Reactivated';
+  return 'User Updated';
+}
+
+/** Previous values of the changed attributes, for the event. */
+function previousValues(before: ScimObject, changed: readonly string[]): ScimObject {
+  const previous: ScimObject = {};
+  for (const name of changed) {
+    const colon = name.lastIndexOf(':');
+    const value = colon > 0 ? ((before[name.slice(0, colon)] ?? {}) as ScimObject)[name.slice(colon + 1)] : before[name];
+    if (value !== undefined) previous[name] = value;
+  }
+  return previous;
+}
+
+/**
+ * Stores a user's new attributes as the next version with its event, conditional on the version
+ * read; returns the stored user. An unchanged document writes nothing and emits no event.
+ */
+export async function saveUser(request: ScimRequest, deps: Dependencies, before: StoredResource, data: ScimObject): Promise<StoredResource> {
+  const changed = changedAttributes(before.data, data);
+  if (changed.length === 0) return before;
+  const now = deps.clock.now().toISOString();
+  const after: StoredResource = { ...before, version: before.version + 1, lastModified: now, data };
+  const event = buildEvent({
+    detailType: userDetailType(before.data, data),
+    tenantId: request.tenantId,
+    resourceType: 'User',
+    resourceId: before.id,
+    version: after.version,
+    occurredAt: now,
+    requestId: request.requestId,
+    changedAttributes: changed,
+    previous: previousValues(before.data, changed),
+    snapshot: renderResource(USER_RESOURCE_TYPE, after, data, request.tenantUrl),
+  });
+  await deps.directory.replaceUser(request.tenantId, before, after, [event]);
+  return after;
+}
+
+/** The `groups` attribute of a user (RFC 7643 §4.1.2: readOnly, derived from group memberships). */
+export async function groupsAttribute(request: ScimRequest, deps: Dependencies, userId: string): Promise<ScimObject> {
+  const groupIds = await deps.groups.groupsOf(request.tenantId, userId);
+  if (groupIds.length === 0) return {};
+  const groups = await deps.groups.getGroups(request.tenantId, groupIds);
+  return {
+    groups: groups
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((group) => ({
+        value: group.id,
+        $ref: `${request.tenantUrl}/Groups/${encodeURIComponent(group.id)}`,
+        display: group.data.displayName,
+        type: 'direct',
+      })),
+  };
+}
+
+/** A user rendered for a response, with `attributes`/`excludedAttributes` applied. */
+export function userResource(request: ScimRequest, user: StoredResource, extra: ScimObject = {}): ScimObject {
+  return projectResource(renderResource(USER_RESOURCE_TYPE, user, user.data, request.tenantUrl, extra), USER_RESOURCE_TYPE, request.query);
+}
+
+export function userResponse(request: ScimRequest, status: 200 | 201, user: StoredResource, extra: ScimObject = {}): ScimResponse {
+  const response = resourceResponse(status, renderResource(USER_RESOURCE_TYPE, user, user.data, request.tenantUrl, extra));
+  return { ...response, body: projectResource(response.body as ScimObject, USER_RESOURCE_TYPE, request.query) };
+}

@@ -1,0 +1,91 @@
+import { scim, startTestService, type TestService } from '../support/local-service';
+
+const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const LIST_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+describe('discovery endpoints over HTTP against the local server (RFC 7644 §4)', () => {
+  let service: TestService;
+  let base: string;
+  let token: string;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    base = service.tenantUrl;
+    token = service.token;
+  });
+
+  afterAll(async () => {
+    await service.stop();
+  });
+
+  it('serves the ServiceProviderConfig with patch, etag and pagination, and without bulk', async () => {
+    const response = await scim(`${base}/ServiceProviderConfig`, token);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/scim+json');
+    expect(response.body).toMatchObject({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+      patch: { supported: true },
+      etag: { supported: true },
+      bulk: { supported: false },
+      sort: { supported: false },
+      pagination: { index: true, cursor: true },
+      meta: { resourceType: 'ServiceProviderConfig', location: `${base}/ServiceProviderConfig` },
+    });
+  });
+
+  it('lists the User and Group resource types as a ListResponse', async () => {
+    const response = await scim(`${base}/ResourceTypes`, token);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ schemas: [LIST_URN], totalResults: 2, startIndex: 1, itemsPerPage: 2 });
+    expect((response.body?.Resources as Record<string, unknown>[]).map((type) => type.id)).toEqual(['User', 'Group']);
+  });
+
+  it('serves the User resource type by id, with the enterprise extension optional', async () => {
+    const response = await scim(`${base}/ResourceTypes/User`, token);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      id: 'User',
+      endpoint: '/Users',
+      schema: USER_URN,
+      schemaExtensions: [{ schema: ENTERPRISE_URN, required: false }],
+      meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/User` },
+    });
+  });
+
+  it('lists the User, Group and enterprise schemas, with no null anywhere (entra README §1)', async () => {
+    const response = await scim(`${base}/Schemas`, token);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ schemas: [LIST_URN], totalResults: 3, startIndex: 1 });
+    expect((response.body?.Resources as Record<string, unknown>[]).map((schema) => schema.id)).toEqual([USER_URN, GROUP_URN, ENTERPRISE_URN]);
+    expect(JSON.stringify(response.body)).not.toContain('null');
+  });
+
+  it('serves the Group schema by its URN', async () => {
+    const response = await scim(`${base}/Schemas/${GROUP_URN}`, token);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ id: GROUP_URN, name: 'Group', meta: { resourceType: 'Schema', location: `${base}/Schemas/${GROUP_URN}` } });
+    expect((response.body?.attributes as Record<string, unknown>[]).map((attribute) => attribute.name)).toEqual(['displayName', 'members']);
+  });
+
+  it('answers an unknown schema with a SCIM 404', async () => {
+    const response = await scim(`${base}/Schemas/urn:example:params:scim:schemas:core:2.0:Device`, token);
+
+    expect(response.status).toBe(404);
+    expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '404', detail: expect.stringContaining('Device') });
+  });
+
+  it.each(['ServiceProviderConfig', 'ResourceTypes', 'Schemas'])('refuses /%s without a token with a SCIM 401', async (path) => {
+    const response = await scim(`${base}/${path}`, undefined);
+
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '401' });
+  });
+});
