@@ -138,6 +138,15 @@ describe('PATCH limits and guarantees', () => {
     ]);
   });
 
+  it('rejects bad values at parse time, before any data is read', () => {
+    const body = bodyOf([{ op: 'replace', path: 'active', value: 'maybe' }]);
+
+    const error = rejection(() => parsePatchRequest(body, USER_RESOURCE_TYPE));
+
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toContain('Operations[0]: active');
+  });
+
   it('accepts "operations" and "op" keys in any case', () => {
     const result = patch(alice, { schemas: [PATCH_OP], operations: [{ OP: 'replace', Path: 'title', Value: 'Boss' }] });
 
