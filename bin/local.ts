@@ -1,15 +1,21 @@
 // `npm start`: the whole service on this machine (DynamoDB Local embedded); prints the Tenant URL and token.
 import { join } from 'node:path';
+import { describeEventEntry } from '../lambdas/adapters/local/json-lines-event-sink';
 import { DEFAULT_PORT, startLocalService } from '../lambdas/local/run';
+
+// Node 20 works today; the SDK's notice about its future Node 22 requirement only hides the banner.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(): Promise<void> {
   const service = await startLocalService({
     dataDir: join(__dirname, '..', '.local'),
     port: Number(process.env.PORT ?? DEFAULT_PORT),
     onRequest: ({ method, path, status, ms }) => console.log(`${method} ${path} ${status} ${ms}ms`),
+    onEvent: (entry) => console.log(describeEventEntry(entry)),
   });
   console.log(`Tenant URL:   ${service.tenantUrl}`);
   console.log(`Secret Token: ${service.token}`);
+  console.log(`Events:       ${service.eventsFile}`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

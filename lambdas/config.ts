@@ -30,3 +30,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: Number.isFinite(maxBodyBytes) && maxBodyBytes > 0 ? maxBodyBytes : DEFAULT_MAX_BODY_BYTES,
   };
 }
+
+/** Configuration of the change-event publisher (lambdas/handlers/publish-changes.ts). */
+export interface PublisherConfig {
+  readonly eventBusName: string;
+}
+
+export function readPublisherConfig(env: NodeJS.ProcessEnv = process.env): PublisherConfig {
+  const eventBusName = env[ENV.eventBusName];
+  if (!eventBusName) throw new Error(`${ENV.eventBusName} is not set`);
+  return { eventBusName };
+}

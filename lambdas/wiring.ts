@@ -34,10 +34,12 @@ export function createWiring(config: Config = readConfig()): Wiring {
   const tokenKeys = config.tokenKeySecretArn
     ? new SecretsManagerTokenKeys(new SecretsManagerClient({}), config.tokenKeySecretArn)
     : new FileTokenKeys(config.tokenKeyFile ?? '');
+  const tenants = new DynamoTenantStore(documentClient, config.tableName);
   const deps: Dependencies = {
     directory: new DynamoDirectoryStore(documentClient, config.tableName),
     groups: new DynamoGroupStore(documentClient, config.tableName),
-    tenants: new DynamoTenantStore(documentClient, config.tableName),
+    tenants,
+    log: tenants,
     tokenKeys,
     clock: { now: () => new Date() },
     ids: { newId: () => randomUUID() },

@@ -1,5 +1,6 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ChangeEvents } from './constructs/change-events';
 import { DirectoryTable } from './constructs/directory-table';
 import { ScimApi } from './constructs/scim-api';
 import { TokenKey } from './constructs/token-key';
@@ -19,6 +20,7 @@ export class ScimStack extends Stack {
     const removalPolicy = props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const directory = new DirectoryTable(this, 'Directory', { removalPolicy, deletionProtection: !props.ephemeral });
     const tokenKey = new TokenKey(this, 'TokenKey', { removalPolicy });
+    const events = new ChangeEvents(this, 'ChangeEvents', { table: directory.table });
     const api = new ScimApi(this, 'Scim', { table: directory.table, tokenKey: tokenKey.secret });
 
     new CfnOutput(this, 'TenantUrlBase', {
@@ -27,5 +29,6 @@ export class ScimStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: directory.table.tableName });
     new CfnOutput(this, 'TokenKeySecretArn', { value: tokenKey.secret.secretArn });
+    new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Consumers put their EventBridge rules on this bus (docs/events.md)' });
   }
 }

@@ -8,6 +8,8 @@ export const ENV = {
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
   /** Largest accepted request body in bytes. */
   maxBodyBytes: 'MAX_BODY_BYTES',
+  /** The EventBridge bus the change-event publisher puts events on. */
+  eventBusName: 'EVENT_BUS_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

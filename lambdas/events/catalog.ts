@@ -1,7 +1,7 @@
 import type { ScimObject } from '../scim/resources/normalize';
 
-/** EventBridge `source` of every change event. */
-export const EVENT_SOURCE = 'scim.directory';
+/** EventBridge `source` of every change event (written once, in the contract). */
+export { EVENT_SOURCE } from '../contracts/events/source';
 
 /** The detail types of the event catalog (../shared/DESIGN.md "Events"; docs/events.md). */
 export const DETAIL_TYPES = [

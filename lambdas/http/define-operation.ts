@@ -13,6 +13,8 @@ type ScimMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult,
 interface ChainState extends Record<string, unknown> {
   started?: number;
   log?: typeof logger;
+  /** Set once the tenant in the path is known to exist: only then is a failure written to its log. */
+  tenantKnown?: boolean;
 }
 
 /** Parsed JSON bodies by event: the body middleware's hand-over to the handler. */
@@ -22,7 +24,25 @@ const parsedBodies = new WeakMap<APIGatewayProxyEvent, unknown>();
  * Correlation id, one structured log line per request, and SCIM error responses (RFC 7644 §3.12).
  * An unexpected error becomes a 500 that reveals nothing; its cause is logged with the request id.
  */
-function requestContext(operation: OperationName): ScimMiddleware {
+function requestContext(operation: OperationName, wiring: () => Wiring): ScimMiddleware {
+  /** A failed request's provisioning-log entry (docs/operations.md); best effort, never fails the response. */
+  const logFailure = async (state: ChainState, event: APIGatewayProxyEvent, error: ScimError) => {
+    const tenantId = event.pathParameters?.tenantId;
+    if (!state.tenantKnown || tenantId === undefined) return;
+    const resourceId = event.pathParameters?.id;
+    await wiring()
+      .deps.log.append({
+        tenantId,
+        at: new Date().toISOString(),
+        requestId: event.requestContext?.requestId ?? 'unknown',
+        operation,
+        status: error.status,
+        ...(resourceId !== undefined ? { resourceId } : {}),
+        ...(error.scimType !== undefined ? { scimType: error.scimType } : {}),
+        detail: error.detail.slice(0, 500),
+      })
+      .catch((cause: unknown) => state.log?.warn('provisioning log write failed', { error: cause }));
+  };
   const logLine = (state: ChainState, event: APIGatewayProxyEvent, status: number, extra: Record<string, unknown> = {}) => {
     const fields = { status, method: event.httpMethod, durationMs: Math.round(performance.now() - (state.started ?? 0)), ...extra };
     if (status >= 500) state.log?.error('request failed', fields);
@@ -45,15 +65,18 @@ function requestContext(operation: OperationName): ScimMiddleware {
     after: (request) => {
       logLine(request.internal, request.event, request.response?.statusCode ?? 0);
     },
-    onError: (request) => {
+    onError: async (request) => {
       const error = request.error;
       if (error instanceof ScimError) {
         request.response = errorResult(error);
         logLine(request.internal, request.event, error.status, { scimType: error.scimType, detail: error.detail });
+        await logFailure(request.internal, request.event, error);
         return;
       }
-      request.response = errorResult(new ScimError(500, `Internal error; quote request id ${request.event.requestContext?.requestId ?? 'unknown'} to support.`));
+      const internal = new ScimError(500, `Internal error; quote request id ${request.event.requestContext?.requestId ?? 'unknown'} to support.`);
+      request.response = errorResult(internal);
       logLine(request.internal, request.event, 500, { error });
+      await logFailure(request.internal, request.event, internal);
     },
   };
 }
@@ -63,7 +86,14 @@ function authenticate(wiring: () => Wiring): ScimMiddleware {
   return {
     before: async (request) => {
       const headers = lowerCaseHeaders(request.event.headers);
-      await wiring().authenticator.authenticate(request.event.pathParameters?.tenantId ?? '', headers.authorization);
+      const tenantId = request.event.pathParameters?.tenantId ?? '';
+      try {
+        await wiring().authenticator.authenticate(tenantId, headers.authorization);
+        request.internal.tenantKnown = true;
+      } catch (error) {
+        request.internal.tenantKnown = await wiring().authenticator.isKnownTenant(tenantId).catch(() => false);
+        throw error;
+      }
     },
   };
 }
@@ -99,7 +129,7 @@ export function defineOperation(operation: OperationName, run: Operation, option
   routeOf(operation);
   const wiring = options.wiring ?? getWiring;
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, ChainState>()
-    .use(requestContext(operation))
+    .use(requestContext(operation, wiring))
     .use(authenticate(wiring))
     .use(jsonBody(wiring))
     .handler(async (event) => {

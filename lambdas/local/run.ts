@@ -3,12 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../adapters/dynamodb/create-table';
+import { JsonLinesEventSink } from '../adapters/local/json-lines-event-sink';
 import { TABLE } from '../contracts/table';
 import { ENV } from '../contracts/env';
+import type { EventEntry } from '../events/entries';
 import { getWiring } from '../wiring';
 import { ensureDemoTenant } from './bootstrap';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { createLocalServer, type LocalServerOptions } from './server';
+import { StreamPublisher } from './stream-publisher';
 
 export const DEMO_TENANT = 'demo';
 export const DEFAULT_PORT = 8787;
@@ -22,6 +25,8 @@ export interface LocalServiceOptions extends LocalServerOptions {
   readonly dynamodbEndpoint?: string;
   /** @default TABLE.localName */
   readonly tableName?: string;
+  /** Called for each event the local publisher writes to the events file (`npm start` prints it). */
+  readonly onEvent?: (entry: EventEntry) => void;
 }
 
 /** What `scim-admin --local` reads to reach the instance `npm start` runs (docs/operations.md). */
@@ -38,10 +43,16 @@ export interface LocalService {
   readonly baseUrl: string;
   readonly token: string;
   readonly instance: LocalInstance;
+  /** The JSON-lines file every published event is appended to (docs/events.md "Local mode"). */
+  readonly eventsFile: string;
+  /** The DynamoDB Stream → events-file publisher; tests stop and restart it. */
+  readonly publisher: Pick<StreamPublisher, 'start' | 'stop' | 'running'>;
   stop(): Promise<void>;
 }
 
 export const instanceFile = (dataDir: string) => join(dataDir, 'instance.json');
+export const eventsFile = (dataDir: string) => join(dataDir, 'events.jsonl');
+export const streamCheckpointFile = (dataDir: string) => join(dataDir, 'stream-checkpoint.json');
 
 /**
  * Runs the whole service on one machine: DynamoDB Local (on disk under dataDir), the table, the demo
@@ -71,6 +82,15 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   }
   const token = await ensureDemoTenant(getWiring().deps, DEMO_TENANT, join(options.dataDir, 'demo-token'));
 
+  const events = eventsFile(options.dataDir);
+  const publisher = new StreamPublisher({
+    endpoint,
+    tableName,
+    checkpointFile: streamCheckpointFile(options.dataDir),
+    sink: new JsonLinesEventSink(events, options.onEvent),
+  });
+  publisher.start();
+
   const server = createLocalServer(options);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -86,9 +106,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     baseUrl,
     token,
     instance,
+    eventsFile: events,
+    publisher,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await publisher.stop();
       await database?.stop();
     },
   };

@@ -12,6 +12,12 @@ export const TENANT_CACHE_TTL_MS = 30_000;
 /** How long a container keeps the token keyring before asking Secrets Manager again. */
 export const KEY_CACHE_TTL_MS = 5 * 60_000;
 
+/**
+ * A token's last use is written at most this often per token (conditionally, and remembered per
+ * container), so authentication stays read-only for nearly every request.
+ */
+export const TOKEN_USE_WRITE_INTERVAL_MS = 60 * 60_000;
+
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 export interface Authenticated {
@@ -26,6 +32,7 @@ export interface Authenticated {
 export class Authenticator {
   private readonly tenantCache: TtlCache<TenantRecord | undefined>;
   private readonly keyCache: TtlCache<TokenKeyRing>;
+  private readonly usesRecorded = new Map<string, number>();
 
   constructor(private readonly deps: Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock'>) {
     this.tenantCache = new TtlCache(TENANT_CACHE_TTL_MS, deps.clock);
@@ -40,7 +47,24 @@ export class Authenticator {
     const ring = await this.keyCache.get('ring', () => this.deps.tokenKeys.getKeyRing());
     const token = matchToken(tenant, presented, ring, this.deps.clock.now());
     if (!token) throw ScimError.unauthorized();
+    await this.recordUse(tenantId, token.id);
     return { tenant, token };
+  }
+
+  /** Does the tenant exist? (Cached; lets the chain log failed requests only for real tenants.) */
+  async isKnownTenant(tenantId: string): Promise<boolean> {
+    if (!isValidTenantId(tenantId)) return false;
+    return (await this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId))) !== undefined;
+  }
+
+  /** Best effort: a failure to record a token's use must never fail the request it authenticated. */
+  private async recordUse(tenantId: string, tokenId: string): Promise<void> {
+    const key = `${tenantId}/${tokenId}`;
+    const now = this.deps.clock.now();
+    if (now.getTime() - (this.usesRecorded.get(key) ?? 0) < TOKEN_USE_WRITE_INTERVAL_MS) return;
+    this.usesRecorded.set(key, now.getTime());
+    const notBefore = new Date(now.getTime() - TOKEN_USE_WRITE_INTERVAL_MS).toISOString();
+    await this.deps.tenants.recordTokenUse(tenantId, tokenId, now.toISOString(), notBefore).catch(() => undefined);
   }
 
   /** Forgets a tenant record (after this container changed it). */

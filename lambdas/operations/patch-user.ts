@@ -1,5 +1,6 @@
 import { ScimError } from '../scim/errors';
 import { applyPatch, parsePatchRequest } from '../scim/patch';
+import { withoutWriteOnly } from '../scim/resources/normalize';
 import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
 import { checkIfMatch, withRetryOnConflict } from './preconditions';
 import type { Operation } from './request';
@@ -17,7 +18,7 @@ export const patchUser: Operation = async (request, deps) => {
     if (!before) throw ScimError.notFound(`User "${id}" not found.`);
     checkIfMatch(request, before);
     const { data } = applyPatch(before.data, operations, USER_RESOURCE_TYPE);
-    return saveUser(request, deps, before, data);
+    return saveUser(request, deps, before, withoutWriteOnly(data, USER_RESOURCE_TYPE));
   });
   return userResponse(request, 200, user);
 };

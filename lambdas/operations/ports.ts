@@ -1,5 +1,6 @@
 import type { ChangeEvent } from '../events/catalog';
 import type { ScimObject } from '../scim/resources/normalize';
+import type { LogEntry } from '../tenancy/provisioning-log';
 import type { TenantRecord } from '../tenancy/tenant';
 import type { TokenKeyRing } from '../tenancy/tokens';
 
@@ -98,10 +99,26 @@ export interface GroupStore {
 /** Tenant records (the token digests live in them). */
 export interface TenantStore {
   getTenant(tenantId: string): Promise<TenantRecord | undefined>;
+  /** Every tenant record, in id order (admin only: one Query of the tenant registry). */
+  listTenants(): Promise<TenantRecord[]>;
   /** Creates the tenant; throws when it exists. */
   createTenant(tenant: TenantRecord): Promise<void>;
-  /** Replaces the tenant record when its stored version is `expectedVersion`. */
-  updateTenant(tenant: TenantRecord, expectedVersion: number): Promise<void>;
+  /** Replaces the tenant record when its stored version is `expectedVersion`, with the change's events. */
+  updateTenant(tenant: TenantRecord, expectedVersion: number, events?: readonly ChangeEvent[]): Promise<void>;
+  /** Records a token's use unless one was recorded after `notBefore` (so most requests write nothing). */
+  recordTokenUse(tenantId: string, tokenId: string, at: string, notBefore: string): Promise<void>;
+  /** When each token was last used, by token id. */
+  tokenUses(tenantId: string): Promise<Record<string, string>>;
+  /** Deletes every item of the tenant, reporting progress as items deleted so far. */
+  purgeTenant(tenantId: string, onProgress?: (deleted: number) => void): Promise<number>;
+}
+
+/** A tenant's provisioning log (docs/operations.md). */
+export interface ProvisioningLog {
+  /** Writes one entry (failed requests; committed changes write theirs in their own transaction). */
+  append(entry: LogEntry): Promise<void>;
+  /** Entries newest first. */
+  list(tenantId: string, query: { readonly since?: string; readonly status?: number; readonly limit: number }): Promise<LogEntry[]>;
 }
 
 /** The service's token keyring (Secrets Manager in AWS, a file locally). */
@@ -122,6 +139,7 @@ export interface Dependencies {
   readonly directory: DirectoryStore;
   readonly groups: GroupStore;
   readonly tenants: TenantStore;
+  readonly log: ProvisioningLog;
   readonly tokenKeys: TokenKeys;
   readonly clock: Clock;
   readonly ids: IdGenerator;

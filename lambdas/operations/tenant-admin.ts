@@ -1,3 +1,4 @@
+import { buildEvent } from '../events/catalog';
 import { isLiveToken, isValidTenantId, MAX_LIVE_TOKENS, TENANT_ID_PATTERN, type TenantRecord, type TokenRecord } from '../tenancy/tenant';
 import { digestToken, generateToken } from '../tenancy/tokens';
 import type { Dependencies } from './ports';
@@ -88,4 +89,80 @@ export async function revokeToken(deps: AdminDeps, tenantId: string, tokenId: st
   };
   await deps.tenants.updateTenant(updated, tenant.version);
   return updated;
+}
+
+function tenantEvent(tenant: TenantRecord, detailType: 'Tenant Disconnected' | 'Tenant Reconnected', now: string, requestId: string) {
+  return buildEvent({
+    detailType,
+    tenantId: tenant.tenantId,
+    resourceType: 'Tenant',
+    resourceId: tenant.tenantId,
+    version: tenant.version,
+    occurredAt: now,
+    requestId,
+    changedAttributes: ['status'],
+    previous: { status: detailType === 'Tenant Disconnected' ? 'connected' : 'disconnected' },
+    snapshot: { tenantId: tenant.tenantId, displayName: tenant.displayName, status: tenant.status },
+  });
+}
+
+/**
+ * Disconnects SCIM: every token is revoked and SCIM requests get the same 401 as a wrong token
+ * (within the tenant cache TTL). Accounts stay, becoming manual accounts (`Tenant Disconnected`).
+ */
+export async function disconnectTenant(deps: AdminDeps, tenantId: string): Promise<TenantRecord> {
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  if (tenant.status === 'disconnected') throw new AdminError(`Tenant "${tenantId}" is already disconnected.`);
+  const now = deps.clock.now().toISOString();
+  const updated: TenantRecord = {
+    ...tenant,
+    status: 'disconnected',
+    tokens: tenant.tokens.map((token) => (token.revokedAt ? token : { ...token, revokedAt: now })),
+    version: tenant.version + 1,
+  };
+  await deps.tenants.updateTenant(updated, tenant.version, [tenantEvent(updated, 'Tenant Disconnected', now, `admin-${deps.ids.newId()}`)]);
+  return updated;
+}
+
+/** Reconnects SCIM with a new token; Entra then re-matches existing users by userName or externalId. */
+export async function reconnectTenant(deps: AdminDeps, tenantId: string, options: TokenOptions = {}): Promise<IssuedToken> {
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  if (tenant.status === 'connected') throw new AdminError(`Tenant "${tenantId}" is connected already; use "token issue" for another token.`);
+  const { record, token } = await newTokenRecord(deps, { label: 'reconnect', ...options });
+  const now = deps.clock.now().toISOString();
+  const updated: TenantRecord = { ...tenant, status: 'connected', tokens: [...tenant.tokens, record], version: tenant.version + 1 };
+  await deps.tenants.updateTenant(updated, tenant.version, [tenantEvent(updated, 'Tenant Reconnected', now, `admin-${deps.ids.newId()}`)]);
+  return { tenant: updated, record, token };
+}
+
+/** A tenant's tokens with when each was last used (never a digest). */
+export async function listTokens(deps: AdminDeps, tenantId: string): Promise<Array<Omit<TokenRecord, 'digest'> & { readonly live: boolean }>> {
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const uses = await deps.tenants.tokenUses(tenantId);
+  const now = deps.clock.now();
+  return tenant.tokens.map(({ digest: _digest, ...token }) => ({
+    ...token,
+    ...(uses[token.id] ? { lastUsedAt: uses[token.id] } : {}),
+    live: isLiveToken({ ...token, digest: '' }, now),
+  }));
+}
+
+/** Deletes the tenant and every item it owns. */
+export async function deleteTenant(deps: AdminDeps, tenantId: string, onProgress?: (deleted: number) => void): Promise<number> {
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  return deps.tenants.purgeTenant(tenantId, onProgress);
+}
+
+/** Parses `90d`, `12h`, `30m` into an expiry time after `now`. */
+export function expiryFrom(text: string, now: Date): string {
+  const match = /^(\d+)([dhm])$/.exec(text.trim());
+  if (!match) throw new AdminError(`--expires-in "${text}" is not a duration like 90d, 12h or 30m.`);
+  const amount = Number(match[1]);
+  const unitMs = match[2] === 'd' ? 86_400_000 : match[2] === 'h' ? 3_600_000 : 60_000;
+  if (amount <= 0) throw new AdminError('--expires-in must be positive.');
+  return new Date(now.getTime() + amount * unitMs).toISOString();
 }

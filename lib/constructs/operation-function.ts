@@ -15,8 +15,26 @@ const ROOT = join(__dirname, '..', '..');
 /** DynamoDB actions per access level: no Scan anywhere, and a read route gets no write action. */
 export const TABLE_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-  write: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+  write: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
 };
+
+/**
+ * The only writes every route may make, read routes included: a failed request's provisioning-log
+ * entry and a token's last use. IAM fences them to those partitions by their leading key.
+ */
+export const BOOKKEEPING_WRITES = {
+  actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  leadingKeys: ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'],
+} as const;
 
 export interface OperationFunctionProps {
   readonly route: Route;
@@ -65,6 +83,16 @@ export class OperationFunction extends Construct {
         resources: [props.table.tableArn, `${props.table.tableArn}/index/*`],
       }),
     );
+    if (route.access === 'read') {
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...BOOKKEEPING_WRITES.actions],
+          resources: [props.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...BOOKKEEPING_WRITES.leadingKeys] } },
+        }),
+      );
+    }
     props.tokenKey.grantRead(this.function);
   }
 }

@@ -24,14 +24,23 @@ describe('ScimStack, derived from the route table', () => {
     return { logicalId, properties: resource.Properties };
   }
 
-  function policyActionsOf(logicalId: string): string[] {
+  function statementsOf(logicalId: string): any[] {
     const role = template.findResources('AWS::Lambda::Function')[logicalId]?.Properties.Role['Fn::GetAtt'][0] as string;
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } });
-    return Object.values(policies).flatMap((policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((s: any) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+    return Object.values(policies).flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+  }
+
+  function actionsOf(statement: any): string[] {
+    return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+  }
+
+  function policyActionsOf(logicalId: string): string[] {
+    return statementsOf(logicalId).flatMap(actionsOf);
   }
 
   it('has one Node.js 22 arm64 Lambda per route, and no others', () => {
-    template.resourceCountIs('AWS::Lambda::Function', routes.length);
+    // Plus the change-event publisher (test/infra/change-events.test.ts).
+    template.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
     for (const route of routes) {
       const { properties } = functionFor(route.operation);
       expect(properties.Runtime).toBe('nodejs22.x');
@@ -48,13 +57,18 @@ describe('ScimStack, derived from the route table', () => {
     template.resourceCountIs('AWS::ApiGateway::Method', routes.length);
   });
 
-  it('grants read routes no write action, write routes the write actions, and nobody Scan', () => {
+  it('grants read routes no write action beyond their log and token-use partitions, write routes the write actions, and nobody Scan', () => {
     for (const route of routes) {
       const actions = policyActionsOf(functionFor(route.operation).logicalId);
       expect(actions).not.toContain('dynamodb:Scan');
       expect(actions.some((action) => action === '*' || action === 'dynamodb:*')).toBe(false);
       if (route.access === 'read') {
-        expect(actions.filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
+        // The only writes a read route may make: its log entry and a token's last use, fenced by leading key.
+        for (const statement of statementsOf(functionFor(route.operation).logicalId)) {
+          if (!actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action))) continue;
+          expect(actionsOf(statement).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+          expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'] } });
+        }
       } else {
         expect(actions).toEqual(expect.arrayContaining([...TABLE_ACTIONS.write]));
       }

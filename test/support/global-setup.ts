@@ -4,5 +4,6 @@ import { startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 export default async function globalSetup(): Promise<void> {
   const local = await startDynamoDbLocal();
   process.env.DYNAMODB_ENDPOINT = local.endpoint;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   (globalThis as { __dynamoDbLocal?: typeof local }).__dynamoDbLocal = local;
 }

@@ -2,11 +2,13 @@ import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { StoredResource } from '../../operations/ports';
 import type { ScimObject } from '../../scim/resources/normalize';
+import { LOG_RETENTION_DAYS, logEntryOfEvent, type LogEntry } from '../../tenancy/provisioning-log';
 import {
   eventKey,
   groupDisplayNameIndexKey,
   groupExternalIdIndexKey,
   groupKey,
+  logKey,
   membershipIndexKey,
   membershipKey,
   userExternalIdIndexKey,
@@ -101,4 +103,30 @@ export function toMembershipItem(tenantId: string, groupId: string, memberId: st
     memberId,
     ...membershipIndexKey(tenantId, groupId, memberId),
   };
+}
+
+export function toLogItem(entry: LogEntry): Item {
+  return {
+    ...logKey(entry.tenantId, entry.at, entry.requestId),
+    kind: TABLE.kinds.log,
+    ...entry,
+    [TABLE.timeToLiveAttribute]: Math.floor(Date.parse(entry.at) / 1000) + LOG_RETENTION_DAYS * 24 * 3600,
+  };
+}
+
+export function fromLogItem(item: Item): LogEntry {
+  const { pk: _pk, sk: _sk, kind: _kind, [TABLE.timeToLiveAttribute]: _ttl, ...entry } = item;
+  return entry as unknown as LogEntry;
+}
+
+/**
+ * The rows every committed change writes in its own transaction: its events (the outbox) and one
+ * provisioning-log entry (no extra round trip).
+ */
+export function outboxItems(tableName: string, events: readonly ChangeEvent[]) {
+  const first = events[0];
+  return [
+    ...events.map((event) => ({ Put: { TableName: tableName, Item: toEventItem(event) } })),
+    ...(first ? [{ Put: { TableName: tableName, Item: toLogItem(logEntryOfEvent(first)) } }] : []),
+  ];
 }

@@ -3,7 +3,7 @@ import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { DirectoryStore, PageStart, ResourcePage, StoredResource, UserLookupKey } from '../../operations/ports';
 import { ScimError } from '../../scim/errors';
-import { fromResourceItem, toEventItem, toUserItem, toUserNameMarkerItem, userNameOf } from './codec';
+import { fromResourceItem, toUserItem, toUserNameMarkerItem, userNameOf , outboxItems } from './codec';
 import { cancellationCodes, translateStorageError } from './errors';
 import { batchDeleteItems, batchGetItems } from './batch';
 import { foldCase, membershipKey, memberOfPartition, resourceCountKey, tenantPrefix, userKey, userNameMarkerKey } from './keys';
@@ -210,6 +210,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   private eventPuts(events: readonly ChangeEvent[]) {
-    return events.map((event) => ({ Put: { TableName: this.tableName, Item: toEventItem(event) } }));
+    return outboxItems(this.tableName, events);
   }
+
 }

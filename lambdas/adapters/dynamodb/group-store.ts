@@ -12,7 +12,7 @@ import {
 } from '../../operations/ports';
 import { ScimError } from '../../scim/errors';
 import { batchDeleteItems, batchGetItems, chunks } from './batch';
-import { fromResourceItem, toEventItem, toGroupItem, toMembershipItem, type Item } from './codec';
+import { fromResourceItem, toGroupItem, toMembershipItem, type Item , outboxItems } from './codec';
 import { countUpdate } from './directory-store';
 import { cancellationCodes, translateStorageError } from './errors';
 import {
@@ -28,6 +28,9 @@ import {
 import { PartitionPages } from './partition-pages';
 
 const LOOKUP_LIMIT = 100;
+
+/** Keys-only items a 1 MB Query page holds at most, roughly: below it a Limit saves reads. */
+const QUERY_PAGE_ITEMS = 10_000;
 
 type MemberChange = { readonly id: string; readonly add: boolean };
 
@@ -110,7 +113,8 @@ export class DynamoGroupStore implements GroupStore {
             ExpressionAttributeValues: { ':pk': membersPartition(tenantId, groupId) },
             ProjectionExpression: 'sk',
             ExclusiveStartKey: exclusiveStart,
-            Limit: limit - ids.length,
+            // Pages of up to 1 MB; a Limit only when the caller wants fewer than a page can hold.
+            ...(limit - ids.length < QUERY_PAGE_ITEMS ? { Limit: limit - ids.length } : {}),
             ConsistentRead: true,
           }),
         );
@@ -271,7 +275,7 @@ export class DynamoGroupStore implements GroupStore {
           ExpressionAttributeNames: { '#pk': index.partitionKey },
           ExpressionAttributeValues: { ':pk': partition },
           ExclusiveStartKey: exclusiveStart,
-          ...(Number.isFinite(limit) ? { Limit: limit - ids.length } : {}),
+          ...(limit - ids.length < QUERY_PAGE_ITEMS ? { Limit: limit - ids.length } : {}),
         }),
       );
       ids.push(...(Items ?? []).map((item) => String(item[index.sortKey])));
@@ -281,6 +285,7 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   private eventPuts(events: readonly ChangeEvent[]) {
-    return events.map((event) => ({ Put: { TableName: this.tableName, Item: toEventItem(event) } }));
+    return outboxItems(this.tableName, events);
   }
+
 }

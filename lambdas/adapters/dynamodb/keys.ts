@@ -94,3 +94,20 @@ export function membershipIndexKey(tenantId: string, groupId: string, memberId: 
   const index = TABLE.indexes.byExternalId;
   return { [index.partitionKey]: memberOfPartition(tenantId, memberId), [index.sortKey]: groupId };
 }
+
+/** A tenant's provisioning log, newest last; the sort key orders entries by time. */
+export function logKey(tenantId: string, at: string, requestId: string): ItemKey {
+  return { pk: logPartition(tenantId), sk: `${at}#${requestId}` };
+}
+
+export function logPartition(tenantId: string): string {
+  return `${tenantPrefix(tenantId)}#LOG`;
+}
+
+/** When a token was last used: kept apart from the tenant record so read routes never write the record. */
+export function tokenUseKey(tenantId: string, tokenId: string): ItemKey {
+  return { pk: `${tenantPrefix(tenantId)}#TOKENUSE`, sk: tokenId };
+}
+
+/** The registry of tenants (gsi2), for `scim-admin tenant list` without a Scan. */
+export const TENANT_REGISTRY_PARTITION = 'TENANTS';

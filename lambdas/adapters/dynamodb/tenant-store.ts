@@ -1,9 +1,13 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import type { TenantStore } from '../../operations/ports';
+import type { ChangeEvent } from '../../events/catalog';
+import type { ProvisioningLog, TenantStore } from '../../operations/ports';
+import type { LogEntry } from '../../tenancy/provisioning-log';
 import type { TenantRecord } from '../../tenancy/tenant';
-import { translateStorageError } from './errors';
-import { tenantKey } from './keys';
+import { batchDeleteItems, batchGetItems } from './batch';
+import { fromLogItem, outboxItems, toLogItem, type Item } from './codec';
+import { cancellationCodes, translateStorageError } from './errors';
+import { groupKey, logPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
 
 /** Thrown when a conditional tenant write finds another version (the caller re-reads and retries). */
 export class TenantWriteConflict extends Error {
@@ -14,11 +18,27 @@ export class TenantWriteConflict extends Error {
 }
 
 function isConditionalFailure(error: unknown): boolean {
-  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+  return (error as { name?: string })?.name === 'ConditionalCheckFailedException' || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed';
 }
 
-/** Tenant records: one item per tenant holding its status and token digests. */
-export class DynamoTenantStore implements TenantStore {
+function toTenantItem(tenant: TenantRecord): Item {
+  const registry = TABLE.indexes.byName;
+  return {
+    ...tenantKey(tenant.tenantId),
+    kind: TABLE.kinds.tenant,
+    ...tenant,
+    [registry.partitionKey]: TENANT_REGISTRY_PARTITION,
+    [registry.sortKey]: tenant.tenantId,
+  };
+}
+
+function fromTenantItem(item: Item): TenantRecord {
+  const { pk: _pk, sk: _sk, kind: _kind, [TABLE.indexes.byName.partitionKey]: _gpk, [TABLE.indexes.byName.sortKey]: _gsk, ...record } = item;
+  return record as unknown as TenantRecord;
+}
+
+/** Tenant records, token use and the provisioning log. */
+export class DynamoTenantStore implements TenantStore, ProvisioningLog {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -27,35 +47,164 @@ export class DynamoTenantStore implements TenantStore {
   async getTenant(tenantId: string): Promise<TenantRecord | undefined> {
     try {
       const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantKey(tenantId), ConsistentRead: true }));
-      if (!Item) return undefined;
-      const { pk: _pk, sk: _sk, kind: _kind, ...record } = Item;
-      return record as TenantRecord;
+      return Item ? fromTenantItem(Item) : undefined;
     } catch (error) {
       translateStorageError(error);
     }
   }
 
+  async listTenants(): Promise<TenantRecord[]> {
+    const index = TABLE.indexes.byName;
+    const ids: string[] = [];
+    let exclusiveStart: Item | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': TENANT_REGISTRY_PARTITION },
+          ExclusiveStartKey: exclusiveStart,
+        }),
+      );
+      ids.push(...(Items ?? []).map((item) => String(item[index.sortKey])));
+      exclusiveStart = LastEvaluatedKey;
+    } while (exclusiveStart);
+    const items = await batchGetItems(this.client, this.tableName, ids.map(tenantKey));
+    return items.map(fromTenantItem).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+  }
+
   async createTenant(tenant: TenantRecord): Promise<void> {
-    await this.put(tenant, 'attribute_not_exists(pk)');
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: toTenantItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (error) {
+      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId);
+      translateStorageError(error);
+    }
   }
 
-  async updateTenant(tenant: TenantRecord, expectedVersion: number): Promise<void> {
-    await this.put(tenant, '#version = :expected', { ':expected': expectedVersion });
-  }
-
-  private async put(tenant: TenantRecord, condition: string, values?: Record<string, unknown>): Promise<void> {
+  async updateTenant(tenant: TenantRecord, expectedVersion: number, events: readonly ChangeEvent[] = []): Promise<void> {
     try {
       await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...tenantKey(tenant.tenantId), kind: TABLE.kinds.tenant, ...tenant },
-          ConditionExpression: condition,
-          ...(values ? { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: values } : {}),
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toTenantItem(tenant),
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+            },
+            ...outboxItems(this.tableName, events),
+          ],
         }),
       );
     } catch (error) {
       if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId);
       translateStorageError(error);
     }
+  }
+
+  async recordTokenUse(tenantId: string, tokenId: string, at: string, notBefore: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tokenUseKey(tenantId, tokenId),
+          UpdateExpression: 'SET lastUsedAt = :at',
+          ConditionExpression: 'attribute_not_exists(lastUsedAt) OR lastUsedAt < :notBefore',
+          ExpressionAttributeValues: { ':at': at, ':notBefore': notBefore },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalFailure(error)) return;
+      translateStorageError(error);
+    }
+  }
+
+  async tokenUses(tenantId: string): Promise<Record<string, string>> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': tokenUseKey(tenantId, '').pk },
+      }),
+    );
+    return Object.fromEntries((Items ?? []).map((item) => [String(item.sk), String(item.lastUsedAt)]));
+  }
+
+  async purgeTenant(tenantId: string, onProgress?: (deleted: number) => void): Promise<number> {
+    const prefix = tenantPrefix(tenantId);
+    let deleted = 0;
+    const purge = async (partition: string) => {
+      let exclusiveStart: Item | undefined;
+      do {
+        const { Items, LastEvaluatedKey } = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': partition },
+            ProjectionExpression: 'pk, sk',
+            ExclusiveStartKey: exclusiveStart,
+          }),
+        );
+        const keys = (Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }) as ItemKey);
+        await batchDeleteItems(this.client, this.tableName, keys);
+        deleted += keys.length;
+        onProgress?.(deleted);
+        exclusiveStart = LastEvaluatedKey;
+      } while (exclusiveStart);
+    };
+    // Membership partitions are per group: find the groups first.
+    const groups: string[] = [];
+    let exclusiveStart: Item | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': groupKey(tenantId, '').pk },
+          ProjectionExpression: 'sk',
+          ExclusiveStartKey: exclusiveStart,
+        }),
+      );
+      groups.push(...(Items ?? []).map((item) => String(item.sk)));
+      exclusiveStart = LastEvaluatedKey;
+    } while (exclusiveStart);
+    for (const groupId of groups) await purge(`${prefix}#GROUP#${groupId}`);
+    for (const suffix of ['#USER', '#USERNAME', '#GROUP', '#EVENT', '#LOG', '#TOKENUSE', '']) await purge(`${prefix}${suffix}`);
+    return deleted;
+  }
+
+  async append(entry: LogEntry): Promise<void> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: toLogItem(entry) }));
+    } catch (error) {
+      translateStorageError(error);
+    }
+  }
+
+  async list(tenantId: string, query: { readonly since?: string; readonly status?: number; readonly limit: number }): Promise<LogEntry[]> {
+    const entries: LogEntry[] = [];
+    let exclusiveStart: Item | undefined;
+    do {
+      const { Items, LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: query.since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': logPartition(tenantId), ...(query.since ? { ':since': query.since } : {}) },
+          ...(query.status !== undefined ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+          ...(query.status !== undefined ? { ExpressionAttributeValues: { ':pk': logPartition(tenantId), ':status': query.status, ...(query.since ? { ':since': query.since } : {}) } } : {}),
+          ScanIndexForward: false,
+          ExclusiveStartKey: exclusiveStart,
+        }),
+      );
+      entries.push(...(Items ?? []).map(fromLogItem));
+      exclusiveStart = LastEvaluatedKey;
+    } while (exclusiveStart && entries.length < query.limit);
+    return entries.slice(0, query.limit);
   }
 }

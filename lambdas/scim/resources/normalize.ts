@@ -96,7 +96,9 @@ function normalizeComplex(definition: AttributeDefinition, value: unknown, where
 function normalizeAttributes(attributes: readonly AttributeDefinition[], input: Record<string, unknown>, prefix: string, into: ScimObject): void {
   for (const [key, raw] of Object.entries(input)) {
     const definition = findAttribute(attributes, key);
-    if (!definition || definition.mutability === 'readOnly') continue;
+    // readOnly attributes are the server's; writeOnly ones (password) are never stored: this
+    // product signs emails and has no use for a credential it would then have to protect.
+    if (!definition || definition.mutability === 'readOnly' || definition.mutability === 'writeOnly') continue;
     const normalized = normalizeValue(definition, raw, `${prefix}${definition.name}`);
     if (normalized !== undefined) into[definition.name] = normalized;
   }
@@ -157,4 +159,11 @@ export function normalizeResource(body: unknown, resourceType: ResourceTypeDefin
     }
   }
   return result;
+}
+
+/** The stored form without writeOnly attributes (a PATCH may name `password`; it is dropped, not kept). */
+export function withoutWriteOnly(data: ScimObject, resourceType: ResourceTypeDefinition): ScimObject {
+  const writeOnly = resourceType.schema.attributes.filter((definition) => definition.mutability === 'writeOnly').map((definition) => definition.name);
+  if (!writeOnly.some((name) => name in data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([name]) => !writeOnly.includes(name)));
 }

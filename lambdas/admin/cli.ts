@@ -1,0 +1,237 @@
+import { parseArgs } from 'node:util';
+import type { Dependencies } from '../operations/ports';
+import {
+  AdminError,
+  createTenant,
+  deleteTenant,
+  disconnectTenant,
+  expiryFrom,
+  issueToken,
+  listTokens,
+  reconnectTenant,
+  revokeToken,
+  type IssuedToken,
+} from '../operations/tenant-admin';
+import type { TenantRecord } from '../tenancy/tenant';
+import { createWiring } from '../wiring';
+import { resolveTarget, type Target } from './target';
+
+/** What the CLI talks to the world through; tests pass their own. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Asks a question on the terminal; undefined when there is no terminal to ask on. */
+  ask?(question: string): Promise<string>;
+  /** Rewrites the current progress line (a TTY); absent means "print nothing until done". */
+  progress?(line: string): void;
+  readonly dataDir: string;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export const USAGE = `Usage: scim-admin [--local | --stack <name> [--region <region>]] <command> [--json]
+
+Commands:
+  tenant create <id> [--name <display name>] [--label <token label>] [--expires-in 90d]
+  tenant list
+  tenant show <id>
+  tenant disconnect <id>
+  tenant reconnect <id>
+  tenant delete <id> --purge [--yes]
+  token issue <tenant> [--label <label>] [--expires-in 90d]
+  token list <tenant>
+  token revoke <tenant> <tokenId>
+  log <tenant> [--since <ISO time>] [--status <code>] [--limit <n>]
+
+Target: --local is the instance "npm start" runs from this checkout; otherwise the deployed stack
+(--stack, default Scim-dev; --region or AWS_REGION) with the AWS SDK's default credentials.`;
+
+const OPTIONS = {
+  local: { type: 'boolean', default: false },
+  stack: { type: 'string', default: 'Scim-dev' },
+  region: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  name: { type: 'string' },
+  label: { type: 'string' },
+  'expires-in': { type: 'string' },
+  purge: { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
+  since: { type: 'string' },
+  status: { type: 'string' },
+  limit: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+class UsageError extends Error {}
+
+function printIssued(io: CliIo, values: Values, target: Target, issued: IssuedToken): void {
+  const tenantUrl = `${target.tenantUrlBase}/${issued.tenant.tenantId}`;
+  if (values.json) {
+    io.out(JSON.stringify({ tenantUrl, token: issued.token, tokenId: issued.record.id, expiresAt: issued.record.expiresAt ?? null }, null, 2));
+    return;
+  }
+  io.out(`Tenant URL:   ${tenantUrl}`);
+  io.out(`Secret Token: ${issued.token}`);
+  io.out(`Token id:     ${issued.record.id}${issued.record.expiresAt ? ` (expires ${issued.record.expiresAt})` : ''}`);
+  io.out('The token is shown once and never stored: paste it into the provisioning settings now.');
+}
+
+function tenantSummary(tenant: TenantRecord, target: Target) {
+  return {
+    tenantId: tenant.tenantId,
+    displayName: tenant.displayName,
+    status: tenant.status,
+    createdAt: tenant.createdAt,
+    tenantUrl: `${target.tenantUrlBase}/${tenant.tenantId}`,
+    tokens: tenant.tokens.length,
+  };
+}
+
+function need(positionals: readonly string[], index: number, what: string): string {
+  const value = positionals[index];
+  if (value === undefined || value === '') throw new UsageError(`Missing ${what}.`);
+  return value;
+}
+
+async function confirmPurge(io: CliIo, values: Values, tenantId: string): Promise<void> {
+  if (!values.purge) throw new UsageError('tenant delete needs --purge: it deletes every user, group, token and log entry of the tenant.');
+  if (values.yes) return;
+  if (!io.ask) throw new UsageError('Refusing to purge without a terminal to confirm on: add --yes.');
+  const answer = await io.ask(`This deletes tenant "${tenantId}" and all its data. Type the tenant id to confirm: `);
+  if (answer.trim() !== tenantId) throw new AdminError('Not confirmed: nothing was deleted.');
+}
+
+async function run(command: string, positionals: string[], values: Values, target: Target, deps: Dependencies, io: CliIo): Promise<void> {
+  const now = deps.clock.now();
+  const expiresAt = values['expires-in'] ? expiryFrom(values['expires-in'], now) : undefined;
+  const tokenOptions = { ...(values.label ? { label: values.label } : {}), ...(expiresAt ? { expiresAt } : {}) };
+  const json = (value: unknown) => io.out(JSON.stringify(value, null, 2));
+
+  switch (command) {
+    case 'tenant create': {
+      const tenantId = need(positionals, 2, 'tenant id');
+      printIssued(io, values, target, await createTenant(deps, tenantId, { ...(values.name ? { displayName: values.name } : {}), ...tokenOptions }));
+      return;
+    }
+    case 'tenant list': {
+      const tenants = (await deps.tenants.listTenants()).map((tenant) => tenantSummary(tenant, target));
+      if (values.json) return json(tenants);
+      if (tenants.length === 0) return io.out('No tenants.');
+      for (const tenant of tenants) io.out(`${tenant.tenantId.padEnd(24)} ${tenant.status.padEnd(13)} ${tenant.displayName}`);
+      return;
+    }
+    case 'tenant show': {
+      const tenantId = need(positionals, 2, 'tenant id');
+      const tenant = await deps.tenants.getTenant(tenantId);
+      if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+      const [users, groups, tokens] = await Promise.all([
+        deps.directory.countResources(tenantId, 'User'),
+        deps.directory.countResources(tenantId, 'Group'),
+        listTokens(deps, tenantId),
+      ]);
+      const summary = { ...tenantSummary(tenant, target), users, groups, tokens };
+      if (values.json) return json(summary);
+      io.out(`Tenant:       ${summary.tenantId} (${summary.displayName})`);
+      io.out(`Status:       ${summary.status}`);
+      io.out(`Tenant URL:   ${summary.tenantUrl}`);
+      io.out(`Created:      ${summary.createdAt}`);
+      io.out(`Users:        ${users}`);
+      io.out(`Groups:       ${groups}`);
+      for (const token of tokens) io.out(`Token:        ${token.id} ${token.live ? 'live' : 'dead'} "${token.label}" last used ${token.lastUsedAt ?? 'never'}`);
+      return;
+    }
+    case 'tenant disconnect': {
+      const tenant = await disconnectTenant(deps, need(positionals, 2, 'tenant id'));
+      io.out(`Tenant "${tenant.tenantId}" is disconnected: its tokens are revoked and SCIM requests get 401 within 30 s. Accounts stay as manual accounts.`);
+      return;
+    }
+    case 'tenant reconnect': {
+      printIssued(io, values, target, await reconnectTenant(deps, need(positionals, 2, 'tenant id'), tokenOptions));
+      return;
+    }
+    case 'tenant delete': {
+      const tenantId = need(positionals, 2, 'tenant id');
+      await confirmPurge(io, values, tenantId);
+      const deleted = await deleteTenant(deps, tenantId, (count) => io.progress?.(`Deleting tenant ${tenantId}: ${count} items`));
+      io.progress?.('');
+      io.out(`Deleted tenant "${tenantId}": ${deleted} items.`);
+      return;
+    }
+    case 'token issue': {
+      printIssued(io, values, target, await issueToken(deps, need(positionals, 2, 'tenant id'), tokenOptions));
+      return;
+    }
+    case 'token list': {
+      const tokens = await listTokens(deps, need(positionals, 2, 'tenant id'));
+      if (values.json) return json(tokens);
+      for (const token of tokens) {
+        const state = token.revokedAt ? `revoked ${token.revokedAt}` : token.live ? 'live' : `expired ${token.expiresAt}`;
+        io.out(`${token.id}  ${state.padEnd(36)} "${token.label}" created ${token.createdAt} last used ${token.lastUsedAt ?? 'never'}`);
+      }
+      return;
+    }
+    case 'token revoke': {
+      const tenantId = need(positionals, 2, 'tenant id');
+      const tokenId = need(positionals, 3, 'token id');
+      await revokeToken(deps, tenantId, tokenId);
+      io.out(`Token ${tokenId} of "${tenantId}" is revoked; it stops working within 30 s.`);
+      return;
+    }
+    case 'log': {
+      const tenantId = need(positionals, 1, 'tenant id');
+      if (!(await deps.tenants.getTenant(tenantId))) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+      const limit = values.limit === undefined ? 50 : Number(values.limit);
+      const status = values.status === undefined ? undefined : Number(values.status);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer.');
+      if (status !== undefined && !Number.isInteger(status)) throw new UsageError('--status must be an HTTP status code such as 409.');
+      if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) throw new UsageError('--since must be an ISO time such as 2026-11-24T09:00:00Z.');
+      const since = values.since === undefined ? undefined : new Date(values.since).toISOString();
+      const entries = await deps.log.list(tenantId, { limit, ...(since ? { since } : {}), ...(status !== undefined ? { status } : {}) });
+      if (values.json) return json(entries);
+      if (entries.length === 0) return io.out('No log entries.');
+      for (const entry of entries) {
+        const what = [entry.name, entry.resourceId].filter(Boolean).join(' ');
+        io.out(`${entry.at} ${String(entry.status).padEnd(4)}${entry.operation.padEnd(22)} ${what}${entry.scimType ? ` [${entry.scimType}]` : ''}${entry.detail ? ` ${entry.detail}` : ''}`);
+      }
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+/** Runs one CLI invocation; returns the process exit code (0 ok, 1 refused or failed, 2 usage). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const command = positionals[0] === 'log' ? 'log' : positionals.slice(0, 2).join(' ');
+  try {
+    const target = await resolveTarget({ local: values.local, dataDir: io.dataDir, stack: values.stack, ...(values.region ? { region: values.region } : {}) });
+    const { deps } = createWiring(target.config);
+    await run(command, positionals, values, target, deps, io);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (error instanceof AdminError) {
+      io.err(`Error: ${error.message}`);
+      return EXIT.failed;
+    }
+    io.err(`Error: ${(error as Error).message ?? String(error)}`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DEFAULT_MAX_BODY_BYTES, type Config } from '../config';
+import type { LocalInstance } from '../local/run';
+import { AdminError } from '../operations/tenant-admin';
+
+/** Where the admin CLI works: the table, the token key and the base of Tenant URLs. */
+export interface Target {
+  readonly config: Config;
+  /** Tenant URLs are `<tenantUrlBase>/<tenantId>`. */
+  readonly tenantUrlBase: string;
+  readonly description: string;
+}
+
+export interface TargetOptions {
+  readonly local: boolean;
+  /** The checkout's `.local` folder, where `npm start` writes instance.json. */
+  readonly dataDir: string;
+  readonly stack: string;
+  readonly region?: string;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `--local`: the instance `npm start` runs from this checkout (its DynamoDB Local, table and key file). */
+function localTarget(dataDir: string): Target {
+  const file = join(dataDir, 'instance.json');
+  if (!existsSync(file)) throw new AdminError(`No local instance found (${file} is missing): run "npm start" in this checkout first.`);
+  const instance = JSON.parse(readFileSync(file, 'utf8')) as LocalInstance;
+  if (!isRunning(instance.pid)) throw new AdminError(`The local instance (pid ${instance.pid}) is not running: start it with "npm start".`);
+  return {
+    config: { tableName: instance.tableName, dynamodbEndpoint: instance.endpoint, tokenKeyFile: instance.tokenKeyFile, maxBodyBytes: DEFAULT_MAX_BODY_BYTES },
+    tenantUrlBase: instance.baseUrl,
+    description: `local instance at ${instance.baseUrl}`,
+  };
+}
+
+/** The deployed stack, found by name and region from its CloudFormation outputs (default credentials). */
+async function stackTarget(stack: string, region: string | undefined): Promise<Target> {
+  const client = new CloudFormationClient(region ? { region } : {});
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stack }));
+    const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
+    const { TableName, TokenKeySecretArn, TenantUrlBase } = outputs;
+    if (!TableName || !TokenKeySecretArn || !TenantUrlBase) {
+      throw new AdminError(`Stack ${stack} lacks the outputs TableName, TokenKeySecretArn and TenantUrlBase: is it a SCIM stack?`);
+    }
+    return {
+      config: { tableName: TableName, tokenKeySecretArn: TokenKeySecretArn, maxBodyBytes: DEFAULT_MAX_BODY_BYTES },
+      tenantUrlBase: TenantUrlBase.replace(/\/$/, ''),
+      description: `stack ${stack}${region ? ` in ${region}` : ''}`,
+    };
+  } catch (error) {
+    if (error instanceof AdminError) throw error;
+    throw new AdminError(`Could not read stack ${stack}: ${(error as Error).message}`);
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function resolveTarget(options: TargetOptions): Promise<Target> {
+  return options.local ? localTarget(options.dataDir) : stackTarget(options.stack, options.region);
+}

@@ -1,0 +1,54 @@
+import type { ChangeEvent } from '../events/catalog';
+
+/** How long provisioning-log entries are kept (DynamoDB TTL deletes them after). */
+export const LOG_RETENTION_DAYS = 30;
+
+/**
+ * One line of a tenant's provisioning log: enough for support to answer "why didn't Ada's title
+ * update?" — never a request body, a token or a key.
+ */
+export interface LogEntry {
+  readonly tenantId: string;
+  readonly at: string;
+  readonly requestId: string;
+  /** The route's operation (`patchUser`) or, for committed changes, the event's detail type. */
+  readonly operation: string;
+  readonly status: number;
+  readonly resourceType?: string;
+  readonly resourceId?: string;
+  /** userName or displayName, when known. */
+  readonly name?: string;
+  readonly scimType?: string;
+  readonly detail?: string;
+  /** Attributes a committed change touched. */
+  readonly changed?: readonly string[];
+}
+
+const STATUS_BY_DETAIL_TYPE: Readonly<Record<string, number>> = {
+  'User Created': 201,
+  'Group Created': 201,
+  'User Deleted': 204,
+  'Group Deleted': 204,
+};
+
+function nameOf(event: ChangeEvent): string | undefined {
+  const source = event.snapshot ?? event.previous;
+  const name = source.userName ?? source.displayName;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** The log entry of a committed change, written in the change's own transaction. */
+export function logEntryOfEvent(event: ChangeEvent): LogEntry {
+  const name = nameOf(event);
+  return {
+    tenantId: event.tenantId,
+    at: event.occurredAt,
+    requestId: event.requestId,
+    operation: event.detailType,
+    status: STATUS_BY_DETAIL_TYPE[event.detailType] ?? 200,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    ...(name !== undefined ? { name } : {}),
+    ...(event.changedAttributes.length > 0 ? { changed: event.changedAttributes.slice(0, 50) } : {}),
+  };
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { toGroupItem, toMembershipItem, toUserItem, toUserNameMarkerItem, type Item } from '../../lambdas/adapters/dynamodb/codec';
+import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
+import { DynamoDirectoryStore } from '../../lambdas/adapters/dynamodb/directory-store';
+import { DynamoGroupStore } from '../../lambdas/adapters/dynamodb/group-store';
+import { DynamoTenantStore } from '../../lambdas/adapters/dynamodb/tenant-store';
+import { listUsers } from '../../lambdas/operations/list-users';
+import { patchGroup } from '../../lambdas/operations/patch-group';
+import type { Dependencies, StoredResource } from '../../lambdas/operations/ports';
+import type { ScimRequest } from '../../lambdas/operations/request';
+import { createDocumentClient } from '../../lambdas/wiring';
+import { patchBody } from '../support/conformance';
+
+/**
+ * docs/data-model.md promises that Entra's hot paths cost the same number of DynamoDB requests
+ * whatever the tenant's size: a membership change of one member, and the userName match.
+ * Counted by command name at the document client's middleware stack, for a tenant of 10 and of 2,000.
+ */
+describe('DynamoDB requests per call do not grow with the tenant', () => {
+  const SIZES = [10, 2_000] as const;
+  const tableName = `scim-costs-${randomUUID()}`;
+  const endpoint = process.env.DYNAMODB_ENDPOINT ?? '';
+  let counted: DynamoDBDocumentClient;
+  let seeding: DynamoDBDocumentClient;
+  let deps: Dependencies;
+  let calls: string[] = [];
+  const tenants = new Map<number, { tenantId: string; groupId: string; userNames: string[]; memberIds: string[]; outsiderIds: string[] }>();
+
+  /** N users (all members of one group) plus two outsiders, written with BatchWriteItem straight from the codec. */
+  const seedTenant = async (size: number) => {
+    const tenantId = `costs-${size}-${randomUUID().slice(0, 8)}`;
+    const now = new Date().toISOString();
+    const user = (index: number): StoredResource => ({
+      id: randomUUID(),
+      version: 1,
+      created: now,
+      lastModified: now,
+      data: { userName: `user${index}@${tenantId}.example`, externalId: `x${index}`, emails: [{ type: 'work', value: `user${index}@${tenantId}.example` }] },
+    });
+    const members = Array.from({ length: size }, (_unused, index) => user(index));
+    const outsiders = [user(size), user(size + 1)];
+    const group: StoredResource = { id: randomUUID(), version: 1, created: now, lastModified: now, data: { displayName: `Group of ${size}` } };
+    const items: Item[] = [
+      toGroupItem(tenantId, group),
+      ...[...members, ...outsiders].flatMap((stored) => [toUserItem(tenantId, stored), toUserNameMarkerItem(tenantId, String(stored.data.userName), stored.id)]),
+      ...members.map((member) => toMembershipItem(tenantId, group.id, member.id)),
+    ];
+    const batches: Item[][] = [];
+    for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
+    const writeAll = async (queue: Item[][]) => {
+      for (let batch = queue.shift(); batch; batch = queue.shift()) {
+        let pending: Item[] = batch.map((item) => ({ PutRequest: { Item: item } }));
+        while (pending.length > 0) {
+          const { UnprocessedItems } = await seeding.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+          pending = (UnprocessedItems?.[tableName] ?? []) as Item[];
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, () => writeAll(batches)));
+    tenants.set(size, {
+      tenantId,
+      groupId: group.id,
+      userNames: members.map((member) => String(member.data.userName)),
+      memberIds: members.map((member) => member.id),
+      outsiderIds: outsiders.map((outsider) => outsider.id),
+    });
+  };
+
+  const request = (tenantId: string, operation: ScimRequest['operation'], init: Partial<ScimRequest>): ScimRequest => ({
+    operation,
+    tenantId,
+    pathParameters: { tenantId },
+    query: {},
+    headers: {},
+    body: undefined,
+    requestId: randomUUID(),
+    tenantUrl: `https://scim.example/scim/v2/${tenantId}`,
+    ...init,
+  });
+
+  /** Runs `act` and returns the DynamoDB commands it sent, counted by name. */
+  const costOf = async (act: () => Promise<unknown>) => {
+    calls = [];
+    await act();
+    const counts: Record<string, number> = {};
+    for (const name of calls) counts[name] = (counts[name] ?? 0) + 1;
+    return counts;
+  };
+
+  beforeAll(async () => {
+    const raw = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      await ensureTable(raw, tableName);
+    } finally {
+      raw.destroy();
+    }
+    seeding = createDocumentClient({ dynamodbEndpoint: endpoint });
+    counted = createDocumentClient({ dynamodbEndpoint: endpoint });
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    const tenantStore = new DynamoTenantStore(counted, tableName);
+    deps = {
+      directory: new DynamoDirectoryStore(counted, tableName),
+      groups: new DynamoGroupStore(counted, tableName),
+      tenants: tenantStore,
+      log: tenantStore,
+      tokenKeys: { getKeyRing: () => Promise.reject(new Error('operations under test do not authenticate')) },
+      clock: { now: () => new Date() },
+      ids: { newId: () => randomUUID() },
+    };
+    for (const size of SIZES) await seedTenant(size);
+  }, 20_000);
+
+  afterAll(() => {
+    counted.destroy();
+    seeding.destroy();
+  });
+
+  const tenantOf = (size: number) => {
+    const tenant = tenants.get(size);
+    if (!tenant) throw new Error(`tenant of ${size} was not seeded`);
+    return tenant;
+  };
+
+  it('adding one member (Entra Add with "$ref": null) costs 1 GetItem, 2 BatchGetItem and 1 TransactWriteItems for a group of 10 and of 2,000', async () => {
+    const costs: Record<string, number>[] = [];
+    const statuses: number[] = [];
+    for (const size of SIZES) {
+      const { tenantId, groupId, outsiderIds } = tenantOf(size);
+      const body = patchBody([{ op: 'Add', path: 'members', value: [{ $ref: null, value: outsiderIds[0] }] }]);
+
+      costs.push(
+        await costOf(async () => {
+          statuses.push((await patchGroup(request(tenantId, 'patchGroup', { pathParameters: { tenantId, id: groupId }, body }), deps)).status);
+        }),
+      );
+    }
+
+    expect(statuses).toEqual([204, 204]);
+    expect(costs[0]).toEqual(costs[1]);
+    expect(costs[0]).toEqual({ GetItemCommand: 1, BatchGetItemCommand: 2, TransactWriteItemsCommand: 1 });
+  });
+
+  it('removing one member (Entra default-dialect Remove by value list) costs 1 GetItem, 1 BatchGetItem and 1 TransactWriteItems for a group of 10 and of 2,000', async () => {
+    const costs: Record<string, number>[] = [];
+    const statuses: number[] = [];
+    for (const size of SIZES) {
+      const { tenantId, groupId, memberIds } = tenantOf(size);
+      const body = patchBody([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: memberIds[3] }] }]);
+
+      costs.push(
+        await costOf(async () => {
+          statuses.push((await patchGroup(request(tenantId, 'patchGroup', { pathParameters: { tenantId, id: groupId }, body }), deps)).status);
+        }),
+      );
+    }
+    const remaining = await Promise.all(SIZES.map((size) => deps.groups.presentMembers(tenantOf(size).tenantId, tenantOf(size).groupId, [tenantOf(size).memberIds[3] as string, tenantOf(size).memberIds[4] as string])));
+
+    expect(statuses).toEqual([204, 204]);
+    expect(remaining.map((present) => present.size)).toEqual([1, 1]);
+    expect(costs[0]).toEqual(costs[1]);
+    expect(costs[0]).toEqual({ GetItemCommand: 1, BatchGetItemCommand: 1, TransactWriteItemsCommand: 1 });
+  });
+
+  it('Entra\'s userName match costs 1 GetItem and 1 BatchGetItem in a tenant of 10 and of 2,000 users', async () => {
+    const costs: Record<string, number>[] = [];
+    const totals: number[] = [];
+    for (const size of SIZES) {
+      const { tenantId, userNames } = tenantOf(size);
+      const query = { filter: `userName eq "${String(userNames[7]).toUpperCase()}"` };
+
+      costs.push(
+        await costOf(async () => {
+          totals.push(((await listUsers(request(tenantId, 'listUsers', { query }), deps)).body as { totalResults: number }).totalResults);
+        }),
+      );
+    }
+
+    expect(totals).toEqual([1, 1]);
+    expect(costs[0]).toEqual(costs[1]);
+    expect(costs[0]).toEqual({ GetItemCommand: 1, BatchGetItemCommand: 1 });
+  });
+
+  it('Entra\'s Test Connection probe (no match) costs 1 GetItem in a tenant of 10 and of 2,000 users', async () => {
+    const costs: Record<string, number>[] = [];
+    for (const size of SIZES) {
+      const query = { filter: `userName eq "${randomUUID()}"` };
+
+      costs.push(await costOf(() => listUsers(request(tenantOf(size).tenantId, 'listUsers', { query }), deps)));
+    }
+
+    expect(costs[0]).toEqual(costs[1]);
+    expect(costs[0]).toEqual({ GetItemCommand: 1 });
+  });
+});
