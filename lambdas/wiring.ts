@@ -54,3 +54,8 @@ export function getWiring(): Wiring {
   current ??= createWiring();
   return current;
 }
+
+/** Drops the container's wiring so the next getWiring() reads the environment again (local mode sets it). */
+export function resetWiring(): void {
+  current = undefined;
+}

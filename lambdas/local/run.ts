@@ -7,7 +7,7 @@ import { JsonLinesEventSink } from '../adapters/local/json-lines-event-sink';
 import { TABLE } from '../contracts/table';
 import { ENV } from '../contracts/env';
 import type { EventEntry } from '../events/entries';
-import { getWiring } from '../wiring';
+import { getWiring, resetWiring } from '../wiring';
 import { ensureDemoTenant } from './bootstrap';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { createLocalServer, type LocalServerOptions } from './server';
@@ -73,6 +73,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   process.env[ENV.dynamodbEndpoint] = endpoint;
   process.env[ENV.tokenKeyFile] = tokenKeyFile;
   process.env[ENV.logLevel] ??= 'WARN';
+  resetWiring();
 
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {

@@ -4,7 +4,7 @@ import { renderResource } from '../scim/resources/render';
 import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
 import type { StoredResource } from './ports';
 import type { Operation } from './request';
-import { resourceResponse } from './responses';
+import { userResponse } from './user-writes';
 
 /** POST /Users: one transaction writes the user, its userName marker and its `User Created` event. */
 export const createUser: Operation = async (request, deps) => {
@@ -26,5 +26,5 @@ export const createUser: Operation = async (request, deps) => {
 
   await deps.directory.createUser(request.tenantId, user, [event]);
 
-  return resourceResponse(201, resource);
+  return userResponse(request, 201, user);
 };

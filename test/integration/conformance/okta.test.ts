@@ -79,7 +79,7 @@ describe('Okta provisioning (conformance)', () => {
     });
 
     it.each([
-      ['a PATCH path-less replace', (id: string) => ({ method: 'PATCH', body: patchBody([{ op: 'replace', value: { password: 'Changed-Secret-2' } }]) })],
+      ['a PATCH path-less replace', (_id: string) => ({ method: 'PATCH', body: patchBody([{ op: 'replace', value: { password: 'Changed-Secret-2' } }]) })],
       ['a PUT with the password', (id: string) => ({ method: 'PUT', body: { ...body, id, password: 'Changed-Secret-2' } })],
     ])('accepts a password change by %s and neither returns nor stores it', async (_name, change) => {
       const { method, body: requestBody } = change(created.id);
