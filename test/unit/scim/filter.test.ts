@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ScimError } from '../../../lambdas/scim/errors';
-import { checkFilter, evaluateFilter, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter, planLookup } from '../../../lambdas/scim/filter';
+import type { Filter } from '../../../lambdas/scim/filter';
+import { checkFilter, evaluateFilter, formatFilter, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter, planLookup } from '../../../lambdas/scim/filter';
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
 import { ENTERPRISE_USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
 
@@ -185,5 +186,40 @@ describe('planLookup', () => {
     ['not (userName eq "a")', 'User', undefined],
   ] as const)('%s on %s → %j', (text, type, expected) => {
     expect(planLookup(parseFilter(text), type)).toEqual(expected);
+  });
+});
+
+describe('formatFilter round-trips through parseFilter', () => {
+  const name = fc.constantFrom('userName', 'displayName', 'title', 'active', 'externalId');
+  const path = fc.oneof(
+    fc.record({ attribute: name }),
+    fc.record({ attribute: fc.constantFrom('name', 'emails'), subAttribute: fc.constantFrom('givenName', 'value', 'type') }),
+    fc.record({ schema: fc.constant(ENTERPRISE_USER_SCHEMA), attribute: fc.constantFrom('department', 'manager') }),
+  );
+  const value = fc.oneof(fc.string({ maxLength: 12 }), fc.boolean(), fc.constant(null), fc.integer({ min: -1000, max: 1000 }));
+  const leaf = fc.oneof(
+    // Literals other than strings are written unquoted, and the parser keeps their text as written.
+    fc
+      .record({ kind: fc.constant('compare' as const), path, op: fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'), value })
+      .map((node) => (typeof node.value === 'string' ? node : { ...node, unquoted: JSON.stringify(node.value) })),
+    fc.record({ kind: fc.constant('present' as const), path }),
+  );
+  const filter = fc.letrec<{ node: Filter }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), left: tie('node'), right: tie('node') }),
+      fc.record({ kind: fc.constant('not' as const), filter: tie('node') }),
+      fc.record({ kind: fc.constant('valuePath' as const), path: fc.record({ attribute: fc.constant('emails') }), filter: leaf.map((inner) => ({ ...inner, path: { attribute: 'type' } })) }),
+    ),
+  })).node;
+
+  it('parses what it formats back to the same tree', () => {
+    fc.assert(
+      fc.property(filter, (tree) => {
+        expect(parseFilter(formatFilter(tree))).toEqual(tree);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
