@@ -18,6 +18,9 @@ export const KEY_CACHE_TTL_MS = 5 * 60_000;
  */
 export const TOKEN_USE_WRITE_INTERVAL_MS = 60 * 60_000;
 
+/** A token the cached record does not know makes the record be read again once it is this old. */
+export const RECHECK_AFTER_MS = 5_000;
+
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 export interface Authenticated {
@@ -42,13 +45,24 @@ export class Authenticator {
   async authenticate(tenantId: string, authorization: string | undefined): Promise<Authenticated> {
     const presented = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
     if (presented === undefined || !isValidTenantId(tenantId)) throw ScimError.unauthorized();
-    const tenant = await this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId));
-    if (!tenant) throw ScimError.unauthorized();
     const ring = await this.keyCache.get('ring', () => this.deps.tokenKeys.getKeyRing());
-    const token = matchToken(tenant, presented, ring, this.deps.clock.now());
-    if (!token) throw ScimError.unauthorized();
+    let found = await this.lookup(tenantId, presented, ring);
+    // A token issued (or a tenant created) after this container cached the record: read it again,
+    // at most once per RECHECK_AFTER_MS per tenant, so a flood of wrong tokens stays cheap.
+    if (!found.token && this.tenantCache.age(tenantId) >= RECHECK_AFTER_MS) {
+      this.tenantCache.delete(tenantId);
+      found = await this.lookup(tenantId, presented, ring);
+    }
+    const { tenant, token } = found;
+    if (!tenant || !token) throw ScimError.unauthorized();
     await this.recordUse(tenantId, token.id);
     return { tenant, token };
+  }
+
+  private async lookup(tenantId: string, presented: string, ring: TokenKeyRing): Promise<{ tenant?: TenantRecord; token?: TokenRecord }> {
+    const tenant = await this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId));
+    const token = tenant ? matchToken(tenant, presented, ring, this.deps.clock.now()) : undefined;
+    return { ...(tenant ? { tenant } : {}), ...(token ? { token } : {}) };
   }
 
   /** Does the tenant exist? (Cached; lets the chain log failed requests only for real tenants.) */

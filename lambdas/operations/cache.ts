@@ -2,6 +2,7 @@ import type { Clock } from './ports';
 
 interface Entry<V> {
   readonly value: V;
+  readonly loaded: number;
   readonly expires: number;
 }
 
@@ -29,7 +30,8 @@ export class TtlCache<V> {
     const loading = load()
       .then((value) => {
         if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-        this.entries.set(key, { value, expires: this.clock.now().getTime() + this.ttlMs });
+        const loaded = this.clock.now().getTime();
+        this.entries.set(key, { value, loaded, expires: loaded + this.ttlMs });
         return value;
       })
       .catch((error: unknown) => {
@@ -39,6 +41,12 @@ export class TtlCache<V> {
       .finally(() => this.pending.delete(key));
     this.pending.set(key, loading);
     return loading;
+  }
+
+  /** How long ago the cached value was loaded, in ms; Infinity when nothing is cached. */
+  age(key: string): number {
+    const entry = this.entries.get(key);
+    return entry ? this.clock.now().getTime() - entry.loaded : Number.POSITIVE_INFINITY;
   }
 
   delete(key: string): void {
