@@ -8,7 +8,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(): Promise<void> {
   const service = await startLocalService({
-    dataDir: join(__dirname, '..', '.local'),
+    dataDir: process.env.SCIM_LOCAL_DATA_DIR || join(__dirname, '..', '.local'),
     port: Number(process.env.PORT ?? DEFAULT_PORT),
     onRequest: ({ method, path, status, ms }) => console.log(`${method} ${path} ${status} ${ms}ms`),
     onEvent: (entry) => console.log(describeEventEntry(entry)),

@@ -12,6 +12,10 @@ import {
   revokeToken,
   type IssuedToken,
 } from '../operations/tenant-admin';
+import { getProfile, updateProfile } from '../operations/profile-api';
+import { setMapping, setPolicy } from '../operations/profile-admin';
+import { ScimError } from '../scim/errors';
+import { fieldsOf, mappingOf, ownerOf, policyOf, type Owner } from '../tenancy/profile';
 import type { TenantRecord } from '../tenancy/tenant';
 import { createWiring } from '../wiring';
 import { resolveTarget, type Target } from './target';
@@ -42,6 +46,12 @@ Commands:
   token list <tenant>
   token revoke <tenant> <tokenId>
   log <tenant> [--since <ISO time>] [--status <code>] [--limit <n>]
+  policy show <tenant>
+  policy set <tenant> --default directory|user [--user f1,f2] [--directory f3,f4]
+  mapping show <tenant>
+  mapping set <tenant> <field>=<SCIM attribute path> … (an empty path restores the default)
+  profile get <tenant> <userId>
+  profile set <tenant> <userId> <field>=<value> … (an empty value clears the user's value)
 
 Target: --local is the instance "npm start" runs from this checkout; otherwise the deployed stack
 (--stack, default Scim-dev; --region or AWS_REGION) with the AWS SDK's default credentials.`;
@@ -59,6 +69,9 @@ const OPTIONS = {
   since: { type: 'string' },
   status: { type: 'string' },
   limit: { type: 'string' },
+  default: { type: 'string' },
+  user: { type: 'string' },
+  directory: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -87,6 +100,24 @@ function tenantSummary(tenant: TenantRecord, target: Target) {
     tenantUrl: `${target.tenantUrlBase}/${tenant.tenantId}`,
     tokens: tenant.tokens.length,
   };
+}
+
+/** `a=b c=d` → {a: 'b', c: 'd'}. */
+function assignments(args: readonly string[], shape: string): Record<string, string> {
+  if (args.length === 0) throw new UsageError(`Give at least one ${shape}.`);
+  const result: Record<string, string> = {};
+  for (const arg of args) {
+    const equals = arg.indexOf('=');
+    if (equals <= 0) throw new UsageError(`"${arg}" is not ${shape}.`);
+    result[arg.slice(0, equals)] = arg.slice(equals + 1);
+  }
+  return result;
+}
+
+async function tenantOrFail(deps: Dependencies, tenantId: string): Promise<TenantRecord> {
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  return tenant;
 }
 
 function need(positionals: readonly string[], index: number, what: string): string {
@@ -143,12 +174,14 @@ async function run(command: string, positionals: string[], values: Values, targe
       return;
     }
     case 'tenant disconnect': {
-      const tenant = await disconnectTenant(deps, need(positionals, 2, 'tenant id'));
+      const tenant = await disconnectTenant(deps, need(positionals, 2, 'tenant id'), (done) => io.progress?.(`Reconciling profiles: ${done} users`));
+      io.progress?.('');
       io.out(`Tenant "${tenant.tenantId}" is disconnected: its tokens are revoked and SCIM requests get 401 within 30 s. Accounts stay as manual accounts.`);
       return;
     }
     case 'tenant reconnect': {
-      printIssued(io, values, target, await reconnectTenant(deps, need(positionals, 2, 'tenant id'), tokenOptions));
+      printIssued(io, values, target, await reconnectTenant(deps, need(positionals, 2, 'tenant id'), tokenOptions, (done) => io.progress?.(`Reconciling profiles: ${done} users`)));
+      io.progress?.('');
       return;
     }
     case 'tenant delete': {
@@ -194,6 +227,72 @@ async function run(command: string, positionals: string[], values: Values, targe
       for (const entry of entries) {
         const what = [entry.name, entry.resourceId].filter(Boolean).join(' ');
         io.out(`${entry.at} ${String(entry.status).padEnd(4)}${entry.operation.padEnd(22)} ${what}${entry.scimType ? ` [${entry.scimType}]` : ''}${entry.detail ? ` ${entry.detail}` : ''}`);
+      }
+      return;
+    }
+    case 'policy show': {
+      const tenant = await tenantOrFail(deps, need(positionals, 2, 'tenant id'));
+      const policy = policyOf(tenant.profile ?? {});
+      const owners = Object.fromEntries(fieldsOf(tenant.profile ?? {}).map((field) => [field, ownerOf(policy, field)]));
+      if (values.json) return json({ default: policy.default, fields: policy.fields, owners });
+      io.out(`Default owner: ${policy.default}`);
+      for (const [field, owner] of Object.entries(owners)) io.out(`${field.padEnd(16)} ${owner}${policy.fields[field] ? '' : ' (default)'}`);
+      return;
+    }
+    case 'policy set': {
+      const tenantId = need(positionals, 2, 'tenant id');
+      const owner = values.default;
+      if (owner !== 'directory' && owner !== 'user') throw new UsageError('policy set needs --default directory or --default user.');
+      const list = (text: string | undefined) => (text ?? '').split(',').map((field) => field.trim()).filter(Boolean);
+      const fields: Record<string, Owner> = {};
+      for (const field of list(values.user)) fields[field] = 'user';
+      for (const field of list(values.directory)) fields[field] = 'directory';
+      const result = await setPolicy(deps, tenantId, { default: owner, fields }, (done) => io.progress?.(`Reconciling profiles: ${done} users`));
+      io.progress?.('');
+      io.out(`Policy of "${tenantId}" set; ${result.usersUpdated} users' effective profiles changed (each with a User Updated event).`);
+      return;
+    }
+    case 'mapping show': {
+      const tenant = await tenantOrFail(deps, need(positionals, 2, 'tenant id'));
+      const mapping = mappingOf(tenant.profile ?? {});
+      if (values.json) return json(mapping);
+      for (const field of fieldsOf(tenant.profile ?? {})) io.out(`${field.padEnd(16)} ${mapping[field] ?? '(none: user-entered only)'}`);
+      return;
+    }
+    case 'mapping set': {
+      const tenantId = need(positionals, 2, 'tenant id');
+      const entries = assignments(positionals.slice(3), 'field=path');
+      const result = await setMapping(deps, tenantId, entries, (done) => io.progress?.(`Reconciling profiles: ${done} users`));
+      io.progress?.('');
+      io.out(`Mapping of "${tenantId}" set; ${result.usersUpdated} users' effective profiles changed.`);
+      return;
+    }
+    case 'profile get':
+    case 'profile set': {
+      const tenant = await tenantOrFail(deps, need(positionals, 2, 'tenant id'));
+      const userId = need(positionals, 3, 'user id');
+      const request = {
+        operation: command === 'profile get' ? ('getProfile' as const) : ('updateProfile' as const),
+        tenantId: tenant.tenantId,
+        pathParameters: { tenantId: tenant.tenantId, id: userId },
+        query: {},
+        headers: {},
+        body: command === 'profile set' ? { fields: Object.fromEntries(Object.entries(assignments(positionals.slice(4), 'field=value')).map(([field, value]) => [field, value === '' ? null : value])) } : undefined,
+        requestId: `admin-${deps.ids.newId()}`,
+        tenantUrl: `${target.tenantUrlBase}/${tenant.tenantId}`,
+        tenant,
+      };
+      try {
+        const response = await (command === 'profile get' ? getProfile : updateProfile)(request, deps);
+        const body = response.body as { profile: Record<string, string | null>; fields: Record<string, { owner: string; editable: boolean }> };
+        if (values.json) return json(body);
+        for (const [field, value] of Object.entries(body.profile)) {
+          const info = body.fields[field];
+          io.out(`${field.padEnd(16)} ${String(value ?? '').padEnd(32)} ${info?.owner ?? ''}${info?.editable ? ' editable' : ''}`);
+        }
+      } catch (error) {
+        if (error instanceof ScimError) throw new AdminError(error.detail);
+        throw error;
       }
       return;
     }

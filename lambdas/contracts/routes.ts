@@ -7,6 +7,13 @@
 /** What a route's function may do to the table: `read` roles get no write action. */
 export type Access = 'read' | 'write';
 
+/**
+ * Who may call a route: `token` routes are SCIM, authenticated by the tenant's Secret Token in the
+ * chain; `iam` routes are the profile API for the signature portal's backend, authorised by API
+ * Gateway with AWS IAM (SigV4) and never reachable with a SCIM token.
+ */
+export type Auth = 'token' | 'iam';
+
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway resource path; `{name}` segments are path parameters. */
@@ -14,6 +21,16 @@ export interface Route {
   /** Verb + resource (STYLE.md); also names the handler file in kebab case. */
   readonly operation: string;
   readonly access: Access;
+  /** @default 'token' */
+  readonly auth?: Auth;
+}
+
+/** Profile API prefix (docs/ownership.md). */
+export const PROFILE_BASE_PATH = '/profiles/v1/{tenantId}';
+
+/** The auth of a route (SCIM token unless it says IAM). */
+export function authOf(route: Route): Auth {
+  return route.auth ?? 'token';
 }
 
 /** Tenant URL prefix: Entra appends /Users, /Groups, /Schemas (shared/entra/README.md §0). */
@@ -37,6 +54,9 @@ export const routes = [
   { method: 'GET', path: `${TENANT_BASE_PATH}/ResourceTypes/{id}`, operation: 'getResourceType', access: 'read' },
   { method: 'GET', path: `${TENANT_BASE_PATH}/Schemas`, operation: 'listSchemas', access: 'read' },
   { method: 'GET', path: `${TENANT_BASE_PATH}/Schemas/{id}`, operation: 'getSchema', access: 'read' },
+  { method: 'GET', path: `${PROFILE_BASE_PATH}/users/{id}`, operation: 'getProfile', access: 'read', auth: 'iam' },
+  { method: 'PATCH', path: `${PROFILE_BASE_PATH}/users/{id}`, operation: 'updateProfile', access: 'write', auth: 'iam' },
+  { method: 'GET', path: `${PROFILE_BASE_PATH}/groups/{id}/members`, operation: 'listGroupProfiles', access: 'read', auth: 'iam' },
 ] as const satisfies readonly Route[];
 
 export type OperationName = (typeof routes)[number]['operation'];

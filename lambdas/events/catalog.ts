@@ -42,6 +42,8 @@ export interface ChangeEvent {
   readonly previous: ScimObject;
   /** The resource after the change (null after a delete). */
   readonly snapshot: ScimObject | null;
+  /** A user's effective profile after the change, under the tenant's ownership policy (docs/ownership.md). */
+  readonly profile?: Readonly<Record<string, string | null>>;
   /** Member ids this change added to or removed from a group (Group Members Added / Removed). */
   readonly members?: { readonly added: readonly string[]; readonly removed: readonly string[] };
 }
@@ -57,6 +59,7 @@ export interface EventInput {
   readonly changedAttributes?: readonly string[];
   readonly previous?: ScimObject;
   readonly snapshot: ScimObject | null;
+  readonly profile?: Readonly<Record<string, string | null>>;
   readonly members?: { readonly added: readonly string[]; readonly removed: readonly string[] };
 }
 
@@ -78,6 +81,7 @@ export function buildEvent(input: EventInput, sequence = 0): ChangeEvent {
     changedAttributes: input.changedAttributes ?? [],
     previous: input.previous ?? {},
     snapshot: input.snapshot,
+    ...(input.profile ? { profile: input.profile } : {}),
     ...(input.members ? { members: input.members } : {}),
   };
 }

@@ -74,5 +74,21 @@ export function changeEventOf(record: StreamRecord): ChangeEvent {
   if (typeof event.eventId !== 'string' || !(DETAIL_TYPES as readonly string[]).includes(event.detailType)) {
     throw new Error(`Stream record ${record.dynamodb?.SequenceNumber ?? '?'} holds no change event (eventId or detailType missing)`);
   }
-  return event;
+  // Rebuilt in the catalog's field order (a map comes back from the stream in any order), restoring
+  // the empty maps DynamoDB Local leaves out of stream images (an empty `previous`).
+  const ordered = {
+    eventId: event.eventId,
+    detailType: event.detailType,
+    schemaVersion: event.schemaVersion,
+    tenantId: event.tenantId,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    version: event.version,
+    occurredAt: event.occurredAt,
+    requestId: event.requestId,
+    changedAttributes: event.changedAttributes ?? [],
+    previous: event.previous ?? {},
+    snapshot: event.snapshot ?? null,
+  };
+  return { ...ordered, ...event, changedAttributes: ordered.changedAttributes, previous: ordered.previous, snapshot: ordered.snapshot };
 }

@@ -1,8 +1,9 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { routeOf, type OperationName } from '../contracts/routes';
+import { authOf, routeOf, type OperationName } from '../contracts/routes';
 import type { Operation } from '../operations/request';
 import { ScimError } from '../scim/errors';
+import type { TenantRecord } from '../tenancy/tenant';
 import { getWiring, type Wiring } from '../wiring';
 import { logger } from './logger';
 import { errorResult, lowerCaseHeaders, toProxyResult, toScimRequest } from './mapping';
@@ -19,6 +20,8 @@ interface ChainState extends Record<string, unknown> {
 
 /** Parsed JSON bodies by event: the body middleware's hand-over to the handler. */
 const parsedBodies = new WeakMap<APIGatewayProxyEvent, unknown>();
+/** The authenticated tenant by event: the authentication middleware's hand-over to the handler. */
+const tenants = new WeakMap<APIGatewayProxyEvent, TenantRecord>();
 
 /**
  * Correlation id, one structured log line per request, and SCIM error responses (RFC 7644 §3.12).
@@ -88,12 +91,29 @@ function authenticate(wiring: () => Wiring): ScimMiddleware {
       const headers = lowerCaseHeaders(request.event.headers);
       const tenantId = request.event.pathParameters?.tenantId ?? '';
       try {
-        await wiring().authenticator.authenticate(tenantId, headers.authorization);
+        const { tenant } = await wiring().authenticator.authenticate(tenantId, headers.authorization);
+        tenants.set(request.event, tenant);
         request.internal.tenantKnown = true;
       } catch (error) {
         request.internal.tenantKnown = await wiring().authenticator.isKnownTenant(tenantId).catch(() => false);
         throw error;
       }
+    },
+  };
+}
+
+/**
+ * IAM-authorised routes (the profile API): API Gateway has already verified the caller's SigV4
+ * signature and IAM policy; the chain only loads the tenant, and an unknown tenant is a 404.
+ */
+function loadTenant(wiring: () => Wiring): ScimMiddleware {
+  return {
+    before: async (request) => {
+      const tenantId = request.event.pathParameters?.tenantId ?? '';
+      const tenant = await wiring().deps.tenants.getTenant(tenantId);
+      if (!tenant) throw ScimError.notFound(`Tenant "${tenantId}" not found.`);
+      tenants.set(request.event, tenant);
+      request.internal.tenantKnown = true;
     },
   };
 }
@@ -126,14 +146,15 @@ export interface OperationOptions {
  * correlation + log → SCIM errors → authentication → JSON body → the operation.
  */
 export function defineOperation(operation: OperationName, run: Operation, options: OperationOptions = {}) {
-  routeOf(operation);
+  const route = routeOf(operation);
   const wiring = options.wiring ?? getWiring;
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, ChainState>()
     .use(requestContext(operation, wiring))
-    .use(authenticate(wiring))
+    .use(authOf(route) === 'iam' ? loadTenant(wiring) : authenticate(wiring))
     .use(jsonBody(wiring))
     .handler(async (event) => {
-      const request = toScimRequest(event, operation, parsedBodies.get(event));
+      const tenant = tenants.get(event);
+      const request = { ...toScimRequest(event, operation, parsedBodies.get(event)), ...(tenant ? { tenant } : {}) };
       return toProxyResult(await run(request, wiring().deps));
     });
 }

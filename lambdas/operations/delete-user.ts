@@ -2,7 +2,7 @@ import { buildEvent } from '../events/catalog';
 import { ScimError } from '../scim/errors';
 import { checkIfMatch } from './preconditions';
 import { renderResource } from '../scim/resources/render';
-import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import { userTypeOf } from './tenant-schema';
 import type { Operation } from './request';
 import { noContent } from './responses';
 
@@ -13,7 +13,7 @@ export const deleteUser: Operation = async (request, deps) => {
   if (!user) throw ScimError.notFound(`User "${id}" not found.`);
   checkIfMatch(request, user);
   const now = deps.clock.now().toISOString();
-  const previous = renderResource(USER_RESOURCE_TYPE, user, user.data, request.tenantUrl);
+  const previous = renderResource(userTypeOf(request), user, user.data, request.tenantUrl);
   const event = buildEvent({
     detailType: 'User Deleted',
     tenantId: request.tenantId,

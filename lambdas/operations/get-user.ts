@@ -1,6 +1,6 @@
 import { ScimError } from '../scim/errors';
 import { wantsAttribute } from '../scim/resources/projection';
-import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import { userTypeOf } from './tenant-schema';
 import { notModified } from './preconditions';
 import type { Operation } from './request';
 import { groupsAttribute, userResponse } from './user-writes';
@@ -12,6 +12,6 @@ export const getUser: Operation = async (request, deps) => {
   if (!user) throw ScimError.notFound(`User "${id}" not found.`);
   const unchanged = notModified(request, user);
   if (unchanged) return unchanged;
-  const groups = wantsAttribute(request.query, USER_RESOURCE_TYPE, 'groups') ? await groupsAttribute(request, deps, id) : {};
+  const groups = wantsAttribute(request.query, userTypeOf(request), 'groups') ? await groupsAttribute(request, deps, id) : {};
   return userResponse(request, 200, user, groups);
 };

@@ -1,4 +1,4 @@
-import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import { userTypeOf } from './tenant-schema';
 import { listResources } from './listing';
 import type { UserLookupKey } from './ports';
 import type { Operation } from './request';
@@ -12,7 +12,7 @@ const USER_KEYS: ReadonlySet<string> = new Set<UserLookupKey>(['userName', 'exte
  */
 export const listUsers: Operation = (request, deps) =>
   listResources(request, {
-    resourceType: USER_RESOURCE_TYPE,
+    resourceType: userTypeOf(request),
     lookup: async (plan) => (USER_KEYS.has(plan.key) ? deps.directory.findUserIds(request.tenantId, plan.key as UserLookupKey, plan.value) : undefined),
     getByIds: (ids) => deps.directory.getUsers(request.tenantId, ids),
     page: (start, limit) => deps.directory.listUsers(request.tenantId, start, limit),

@@ -1,7 +1,7 @@
 import { ScimError } from '../scim/errors';
 import { applyPatch, parsePatchRequest } from '../scim/patch';
 import { withoutWriteOnly } from '../scim/resources/normalize';
-import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import { userTypeOf } from './tenant-schema';
 import { checkIfMatch, withRetryOnConflict } from './preconditions';
 import type { Operation } from './request';
 import { saveUser, userResponse } from './user-writes';
@@ -12,13 +12,13 @@ import { saveUser, userResponse } from './user-writes';
  */
 export const patchUser: Operation = async (request, deps) => {
   const id = request.pathParameters.id ?? '';
-  const operations = parsePatchRequest(request.body, USER_RESOURCE_TYPE);
+  const operations = parsePatchRequest(request.body, userTypeOf(request));
   const user = await withRetryOnConflict(request, async () => {
     const before = await deps.directory.getUser(request.tenantId, id);
     if (!before) throw ScimError.notFound(`User "${id}" not found.`);
     checkIfMatch(request, before);
-    const { data } = applyPatch(before.data, operations, USER_RESOURCE_TYPE);
-    return saveUser(request, deps, before, withoutWriteOnly(data, USER_RESOURCE_TYPE));
+    const { data } = applyPatch(before.data, operations, userTypeOf(request));
+    return saveUser(request, deps, before, withoutWriteOnly(data, userTypeOf(request)));
   });
   return userResponse(request, 200, user);
 };

@@ -11,8 +11,10 @@ export interface StoredResource {
   readonly version: number;
   readonly created: string;
   readonly lastModified: string;
-  /** Canonical attributes (no id, meta, schemas, members, groups). */
+  /** Canonical attributes (no id, meta, schemas, members, groups): what the directory sent. */
   readonly data: ScimObject;
+  /** Values the user entered in the signature portal, by profile field (users only; docs/ownership.md). */
+  readonly userValues?: Readonly<Record<string, string | null>>;
 }
 
 /** Keys a user can be found by in O(1), whatever the tenant's size (docs/data-model.md). */
@@ -72,8 +74,8 @@ export interface GroupStore {
   getGroups(tenantId: string, ids: readonly string[]): Promise<StoredResource[]>;
   findGroupIds(tenantId: string, key: GroupLookupKey, value: string): Promise<string[]>;
   listGroups(tenantId: string, start: PageStart, limit: number): Promise<ResourcePage>;
-  /** Every member id of the group, in id order; stops after `limit` ids. */
-  listMembers(tenantId: string, groupId: string, limit: number): Promise<string[]>;
+  /** Member ids of the group in id order, after `afterId` when given; stops after `limit` ids. */
+  listMembers(tenantId: string, groupId: string, limit: number, afterId?: string): Promise<string[]>;
   /** The subset of `memberIds` that are members of the group (one BatchGetItem per 100 ids). */
   presentMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<Set<string>>;
   /** Ids of the groups the member belongs to. */

@@ -41,20 +41,34 @@ export function notModified(request: ScimRequest, stored: StoredResource): ScimR
   return undefined;
 }
 
-/** Conflicts retried when the client did not pin a version: a concurrent writer is not the client's problem. */
-export const MAX_WRITE_ATTEMPTS = 3;
+/**
+ * Conflicts retried when the client did not pin a version: a concurrent writer is not the client's problem.
+ * Entra and Okta send PATCHes of one group in parallel; 8 attempts with jittered backoff let a dozen
+ * concurrent writers of one resource all commit (test/integration/races.test.ts).
+ */
+export const MAX_WRITE_ATTEMPTS = 8;
+
+/** Seconds a client waits before retrying a write that kept losing races (Retry-After). */
+export const CONTENDED_RETRY_AFTER_SECONDS = 1;
+
+/** Full jitter, 10 ms doubling per try, capped at 200 ms: contenders spread out instead of colliding again. */
+const backoff = (tries: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** tries)));
 
 /**
  * Runs a read-modify-write; when the conditional write loses a race (412) and the client sent no
- * If-Match, reads again and retries, so concurrent PATCHes of one group both apply.
+ * If-Match, reads again and retries, so concurrent PATCHes of one group both apply. A client that
+ * sent no If-Match never sees 412 (RFC 7232 §4.2 ties it to a precondition it sent): when every
+ * attempt lost, the answer is 503 with Retry-After.
  */
 export async function withRetryOnConflict<T>(request: ScimRequest, attempt: () => Promise<T>): Promise<T> {
   for (let tries = 1; ; tries += 1) {
     try {
       return await attempt();
     } catch (error) {
-      const retry = error instanceof ScimError && error.status === 412 && !hasIfMatch(request) && tries < MAX_WRITE_ATTEMPTS;
-      if (!retry) throw error;
+      const lostRace = error instanceof ScimError && error.status === 412 && !hasIfMatch(request);
+      if (!lostRace) throw error;
+      if (tries >= MAX_WRITE_ATTEMPTS) throw ScimError.unavailable(CONTENDED_RETRY_AFTER_SECONDS);
+      await backoff(tries);
     }
   }
 }

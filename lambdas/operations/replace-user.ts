@@ -1,6 +1,6 @@
 import { ScimError } from '../scim/errors';
 import { normalizeResource } from '../scim/resources/normalize';
-import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import { userTypeOf } from './tenant-schema';
 import { checkIfMatch, withRetryOnConflict } from './preconditions';
 import type { Operation } from './request';
 import { saveUser, userResponse } from './user-writes';
@@ -8,7 +8,7 @@ import { saveUser, userResponse } from './user-writes';
 /** PUT /Users/{id} (Okta's update): the body replaces every client-writable attribute. */
 export const replaceUser: Operation = async (request, deps) => {
   const id = request.pathParameters.id ?? '';
-  const data = normalizeResource(request.body, USER_RESOURCE_TYPE);
+  const data = normalizeResource(request.body, userTypeOf(request));
   const user = await withRetryOnConflict(request, async () => {
     const before = await deps.directory.getUser(request.tenantId, id);
     if (!before) throw ScimError.notFound(`User "${id}" not found.`);

@@ -1,4 +1,5 @@
 import type { OperationName } from '../contracts/routes';
+import type { TenantRecord } from '../tenancy/tenant';
 import type { Dependencies } from './ports';
 
 /** A SCIM request as operations see it: parsed, authenticated, free of API Gateway's shapes. */
@@ -15,6 +16,8 @@ export interface ScimRequest {
   readonly requestId: string;
   /** The Tenant URL this request came through, e.g. `https://host/scim/v2/acme`. */
   readonly tenantUrl: string;
+  /** The authenticated tenant's record (its profile settings shape the User schema); absent in some tests. */
+  readonly tenant?: TenantRecord;
 }
 
 export interface ScimResponse {

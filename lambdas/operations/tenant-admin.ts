@@ -1,15 +1,11 @@
 import { buildEvent } from '../events/catalog';
 import { isLiveToken, isValidTenantId, MAX_LIVE_TOKENS, TENANT_ID_PATTERN, type TenantRecord, type TokenRecord } from '../tenancy/tenant';
 import { digestToken, generateToken } from '../tenancy/tokens';
+import { AdminError } from './admin-error';
 import type { Dependencies } from './ports';
+import { reconcileProfiles } from './profile-admin';
 
-/** A refusal of an admin action, with a message meant for the person at the CLI. */
-export class AdminError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AdminError';
-  }
-}
+export { AdminError } from './admin-error';
 
 export interface IssuedToken {
   readonly tenant: TenantRecord;
@@ -23,7 +19,7 @@ export interface TokenOptions {
   readonly expiresAt?: string;
 }
 
-type AdminDeps = Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock' | 'ids'>;
+type AdminDeps = Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock' | 'ids' | 'directory'>;
 
 async function newTokenRecord(deps: AdminDeps, options: TokenOptions): Promise<{ record: TokenRecord; token: string }> {
   const ring = await deps.tokenKeys.getKeyRing();
@@ -110,7 +106,7 @@ function tenantEvent(tenant: TenantRecord, detailType: 'Tenant Disconnected' | '
  * Disconnects SCIM: every token is revoked and SCIM requests get the same 401 as a wrong token
  * (within the tenant cache TTL). Accounts stay, becoming manual accounts (`Tenant Disconnected`).
  */
-export async function disconnectTenant(deps: AdminDeps, tenantId: string): Promise<TenantRecord> {
+export async function disconnectTenant(deps: AdminDeps, tenantId: string, onProgress?: (done: number) => void): Promise<TenantRecord> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   if (tenant.status === 'disconnected') throw new AdminError(`Tenant "${tenantId}" is already disconnected.`);
@@ -122,11 +118,12 @@ export async function disconnectTenant(deps: AdminDeps, tenantId: string): Promi
     version: tenant.version + 1,
   };
   await deps.tenants.updateTenant(updated, tenant.version, [tenantEvent(updated, 'Tenant Disconnected', now, `admin-${deps.ids.newId()}`)]);
+  await reconcileProfiles(deps, tenant, updated, onProgress);
   return updated;
 }
 
 /** Reconnects SCIM with a new token; Entra then re-matches existing users by userName or externalId. */
-export async function reconnectTenant(deps: AdminDeps, tenantId: string, options: TokenOptions = {}): Promise<IssuedToken> {
+export async function reconnectTenant(deps: AdminDeps, tenantId: string, options: TokenOptions = {}, onProgress?: (done: number) => void): Promise<IssuedToken> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   if (tenant.status === 'connected') throw new AdminError(`Tenant "${tenantId}" is connected already; use "token issue" for another token.`);
@@ -134,6 +131,7 @@ export async function reconnectTenant(deps: AdminDeps, tenantId: string, options
   const now = deps.clock.now().toISOString();
   const updated: TenantRecord = { ...tenant, status: 'connected', tokens: [...tenant.tokens, record], version: tenant.version + 1 };
   await deps.tenants.updateTenant(updated, tenant.version, [tenantEvent(updated, 'Tenant Reconnected', now, `admin-${deps.ids.newId()}`)]);
+  await reconcileProfiles(deps, tenant, updated, onProgress);
   return { tenant: updated, record, token };
 }
 

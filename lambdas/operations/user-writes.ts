@@ -3,19 +3,21 @@ import { deepEqual } from '../scim/patch/deep-equal';
 import { projectResource } from '../scim/resources/projection';
 import { renderResource } from '../scim/resources/render';
 import type { ScimObject } from '../scim/resources/normalize';
-import { USER_RESOURCE_TYPE } from '../scim/schema/attributes';
+import type { ResourceTypeDefinition } from '../scim/schema/attributes';
+import { profileOf } from './profiles';
+import { userTypeOf } from './tenant-schema';
 import type { Dependencies, StoredResource } from './ports';
 import type { ScimRequest, ScimResponse } from './request';
 import { resourceResponse } from './responses';
 
 /** Names of the attributes that differ between two stored users (extension ones as `<urn>:<attr>`). */
-export function changedAttributes(before: ScimObject, after: ScimObject): string[] {
+export function changedAttributes(before: ScimObject, after: ScimObject, resourceType: ResourceTypeDefinition): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   const changed: string[] = [];
   for (const name of names) {
     const left = before[name];
     const right = after[name];
-    if (USER_RESOURCE_TYPE.extensions.some((extension) => extension.id === name)) {
+    if (resourceType.extensions.some((extension) => extension.id === name)) {
       const leftExt = (left ?? {}) as ScimObject;
       const rightExt = (right ?? {}) as ScimObject;
       for (const attribute of new Set([...Object.keys(leftExt), ...Object.keys(rightExt)])) {
@@ -53,7 +55,7 @@ function previousValues(before: ScimObject, changed: readonly string[]): ScimObj
  * read; returns the stored user. An unchanged document writes nothing and emits no event.
  */
 export async function saveUser(request: ScimRequest, deps: Dependencies, before: StoredResource, data: ScimObject): Promise<StoredResource> {
-  const changed = changedAttributes(before.data, data);
+  const changed = changedAttributes(before.data, data, userTypeOf(request));
   if (changed.length === 0) return before;
   const now = deps.clock.now().toISOString();
   const after: StoredResource = { ...before, version: before.version + 1, lastModified: now, data };
@@ -67,7 +69,8 @@ export async function saveUser(request: ScimRequest, deps: Dependencies, before:
     requestId: request.requestId,
     changedAttributes: changed,
     previous: previousValues(before.data, changed),
-    snapshot: renderResource(USER_RESOURCE_TYPE, after, data, request.tenantUrl),
+    snapshot: renderResource(userTypeOf(request), after, data, request.tenantUrl),
+    profile: profileOf(request.tenant, after),
   });
   await deps.directory.replaceUser(request.tenantId, before, after, [event]);
   return after;
@@ -92,10 +95,12 @@ export async function groupsAttribute(request: ScimRequest, deps: Dependencies, 
 
 /** A user rendered for a response, with `attributes`/`excludedAttributes` applied. */
 export function userResource(request: ScimRequest, user: StoredResource, extra: ScimObject = {}): ScimObject {
-  return projectResource(renderResource(USER_RESOURCE_TYPE, user, user.data, request.tenantUrl, extra), USER_RESOURCE_TYPE, request.query);
+  const type = userTypeOf(request);
+  return projectResource(renderResource(type, user, user.data, request.tenantUrl, extra), type, request.query);
 }
 
 export function userResponse(request: ScimRequest, status: 200 | 201, user: StoredResource, extra: ScimObject = {}): ScimResponse {
-  const response = resourceResponse(status, renderResource(USER_RESOURCE_TYPE, user, user.data, request.tenantUrl, extra));
-  return { ...response, body: projectResource(response.body as ScimObject, USER_RESOURCE_TYPE, request.query) };
+  const type = userTypeOf(request);
+  const response = resourceResponse(status, renderResource(type, user, user.data, request.tenantUrl, extra));
+  return { ...response, body: projectResource(response.body as ScimObject, type, request.query) };
 }

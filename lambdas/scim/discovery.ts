@@ -103,9 +103,9 @@ function renderSchema(definition: SchemaDefinition, tenantUrl: string): ScimObje
   };
 }
 
-/** Every schema a resource type uses, core schemas first, each once. */
-function allSchemas(): SchemaDefinition[] {
-  const types = Object.values(RESOURCE_TYPES);
+/** Every schema a resource type uses, core schemas first, each once (with a tenant's own User extensions). */
+function allSchemas(userType: ResourceTypeDefinition = RESOURCE_TYPES.User): SchemaDefinition[] {
+  const types = [userType, RESOURCE_TYPES.Group];
   const list = [...types.map((type) => type.schema), ...types.flatMap((type) => type.extensions)];
   return list.filter((schema, index) => list.indexOf(schema) === index);
 }
@@ -115,13 +115,13 @@ function allSchemas(): SchemaDefinition[] {
  * definitions that parse requests. Microsoft's validator fails every group test without the Group
  * schema (../shared/entra/README.md §7).
  */
-export function schemas(tenantUrl: string): ScimObject[] {
-  return allSchemas().map((definition) => renderSchema(definition, tenantUrl));
+export function schemas(tenantUrl: string, userType?: ResourceTypeDefinition): ScimObject[] {
+  return allSchemas(userType).map((definition) => renderSchema(definition, tenantUrl));
 }
 
 /** One schema by URN (any letter case), or a 404 ScimError. */
-export function schema(id: string, tenantUrl: string): ScimObject {
-  const definition = allSchemas().find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
+export function schema(id: string, tenantUrl: string, userType?: ResourceTypeDefinition): ScimObject {
+  const definition = allSchemas(userType).find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
   if (!definition) {
     throw ScimError.notFound(`Schema "${id}" not found: this service serves ${allSchemas().map((candidate) => candidate.id).join(', ')}.`);
   }

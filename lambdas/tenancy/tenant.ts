@@ -1,3 +1,4 @@
+import type { ProfileSettings } from './profile';
 import { digestToken, digestsEqual, isWellFormedToken, keyFor, type TokenKeyRing } from './tokens';
 
 export type TenantStatus = 'connected' | 'disconnected';
@@ -23,6 +24,8 @@ export interface TenantRecord {
   readonly createdAt: string;
   readonly tokens: readonly TokenRecord[];
   readonly version: number;
+  /** Attribute mapping and ownership policy (docs/ownership.md); defaults when absent. */
+  readonly profile?: ProfileSettings;
 }
 
 /** Tenant ids are URL path segments and key prefixes: lower-case letters, digits and inner hyphens. */

@@ -127,14 +127,13 @@ export class ChangeEvents extends Construct {
     });
     for (const { detailType, version, schema } of EVENT_SCHEMAS) {
       const name = `${detailType.replace(/ /g, '')}V${version}`;
-      const registered = new CfnSchema(this, `Schema${name}`, {
+      new CfnSchema(this, `Schema${name}`, {
         registryName: this.registry.attrRegistryName,
         schemaName: `${EVENT_SOURCE}@${detailType.replace(/ /g, '')}-v${version}`,
         type: 'JSONSchemaDraft4',
         description: typeof schema.description === 'string' ? schema.description.slice(0, 256) : detailType,
         content: JSON.stringify(eventEnvelopeSchema(detailType, schema)),
       });
-      registered.addDependency(this.registry);
     }
   }
 }

@@ -1,9 +1,9 @@
 import type { Duration } from 'aws-cdk-lib';
-import { LambdaIntegration, RestApi, type IResource } from 'aws-cdk-lib/aws-apigateway';
+import { AuthorizationType, LambdaIntegration, RestApi, type IResource } from 'aws-cdk-lib/aws-apigateway';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { routes } from '../../lambdas/contracts/routes';
+import { authOf, routes } from '../../lambdas/contracts/routes';
 import { OperationFunction } from './operation-function';
 
 export interface ScimApiProps {
@@ -15,7 +15,7 @@ export interface ScimApiProps {
   readonly functionTimeout?: Duration;
 }
 
-/** The REST API: one method and one Lambda per row of the route table. Authentication is in the chain. */
+/** The REST API: one method and one Lambda per row of the route table. */
 export class ScimApi extends Construct {
   readonly api: RestApi;
   readonly functions: Readonly<Record<string, OperationFunction>>;
@@ -37,7 +37,10 @@ export class ScimApi extends Construct {
       });
       functions[route.operation] = operation;
       const resource: IResource = this.api.root.resourceForPath(route.path);
-      resource.addMethod(route.method, new LambdaIntegration(operation.function));
+      // SCIM routes check the tenant's Secret Token in the chain; the profile API is IAM (SigV4) only.
+      resource.addMethod(route.method, new LambdaIntegration(operation.function), {
+        authorizationType: authOf(route) === 'iam' ? AuthorizationType.IAM : AuthorizationType.NONE,
+      });
     }
     this.functions = functions;
   }

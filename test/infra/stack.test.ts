@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { routes } from '../../lambdas/contracts/routes';
+import { authOf, routes } from '../../lambdas/contracts/routes';
 import { TABLE } from '../../lambdas/contracts/table';
 import { TABLE_ACTIONS } from '../../lib/constructs/operation-function';
 import { ScimStack } from '../../lib/scim-stack';
@@ -74,6 +74,14 @@ describe('ScimStack, derived from the route table', () => {
       }
       expect(actions).toContain('secretsmanager:GetSecretValue');
     }
+  });
+
+  it('authorises the profile API with IAM only, and leaves SCIM routes to the token check in the chain', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as any[];
+    const iam = methods.filter((method) => method.Properties.AuthorizationType === 'AWS_IAM');
+
+    expect(iam).toHaveLength(routes.filter((route) => authOf(route) === 'iam').length);
+    expect(methods.filter((method) => method.Properties.AuthorizationType === 'NONE')).toHaveLength(routes.filter((route) => authOf(route) === 'token').length);
   });
 
   it('has the single table: on-demand, point-in-time recovery, new-image stream, TTL and keys-only indexes', () => {

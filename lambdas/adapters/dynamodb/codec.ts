@@ -48,6 +48,7 @@ export function toUserItem(tenantId: string, user: StoredResource): Item {
     created: user.created,
     lastModified: user.lastModified,
     data: user.data,
+    ...(user.userValues && Object.keys(user.userValues).length > 0 ? { userValues: user.userValues } : {}),
     ...(externalId ? userExternalIdIndexKey(tenantId, externalId, user.id) : {}),
     ...(workEmail ? userWorkEmailIndexKey(tenantId, workEmail, user.id) : {}),
   };
@@ -64,6 +65,7 @@ export function fromResourceItem(item: Item): StoredResource {
     created: String(item.created),
     lastModified: String(item.lastModified),
     data: (item.data ?? {}) as ScimObject,
+    ...(item.userValues ? { userValues: item.userValues as Record<string, string | null> } : {}),
   };
 }
 

@@ -101,9 +101,9 @@ export class DynamoGroupStore implements GroupStore {
     }
   }
 
-  async listMembers(tenantId: string, groupId: string, limit: number): Promise<string[]> {
+  async listMembers(tenantId: string, groupId: string, limit: number, afterId?: string): Promise<string[]> {
     const ids: string[] = [];
-    let exclusiveStart: Item | undefined;
+    let exclusiveStart: Item | undefined = afterId !== undefined ? membershipKey(tenantId, groupId, afterId) as unknown as Item : undefined;
     try {
       do {
         const { Items, LastEvaluatedKey } = await this.client.send(

@@ -13,12 +13,12 @@ const AT = '2026-11-24T10:00:00.000Z';
 /** Entra's create-user body as the store keeps it, rendered like a GET (the snapshot events carry). */
 export function userSnapshot(id: string, version: number, overrides: Record<string, unknown> = {}) {
   const data = { ...normalizeResource(entraCreateUser, USER_RESOURCE_TYPE), ...overrides };
-  return renderResource(USER_RESOURCE_TYPE, { id, version, created: AT, lastModified: AT, data }, data, TENANT_URL);
+  return renderResource(USER_RESOURCE_TYPE, { id, version, created: AT, lastModified: AT }, data, TENANT_URL);
 }
 
 export function groupSnapshot(id: string, version: number, displayName = 'Sales') {
   const data = normalizeResource({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, externalId: 'sales' }, GROUP_RESOURCE_TYPE);
-  return renderResource(GROUP_RESOURCE_TYPE, { id, version, created: AT, lastModified: AT, data }, data, TENANT_URL);
+  return renderResource(GROUP_RESOURCE_TYPE, { id, version, created: AT, lastModified: AT }, data, TENANT_URL);
 }
 
 /** Ids shaped like the store's (UUIDs), for membership events. */
@@ -34,7 +34,7 @@ export function sampleEvents(): Record<DetailType, ChangeEvent> {
   const tenant = { ...base, resourceType: 'Tenant' as const, resourceId: 'acme' };
   return {
     'User Created': buildEvent({ ...user, detailType: 'User Created', version: 1, changedAttributes: ['userName', 'active', 'emails'], snapshot: userSnapshot('u-1', 1) }),
-    'User Updated': buildEvent({ ...user, detailType: 'User Updated', version: 2, changedAttributes: ['title'], previous: { title: 'Engineer' }, snapshot: userSnapshot('u-1', 2, { title: 'Lead' }) }),
+    'User Updated': buildEvent({ ...user, detailType: 'User Updated', version: 2, changedAttributes: ['title'], previous: { title: 'Engineer' }, snapshot: userSnapshot('u-1', 2, { title: 'Lead' }), profile: { displayName: 'Alice Example', title: 'Lead', mobilePhone: null } }),
     'User Deactivated': buildEvent({ ...user, detailType: 'User Deactivated', version: 3, changedAttributes: ['active'], previous: { active: true }, snapshot: userSnapshot('u-1', 3, { active: false }) }),
     'User Reactivated': buildEvent({ ...user, detailType: 'User Reactivated', version: 4, changedAttributes: ['active'], previous: { active: false }, snapshot: userSnapshot('u-1', 4) }),
     'User Deleted': buildEvent({ ...user, detailType: 'User Deleted', version: 5, snapshot: null }),

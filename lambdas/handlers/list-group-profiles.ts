@@ -1,0 +1,4 @@
+import { defineOperation } from '../http/define-operation';
+import { listGroupProfiles } from '../operations/profile-api';
+
+export const handler = defineOperation('listGroupProfiles', listGroupProfiles);

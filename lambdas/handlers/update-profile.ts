@@ -1,0 +1,4 @@
+import { defineOperation } from '../http/define-operation';
+import { updateProfile } from '../operations/profile-api';
+
+export const handler = defineOperation('updateProfile', updateProfile);

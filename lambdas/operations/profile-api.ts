@@ -1,0 +1,140 @@
+import { buildEvent } from '../events/catalog';
+import { ScimError } from '../scim/errors';
+import { decodeCursor, encodeCursor, parsePaging } from '../scim/list';
+import { isPlainObject } from '../scim/resources/normalize';
+import { renderResource } from '../scim/resources/render';
+import { changedFields, editRefusal, fieldsOf, ownerOf, policyOf, type Profile } from '../tenancy/profile';
+import { directoryProfile, isManaged, profileOf } from './profiles';
+import type { StoredResource } from './ports';
+import { withRetryOnConflict } from './preconditions';
+import type { Operation, ScimRequest } from './request';
+import { userTypeOf } from './tenant-schema';
+
+/** Longest value a user may enter in a profile field. */
+export const MAX_PROFILE_VALUE_LENGTH = 1024;
+
+function profileBody(request: ScimRequest, user: StoredResource) {
+  const settings = request.tenant?.profile ?? {};
+  const policy = policyOf(settings);
+  const managed = isManaged(request.tenant);
+  const fromDirectory = directoryProfile(request.tenant, user);
+  const fromUser = user.userValues ?? {};
+  const effective = profileOf(request.tenant, user, managed);
+  return {
+    id: user.id,
+    userName: user.data.userName,
+    active: user.data.active !== false,
+    managed,
+    version: user.version,
+    profile: effective,
+    fields: Object.fromEntries(
+      fieldsOf(settings).map((field) => [
+        field,
+        {
+          value: effective[field] ?? null,
+          owner: ownerOf(policy, field),
+          directoryValue: fromDirectory[field] ?? null,
+          userValue: fromUser[field] ?? null,
+          editable: editRefusal(field, fieldsOf(settings), policy, managed) === undefined,
+        },
+      ]),
+    ),
+  };
+}
+
+/** GET /profiles/v1/{tenantId}/users/{id}: the effective profile with each field's owner and sources. */
+export const getProfile: Operation = async (request, deps) => {
+  const id = request.pathParameters.id ?? '';
+  const user = await deps.directory.getUser(request.tenantId, id);
+  if (!user) throw ScimError.notFound(`User "${id}" not found.`);
+  return { status: 200, body: profileBody(request, user), headers: { ETag: `W/"${user.version}"` } };
+};
+
+/** The edits a body asks for: `{"fields": {"mobilePhone": "+1 555", "pronouns": null}}` (null clears the user's value). */
+function parseEdits(body: unknown): Record<string, string | null> {
+  const fields = isPlainObject(body) ? body.fields : undefined;
+  if (!isPlainObject(fields) || Object.keys(fields).length === 0) {
+    throw ScimError.badRequest('invalidSyntax', 'The body must be {"fields": {"<field>": "<value>" | null, …}}.');
+  }
+  const edits: Record<string, string | null> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    if (value !== null && typeof value !== 'string') throw ScimError.badRequest('invalidValue', `fields.${field} must be a string or null.`);
+    if (typeof value === 'string' && value.length > MAX_PROFILE_VALUE_LENGTH) {
+      throw ScimError.badRequest('invalidValue', `fields.${field} is ${value.length} characters long; the limit is ${MAX_PROFILE_VALUE_LENGTH}.`);
+    }
+    edits[field] = value;
+  }
+  return edits;
+}
+
+/**
+ * PATCH /profiles/v1/{tenantId}/users/{id}: the portal's edit of user-owned fields. A directory-owned
+ * field is refused with 409 while SCIM is connected, naming the owner (docs/ownership.md).
+ */
+export const updateProfile: Operation = async (request, deps) => {
+  const id = request.pathParameters.id ?? '';
+  const edits = parseEdits(request.body);
+  const settings = request.tenant?.profile ?? {};
+  const managed = isManaged(request.tenant);
+  for (const field of Object.keys(edits)) {
+    const refusal = editRefusal(field, fieldsOf(settings), policyOf(settings), managed);
+    if (refusal) throw new ScimError(fieldsOf(settings).includes(field) ? 409 : 400, refusal, fieldsOf(settings).includes(field) ? 'mutability' : 'invalidPath');
+  }
+  const user = await withRetryOnConflict(request, async () => {
+    const before = await deps.directory.getUser(request.tenantId, id);
+    if (!before) throw ScimError.notFound(`User "${id}" not found.`);
+    const userValues: Record<string, string | null> = { ...before.userValues };
+    for (const [field, value] of Object.entries(edits)) {
+      if (value === null) delete userValues[field];
+      else userValues[field] = value;
+    }
+    const previous: Profile = profileOf(request.tenant, before, managed);
+    const now = deps.clock.now().toISOString();
+    const after: StoredResource = { ...before, version: before.version + 1, lastModified: now, userValues };
+    const profile = profileOf(request.tenant, after, managed);
+    const changed = changedFields(previous, profile);
+    if (changed.length === 0 && JSON.stringify(before.userValues ?? {}) === JSON.stringify(userValues)) return before;
+    const event = buildEvent({
+      detailType: 'User Updated',
+      tenantId: request.tenantId,
+      resourceType: 'User',
+      resourceId: id,
+      version: after.version,
+      occurredAt: now,
+      requestId: request.requestId,
+      changedAttributes: changed.map((field) => `profile.${field}`),
+      previous: Object.fromEntries(changed.map((field) => [`profile.${field}`, previous[field] ?? null])),
+      snapshot: renderResource(userTypeOf(request), after, after.data, request.tenantUrl),
+      profile,
+    });
+    await deps.directory.replaceUser(request.tenantId, before, after, [event]);
+    return after;
+  });
+  return { status: 200, body: profileBody(request, user), headers: { ETag: `W/"${user.version}"` } };
+};
+
+/**
+ * GET /profiles/v1/{tenantId}/groups/{id}/members?cursor=…&count=…: effective profiles of a group's
+ * members, a page at a time (banner assignment). O(page) whatever the group's size.
+ */
+export const listGroupProfiles: Operation = async (request, deps) => {
+  const id = request.pathParameters.id ?? '';
+  const paging = parsePaging({ ...request.query, cursor: request.query.cursor ?? '' });
+  const count = paging.count;
+  const group = await deps.groups.getGroup(request.tenantId, id);
+  if (!group) throw ScimError.notFound(`Group "${id}" not found.`);
+  const afterId = paging.kind === 'cursor' && paging.cursor !== undefined ? String(decodeCursor(paging.cursor).afterId ?? '') : undefined;
+  const memberIds = await deps.groups.listMembers(request.tenantId, id, count + 1, afterId || undefined);
+  const page = memberIds.slice(0, count);
+  const users = await deps.directory.getUsers(request.tenantId, page);
+  const byId = new Map(users.map((user) => [user.id, user]));
+  const profiles = page
+    .map((memberId) => byId.get(memberId))
+    .filter((user): user is StoredResource => user !== undefined)
+    .map((user) => ({ id: user.id, userName: user.data.userName, active: user.data.active !== false, profile: profileOf(request.tenant, user) }));
+  const last = page.at(-1);
+  return {
+    status: 200,
+    body: { groupId: id, displayName: group.data.displayName, profiles, ...(memberIds.length > count && last ? { nextCursor: encodeCursor({ afterId: last }) } : {}) },
+  };
+};

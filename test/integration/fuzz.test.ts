@@ -1,0 +1,311 @@
+import * as fc from 'fast-check';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createGroup, createUser, ENTERPRISE_URN, ERROR_URN, GROUP_URN, newTenant, PATCH_URN, USER_URN, type ConformanceTenant } from '../support/conformance';
+import { startTestService, type TestService } from '../support/local-service';
+import { inspectionClient, scanAll } from '../support/table-inspection';
+
+/**
+ * Property: whatever a client sends (filters, PATCH bodies, resource bodies, paths, query strings,
+ * headers), the answer is a SCIM response with a 2xx or 4xx status — never a 5xx — and a 4xx changes
+ * nothing the tenant owns. `npm run fuzz` runs FUZZ_RUNS (10,000) cases; `npm test` runs FUZZ_RUNS_DEFAULT.
+ */
+const FUZZ_RUNS_DEFAULT = 300;
+const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? FUZZ_RUNS_DEFAULT);
+const PROPERTIES = 5;
+const RUNS = Math.max(1, Math.ceil(TOTAL_RUNS / PROPERTIES));
+/** About 40 ms per case (one request and one table scan), with room for shrinking. */
+const TIMEOUT_MS = Math.max(30_000, RUNS * 200);
+
+interface FuzzRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+interface Outcome {
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly text: string;
+}
+
+// ---- generators --------------------------------------------------------------------------------
+
+const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 40 });
+const anyText = fc.oneof(printable, fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+
+const attributePaths = fc.oneof(
+  fc.constantFrom(
+    'userName',
+    'UserName',
+    'id',
+    'externalId',
+    'displayName',
+    'active',
+    'title',
+    'name.givenName',
+    'name.familyName',
+    'emails',
+    'emails.value',
+    'emails.type',
+    'emails[type eq "work"].value',
+    'phoneNumbers[type eq "mobile"].value',
+    'addresses[type eq "work"].locality',
+    'meta.lastModified',
+    'meta.created',
+    'meta.version',
+    'members',
+    'members.value',
+    'groups',
+    'groups.value',
+    `${ENTERPRISE_URN}:department`,
+    `${ENTERPRISE_URN}:manager`,
+    `${ENTERPRISE_URN}:manager.value`,
+    `${USER_URN}:userName`,
+    'urn:unknown:schema:attr',
+    'x.y.z.w',
+    '',
+  ),
+  printable,
+);
+const comparisonValues = fc.oneof(
+  fc.string({ maxLength: 20 }).map((text) => JSON.stringify(text)),
+  fc.double({ noNaN: false }).map(String),
+  fc.integer().map(String),
+  fc.constantFrom('true', 'false', 'null', '"2026-11-24T10:00:00Z"', '"', '""', '"\\"', '"\\u0000"', '"a\\"b"'),
+  printable,
+);
+const operators = fc.oneof(fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'EQ', 'Eq'), printable);
+
+/** Filters that are mostly well-formed (so the parser goes deep) and sometimes not. */
+const filters: fc.Arbitrary<string> = fc.letrec<{ filter: string }>((tie) => ({
+  filter: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.tuple(attributePaths, operators, comparisonValues).map(([path, op, value]) => `${path} ${op} ${value}`),
+    attributePaths.map((path) => `${path} pr`),
+    fc.tuple(tie('filter'), fc.constantFrom('and', 'or', 'AND', 'Or'), tie('filter')).map(([left, op, right]) => `${left} ${op} ${right}`),
+    tie('filter').map((inner) => `not (${inner})`),
+    tie('filter').map((inner) => `(${inner})`),
+    fc.tuple(fc.constantFrom('emails', 'members', 'addresses', 'groups'), tie('filter')).map(([attr, inner]) => `${attr}[${inner}]`),
+    anyText,
+  ),
+})).filter;
+
+const jsonValues = fc.jsonValue({ maxDepth: 3 });
+const patchOps = fc.oneof(fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove', 'ADD', 'move', ''), printable);
+const patchPaths = fc.oneof(
+  attributePaths,
+  fc.tuple(fc.constantFrom('emails', 'members', 'phoneNumbers', 'addresses'), filters).map(([attr, inner]) => `${attr}[${inner}]`),
+);
+const operation = fc.record(
+  { op: patchOps, path: patchPaths, value: fc.oneof(jsonValues, fc.array(fc.record({ value: fc.oneof(fc.uuid(), printable), display: printable }), { maxLength: 3 })) },
+  { requiredKeys: [] },
+);
+const patchBodies = fc.oneof(
+  fc.record({ schemas: fc.oneof(fc.constant([PATCH_URN]), fc.array(printable, { maxLength: 2 })), Operations: fc.oneof(fc.array(operation, { maxLength: 5 }), jsonValues) }, { requiredKeys: [] }),
+  fc.constant({ schemas: [PATCH_URN], Operations: [] }),
+);
+
+const userAttributes = {
+  schemas: fc.oneof(fc.constant([USER_URN]), fc.constant([USER_URN, ENTERPRISE_URN]), fc.array(printable, { maxLength: 2 }), jsonValues),
+  userName: fc.oneof(anyText, jsonValues, fc.string({ minLength: 2000, maxLength: 2100 })),
+  externalId: fc.oneof(anyText, jsonValues),
+  active: fc.oneof(fc.boolean(), fc.constantFrom('True', 'false', 'yes'), jsonValues),
+  displayName: fc.oneof(anyText, jsonValues),
+  name: fc.oneof(fc.record({ givenName: anyText, familyName: anyText, formatted: jsonValues }, { requiredKeys: [] }), jsonValues),
+  emails: fc.oneof(fc.array(fc.record({ value: anyText, type: fc.oneof(fc.constantFrom('work', 'home'), printable), primary: fc.oneof(fc.boolean(), jsonValues) }, { requiredKeys: [] }), { maxLength: 3 }), jsonValues),
+  [ENTERPRISE_URN]: fc.oneof(fc.record({ department: anyText, manager: fc.oneof(fc.record({ value: printable }), jsonValues) }, { requiredKeys: [] }), jsonValues),
+  id: printable,
+  meta: jsonValues,
+  groups: jsonValues,
+};
+const userBodies = fc.record(userAttributes, { requiredKeys: [] });
+const groupBodies = fc.record(
+  {
+    schemas: fc.oneof(fc.constant([GROUP_URN]), fc.array(printable, { maxLength: 2 }), jsonValues),
+    displayName: fc.oneof(anyText, jsonValues),
+    externalId: fc.oneof(anyText, jsonValues),
+    members: fc.oneof(fc.array(fc.record({ value: fc.oneof(fc.uuid(), printable), $ref: fc.oneof(fc.constant(null), printable) }, { requiredKeys: [] }), { maxLength: 3 }), jsonValues),
+  },
+  { requiredKeys: [] },
+);
+
+const rawBodies = fc.oneof(anyText, jsonValues.map((value) => JSON.stringify(value)), fc.constantFrom('{', '[', '{"schemas":', 'null', '""', '\u0000', '{"a":1}{'));
+
+const queryValues = fc.oneof(printable, fc.integer({ min: -5, max: 100_000 }).map(String), fc.constantFrom('0', '-1', '1e309', 'NaN', '9007199254740993', ''));
+const queryStrings = fc
+  .array(
+    fc.tuple(fc.oneof(fc.constantFrom('filter', 'count', 'startIndex', 'attributes', 'excludedAttributes', 'cursor', 'sortBy', 'sortOrder'), printable), fc.oneof(queryValues, filters, attributePaths)),
+    { maxLength: 4 },
+  )
+  .map((pairs) => pairs.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&'));
+
+/** Header values fetch accepts (visible ASCII and spaces, no leading or trailing space). */
+const headerValue = printable.map((text) => text.trim());
+const headers = fc.dictionary(
+  fc.oneof(fc.constantFrom('If-Match', 'If-None-Match', 'Content-Type', 'Accept', 'X-Request-Id', 'client-request-id', 'X-Forwarded-Proto', 'Content-Encoding'), fc.stringMatching(/^x-[a-z0-9-]{1,20}$/)),
+  fc.oneof(headerValue, fc.constantFrom('W/"1"', '"1"', '*', 'W/"999"', 'application/json', 'text/plain', 'application/scim+json; charset=utf-8', 'gzip')),
+  { maxKeys: 4 },
+);
+
+// ---- the property --------------------------------------------------------------------------------
+
+describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, no change on 4xx', () => {
+  let service: TestService;
+  let client: DynamoDBDocumentClient;
+  let tenant: ConformanceTenant;
+  let userId: string;
+  let groupId: string;
+  let snapshot: string;
+
+  /** The tenant's state: every item of its partitions except the provisioning log and token-use entries (a 4xx writes a log entry). */
+  const takeSnapshot = async () => {
+    const items = await scanAll(client, service.tableName);
+    const prefix = `TENANT#${tenant.tenantId}`;
+    const owned = items.filter((item) => {
+      const pk = String(item.pk);
+      return (pk === prefix || pk.startsWith(`${prefix}#`)) && !pk.endsWith('#LOG') && !pk.endsWith('#TOKENUSE');
+    });
+    return JSON.stringify(owned.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort());
+  };
+
+  const send = async (request: FuzzRequest): Promise<Outcome> => {
+    const url = `${tenant.tenantUrl}${request.path}${request.query ? `?${request.query}` : ''}`;
+    const response = await fetch(url, {
+      method: request.method,
+      headers: { Authorization: `Bearer ${tenant.token}`, ...request.headers },
+      ...(request.body !== undefined ? { body: request.body } : {}),
+    });
+    return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
+  };
+
+  /** The invariant every response must hold; returns a description of the breach, or undefined. */
+  const breach = (method: string, outcome: Outcome, before: string, after: string): string | undefined => {
+    if (outcome.status >= 500) return `status ${outcome.status}: ${outcome.text.slice(0, 300)}`;
+    if (outcome.status < 200 || (outcome.status >= 300 && outcome.status !== 304 && outcome.status < 400)) return `status ${outcome.status}`;
+    if (outcome.text !== '') {
+      if (!outcome.contentType?.startsWith('application/scim+json')) return `Content-Type ${outcome.contentType}`;
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(outcome.text) as Record<string, unknown>;
+      } catch {
+        return `a body that is not JSON: ${outcome.text.slice(0, 200)}`;
+      }
+      if (outcome.status >= 400 && (!(body.schemas as unknown[] | undefined)?.includes(ERROR_URN) || body.status !== String(outcome.status))) return `an error body that is not RFC 7644 §3.12: ${outcome.text.slice(0, 200)}`;
+    } else if (outcome.status >= 400 && method !== 'HEAD') {
+      return `an error without a body (${outcome.status})`;
+    }
+    if (outcome.status >= 400 && before !== after) return `a ${outcome.status} that changed the tenant's items`;
+    return undefined;
+  };
+
+  /** One fuzz case: send, then check the invariant against the snapshot before and after. */
+  const check = async (request: FuzzRequest) => {
+    const outcome = await send(request);
+    const after = await takeSnapshot();
+    const problem = breach(request.method, outcome, snapshot, after);
+    snapshot = after;
+    if (problem) throw new Error(`${request.method} ${request.path}?${request.query ?? ''} ${JSON.stringify(request.headers ?? {})} ${request.body?.slice(0, 500) ?? ''}\n→ ${problem}`);
+  };
+
+  beforeAll(async () => {
+    service = await startTestService();
+    client = inspectionClient();
+    tenant = await newTenant(service, 'fuzz');
+    userId = String((await createUser(tenant)).id);
+    await createUser(tenant);
+    groupId = String((await createGroup(tenant, { members: [{ value: userId }] })).id);
+    snapshot = await takeSnapshot();
+  }, 30_000);
+
+  afterAll(async () => {
+    client.destroy();
+    await service.stop();
+  });
+
+  const collections = () => ['/Users', '/Groups'];
+  const resourcePaths = () => [`/Users/${userId}`, `/Groups/${groupId}`];
+
+  it(
+    `answers ${RUNS} fuzzed filters on both listings with 200 or 400`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...collections()), filters, fc.option(queryStrings, { nil: undefined }), async (path, filter, extra) => {
+          await check({ method: 'GET', path, query: `filter=${encodeURIComponent(filter)}${extra ? `&${extra}` : ''}` });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    `answers ${RUNS} fuzzed PATCH bodies without a 5xx and changes nothing on a 4xx`,
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...resourcePaths()), patchBodies, async (path, body) => {
+          await check({ method: 'PATCH', path, headers: { 'Content-Type': 'application/scim+json' }, body: JSON.stringify(body) });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    `answers ${RUNS} fuzzed resource bodies (POST and PUT, users and groups) without a 5xx and changes nothing on a 4xx`,
+    async () => {
+      const targets = fc.oneof(
+        fc.tuple(fc.constant('POST'), fc.constant('/Users'), userBodies),
+        fc.tuple(fc.constant('PUT'), fc.constant(`/Users/${userId}`), userBodies),
+        fc.tuple(fc.constant('POST'), fc.constant('/Groups'), groupBodies),
+        fc.tuple(fc.constant('PUT'), fc.constant(`/Groups/${groupId}`), groupBodies),
+      );
+      await fc.assert(
+        fc.asyncProperty(targets, async ([method, path, body]) => {
+          await check({ method, path, headers: { 'Content-Type': 'application/scim+json' }, body: JSON.stringify(body) });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    `answers ${RUNS} fuzzed paths, methods, query strings and raw bodies without a 5xx`,
+    async () => {
+      const segment = fc.oneof(fc.constantFrom('Users', 'Groups', 'Schemas', 'ResourceTypes', 'ServiceProviderConfig', 'Me', 'Bulk', '.search', '..', '%2e%2e', '%00', '%', '%ZZ'), printable.map(encodeURIComponent), fc.constant(userId), fc.constant(groupId));
+      const paths = fc.array(segment, { minLength: 0, maxLength: 3 }).map((parts) => (parts.length === 0 ? '' : `/${parts.join('/')}`));
+      // DELETE only ever names ids that do not exist, so the seeded user and group stay for the other properties.
+      const methods = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS');
+      await fc.assert(
+        fc.asyncProperty(methods, paths, fc.option(queryStrings, { nil: undefined }), fc.option(rawBodies, { nil: undefined }), async (method, path, query, body) => {
+          const safePath = method === 'DELETE' ? path.replaceAll(userId, 'gone').replaceAll(groupId, 'gone') : path;
+          const withBody = method !== 'GET' && method !== 'HEAD' && body !== undefined;
+          await check({ method, path: safePath, ...(query ? { query } : {}), ...(withBody ? { body, headers: { 'Content-Type': 'application/scim+json' } } : {}) });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    `answers ${RUNS} requests with fuzzed headers (If-Match, Content-Type, Accept, correlation ids) without a 5xx`,
+    async () => {
+      const requests = fc.oneof(
+        fc.record({ method: fc.constant('GET'), path: fc.constantFrom(...collections(), ...resourcePaths()) }),
+        fc.record({ method: fc.constant('PATCH'), path: fc.constantFrom(...resourcePaths()), body: fc.constant(JSON.stringify({ schemas: [PATCH_URN], Operations: [{ op: 'replace', path: 'displayName', value: 'Fuzzed' }] })) }),
+        fc.record({ method: fc.constant('POST'), path: fc.constant('/Users'), body: userBodies.map((body) => JSON.stringify(body)) }),
+      );
+      await fc.assert(
+        fc.asyncProperty(requests, headers, async (request, extra) => {
+          await check({ ...request, headers: { ...(request.body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}), ...extra } });
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    TIMEOUT_MS,
+  );
+});

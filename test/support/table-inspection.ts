@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lambdas/local/dynamodb-local';
+
+export type RawItem = Record<string, unknown>;
+
+/** A document client on the run's DynamoDB Local, for tests that read the table behind the service. */
+export function inspectionClient(endpoint = process.env.DYNAMODB_ENDPOINT ?? ''): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }));
+}
+
+/** Every item of the table (tests only: no request path scans). */
+export async function scanAll(client: DynamoDBDocumentClient, tableName: string): Promise<RawItem[]> {
+  const items: RawItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    items.push(...((page.Items ?? []) as RawItem[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** Every item of one partition, consistently. */
+export async function partition(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<RawItem[]> {
+  const items: RawItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    items.push(...((page.Items ?? []) as RawItem[]));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}

@@ -1,0 +1,93 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { EventBridgeEventSink } from '../../../lambdas/adapters/eventbridge/eventbridge-event-sink';
+import { buildEvent, type ChangeEvent } from '../../../lambdas/events/catalog';
+import { toEventItem } from '../../../lambdas/adapters/dynamodb/codec';
+import { publishChanges, PublishFailedError } from '../../../lambdas/operations/publish-changes';
+import { outboxRecord, streamRecord, userSnapshot } from './support';
+
+const BUS = 'scim-events';
+const eventBridge = mockClient(EventBridgeClient);
+
+function userEvents(count: number): ChangeEvent[] {
+  return Array.from({ length: count }, (_unused, index) =>
+    buildEvent({ detailType: 'User Created', tenantId: 'acme', resourceType: 'User', resourceId: `u-${index}`, version: 1, occurredAt: '2026-11-24T10:00:00.000Z', requestId: 'r', changedAttributes: ['userName'], snapshot: userSnapshot(`u-${index}`, 1) }),
+  );
+}
+
+const eventIdsOf = (entries: readonly PutEventsRequestEntry[] | undefined) => (entries ?? []).map((entry) => (JSON.parse(entry.Detail ?? '{}') as ChangeEvent).eventId);
+const callEntries = () => eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries);
+
+describe('publishChanges over the EventBridge sink', () => {
+  const sleeps: number[] = [];
+  const deps = () => ({ events: new EventBridgeEventSink(new EventBridgeClient({ region: 'us-east-1' }), BUS), sleep: async (ms: number) => void sleeps.push(ms) });
+
+  beforeEach(() => {
+    eventBridge.reset();
+    sleeps.length = 0;
+  });
+
+  it('puts each outbox row once, 10 entries per call, on the bus with source scim.directory', async () => {
+    const events = userEvents(23);
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map((_entry, index) => ({ EventId: `id-${index}` })) }));
+
+    const result = await publishChanges(events.map((event, index) => outboxRecord(event, String(index + 1))), deps());
+
+    expect(result).toEqual({ published: 23, skipped: 0 });
+    expect(callEntries().map((entries) => entries?.length)).toEqual([10, 10, 3]);
+    expect(callEntries().flatMap(eventIdsOf)).toEqual(events.map((event) => event.eventId));
+    expect(callEntries()[0]?.[0]).toEqual({ EventBusName: BUS, Source: 'scim.directory', DetailType: 'User Created', Detail: JSON.stringify(events[0]) });
+  });
+
+  it('retries exactly the entries EventBridge refused, with growing backoff', async () => {
+    const events = userEvents(5);
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 2, Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }, { EventId: 'c' }, { ErrorCode: 'InternalFailure' }, { EventId: 'e' }] })
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'b' }, { ErrorCode: 'InternalFailure' }] })
+      .resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: 'd' }] });
+
+    const result = await publishChanges(events.map((event) => outboxRecord(event)), deps());
+
+    expect(result.published).toBe(5);
+    expect(callEntries().map(eventIdsOf)).toEqual([
+      events.map((event) => event.eventId),
+      [events[1]!.eventId, events[3]!.eventId],
+      [events[3]!.eventId],
+    ]);
+    expect(sleeps).toEqual([100, 200]);
+  });
+
+  it('throws after the last attempt so the stream redelivers the batch, naming the refused event', async () => {
+    const [event] = userEvents(1);
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] });
+
+    const publishing = publishChanges([outboxRecord(event!)], deps(), { maxAttempts: 3 });
+
+    await expect(publishing).rejects.toThrow(PublishFailedError);
+    await expect(publishing).rejects.toThrow(`${event!.eventId}: AccessDeniedException (no)`);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(3);
+  });
+
+  it('lets a failed call (not a refused entry) fail the invocation', async () => {
+    eventBridge.on(PutEventsCommand).rejects(new Error('network down'));
+
+    await expect(publishChanges([outboxRecord(userEvents(1)[0]!)], deps())).rejects.toThrow('network down');
+  });
+
+  it('skips records that are not outbox inserts and calls nothing for them', async () => {
+    const [event] = userEvents(1);
+
+    const result = await publishChanges([streamRecord(toEventItem(event!), 'REMOVE')], deps());
+
+    expect(result).toEqual({ published: 0, skipped: 1 });
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('refuses an event over 256 KB without calling EventBridge', async () => {
+    const huge = buildEvent({ detailType: 'User Updated', tenantId: 'acme', resourceType: 'User', resourceId: 'u', version: 2, occurredAt: '2026-11-24T10:00:00.000Z', requestId: 'r', snapshot: userSnapshot('u', 2, { title: 'x'.repeat(300 * 1024) }) });
+
+    await expect(publishChanges([outboxRecord(huge)], deps())).rejects.toThrow(/EntryTooLarge/);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+});
