@@ -19,7 +19,7 @@ export const KEY_CACHE_TTL_MS = 5 * 60_000;
 export const TOKEN_USE_WRITE_INTERVAL_MS = 60 * 60_000;
 
 /** A token the cached record does not know makes the record be read again once it is this old. */
-export const RECHECK_AFTER_MS = 5_000;
+export const RECHECK_AFTER_MS = 1_000;
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ChangeEvent } from '../../lambdas/events/catalog';
+import { RECHECK_AFTER_MS } from '../../lambdas/operations/authenticate';
 import { setMapping, setPolicy } from '../../lambdas/operations/profile-admin';
 import { createTenant, disconnectTenant, reconnectTenant } from '../../lambdas/operations/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
@@ -102,6 +103,8 @@ describe('source of truth per field: hybrid ownership over the profile API and S
     const manual = await profile();
     const allowed = await edit({ title: 'Chief Vibes Officer' });
     token = (await reconnectTenant(deps, tenantId)).token;
+    // A container that cached the tenant record reads it again for an unknown token after RECHECK_AFTER_MS.
+    await new Promise((resolve) => setTimeout(resolve, RECHECK_AFTER_MS));
     const managed = await profile();
 
     expect(manual.managed).toBe(false);
