@@ -110,7 +110,7 @@ describe('source of truth per field: hybrid ownership over the profile API and S
     expect(manual.managed).toBe(false);
     expect(manual.fields.title.editable).toBe(true);
     expect(allowed.status).toBe(200);
-    expect(allowed.body?.profile.title).toBe('Chief Vibes Officer');
+    expect((allowed.body?.profile as Record<string, string>).title).toBe('Chief Vibes Officer');
     expect(managed.managed).toBe(true);
     expect(managed.profile).toMatchObject({ title: 'Engineer', mobilePhone: '+1 555 9999' });
   });
