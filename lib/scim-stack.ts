@@ -1,16 +1,32 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ChangeEvents } from './constructs/change-events';
 import { DirectoryTable } from './constructs/directory-table';
-import { ScimApi } from './constructs/scim-api';
+import { Monitoring } from './constructs/monitoring';
+import { ScimApi, type CustomDomainProps } from './constructs/scim-api';
 import { TokenKey } from './constructs/token-key';
+import { WebFirewall } from './constructs/web-firewall';
 
 export interface ScimStackProps extends StackProps {
   /**
-   * Throw-away stages (dev, test) destroy data with the stack; anything else keeps it.
+   * Throw-away stages (dev, test) destroy data with the stack and skip deletion protection;
+   * anything else keeps the table and the token key.
    * @default false
    */
   readonly ephemeral?: boolean;
+  /** @default true: point-in-time recovery on the table */
+  readonly pointInTimeRecovery?: boolean;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** @default false: no WAF web ACL (per-tenant rate limits and managed rules) */
+  readonly waf?: boolean;
+  /** @default none: Tenant URLs use the execute-api host */
+  readonly domain?: CustomDomainProps;
+  /** @default none: subscribe to the alarm topic yourself */
+  readonly alarmEmail?: string;
+  /** @default 500 requests per second across all tenants */
+  readonly throttleRate?: number;
 }
 
 /** The SCIM service: it only composes its constructs (STYLE.md "one stack, one construct per concern"). */
@@ -18,14 +34,40 @@ export class ScimStack extends Stack {
   constructor(scope: Construct, id: string, props: ScimStackProps = {}) {
     super(scope, id, props);
     const removalPolicy = props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    const directory = new DirectoryTable(this, 'Directory', { removalPolicy, deletionProtection: !props.ephemeral });
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const directory = new DirectoryTable(this, 'Directory', {
+      removalPolicy,
+      deletionProtection: !props.ephemeral,
+      pointInTimeRecovery: props.pointInTimeRecovery ?? true,
+    });
     const tokenKey = new TokenKey(this, 'TokenKey', { removalPolicy });
-    const events = new ChangeEvents(this, 'ChangeEvents', { table: directory.table });
-    const api = new ScimApi(this, 'Scim', { table: directory.table, tokenKey: tokenKey.secret });
+    const events = new ChangeEvents(this, 'ChangeEvents', { table: directory.table, logRetention });
+    const api = new ScimApi(this, 'Scim', {
+      table: directory.table,
+      tokenKey: tokenKey.secret,
+      logRetention,
+      ...(props.domain ? { domain: props.domain } : {}),
+      ...(props.throttleRate ? { throttleRate: props.throttleRate, throttleBurst: props.throttleRate * 2 } : {}),
+    });
+    if (props.waf) {
+      new WebFirewall(this, 'Firewall', { stageArn: api.api.deploymentStage.stageArn });
+    } else {
+      Validations.of(api.api).acknowledge({ id: 'AwsSolutions-APIG3', reason: 'WAF is optional per stage (context waf=true); this stage runs without it.' });
+    }
+    new Monitoring(this, 'Monitoring', {
+      api: api.api,
+      functions: Object.fromEntries(Object.entries(api.functions).map(([operation, fn]) => [operation, fn.function])),
+      table: directory.table,
+      publisher: events.publisher,
+      extraAlarms: Object.values(events.alarms),
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+    // Node.js 22 is the runtime the product runs on (DEVELOPERS.md); cdk-nag L1 asks for the newest.
+    Validations.of(this).acknowledge({ id: 'AwsSolutions-L1', reason: 'Functions run Node.js 22 on purpose: the code and its bundles target it.' });
 
     new CfnOutput(this, 'TenantUrlBase', {
-      value: `${api.api.url}scim/v2`,
-      description: 'Append /<tenantId> for a customer\'s Tenant URL',
+      value: `${api.baseUrl}/scim/v2`,
+      description: "Append /<tenantId> for a customer's Tenant URL (scim-admin reads this)",
     });
     new CfnOutput(this, 'TableName', { value: directory.table.tableName });
     new CfnOutput(this, 'TokenKeySecretArn', { value: tokenKey.secret.secretArn });

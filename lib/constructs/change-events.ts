@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
@@ -8,7 +8,9 @@ import { Architecture, FilterCriteria, Runtime, StartingPosition } from 'aws-cdk
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
 import { EVENT_SOURCE } from '../../lambdas/contracts/events/source';
@@ -27,6 +29,8 @@ export interface ChangeEventsProps {
    * @default 10
    */
   readonly retryAttempts?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
 }
 
 /**
@@ -52,8 +56,15 @@ export class ChangeEvents extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the publisher.' });
 
+    const { role, logGroup } = new LambdaRole(this, 'PublisherExecution', {
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      description: 'Change-event publisher: reads the table stream, puts events on the bus',
+    });
     this.publisher = new NodejsFunction(this, 'Publisher', {
+      role,
+      logGroup,
       entry: join(ROOT, 'lambdas', 'handlers', 'publish-changes.ts'),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,

@@ -5,8 +5,11 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
+import { TABLE } from '../../lambdas/contracts/table';
 import { handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
 
 /** The repository root, where handler entries in the route table are relative to. */
@@ -42,6 +45,8 @@ export interface OperationFunctionProps {
   readonly tokenKey: ISecret;
   /** @default Duration.seconds(10): well below API Gateway's 29 s and Entra's 60 s. */
   readonly timeout?: Duration;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
 }
 
 /** One Lambda per route: its own minified bundle and only the IAM actions its access needs. */
@@ -51,7 +56,13 @@ export class OperationFunction extends Construct {
   constructor(scope: Construct, id: string, props: OperationFunctionProps) {
     super(scope, id);
     const { route } = props;
+    const { role, logGroup } = new LambdaRole(this, 'Execution', {
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      description: `SCIM ${route.operation}: ${route.access} access to the directory table`,
+    });
     this.function = new NodejsFunction(this, 'Function', {
+      role,
+      logGroup,
       entry: join(ROOT, handlerEntry(route.operation)),
       handler: 'handler',
       runtime: Runtime.NODEJS_22_X,
@@ -80,7 +91,7 @@ export class OperationFunction extends Construct {
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: [...TABLE_ACTIONS[route.access]],
-        resources: [props.table.tableArn, `${props.table.tableArn}/index/*`],
+        resources: [props.table.tableArn, ...Object.values(TABLE.indexes).map((index) => `${props.table.tableArn}/index/${index.name}`)],
       }),
     );
     if (route.access === 'read') {
