@@ -60,15 +60,19 @@ function parseQuery(search: string): { single: Record<string, string>; multi: Re
   return { single, multi };
 }
 
+/**
+ * The request body, or undefined past API Gateway's limit. An oversized body is still read to its end
+ * (and dropped): leaving the loop early would destroy the socket, and the client would see a reset
+ * instead of the 413 (test/integration/limits.test.ts).
+ */
 async function readBody(request: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > API_GATEWAY_MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= API_GATEWAY_MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > API_GATEWAY_MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 function lambdaContext(operation: string, requestId: string): Context {

@@ -34,5 +34,5 @@ export const createGroup: Operation = async (request, deps) => {
 
   const rest = memberIds.slice(MEMBERS_PER_TRANSACTION);
   const stored = rest.length > 0 ? await saveGroup(request, deps, group, data, { add: rest, remove: [] }) : group;
-  return groupResponse(request, deps, 201, stored);
+  return groupResponse(request, deps, 201, stored, [...memberIds].sort());
 };

@@ -41,8 +41,10 @@ export function renderGroup(request: ScimRequest, group: StoredResource, extra: 
   return renderResource(GROUP_RESOURCE_TYPE, group, group.data, request.tenantUrl, extra);
 }
 
-export async function groupResponse(request: ScimRequest, deps: Dependencies, status: 200 | 201, group: StoredResource): Promise<ScimResponse> {
-  const members = wantsMembers(request) ? await membersAttribute(request, deps, group.id) : {};
+/** A group response; `knownMembers` (a create's own) saves reading the members back. */
+export async function groupResponse(request: ScimRequest, deps: Dependencies, status: 200 | 201, group: StoredResource, knownMembers?: readonly string[]): Promise<ScimResponse> {
+  const known = knownMembers && knownMembers.length > 0 ? { members: knownMembers.map((value) => ({ value })) } : {};
+  const members = !wantsMembers(request) ? {} : knownMembers ? known : await membersAttribute(request, deps, group.id);
   const response = resourceResponse(status, renderGroup(request, group, members));
   return { ...response, body: projectResource(response.body as ScimObject, GROUP_RESOURCE_TYPE, request.query) };
 }

@@ -4,20 +4,19 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { CfnRegistry, CfnSchema } from 'aws-cdk-lib/aws-eventschemas';
-import { Architecture, FilterCriteria, Runtime, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_DEFAULTS, ROOT } from './function-defaults';
 import { LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
 import { EVENT_SOURCE } from '../../lambdas/contracts/events/source';
 import { PUBLISHABLE_RECORD_PATTERN, PUBLISHER_BATCH_SIZE } from '../../lambdas/contracts/events/stream-filter';
 
-/** The repository root, where the publisher's entry is relative to. */
-const ROOT = join(__dirname, '..', '..');
 
 export interface ChangeEventsProps {
   /** The table whose stream carries the outbox rows (its stream must include new images). */
@@ -67,9 +66,7 @@ export class ChangeEvents extends Construct {
       logGroup,
       entry: join(ROOT, 'lambdas', 'handlers', 'publish-changes.ts'),
       handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
+      ...FUNCTION_DEFAULTS,
       // Room for 10 PutEvents calls, each with its backoff retries (about 1.5 s at most).
       timeout: Duration.seconds(60),
       description: 'Publishes change events from the table stream to EventBridge',
@@ -78,15 +75,6 @@ export class ChangeEvents extends Construct {
         [ENV.serviceName]: 'scim-events',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        externalModules: ['@aws-sdk/*'],
-      },
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
     });
     // events:PutEvents on this bus only.
     this.bus.grantPutEventsTo(this.publisher);

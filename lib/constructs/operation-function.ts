@@ -2,18 +2,16 @@ import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_DEFAULTS, ROOT } from './function-defaults';
 import { LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { TABLE } from '../../lambdas/contracts/table';
 import { handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
 
-/** The repository root, where handler entries in the route table are relative to. */
-const ROOT = join(__dirname, '..', '..');
 
 /** DynamoDB actions per access level: no Scan anywhere, and a read route gets no write action. */
 export const TABLE_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
@@ -65,9 +63,7 @@ export class OperationFunction extends Construct {
       logGroup,
       entry: join(ROOT, handlerEntry(route.operation)),
       handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
+      ...FUNCTION_DEFAULTS,
       timeout: props.timeout ?? Duration.seconds(10),
       description: `SCIM ${route.method} ${route.path} (${route.operation})`,
       environment: {
@@ -76,16 +72,6 @@ export class OperationFunction extends Construct {
         [ENV.serviceName]: 'scim',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // The Node.js 22 runtime ships AWS SDK v3; leaving it out keeps bundles small.
-        externalModules: ['@aws-sdk/*'],
-      },
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
     });
     this.function.addToRolePolicy(
       new PolicyStatement({

@@ -34,3 +34,17 @@ export async function partition(client: DynamoDBDocumentClient, tableName: strin
   } while (start);
   return items;
 }
+
+/** How many items one partition holds (Select COUNT: no items cross the wire). */
+export async function partitionSize(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}

@@ -8,6 +8,7 @@ import { cancellationCodes, translateStorageError } from './errors';
 import { batchDeleteItems, batchGetItems } from './batch';
 import { foldCase, membershipKey, memberOfPartition, resourceCountKey, tenantPrefix, userKey, userNameMarkerKey } from './keys';
 import { PartitionPages } from './partition-pages';
+import { indexSortKeys } from './query';
 
 /** The transaction item that keeps a tenant's user or group count (totalResults without a Query). */
 export function countUpdate(tableName: string, tenantId: string, resourceType: 'User' | 'Group', delta: 1 | -1) {
@@ -190,23 +191,8 @@ export class DynamoDirectoryStore implements DirectoryStore {
 
   /** Removes every membership of a member (user or group), idempotently. */
   private async deleteMemberships(tenantId: string, memberId: string): Promise<void> {
-    const index = TABLE.indexes.byExternalId;
-    let exclusiveStart: Record<string, unknown> | undefined;
-    do {
-      const { Items, LastEvaluatedKey } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': memberOfPartition(tenantId, memberId) },
-          ExclusiveStartKey: exclusiveStart,
-        }),
-      );
-      const groupIds = (Items ?? []).map((item) => String(item[index.sortKey]));
-      await batchDeleteItems(this.client, this.tableName, groupIds.map((groupId) => membershipKey(tenantId, groupId, memberId)));
-      exclusiveStart = LastEvaluatedKey;
-    } while (exclusiveStart);
+    const groupIds = await indexSortKeys(this.client, this.tableName, TABLE.indexes.byExternalId, memberOfPartition(tenantId, memberId));
+    await batchDeleteItems(this.client, this.tableName, groupIds.map((groupId) => membershipKey(tenantId, groupId, memberId)));
   }
 
   private eventPuts(events: readonly ChangeEvent[]) {

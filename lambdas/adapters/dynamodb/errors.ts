@@ -7,11 +7,20 @@ const TRANSIENT = new Set(['InternalServerError', 'ServiceUnavailable', 'Transac
 
 export const RETRY_AFTER_SECONDS = 2;
 
+/**
+ * DynamoDB refuses a key over its size limits (partition key 2,048 bytes, sort key 1,024 bytes,
+ * index keys alike) with a ValidationException, or a ValidationError cancellation reason inside a
+ * transaction. The value came from the client (an id in the path, a userName, an externalId, a
+ * filter's value), so it is the client's 400, not a 500 (test/integration/limits.test.ts).
+ */
+const KEY_TOO_LARGE = /(2048|1024) bytes|size limit/i;
+
 interface AwsLikeError {
   readonly name?: string;
+  readonly message?: string;
   readonly $metadata?: { readonly httpStatusCode?: number };
   readonly $retryable?: unknown;
-  readonly CancellationReasons?: readonly { readonly Code?: string }[];
+  readonly CancellationReasons?: readonly { readonly Code?: string; readonly Message?: string }[];
 }
 
 /** The Code of each transaction item's cancellation reason ('None' when that item was fine). */
@@ -33,6 +42,12 @@ export function translateStorageError(error: unknown): never {
   const codes = cancellationCodes(error) ?? [];
   if (THROTTLING.has(name) || codes.some((code) => THROTTLING.has(code) || code === 'ThrottlingError')) {
     throw ScimError.throttled(RETRY_AFTER_SECONDS);
+  }
+  const keyTooLarge =
+    (name === 'ValidationException' && KEY_TOO_LARGE.test(candidate?.message ?? '')) ||
+    (candidate?.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && KEY_TOO_LARGE.test(reason.Message ?? ''));
+  if (keyTooLarge) {
+    throw ScimError.badRequest('invalidValue', 'A value used as a storage key (a resource id, userName, externalId, work email or displayName) is too long: keys are limited to 1,024 bytes.');
   }
   const status = candidate?.$metadata?.httpStatusCode ?? 0;
   if (TRANSIENT.has(name) || codes.includes('TransactionConflict') || status >= 500) {

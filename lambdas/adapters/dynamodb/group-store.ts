@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../../operations/ports';
 import { ScimError } from '../../scim/errors';
 import { batchDeleteItems, batchGetItems, chunks } from './batch';
-import { fromResourceItem, toGroupItem, toMembershipItem, type Item , outboxItems } from './codec';
+import { fromResourceItem, outboxItems, toGroupItem, toMembershipItem } from './codec';
 import { countUpdate } from './directory-store';
 import { cancellationCodes, translateStorageError } from './errors';
 import {
@@ -26,11 +26,9 @@ import {
   userKey,
 } from './keys';
 import { PartitionPages } from './partition-pages';
+import { forEachQueryPage, indexSortKeys, queryItems } from './query';
 
 const LOOKUP_LIMIT = 100;
-
-/** Keys-only items a 1 MB Query page holds at most, roughly: below it a Limit saves reads. */
-const QUERY_PAGE_ITEMS = 10_000;
 
 type MemberChange = { readonly id: string; readonly add: boolean };
 
@@ -102,29 +100,23 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async listMembers(tenantId: string, groupId: string, limit: number, afterId?: string): Promise<string[]> {
-    const ids: string[] = [];
-    let exclusiveStart: Item | undefined = afterId !== undefined ? membershipKey(tenantId, groupId, afterId) as unknown as Item : undefined;
     try {
-      do {
-        const { Items, LastEvaluatedKey } = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': membersPartition(tenantId, groupId) },
-            ProjectionExpression: 'sk',
-            ExclusiveStartKey: exclusiveStart,
-            // Pages of up to 1 MB; a Limit only when the caller wants fewer than a page can hold.
-            ...(limit - ids.length < QUERY_PAGE_ITEMS ? { Limit: limit - ids.length } : {}),
-            ConsistentRead: true,
-          }),
-        );
-        ids.push(...(Items ?? []).map((item) => String(item.sk).slice(MEMBER_PREFIX.length)));
-        exclusiveStart = LastEvaluatedKey;
-      } while (exclusiveStart && ids.length < limit);
+      const items = await queryItems(
+        this.client,
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': membersPartition(tenantId, groupId) },
+          ProjectionExpression: 'sk',
+          ConsistentRead: true,
+          ...(afterId !== undefined ? { ExclusiveStartKey: membershipKey(tenantId, groupId, afterId) } : {}),
+        },
+        limit,
+      );
+      return items.map((item) => String(item.sk).slice(MEMBER_PREFIX.length));
     } catch (error) {
       translateStorageError(error);
     }
-    return ids;
   }
 
   async presentMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<Set<string>> {
@@ -220,20 +212,11 @@ export class DynamoGroupStore implements GroupStore {
     try {
       // Memberships first (its members, and the group's own place in other groups): a crash in
       // between leaves the group in place for the client's retry to finish.
-      let exclusiveStart: Item | undefined;
-      do {
-        const { Items, LastEvaluatedKey } = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': membersPartition(tenantId, group.id) },
-            ProjectionExpression: 'pk, sk',
-            ExclusiveStartKey: exclusiveStart,
-          }),
-        );
-        await batchDeleteItems(this.client, this.tableName, (Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
-        exclusiveStart = LastEvaluatedKey;
-      } while (exclusiveStart);
+      await forEachQueryPage(
+        this.client,
+        { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': membersPartition(tenantId, group.id) }, ProjectionExpression: 'pk, sk' },
+        (items) => batchDeleteItems(this.client, this.tableName, items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))),
+      );
       const parents = await this.indexIds(TABLE.indexes.byExternalId, memberOfPartition(tenantId, group.id), Number.POSITIVE_INFINITY);
       await batchDeleteItems(this.client, this.tableName, parents.map((parentId) => membershipKey(tenantId, parentId, group.id)));
 
@@ -262,26 +245,8 @@ export class DynamoGroupStore implements GroupStore {
     }
   }
 
-  /** Sort keys of one partition of a KEYS_ONLY index, up to `limit`. */
-  private async indexIds(index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string }, partition: string, limit: number): Promise<string[]> {
-    const ids: string[] = [];
-    let exclusiveStart: Item | undefined;
-    do {
-      const { Items, LastEvaluatedKey } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': partition },
-          ExclusiveStartKey: exclusiveStart,
-          ...(limit - ids.length < QUERY_PAGE_ITEMS ? { Limit: limit - ids.length } : {}),
-        }),
-      );
-      ids.push(...(Items ?? []).map((item) => String(item[index.sortKey])));
-      exclusiveStart = LastEvaluatedKey;
-    } while (exclusiveStart && ids.length < limit);
-    return ids;
+  private indexIds(index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string }, partition: string, limit: number): Promise<string[]> {
+    return indexSortKeys(this.client, this.tableName, index, partition, limit);
   }
 
   private eventPuts(events: readonly ChangeEvent[]) {

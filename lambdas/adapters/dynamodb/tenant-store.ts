@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { ProvisioningLog, TenantStore } from '../../operations/ports';
@@ -7,6 +7,7 @@ import type { TenantRecord } from '../../tenancy/tenant';
 import { batchDeleteItems, batchGetItems } from './batch';
 import { fromLogItem, outboxItems, toLogItem, type Item } from './codec';
 import { cancellationCodes, translateStorageError } from './errors';
+import { forEachQueryPage, indexSortKeys, queryItems } from './query';
 import { groupKey, logPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
 
 /** Thrown when a conditional tenant write finds another version (the caller re-reads and retries). */
@@ -54,23 +55,7 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
   }
 
   async listTenants(): Promise<TenantRecord[]> {
-    const index = TABLE.indexes.byName;
-    const ids: string[] = [];
-    let exclusiveStart: Item | undefined;
-    do {
-      const { Items, LastEvaluatedKey } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': TENANT_REGISTRY_PARTITION },
-          ExclusiveStartKey: exclusiveStart,
-        }),
-      );
-      ids.push(...(Items ?? []).map((item) => String(item[index.sortKey])));
-      exclusiveStart = LastEvaluatedKey;
-    } while (exclusiveStart);
+    const ids = await indexSortKeys(this.client, this.tableName, TABLE.indexes.byName, TENANT_REGISTRY_PARTITION);
     const items = await batchGetItems(this.client, this.tableName, ids.map(tenantKey));
     return items.map(fromTenantItem).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
   }
@@ -126,55 +111,35 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
   }
 
   async tokenUses(tenantId: string): Promise<Record<string, string>> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': tokenUseKey(tenantId, '').pk },
-      }),
-    );
-    return Object.fromEntries((Items ?? []).map((item) => [String(item.sk), String(item.lastUsedAt)]));
+    const items = await queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': tokenUseKey(tenantId, '').pk },
+    });
+    return Object.fromEntries(items.map((item) => [String(item.sk), String(item.lastUsedAt)]));
   }
 
   async purgeTenant(tenantId: string, onProgress?: (deleted: number) => void): Promise<number> {
     const prefix = tenantPrefix(tenantId);
     let deleted = 0;
-    const purge = async (partition: string) => {
-      let exclusiveStart: Item | undefined;
-      do {
-        const { Items, LastEvaluatedKey } = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': partition },
-            ProjectionExpression: 'pk, sk',
-            ExclusiveStartKey: exclusiveStart,
-          }),
-        );
-        const keys = (Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }) as ItemKey);
-        await batchDeleteItems(this.client, this.tableName, keys);
-        deleted += keys.length;
-        onProgress?.(deleted);
-        exclusiveStart = LastEvaluatedKey;
-      } while (exclusiveStart);
-    };
-    // Membership partitions are per group: find the groups first.
-    const groups: string[] = [];
-    let exclusiveStart: Item | undefined;
-    do {
-      const { Items, LastEvaluatedKey } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': groupKey(tenantId, '').pk },
-          ProjectionExpression: 'sk',
-          ExclusiveStartKey: exclusiveStart,
-        }),
+    const purge = (partition: string) =>
+      forEachQueryPage(
+        this.client,
+        { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition }, ProjectionExpression: 'pk, sk' },
+        async (items) => {
+          await batchDeleteItems(this.client, this.tableName, items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }) as ItemKey));
+          deleted += items.length;
+          onProgress?.(deleted);
+        },
       );
-      groups.push(...(Items ?? []).map((item) => String(item.sk)));
-      exclusiveStart = LastEvaluatedKey;
-    } while (exclusiveStart);
-    for (const groupId of groups) await purge(`${prefix}#GROUP#${groupId}`);
+    // Membership partitions are per group: find the groups first.
+    const groups = await queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': groupKey(tenantId, '').pk },
+      ProjectionExpression: 'sk',
+    });
+    for (const group of groups) await purge(`${prefix}#GROUP#${String(group.sk)}`);
     for (const suffix of ['#USER', '#USERNAME', '#GROUP', '#EVENT', '#LOG', '#TOKENUSE', '']) await purge(`${prefix}${suffix}`);
     return deleted;
   }
@@ -188,23 +153,20 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
   }
 
   async list(tenantId: string, query: { readonly since?: string; readonly status?: number; readonly limit: number }): Promise<LogEntry[]> {
-    const entries: LogEntry[] = [];
-    let exclusiveStart: Item | undefined;
-    do {
-      const { Items, LastEvaluatedKey } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: query.since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': logPartition(tenantId), ...(query.since ? { ':since': query.since } : {}) },
-          ...(query.status !== undefined ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
-          ...(query.status !== undefined ? { ExpressionAttributeValues: { ':pk': logPartition(tenantId), ':status': query.status, ...(query.since ? { ':since': query.since } : {}) } } : {}),
-          ScanIndexForward: false,
-          ExclusiveStartKey: exclusiveStart,
-        }),
-      );
-      entries.push(...(Items ?? []).map(fromLogItem));
-      exclusiveStart = LastEvaluatedKey;
-    } while (exclusiveStart && entries.length < query.limit);
-    return entries.slice(0, query.limit);
+    const values: Record<string, unknown> = { ':pk': logPartition(tenantId) };
+    if (query.since) values[':since'] = query.since;
+    if (query.status !== undefined) values[':status'] = query.status;
+    const items = await queryItems(
+      this.client,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: query.since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+        ...(query.status !== undefined ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+      },
+      query.limit,
+    );
+    return items.slice(0, query.limit).map(fromLogItem);
   }
 }
