@@ -48,7 +48,13 @@ function leaves(definition: AttributeDefinition, raw: unknown, subAttribute?: At
 
 function resourceScope(resource: ScimObject, resourceType: ResourceTypeDefinition): Scope {
   const define: Scope['define'] = (path) => {
-    const resolved = resolveAttribute(resourceType, path.schema, path.attribute, path.subAttribute);
+    const resolved =
+      resolveAttribute(resourceType, path.schema, path.attribute, path.subAttribute) ??
+      // An unqualified name the core schema lacks may be an extension's: Entra's old reference check
+      // filters on `manager eq "<id>"` (../shared/entra/README.md §2.5).
+      (path.schema === undefined
+        ? resourceType.extensions.map((extension) => resolveAttribute(resourceType, extension.id, path.attribute, path.subAttribute)).find(Boolean)
+        : undefined);
     if (!resolved) throw unknownAttribute(path, resourceType.name);
     return resolved;
   };

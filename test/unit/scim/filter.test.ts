@@ -162,6 +162,20 @@ describe('evaluateFilter', () => {
     expect(error.message).toContain(problem);
   });
 
+  it("answers Entra's old reference checks: id eq … and manager eq … / members eq … compare the value", () => {
+    const group = { id: 'g-1', displayName: 'Sales', members: [{ value: 'u-1' }] };
+    const managerCheck = parseFilter('id eq "u-1" and manager eq "u-9"');
+    const memberCheck = parseFilter('id eq "g-1" and members eq "u-1"');
+    checkFilter(managerCheck, USER_RESOURCE_TYPE);
+    checkFilter(memberCheck, GROUP_RESOURCE_TYPE);
+
+    expect(evaluateFilter(managerCheck, alice, USER_RESOURCE_TYPE)).toBe(true);
+    expect(matches('id eq "u-1" and manager eq "u-8"')).toBe(false);
+    expect(matches(`id eq "u-1" and ${ENTERPRISE_USER_SCHEMA}:manager eq "u-9"`)).toBe(true);
+    expect(evaluateFilter(memberCheck, group, GROUP_RESOURCE_TYPE)).toBe(true);
+    expect(evaluateFilter(parseFilter('members eq "u-2"'), group, GROUP_RESOURCE_TYPE)).toBe(false);
+  });
+
   it('evaluates group filters against the group schema', () => {
     const group = { id: 'g-1', displayName: 'Sales', members: [{ value: 'u-1' }] };
     const filter = parseFilter('displayName eq "sales" and members[value eq "u-1"]');
