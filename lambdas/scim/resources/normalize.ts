@@ -24,6 +24,9 @@ function toBoolean(value: unknown, where: string): boolean {
   throw ScimError.badRequest('invalidValue', `${where} must be a boolean, got ${JSON.stringify(value)}.`);
 }
 
+/** Half of a UTF-16 surrogate pair without its other half: not text, and not storable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** True when a value counts as absent: null (Entra's "no value", quirk 12) or an empty string. */
 export function isAbsent(value: unknown): boolean {
   return value === null || value === undefined || value === '';
@@ -63,6 +66,9 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
     default: {
       if (typeof value !== 'string') {
         throw ScimError.badRequest('invalidValue', `${where} must be a string, got ${JSON.stringify(value)}.`);
+      }
+      if (LONE_SURROGATE.test(value)) {
+        throw ScimError.badRequest('invalidValue', `${where} is not valid Unicode text (it holds a lone surrogate).`);
       }
       const limit = definition.maxLength ?? MAX_STRING_LENGTH;
       if (value.length > limit) {
@@ -154,7 +160,8 @@ export function normalizeResource(body: unknown, resourceType: ResourceTypeDefin
   }
   normalizeAttributes([...COMMON_ATTRIBUTES, ...resourceType.schema.attributes], core, '', result);
   for (const definition of resourceType.schema.attributes) {
-    if (definition.required && result[definition.name] === undefined) {
+    const value = result[definition.name];
+    if (definition.required && (value === undefined || (typeof value === 'string' && value.trim() === ''))) {
       throw ScimError.badRequest('invalidValue', `${definition.name} is required and must be a non-empty ${definition.type}.`);
     }
   }

@@ -73,3 +73,20 @@ describe('bad resource bodies', () => {
     expect(error.detail).toMatch(detail);
   });
 });
+
+describe('normalizeResource: text that is not a name', () => {
+  it.each([
+    ['a whitespace-only userName', { userName: '   ' }, 'userName is required'],
+    ['a lone surrogate', { userName: 'ada\uD800@x.example' }, 'lone surrogate'],
+  ])('refuses %s with 400 invalidValue', (_case, body, detail) => {
+    let caught: unknown;
+    try {
+      normalizeResource(body, USER_RESOURCE_TYPE);
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(caught).toMatchObject({ status: 400, scimType: 'invalidValue' });
+    expect((caught as Error).message).toContain(detail);
+  });
+});
