@@ -18,6 +18,7 @@ import { FileTokenKeys } from '../../lambdas/adapters/local/file-token-keys';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/config';
 import { routeOf, type OperationName } from '../../lambdas/contracts/routes';
 import { defineOperation } from '../../lambdas/http/define-operation';
+import { logger } from '../../lambdas/http/logger';
 import { Authenticator, KEY_CACHE_TTL_MS } from '../../lambdas/operations/authenticate';
 import { createGroup } from '../../lambdas/operations/create-group';
 import { createUser } from '../../lambdas/operations/create-user';
@@ -234,11 +235,14 @@ describe('faults at the DynamoDB client, through the request chain', () => {
       return true;
     };
     const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const level = logger.getLevelName();
+    logger.setLogLevel('ERROR');
 
     let result: APIGatewayProxyResult;
     try {
       result = await invoke('createUser', createUser, { body: userBody() });
     } finally {
+      logger.setLogLevel(level);
       for (const spy of spies) spy.mockRestore();
     }
 
