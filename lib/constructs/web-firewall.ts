@@ -81,7 +81,7 @@ export class WebFirewall extends Construct {
               evaluationWindowSec: 60,
               aggregateKeyType: 'IP',
               scopeDownStatement: {
-                notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { name: 'authorization' } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } },
+                notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: 'authorization' } }, comparisonOperator: 'GT', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } },
               },
             },
           },

@@ -6,14 +6,14 @@ import { buildApp } from '../../lib/app';
 import { ENTRA_SAFE_OVERRIDES } from '../../lib/constructs/web-firewall';
 
 /** An app as `cdk synth` builds it, with bundling skipped (tests need the template, not the bundles). */
-function appWith(context: Record<string, string> = {}) {
+function appWith(context: Record<string, string | boolean> = {}) {
   return buildApp(new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } }));
 }
 
 describe('production stack', () => {
   describe('cdk-nag (AwsSolutions) in the app', () => {
-    it('synthesises clean, every acknowledgement carrying its reason in code', () => {
-      const { app } = appWith({ stage: 'prod', waf: 'true', alarmEmail: 'ops@example.invalid' });
+    it('synthesises clean, every acknowledgement carrying its reason in code, and passes CloudFormation validation', () => {
+      const { app } = appWith({ stage: 'prod', waf: 'true', alarmEmail: 'ops@example.invalid', '@aws-cdk/core:validateAgainstDefaultRules': true });
 
       expect(() => app.synth()).not.toThrow();
     });
