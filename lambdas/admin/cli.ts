@@ -139,6 +139,7 @@ async function run(command: string, positionals: string[], values: Values, targe
   const expiresAt = values['expires-in'] ? expiryFrom(values['expires-in'], now) : undefined;
   const tokenOptions = { ...(values.label ? { label: values.label } : {}), ...(expiresAt ? { expiresAt } : {}) };
   const json = (value: unknown) => io.out(JSON.stringify(value, null, 2));
+  const reconcile = { onProgress: (done: number) => io.progress?.(`Reconciling profiles: ${done} users`), tenantUrlBase: target.tenantUrlBase };
 
   switch (command) {
     case 'tenant create': {
@@ -174,13 +175,13 @@ async function run(command: string, positionals: string[], values: Values, targe
       return;
     }
     case 'tenant disconnect': {
-      const tenant = await disconnectTenant(deps, need(positionals, 2, 'tenant id'), (done) => io.progress?.(`Reconciling profiles: ${done} users`));
+      const tenant = await disconnectTenant(deps, need(positionals, 2, 'tenant id'), reconcile);
       io.progress?.('');
       io.out(`Tenant "${tenant.tenantId}" is disconnected: its tokens are revoked and SCIM requests get 401 within 30 s. Accounts stay as manual accounts.`);
       return;
     }
     case 'tenant reconnect': {
-      printIssued(io, values, target, await reconnectTenant(deps, need(positionals, 2, 'tenant id'), tokenOptions, (done) => io.progress?.(`Reconciling profiles: ${done} users`)));
+      printIssued(io, values, target, await reconnectTenant(deps, need(positionals, 2, 'tenant id'), { ...tokenOptions, ...reconcile }));
       io.progress?.('');
       return;
     }
@@ -247,7 +248,7 @@ async function run(command: string, positionals: string[], values: Values, targe
       const fields: Record<string, Owner> = {};
       for (const field of list(values.user)) fields[field] = 'user';
       for (const field of list(values.directory)) fields[field] = 'directory';
-      const result = await setPolicy(deps, tenantId, { default: owner, fields }, (done) => io.progress?.(`Reconciling profiles: ${done} users`));
+      const result = await setPolicy(deps, tenantId, { default: owner, fields }, reconcile);
       io.progress?.('');
       io.out(`Policy of "${tenantId}" set; ${result.usersUpdated} users' effective profiles changed (each with a User Updated event).`);
       return;
@@ -262,7 +263,7 @@ async function run(command: string, positionals: string[], values: Values, targe
     case 'mapping set': {
       const tenantId = need(positionals, 2, 'tenant id');
       const entries = assignments(positionals.slice(3), 'field=path');
-      const result = await setMapping(deps, tenantId, entries, (done) => io.progress?.(`Reconciling profiles: ${done} users`));
+      const result = await setMapping(deps, tenantId, entries, reconcile);
       io.progress?.('');
       io.out(`Mapping of "${tenantId}" set; ${result.usersUpdated} users' effective profiles changed.`);
       return;

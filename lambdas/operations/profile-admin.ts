@@ -12,13 +12,21 @@ import { userTypeOfTenant } from './tenant-schema';
 
 type ProfileAdminDeps = Pick<Dependencies, 'tenants' | 'directory' | 'clock' | 'ids'>;
 
+/** How an admin change that touches every user reports progress, and where its events' links point. */
+export interface ReconcileOptions {
+  readonly onProgress?: (usersDone: number) => void;
+  /** Tenant URLs start here (`https://host/scim/v2`), for `meta.location` in event snapshots. */
+  readonly tenantUrlBase?: string;
+}
+
 const PAGE = 200;
 
 /**
  * After a tenant's policy, mapping or connection changed: every user whose effective profile changed
  * gets the next version and a `User Updated` event carrying the new profile. Admin-only work, O(users).
  */
-export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRecord, after: TenantRecord, onProgress?: (done: number) => void): Promise<number> {
+export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRecord, after: TenantRecord, options: ReconcileOptions = {}): Promise<number> {
+  const tenantUrl = `${options.tenantUrlBase ?? ''}/${after.tenantId}`;
   const requestId = `admin-${deps.ids.newId()}`;
   let updated = 0;
   let done = 0;
@@ -42,7 +50,7 @@ export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRe
           requestId,
           changedAttributes: changed.map((field) => `profile.${field}`),
           previous: Object.fromEntries(changed.map((field) => [`profile.${field}`, previous[field] ?? null])),
-          snapshot: renderResource(userTypeOfTenant(after), next, next.data, ''),
+          snapshot: renderResource(userTypeOfTenant(after), next, next.data, tenantUrl),
           profile,
         });
         await deps.directory.replaceUser(after.tenantId, user, next, [event]);
@@ -50,27 +58,27 @@ export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRe
       }
       done += 1;
     }
-    onProgress?.(done);
+    options.onProgress?.(done);
     afterId = page.lastId;
   } while (afterId !== undefined);
   return updated;
 }
 
-async function changeSettings(deps: ProfileAdminDeps, tenantId: string, change: (settings: ProfileSettings) => ProfileSettings, onProgress?: (done: number) => void) {
+async function changeSettings(deps: ProfileAdminDeps, tenantId: string, change: (settings: ProfileSettings) => ProfileSettings, options: ReconcileOptions) {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   const updated: TenantRecord = { ...tenant, profile: change(tenant.profile ?? {}), version: tenant.version + 1 };
   await deps.tenants.updateTenant(updated, tenant.version);
-  const users = await reconcileProfiles(deps, tenant, updated, onProgress);
+  const users = await reconcileProfiles(deps, tenant, updated, options);
   return { tenant: updated, usersUpdated: users };
 }
 
 /** Sets the ownership policy: a default owner and per-field owners (hybrid). */
-export async function setPolicy(deps: ProfileAdminDeps, tenantId: string, policy: OwnershipPolicy, onProgress?: (done: number) => void) {
+export async function setPolicy(deps: ProfileAdminDeps, tenantId: string, policy: OwnershipPolicy, options: ReconcileOptions = {}) {
   for (const field of Object.keys(policy.fields)) {
     if (!FIELD_NAME.test(field)) throw new AdminError(`"${field}" is not a field name (letters and digits).`);
   }
-  return changeSettings(deps, tenantId, (settings) => ({ ...settings, policy }), onProgress);
+  return changeSettings(deps, tenantId, (settings) => ({ ...settings, policy }), options);
 }
 
 /**
@@ -78,7 +86,7 @@ export async function setPolicy(deps: ProfileAdminDeps, tenantId: string, policy
  * restores the default). A path in the tenant's own extension (`urn:…:extension:acme:2.0:User:x`)
  * declares that extension: Entra can then send it, and it is stored and listed in /Schemas.
  */
-export async function setMapping(deps: ProfileAdminDeps, tenantId: string, entries: Readonly<Record<string, string>>, onProgress?: (done: number) => void) {
+export async function setMapping(deps: ProfileAdminDeps, tenantId: string, entries: Readonly<Record<string, string>>, options: ReconcileOptions = {}) {
   for (const [field, path] of Object.entries(entries)) {
     if (!FIELD_NAME.test(field)) throw new AdminError(`"${field}" is not a field name (letters and digits).`);
     if (path === '') continue;
@@ -101,6 +109,6 @@ export async function setMapping(deps: ProfileAdminDeps, tenantId: string, entri
       }
       return { ...settings, mapping };
     },
-    onProgress,
+    options,
   );
 }

@@ -3,7 +3,7 @@ import { isLiveToken, isValidTenantId, MAX_LIVE_TOKENS, TENANT_ID_PATTERN, type 
 import { digestToken, generateToken } from '../tenancy/tokens';
 import { AdminError } from './admin-error';
 import type { Dependencies } from './ports';
-import { reconcileProfiles } from './profile-admin';
+import { reconcileProfiles, type ReconcileOptions } from './profile-admin';
 
 export { AdminError } from './admin-error';
 
@@ -106,7 +106,7 @@ function tenantEvent(tenant: TenantRecord, detailType: 'Tenant Disconnected' | '
  * Disconnects SCIM: every token is revoked and SCIM requests get the same 401 as a wrong token
  * (within the tenant cache TTL). Accounts stay, becoming manual accounts (`Tenant Disconnected`).
  */
-export async function disconnectTenant(deps: AdminDeps, tenantId: string, onProgress?: (done: number) => void): Promise<TenantRecord> {
+export async function disconnectTenant(deps: AdminDeps, tenantId: string, options: ReconcileOptions = {}): Promise<TenantRecord> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   if (tenant.status === 'disconnected') throw new AdminError(`Tenant "${tenantId}" is already disconnected.`);
@@ -118,20 +118,20 @@ export async function disconnectTenant(deps: AdminDeps, tenantId: string, onProg
     version: tenant.version + 1,
   };
   await deps.tenants.updateTenant(updated, tenant.version, [tenantEvent(updated, 'Tenant Disconnected', now, `admin-${deps.ids.newId()}`)]);
-  await reconcileProfiles(deps, tenant, updated, onProgress);
+  await reconcileProfiles(deps, tenant, updated, options);
   return updated;
 }
 
 /** Reconnects SCIM with a new token; Entra then re-matches existing users by userName or externalId. */
-export async function reconnectTenant(deps: AdminDeps, tenantId: string, options: TokenOptions = {}, onProgress?: (done: number) => void): Promise<IssuedToken> {
+export async function reconnectTenant(deps: AdminDeps, tenantId: string, options: TokenOptions & ReconcileOptions = {}): Promise<IssuedToken> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   if (tenant.status === 'connected') throw new AdminError(`Tenant "${tenantId}" is connected already; use "token issue" for another token.`);
-  const { record, token } = await newTokenRecord(deps, { label: 'reconnect', ...options });
+  const { record, token } = await newTokenRecord(deps, { label: options.label ?? 'reconnect', ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) });
   const now = deps.clock.now().toISOString();
   const updated: TenantRecord = { ...tenant, status: 'connected', tokens: [...tenant.tokens, record], version: tenant.version + 1 };
   await deps.tenants.updateTenant(updated, tenant.version, [tenantEvent(updated, 'Tenant Reconnected', now, `admin-${deps.ids.newId()}`)]);
-  await reconcileProfiles(deps, tenant, updated, onProgress);
+  await reconcileProfiles(deps, tenant, updated, options);
   return { tenant: updated, record, token };
 }
 
