@@ -1,20 +1,10 @@
 import { resourceType, resourceTypes, schema, schemas, serviceProviderConfig } from '../../../lambdas/scim/discovery';
-import { ScimError } from '../../../lambdas/scim/errors';
 import { MAX_PAGE_SIZE } from '../../../lambdas/scim/list';
 import { ENTERPRISE_USER_SCHEMA_DEFINITION, GROUP_SCHEMA_DEFINITION, USER_SCHEMA_DEFINITION, type AttributeDefinition } from '../../../lambdas/scim/schema/attributes';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
+import { scimErrorOf } from '../../support/scim-error';
 
 const TENANT_URL = 'https://scim.example/scim/v2/acme';
-
-function errorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 /** JSON paths of every null (or undefined) value in a document. */
 function nullPaths(value: unknown, path = '$'): string[] {
@@ -89,7 +79,7 @@ describe('Schemas (RFC 7643 §7), generated from the attribute definitions', () 
 
   it('finds a schema by URN in any letter case, and answers an unknown one with 404', () => {
     const group = schema(GROUP_SCHEMA.toUpperCase(), TENANT_URL);
-    const error = errorOf(() => schema('urn:example:nothing', TENANT_URL));
+    const error = scimErrorOf(() => schema('urn:example:nothing', TENANT_URL));
 
     expect(group.id).toBe(GROUP_SCHEMA);
     expect(error.status).toBe(404);
@@ -128,7 +118,7 @@ describe('ResourceTypes (RFC 7643 §6)', () => {
 
   it('finds one by id, and answers an unknown one with 404', () => {
     const user = resourceType('user', TENANT_URL);
-    const error = errorOf(() => resourceType('Device', TENANT_URL));
+    const error = scimErrorOf(() => resourceType('Device', TENANT_URL));
 
     expect(user.id).toBe('User');
     expect(error.status).toBe(404);

@@ -4,6 +4,7 @@ import type { Filter } from '../../../lambdas/scim/filter';
 import { checkFilter, evaluateFilter, formatFilter, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter, planLookup } from '../../../lambdas/scim/filter';
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
 import { ENTERPRISE_USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
+import { scimErrorOf } from '../../support/scim-error';
 
 const alice = {
   id: 'u-1',
@@ -24,16 +25,6 @@ function matches(text: string, resource: Record<string, unknown> = alice): boole
   const filter = parseFilter(text);
   checkFilter(filter, USER_RESOURCE_TYPE);
   return evaluateFilter(filter, resource, USER_RESOURCE_TYPE);
-}
-
-function rejection(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
 }
 
 describe('parseFilter', () => {
@@ -88,16 +79,16 @@ describe('parseFilter', () => {
     ['9lives eq "x"', 'not an attribute path'],
     ['a.b.c eq "x"', 'not an attribute path'],
   ])('rejects %j with invalidFilter naming the problem', (text, problem) => {
-    const error = rejection(() => parseFilter(text));
+    const error = scimErrorOf(() => parseFilter(text));
     expect(error.status).toBe(400);
     expect(error.scimType).toBe('invalidFilter');
     expect(error.message).toContain(problem);
   });
 
   it('bounds length and depth', () => {
-    expect(rejection(() => parseFilter(`userName eq "${'x'.repeat(MAX_FILTER_LENGTH)}"`)).message).toContain('limit');
+    expect(scimErrorOf(() => parseFilter(`userName eq "${'x'.repeat(MAX_FILTER_LENGTH)}"`)).message).toContain('limit');
     const deep = `${'('.repeat(MAX_FILTER_DEPTH + 1)}a pr${')'.repeat(MAX_FILTER_DEPTH + 1)}`;
-    expect(rejection(() => parseFilter(deep)).message).toContain('deeper');
+    expect(scimErrorOf(() => parseFilter(deep)).message).toContain('deeper');
   });
 
   it('never throws anything but a 400 ScimError on arbitrary input', () => {
@@ -157,7 +148,7 @@ describe('evaluateFilter', () => {
     ['userName[value eq "x"]', 'only complex attributes'],
     ['meta.lastModified gt "yesterday"', 'dateTime'],
   ])('checkFilter rejects %s', (text, problem) => {
-    const error = rejection(() => checkFilter(parseFilter(text), USER_RESOURCE_TYPE));
+    const error = scimErrorOf(() => checkFilter(parseFilter(text), USER_RESOURCE_TYPE));
     expect(error.scimType).toBe('invalidFilter');
     expect(error.message).toContain(problem);
   });

@@ -1,15 +1,5 @@
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, parsePaging } from '../../../lambdas/scim/list';
-import { ScimError } from '../../../lambdas/scim/errors';
-
-function errorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
+import { scimErrorOf } from '../../support/scim-error';
 
 describe('parsePaging: index paging (RFC 7644 §3.4.2.4)', () => {
   it.each([
@@ -35,7 +25,7 @@ describe('parsePaging: index paging (RFC 7644 §3.4.2.4)', () => {
     [{ count: '10x' }, 'count'],
     [{ count: '1e3' }, 'count'],
   ])('rejects %j with 400 invalidValue naming %s', (query, parameter) => {
-    const error = errorOf(() => parsePaging(query));
+    const error = scimErrorOf(() => parsePaging(query));
 
     expect(error.status).toBe(400);
     expect(error.scimType).toBe('invalidValue');
@@ -55,7 +45,7 @@ describe('parsePaging: cursor paging (RFC 9865)', () => {
   });
 
   it('rejects cursor together with startIndex', () => {
-    const error = errorOf(() => parsePaging({ cursor: '', startIndex: '1' }));
+    const error = scimErrorOf(() => parsePaging({ cursor: '', startIndex: '1' }));
 
     expect(error.status).toBe(400);
     expect(error.scimType).toBe('invalidValue');
@@ -80,7 +70,7 @@ describe('encodeCursor / decodeCursor', () => {
     ['', 'empty'],
     ['A'.repeat(5000), 'far too long'],
   ])('rejects %s (%s) with 400 invalidCursor', (text) => {
-    const error = errorOf(() => decodeCursor(text));
+    const error = scimErrorOf(() => decodeCursor(text));
 
     expect(error.status).toBe(400);
     expect(error.scimType).toBe('invalidCursor');

@@ -1,18 +1,8 @@
 import { normalizeResource } from '../../../lambdas/scim/resources/normalize';
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
 import { ENTERPRISE_USER_SCHEMA, ENTRA_ADSCIM_GROUP_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
-import { ScimError } from '../../../lambdas/scim/errors';
 import entraCreateUser from '../../fixtures/entra/create-user.json';
-
-function errorOf(action: () => unknown): ScimError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
+import { scimErrorOf } from '../../support/scim-error';
 
 describe('resource bodies as Entra sends them', () => {
   it('keeps Entra\'s create body, drops meta and the empty roles list', () => {
@@ -66,7 +56,7 @@ describe('bad resource bodies', () => {
     ['a complex attribute given as a string', { userName: 'a', name: 'Alice' }, 'invalidValue', /name must be an object/],
     ['an array body', [], 'invalidSyntax', /JSON object/],
   ])('refuses %s with a 400 naming the attribute', (_name, body, scimType, detail) => {
-    const error = errorOf(() => normalizeResource(body, USER_RESOURCE_TYPE));
+    const error = scimErrorOf(() => normalizeResource(body, USER_RESOURCE_TYPE));
 
     expect(error.status).toBe(400);
     expect(error.scimType).toBe(scimType);

@@ -7,6 +7,7 @@ import { ENTERPRISE_USER_SCHEMA, PATCH_OP } from '../../../lambdas/scim/schema/u
 import errorCases from '../../fixtures/patch/errors.json';
 import groupCases from '../../fixtures/patch/groups.json';
 import userCases from '../../fixtures/patch/users.json';
+import { scimErrorOf } from '../../support/scim-error';
 
 interface PatchCase {
   readonly name: string;
@@ -38,16 +39,6 @@ function patch(before: ScimObject, body: unknown, resourceType: string = 'User')
   return applyPatch(before, parsePatchRequest(body, type), type);
 }
 
-function rejection(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
-
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
     Object.values(value).forEach(deepFreeze);
@@ -76,7 +67,7 @@ describe('PATCH errors (test/fixtures/patch/errors.json)', () => {
   it.each((errorCases as ErrorCase[]).map((testCase) => [testCase.name, testCase] as const))('%s', (_name, testCase) => {
     const before = deepFreeze(structuredClone(testCase.before));
 
-    const error = rejection(() => patch(before, testCase.body, testCase.resourceType));
+    const error = scimErrorOf(() => patch(before, testCase.body, testCase.resourceType));
 
     expect({ status: error.status, scimType: error.scimType }).toEqual({ status: testCase.status, scimType: testCase.scimType });
     expect(error.detail).toContain(testCase.detailContains);
@@ -89,7 +80,7 @@ describe('PATCH limits and guarantees', () => {
   it('rejects an over-long string, naming the operation and the attribute', () => {
     const body = bodyOf([{ op: 'add', path: 'nickName', value: 'x' }, { op: 'replace', path: 'title', value: 'x'.repeat(MAX_STRING_LENGTH + 1) }]);
 
-    const error = rejection(() => patch(alice, body));
+    const error = scimErrorOf(() => patch(alice, body));
 
     expect(error.scimType).toBe('invalidValue');
     expect(error.detail).toContain('Operations[1]: title');
@@ -99,7 +90,7 @@ describe('PATCH limits and guarantees', () => {
     const ops = (count: number) => Array.from({ length: count }, (_, index) => ({ op: 'add', path: 'members', value: [{ value: `u-${index}` }] }));
 
     const accepted = patch({ displayName: 'Sales' }, bodyOf(ops(MAX_PATCH_OPERATIONS)), 'Group');
-    const error = rejection(() => patch({ displayName: 'Sales' }, bodyOf(ops(MAX_PATCH_OPERATIONS + 1)), 'Group'));
+    const error = scimErrorOf(() => patch({ displayName: 'Sales' }, bodyOf(ops(MAX_PATCH_OPERATIONS + 1)), 'Group'));
 
     expect(accepted.members?.add).toHaveLength(MAX_PATCH_OPERATIONS);
     expect(error.status).toBe(400);
@@ -111,7 +102,7 @@ describe('PATCH limits and guarantees', () => {
     const before = deepFreeze({ userName: 'alice@contoso.example', title: 'Engineer' });
     const body = bodyOf([{ op: 'replace', path: 'title', value: 'Boss' }, { op: 'remove', path: 'userName' }]);
 
-    const error = rejection(() => patch(before, body));
+    const error = scimErrorOf(() => patch(before, body));
 
     expect(error.detail).toContain('Operations[1]');
     expect(before).toEqual({ userName: 'alice@contoso.example', title: 'Engineer' });
@@ -141,7 +132,7 @@ describe('PATCH limits and guarantees', () => {
   it('rejects bad values at parse time, before any data is read', () => {
     const body = bodyOf([{ op: 'replace', path: 'active', value: 'maybe' }]);
 
-    const error = rejection(() => parsePatchRequest(body, USER_RESOURCE_TYPE));
+    const error = scimErrorOf(() => parsePatchRequest(body, USER_RESOURCE_TYPE));
 
     expect(error.scimType).toBe('invalidValue');
     expect(error.detail).toContain('Operations[0]: active');
