@@ -1,4 +1,4 @@
-import { ScimError } from '../scim/errors';
+import { ConcurrentWriteError, ScimError } from '../scim/errors';
 import { etagOf } from '../scim/resources/render';
 import type { StoredResource } from './ports';
 import type { ScimRequest, ScimResponse } from './request';
@@ -42,32 +42,33 @@ export function notModified(request: ScimRequest, stored: StoredResource): ScimR
 }
 
 /**
- * Conflicts retried when the client did not pin a version: a concurrent writer is not the client's problem.
- * Entra and Okta send PATCHes of one group in parallel; 8 attempts with jittered backoff let a dozen
- * concurrent writers of one resource all commit (test/integration/races.test.ts).
+ * How long a write may keep retrying after losing races before it answers 503 with Retry-After:
+ * well inside the function's 10 s timeout. Entra and Okta send PATCHes of one group in parallel; a
+ * dozen concurrent writers of one resource all commit (test/integration/races.test.ts).
  */
-export const MAX_WRITE_ATTEMPTS = 8;
+export const WRITE_RETRY_BUDGET_MS = 4_000;
 
 /** Seconds a client waits before retrying a write that kept losing races (Retry-After). */
 export const CONTENDED_RETRY_AFTER_SECONDS = 1;
 
-/** Full jitter, 10 ms doubling per try, capped at 200 ms: contenders spread out instead of colliding again. */
-const backoff = (tries: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** tries)));
+/** Full jitter, 10 ms doubling per try, capped at 250 ms: contenders spread out instead of colliding again. */
+const backoff = (tries: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 10 * 2 ** tries)));
 
 /**
- * Runs a read-modify-write; when the conditional write loses a race (412) and the client sent no
- * If-Match, reads again and retries, so concurrent PATCHes of one group both apply. A client that
- * sent no If-Match never sees 412 (RFC 7232 §4.2 ties it to a precondition it sent): when every
- * attempt lost, the answer is 503 with Retry-After.
+ * Runs a read-modify-write; when the conditional write loses a race (412, or a transaction conflict)
+ * and the client sent no If-Match, reads again and retries, so concurrent PATCHes of one group all
+ * apply. A client that sent no If-Match never sees 412 (RFC 7232 §4.2 ties it to a precondition it
+ * sent): when the retry budget is spent, the answer is 503 with Retry-After.
  */
 export async function withRetryOnConflict<T>(request: ScimRequest, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + WRITE_RETRY_BUDGET_MS;
   for (let tries = 1; ; tries += 1) {
     try {
       return await attempt();
     } catch (error) {
-      const lostRace = error instanceof ScimError && error.status === 412 && !hasIfMatch(request);
+      const lostRace = (error instanceof ScimError && error.status === 412 && !hasIfMatch(request)) || error instanceof ConcurrentWriteError;
       if (!lostRace) throw error;
-      if (tries >= MAX_WRITE_ATTEMPTS) throw ScimError.unavailable(CONTENDED_RETRY_AFTER_SECONDS);
+      if (Date.now() >= deadline) throw ScimError.unavailable(CONTENDED_RETRY_AFTER_SECONDS);
       await backoff(tries);
     }
   }

@@ -60,6 +60,16 @@ export class ScimError extends Error {
   }
 }
 
+/**
+ * A write that lost to a concurrent transaction on the same item (DynamoDB's TransactionConflict).
+ * Operations retry it after reading again; if it reaches the client it is a 503 with Retry-After.
+ */
+export class ConcurrentWriteError extends ScimError {
+  constructor(retryAfterSeconds: number) {
+    super(503, 'Another change to this resource was in progress: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
 /** The RFC 7644 §3.12 error body; `status` is a string there. */
 export interface ScimErrorBody {
   readonly schemas: readonly [typeof ERROR_MESSAGE];

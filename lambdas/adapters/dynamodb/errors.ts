@@ -1,4 +1,4 @@
-import { ScimError } from '../../scim/errors';
+import { ConcurrentWriteError, ScimError } from '../../scim/errors';
 
 /** Throttling answers of DynamoDB: the client should slow down and retry (Entra honours Retry-After). */
 const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
@@ -49,8 +49,9 @@ export function translateStorageError(error: unknown): never {
   if (keyTooLarge) {
     throw ScimError.badRequest('invalidValue', 'A value used as a storage key (a resource id, userName, externalId, work email or displayName) is too long: keys are limited to 1,024 bytes.');
   }
+  if (name === 'TransactionConflictException' || codes.includes('TransactionConflict')) throw new ConcurrentWriteError(RETRY_AFTER_SECONDS);
   const status = candidate?.$metadata?.httpStatusCode ?? 0;
-  if (TRANSIENT.has(name) || codes.includes('TransactionConflict') || status >= 500) {
+  if (TRANSIENT.has(name) || status >= 500) {
     throw ScimError.unavailable(RETRY_AFTER_SECONDS);
   }
   throw error;
