@@ -12,7 +12,8 @@ import {
   revokeToken,
   type IssuedToken,
 } from '../operations/tenant-admin';
-import { getProfile, updateProfile } from '../operations/profile-api';
+import { getProfile } from '../operations/get-profile';
+import { updateProfile } from '../operations/update-profile';
 import { setMapping, setPolicy } from '../operations/profile-admin';
 import { ScimError } from '../scim/errors';
 import { fieldsOf, mappingOf, ownerOf, policyOf, type Owner } from '../tenancy/profile';

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { getProfile } from '../operations/profile-api';
+import { getProfile } from '../operations/get-profile';
 
 export const handler = defineOperation('getProfile', getProfile);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { updateProfile } from '../operations/profile-api';
+import { updateProfile } from '../operations/update-profile';
 
 export const handler = defineOperation('updateProfile', updateProfile);

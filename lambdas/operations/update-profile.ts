@@ -1,54 +1,17 @@
 import { buildEvent } from '../events/catalog';
 import { ScimError } from '../scim/errors';
-import { decodeCursor, encodeCursor, parsePaging } from '../scim/list';
 import { isPlainObject } from '../scim/resources/normalize';
 import { renderResource } from '../scim/resources/render';
-import { changedFields, editRefusal, fieldsOf, ownerOf, policyOf, type Profile } from '../tenancy/profile';
-import { directoryProfile, isManaged, profileOf } from './profiles';
+import { changedFields, editRefusal, fieldsOf, policyOf, type Profile } from '../tenancy/profile';
 import type { StoredResource } from './ports';
 import { withRetryOnConflict } from './preconditions';
-import type { Operation, ScimRequest } from './request';
+import { profileResponse } from './profile-view';
+import { isManaged, profileOf } from './profiles';
+import type { Operation } from './request';
 import { userTypeOf } from './tenant-schema';
 
 /** Longest value a user may enter in a profile field. */
 export const MAX_PROFILE_VALUE_LENGTH = 1024;
-
-function profileBody(request: ScimRequest, user: StoredResource) {
-  const settings = request.tenant?.profile ?? {};
-  const policy = policyOf(settings);
-  const managed = isManaged(request.tenant);
-  const fromDirectory = directoryProfile(request.tenant, user);
-  const fromUser = user.userValues ?? {};
-  const effective = profileOf(request.tenant, user, managed);
-  return {
-    id: user.id,
-    userName: user.data.userName,
-    active: user.data.active !== false,
-    managed,
-    version: user.version,
-    profile: effective,
-    fields: Object.fromEntries(
-      fieldsOf(settings).map((field) => [
-        field,
-        {
-          value: effective[field] ?? null,
-          owner: ownerOf(policy, field),
-          directoryValue: fromDirectory[field] ?? null,
-          userValue: fromUser[field] ?? null,
-          editable: editRefusal(field, fieldsOf(settings), policy, managed) === undefined,
-        },
-      ]),
-    ),
-  };
-}
-
-/** GET /profiles/v1/{tenantId}/users/{id}: the effective profile with each field's owner and sources. */
-export const getProfile: Operation = async (request, deps) => {
-  const id = request.pathParameters.id ?? '';
-  const user = await deps.directory.getUser(request.tenantId, id);
-  if (!user) throw ScimError.notFound(`User "${id}" not found.`);
-  return { status: 200, body: profileBody(request, user), headers: { ETag: `W/"${user.version}"` } };
-};
 
 /** The edits a body asks for: `{"fields": {"mobilePhone": "+1 555", "pronouns": null}}` (null clears the user's value). */
 function parseEdits(body: unknown): Record<string, string | null> {
@@ -110,31 +73,6 @@ export const updateProfile: Operation = async (request, deps) => {
     await deps.directory.replaceUser(request.tenantId, before, after, [event]);
     return after;
   });
-  return { status: 200, body: profileBody(request, user), headers: { ETag: `W/"${user.version}"` } };
+  return profileResponse(request, user);
 };
 
-/**
- * GET /profiles/v1/{tenantId}/groups/{id}/members?cursor=…&count=…: effective profiles of a group's
- * members, a page at a time (banner assignment). O(page) whatever the group's size.
- */
-export const listGroupProfiles: Operation = async (request, deps) => {
-  const id = request.pathParameters.id ?? '';
-  const paging = parsePaging({ ...request.query, cursor: request.query.cursor ?? '' });
-  const count = paging.count;
-  const group = await deps.groups.getGroup(request.tenantId, id);
-  if (!group) throw ScimError.notFound(`Group "${id}" not found.`);
-  const afterId = paging.kind === 'cursor' && paging.cursor !== undefined ? String(decodeCursor(paging.cursor).afterId ?? '') : undefined;
-  const memberIds = await deps.groups.listMembers(request.tenantId, id, count + 1, afterId || undefined);
-  const page = memberIds.slice(0, count);
-  const users = await deps.directory.getUsers(request.tenantId, page);
-  const byId = new Map(users.map((user) => [user.id, user]));
-  const profiles = page
-    .map((memberId) => byId.get(memberId))
-    .filter((user): user is StoredResource => user !== undefined)
-    .map((user) => ({ id: user.id, userName: user.data.userName, active: user.data.active !== false, profile: profileOf(request.tenant, user) }));
-  const last = page.at(-1);
-  return {
-    status: 200,
-    body: { groupId: id, displayName: group.data.displayName, profiles, ...(memberIds.length > count && last ? { nextCursor: encodeCursor({ afterId: last }) } : {}) },
-  };
-};
