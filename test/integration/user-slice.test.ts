@@ -124,6 +124,52 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
     });
   });
 
+  describe('renaming a user (userName is unique per tenant, case-insensitively)', () => {
+    const rename = (id: string, userName: string) =>
+      scim(`${users}/${id}`, token, {
+        method: 'PATCH',
+        body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'userName', value: userName }] },
+      });
+
+    it('moves the userName: the new name matches, the old one is free again', async () => {
+      const before = newUser();
+      const after = `${randomUUID()}@contoso.example`;
+      const created = (await scim(users, token, { method: 'POST', body: before })).body as Record<string, any>;
+
+      const renamed = await rename(String(created.id), after.toUpperCase());
+      const byNewName = await scim(filterUrl(`userName eq "${after}"`), token);
+      const byOldName = await scim(filterUrl(`userName eq "${before.userName}"`), token);
+      const reuse = await scim(users, token, { method: 'POST', body: before });
+
+      expect(renamed.status).toBe(200);
+      expect(renamed.body?.userName).toBe(after.toUpperCase());
+      expect((byNewName.body?.Resources as { id: string }[]).map((user) => user.id)).toEqual([created.id]);
+      expect(byOldName.body).toMatchObject({ totalResults: 0 });
+      expect(reuse.status).toBe(201);
+    });
+
+    it("refuses a rename to another user's name in any letter case with 409 uniqueness, changing nothing", async () => {
+      const first = (await scim(users, token, { method: 'POST', body: newUser() })).body as Record<string, any>;
+      const second = (await scim(users, token, { method: 'POST', body: newUser() })).body as Record<string, any>;
+
+      const clash = await rename(String(second.id), String(first.userName).toUpperCase());
+      const unchanged = await scim(`${users}/${second.id}`, token);
+
+      expect(clash.status).toBe(409);
+      expect(clash.body).toMatchObject({ scimType: 'uniqueness' });
+      expect(unchanged.body).toMatchObject({ userName: second.userName, meta: { version: 'W/"1"' } });
+    });
+
+    it('keeps a letter-case-only rename without a conflict with itself', async () => {
+      const created = (await scim(users, token, { method: 'POST', body: newUser() })).body as Record<string, any>;
+
+      const recased = await rename(String(created.id), String(created.userName).toUpperCase());
+
+      expect(recased.status).toBe(200);
+      expect(recased.body?.userName).toBe(String(created.userName).toUpperCase());
+    });
+  });
+
   describe('Entra body quirks', () => {
     it('reads "True"/"False" strings as booleans and null attributes as absent', async () => {
       const body = { ...newUser(), active: 'False', nickName: null, addresses: null, manager: null };
