@@ -95,6 +95,12 @@ function fold(text: string, caseExact: boolean): string {
   return caseExact ? normalized : normalized.toLowerCase();
 }
 
+/** An xsd:dateTime as epoch milliseconds, so `gt`/`lt` compare instants whatever the offset notation. */
+function timeOf(value: unknown): number | undefined {
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? undefined : time;
+}
+
 /** The operand of a comparison, converted to the attribute's type; undefined when it cannot be. */
 function operand(definition: AttributeDefinition, value: FilterValue, unquoted: string | undefined): string | number | boolean | undefined {
   switch (definition.type) {
@@ -105,10 +111,8 @@ function operand(definition: AttributeDefinition, value: FilterValue, unquoted: 
     case 'integer':
     case 'decimal':
       return typeof value === 'number' ? value : undefined;
-    case 'dateTime': {
-      const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      return Number.isNaN(time) ? undefined : time;
-    }
+    case 'dateTime':
+      return timeOf(value);
     default:
       if (typeof value === 'string') return fold(value, definition.caseExact);
       if (value === null) return undefined;
@@ -123,10 +127,8 @@ function actualOf(definition: AttributeDefinition, value: unknown): string | num
     case 'integer':
     case 'decimal':
       return typeof value === 'number' ? value : undefined;
-    case 'dateTime': {
-      const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      return Number.isNaN(time) ? undefined : time;
-    }
+    case 'dateTime':
+      return timeOf(value);
     default:
       return typeof value === 'string' ? fold(value, definition.caseExact) : undefined;
   }
