@@ -1,13 +1,22 @@
 // @swc/jest transpiles TypeScript (and the ESM-only @middy packages) to CommonJS in milliseconds;
 // type checking runs separately as `tsc --noEmit` inside `npm test`.
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest'] };
-const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(@middy|jose)/)'];
 const common = { transform, transformIgnorePatterns, testEnvironment: 'node' };
 
-/** @type {import('jest').Config} */
+/**
+ * Per-project timeouts: Jest 30 ignores `testTimeout` inside a project, so each project sets its own
+ * with jest.setTimeout in a setup file (test/support/timeouts.ts), which does apply.
+ * @type {import('jest').Config}
+ */
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/contracts/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/contracts/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts/unit.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
@@ -15,8 +24,13 @@ module.exports = {
       // Runs only when an integration test is selected: starts DynamoDB Local once for the run.
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts/integration.ts'],
     },
-    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'], testTimeout: 120_000 },
+    {
+      ...common,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts/infra.ts'],
+    },
   ],
 };
