@@ -204,7 +204,7 @@ export class BenchEnvironment {
       },
     }));
     const items: Item[] = users.flatMap((user) => [toUserItem(tenant.tenantId, user), toUserNameMarkerItem(tenant.tenantId, String(user.data.userName), user.id)]);
-    if (options.memberOf) items.push(...users.map((user) => toMembershipItem(tenant.tenantId, options.memberOf as string, user.id)));
+    if (options.memberOf) items.push(...users.map((user) => toMembershipItem(tenant.tenantId, options.memberOf as string, user.id, 1)));
     items.push({ ...resourceCountKey(tenant.tenantId, 'User'), kind: 'count', count: count + (options.existingUsers ?? 0) });
     await this.seedItems(items, `${tenant.tenantId} users`);
     return users.map((user) => user.id);

@@ -4,6 +4,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDirectoryStore } from './adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from './adapters/dynamodb/group-store';
+import { DynamoWriteStore } from './adapters/dynamodb/write-store';
 import { DynamoTenantStore } from './adapters/dynamodb/tenant-store';
 import { FileTokenKeys } from './adapters/local/file-token-keys';
 import { SecretsManagerTokenKeys } from './adapters/secrets-manager/secrets-manager-token-keys';
@@ -38,6 +39,7 @@ export function createWiring(config: Config = readConfig()): Wiring {
   const deps: Dependencies = {
     directory: new DynamoDirectoryStore(documentClient, config.tableName),
     groups: new DynamoGroupStore(documentClient, config.tableName),
+    writes: new DynamoWriteStore(documentClient, config.tableName),
     tenants,
     log: tenants,
     tokenKeys,

@@ -1,4 +1,8 @@
-import { buildEvent } from '../events/catalog';
+import { buildEvent, type ChangeEvent } from '../events/catalog';
+import { ScimError } from '../scim/errors';
+import { logEntryOfEvent } from '../tenancy/provisioning-log';
+import { scimErrorOf } from './preconditions';
+import { CommitFailure, isCommitFailure, type WritePlan } from './write-plan';
 import { normalizeResource } from '../scim/resources/normalize';
 import { renderResource } from '../scim/resources/render';
 import { profileOf } from './profiles';
@@ -6,6 +10,24 @@ import { userTypeOf } from './tenant-schema';
 import type { StoredResource } from './ports';
 import type { Operation } from './request';
 import { userResponse } from './user-writes';
+
+/** The user, its userName marker (the uniqueness constraint: no read before the write), the count and the event. */
+export function createUserPlan(tenantId: string, user: StoredResource, event: ChangeEvent): WritePlan {
+  return {
+    tenantId,
+    transactions: [
+      {
+        writes: [
+          { type: 'putResource', resourceType: 'User', resource: user, expected: { kind: 'absent' } },
+          { type: 'claimUserName', userName: String(user.data.userName), userId: user.id },
+          { type: 'countResources', resourceType: 'User', delta: 1 },
+          { type: 'event', event },
+          { type: 'log', entry: logEntryOfEvent(event) },
+        ],
+      },
+    ],
+  };
+}
 
 /** POST /Users: one transaction writes the user, its userName marker and its `User Created` event. */
 export const createUser: Operation = async (request, deps) => {
@@ -26,7 +48,13 @@ export const createUser: Operation = async (request, deps) => {
     profile: profileOf(request.tenant, user),
   });
 
-  await deps.directory.createUser(request.tenantId, user, [event]);
+  try {
+    await deps.writes.commit(createUserPlan(request.tenantId, user, event));
+  } catch (error) {
+    if (isCommitFailure(error, 'uniqueConflict')) throw ScimError.conflict(`userName "${String(data.userName)}" is already taken in this tenant.`);
+    if (error instanceof CommitFailure) throw scimErrorOf(error, request, `User "${user.id}"`);
+    throw error;
+  }
 
   return userResponse(request, 201, user);
 };

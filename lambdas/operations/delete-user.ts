@@ -1,32 +1,60 @@
 import { buildEvent } from '../events/catalog';
 import { ScimError } from '../scim/errors';
-import { checkIfMatch } from './preconditions';
 import { renderResource } from '../scim/resources/render';
+import { logEntryOfEvent } from '../tenancy/provisioning-log';
+import { checkIfMatch, hasIfMatch, scimErrorOf } from './preconditions';
 import { userTypeOf } from './tenant-schema';
 import type { Operation } from './request';
 import { noContent } from './responses';
+import { CommitFailure } from './write-plan';
 
-/** DELETE /Users/{id}: removes the user and its userName marker with a `User Deleted` event. */
+/**
+ * DELETE /Users/{id}: marks the user as being deleted (from then on no membership of it can commit
+ * and no PATCH changes it), removes its memberships, then deletes the user and its userName marker
+ * with a `User Deleted` event. Without If-Match it never answers 412 (docs/security.md T14); a
+ * delete that stopped half-way (a crash) is finished by the client's retry.
+ */
 export const deleteUser: Operation = async (request, deps) => {
   const id = request.pathParameters.id ?? '';
-  const user = await deps.directory.getUser(request.tenantId, id);
-  if (!user) throw ScimError.notFound(`User "${id}" not found.`);
-  checkIfMatch(request, user);
-  const now = deps.clock.now().toISOString();
-  const previous = renderResource(userTypeOf(request), user, user.data, request.tenantUrl);
-  const event = buildEvent({
-    detailType: 'User Deleted',
-    tenantId: request.tenantId,
-    resourceType: 'User',
-    resourceId: id,
-    version: user.version + 1,
-    occurredAt: now,
-    requestId: request.requestId,
-    previous,
-    snapshot: null,
-  });
-
-  await deps.directory.deleteUser(request.tenantId, user, [event]);
-
+  const what = `User "${id}"`;
+  try {
+    let expectedVersion: number | undefined;
+    if (hasIfMatch(request)) {
+      const stored = await deps.directory.getUser(request.tenantId, id);
+      if (!stored || stored.deleting) throw ScimError.notFound(`${what} not found.`);
+      checkIfMatch(request, stored);
+      expectedVersion = stored.version;
+    }
+    const user = await deps.writes.beginDelete(request.tenantId, 'User', id, expectedVersion);
+    await deps.writes.sweepMemberships(request.tenantId, { memberId: id });
+    const event = buildEvent({
+      detailType: 'User Deleted',
+      tenantId: request.tenantId,
+      resourceType: 'User',
+      resourceId: id,
+      version: user.version,
+      occurredAt: deps.clock.now().toISOString(),
+      requestId: request.requestId,
+      previous: renderResource(userTypeOf(request), user, user.data, request.tenantUrl),
+      snapshot: null,
+    });
+    await deps.writes.commit({
+      tenantId: request.tenantId,
+      transactions: [
+        {
+          writes: [
+            { type: 'deleteResource', resourceType: 'User', id, expected: { kind: 'deleting' } },
+            { type: 'releaseUserName', userName: String(user.data.userName) },
+            { type: 'countResources', resourceType: 'User', delta: -1 },
+            { type: 'event', event },
+            { type: 'log', entry: logEntryOfEvent(event) },
+          ],
+        },
+      ],
+    });
+  } catch (error) {
+    if (error instanceof CommitFailure) throw scimErrorOf(error, request, what);
+    throw error;
+  }
   return noContent();
 };

@@ -13,9 +13,9 @@ import { saveUser, userResponse } from './user-writes';
 export const patchUser: Operation = async (request, deps) => {
   const id = request.pathParameters.id ?? '';
   const operations = parsePatchRequest(request.body, userTypeOf(request));
-  const user = await withRetryOnConflict(request, async () => {
+  const user = await withRetryOnConflict(request, `User "${id}"`, async () => {
     const before = await deps.directory.getUser(request.tenantId, id);
-    if (!before) throw ScimError.notFound(`User "${id}" not found.`);
+    if (!before || before.deleting) throw ScimError.notFound(`User "${id}" not found.`);
     checkIfMatch(request, before);
     const { data } = applyPatch(before.data, operations, userTypeOf(request));
     return saveUser(request, deps, before, withoutWriteOnly(data, userTypeOf(request)));

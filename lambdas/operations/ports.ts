@@ -3,6 +3,7 @@ import type { ScimObject } from '../scim/resources/normalize';
 import type { LogEntry } from '../tenancy/provisioning-log';
 import type { TenantRecord } from '../tenancy/tenant';
 import type { TokenKeyRing } from '../tenancy/tokens';
+import type { MemberType, WritePlan } from './write-plan';
 
 /** A stored resource: the normalised SCIM document plus the server-owned metadata. */
 export interface StoredResource {
@@ -13,6 +14,8 @@ export interface StoredResource {
   readonly lastModified: string;
   /** Canonical attributes (no id, meta, schemas, members, groups): what the directory sent. */
   readonly data: ScimObject;
+  /** A delete has begun (WriteStore.beginDelete): no write but that delete may change it now. */
+  readonly deleting?: true;
   /** Values the user entered in the signature portal, by profile field (users only; docs/ownership.md). */
   readonly userValues?: Readonly<Record<string, string | null>>;
 }
@@ -29,22 +32,13 @@ export interface ResourcePage {
 /** Where a page of a listing starts: after an id (cursor), or at a 1-based position (startIndex). */
 export type PageStart = { readonly afterId?: string } | { readonly startIndex: number };
 
-/** Users of one table, tenant by tenant. Adapters translate storage faults to ScimErrors. */
+/** Reads of users, tenant by tenant (writes go through WriteStore). Adapters translate storage faults to ScimErrors. */
 export interface DirectoryStore {
-  /** Writes the user, its userName marker and its events in one transaction; 409 when userName is taken. */
-  createUser(tenantId: string, user: StoredResource, events: readonly ChangeEvent[]): Promise<void>;
   getUser(tenantId: string, id: string): Promise<StoredResource | undefined>;
   /** Up to 100 users by id, in no particular order; missing ids are skipped. */
   getUsers(tenantId: string, ids: readonly string[]): Promise<StoredResource[]>;
   /** Ids of users whose `key` equals `value` (userName and workEmail case-insensitively). */
   findUserIds(tenantId: string, key: UserLookupKey, value: string): Promise<string[]>;
-  /** Deletes the user (conditional on `user.version`), its marker, and writes its events; 404 when gone. */
-  deleteUser(tenantId: string, user: StoredResource, events: readonly ChangeEvent[]): Promise<void>;
-  /**
-   * Replaces the user when its stored version is still `before.version` (412 otherwise); moves the
-   * userName marker in the same transaction on a rename (409 when the new name is taken).
-   */
-  replaceUser(tenantId: string, before: StoredResource, after: StoredResource, events: readonly ChangeEvent[]): Promise<void>;
   /** Up to `limit` users in id order from `start`. */
   listUsers(tenantId: string, start: PageStart, limit: number): Promise<ResourcePage>;
   /** How many users or groups the tenant has (kept by the create and delete transactions). */
@@ -60,16 +54,8 @@ export interface MembershipWrite {
   readonly remove: readonly string[];
 }
 
-/**
- * Membership items one transaction carries besides the group item and its events (DynamoDB allows
- * 100 items per transaction); larger changes are written in chunks (docs/data-model.md).
- */
-export const MEMBERS_PER_TRANSACTION = 95;
-
-/** Groups and their memberships (one item per member, docs/data-model.md). */
+/** Reads of groups and their memberships (one item per member, docs/data-model.md); writes go through WriteStore. */
 export interface GroupStore {
-  /** Writes the group, its count, at most MEMBERS_PER_TRANSACTION members and its events in one transaction. */
-  createGroup(tenantId: string, group: StoredResource, members: readonly string[], events: readonly ChangeEvent[]): Promise<void>;
   getGroup(tenantId: string, id: string): Promise<StoredResource | undefined>;
   getGroups(tenantId: string, ids: readonly string[]): Promise<StoredResource[]>;
   findGroupIds(tenantId: string, key: GroupLookupKey, value: string): Promise<string[]>;
@@ -78,24 +64,35 @@ export interface GroupStore {
   listMembers(tenantId: string, groupId: string, limit: number, afterId?: string): Promise<string[]>;
   /** The subset of `memberIds` that are members of the group (one BatchGetItem per 100 ids). */
   presentMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<Set<string>>;
+  /** The group and which of `memberIds` are its members, in one BatchGetItem (up to 99 ids). */
+  getGroupWithMembership(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<{ group?: StoredResource; present: Set<string> }>;
   /** Ids of the groups the member belongs to. */
   groupsOf(tenantId: string, memberId: string): Promise<string[]>;
-  /** The subset of `ids` that are users or groups of this tenant. */
-  existingMembers(tenantId: string, ids: readonly string[]): Promise<Set<string>>;
+  /** Which of `ids` are users or groups of this tenant (not being deleted), and which of the two. */
+  existingMembers(tenantId: string, ids: readonly string[]): Promise<Map<string, MemberType>>;
+}
+
+/**
+ * The one write path (docs/data-model.md "Write path"). Every method throws CommitFailure
+ * (write-plan.ts) for what the use case must decide on; nothing here builds events or calls back.
+ */
+export interface WriteStore {
+  /** Commits the plan's transactions in order, each with its events and log entry, or throws. */
+  commit(plan: WritePlan): Promise<void>;
   /**
-   * Replaces the group's attributes and applies membership changes, conditional on `before.version`
-   * (412 when stale). Past one transaction the change is written in chunks, each bumping the
-   * version; `eventsFor(chunk)` builds each chunk's events. Returns the final version.
+   * Reserves `count` consecutive versions of a group for membership changes, without a transaction
+   * (so concurrent membership writers never conflict); `notFound` when the group is gone or being
+   * deleted, `versionConflict` when `expectedVersion` is given and stale. Sets lastModified to `at`.
+   * Returns the first version.
    */
-  updateGroup(
-    tenantId: string,
-    before: StoredResource,
-    after: StoredResource,
-    members: MembershipWrite,
-    eventsFor: (chunk: { readonly version: number; readonly add: readonly string[]; readonly remove: readonly string[]; readonly first: boolean }) => ChangeEvent[],
-  ): Promise<number>;
-  /** Deletes the group's memberships, then the group and its events (conditional on `group.version`). */
-  deleteGroup(tenantId: string, group: StoredResource, events: readonly ChangeEvent[]): Promise<void>;
+  reserveVersions(tenantId: string, groupId: string, count: number, at: string, expectedVersion?: number): Promise<number>;
+  /**
+   * Marks a user or group as being deleted and bumps its version: from then on no membership of it
+   * can commit and no other write changes it. Returns the marked resource (`notFound`, `versionConflict`).
+   */
+  beginDelete(tenantId: string, resourceType: MemberType, id: string, expectedVersion?: number): Promise<StoredResource>;
+  /** Removes every membership of a member (as member), or of a group (its members), idempotently. */
+  sweepMemberships(tenantId: string, target: { readonly memberId: string } | { readonly groupId: string }): Promise<void>;
 }
 
 /** Tenant records (the token digests live in them). */
@@ -140,6 +137,7 @@ export interface IdGenerator {
 export interface Dependencies {
   readonly directory: DirectoryStore;
   readonly groups: GroupStore;
+  readonly writes: WriteStore;
   readonly tenants: TenantStore;
   readonly log: ProvisioningLog;
   readonly tokenKeys: TokenKeys;

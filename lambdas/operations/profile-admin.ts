@@ -9,8 +9,10 @@ import type { Dependencies, StoredResource } from './ports';
 import { profileOf } from './profiles';
 import { AdminError } from './admin-error';
 import { userTypeOfTenant } from './tenant-schema';
+import { replaceUserPlan } from './user-writes';
+import { isCommitFailure } from './write-plan';
 
-type ProfileAdminDeps = Pick<Dependencies, 'tenants' | 'directory' | 'clock' | 'ids'>;
+type ProfileAdminDeps = Pick<Dependencies, 'tenants' | 'directory' | 'writes' | 'clock' | 'ids'>;
 
 /** How an admin change that touches every user reports progress, and where its events' links point. */
 export interface ReconcileOptions {
@@ -33,11 +35,13 @@ export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRe
   let afterId: string | undefined;
   do {
     const page = await deps.directory.listUsers(after.tenantId, afterId === undefined ? {} : { afterId }, PAGE);
-    for (const user of page.items) {
-      const previous = profileOf(before, user);
-      const profile = profileOf(after, user);
-      const changed = changedFields(previous, profile);
-      if (changed.length > 0) {
+    for (const listed of page.items) {
+      // A user written meanwhile (a PATCH from Entra) is read again: the change is applied to the newest version.
+      for (let user: StoredResource | undefined = listed; user && !user.deleting; ) {
+        const previous = profileOf(before, user);
+        const profile = profileOf(after, user);
+        const changed = changedFields(previous, profile);
+        if (changed.length === 0) break;
         const now = deps.clock.now().toISOString();
         const next: StoredResource = { ...user, version: user.version + 1, lastModified: now };
         const event = buildEvent({
@@ -53,8 +57,14 @@ export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRe
           snapshot: renderResource(userTypeOfTenant(after), next, next.data, tenantUrl),
           profile,
         });
-        await deps.directory.replaceUser(after.tenantId, user, next, [event]);
-        updated += 1;
+        try {
+          await deps.writes.commit(replaceUserPlan(after.tenantId, user, next, event));
+          updated += 1;
+          break;
+        } catch (error) {
+          if (!isCommitFailure(error, 'versionConflict', 'transactionConflict')) throw error;
+          user = await deps.directory.getUser(after.tenantId, user.id);
+        }
       }
       done += 1;
     }

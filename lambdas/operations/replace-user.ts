@@ -9,9 +9,9 @@ import { saveUser, userResponse } from './user-writes';
 export const replaceUser: Operation = async (request, deps) => {
   const id = request.pathParameters.id ?? '';
   const data = normalizeResource(request.body, userTypeOf(request));
-  const user = await withRetryOnConflict(request, async () => {
+  const user = await withRetryOnConflict(request, `User "${id}"`, async () => {
     const before = await deps.directory.getUser(request.tenantId, id);
-    if (!before) throw ScimError.notFound(`User "${id}" not found.`);
+    if (!before || before.deleting) throw ScimError.notFound(`User "${id}" not found.`);
     checkIfMatch(request, before);
     return saveUser(request, deps, before, data);
   });

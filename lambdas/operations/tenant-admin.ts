@@ -19,7 +19,7 @@ export interface TokenOptions {
   readonly expiresAt?: string;
 }
 
-type AdminDeps = Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock' | 'ids' | 'directory'>;
+type AdminDeps = Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock' | 'ids' | 'directory' | 'writes'>;
 
 async function newTokenRecord(deps: AdminDeps, options: TokenOptions): Promise<{ record: TokenRecord; token: string }> {
   const ring = await deps.tokenKeys.getKeyRing();

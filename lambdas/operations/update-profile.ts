@@ -5,6 +5,7 @@ import { renderResource } from '../scim/resources/render';
 import { changedFields, editRefusal, fieldsOf, policyOf, type Profile } from '../tenancy/profile';
 import type { StoredResource } from './ports';
 import { withRetryOnConflict } from './preconditions';
+import { replaceUserPlan } from './user-writes';
 import { profileResponse } from './profile-view';
 import { isManaged, profileOf } from './profiles';
 import type { Operation } from './request';
@@ -43,9 +44,9 @@ export const updateProfile: Operation = async (request, deps) => {
     const refusal = editRefusal(field, fieldsOf(settings), policyOf(settings), managed);
     if (refusal) throw new ScimError(fieldsOf(settings).includes(field) ? 409 : 400, refusal, fieldsOf(settings).includes(field) ? 'mutability' : 'invalidPath');
   }
-  const user = await withRetryOnConflict(request, async () => {
+  const user = await withRetryOnConflict(request, `User "${id}"`, async () => {
     const before = await deps.directory.getUser(request.tenantId, id);
-    if (!before) throw ScimError.notFound(`User "${id}" not found.`);
+    if (!before || before.deleting) throw ScimError.notFound(`User "${id}" not found.`);
     const userValues: Record<string, string | null> = { ...before.userValues };
     for (const [field, value] of Object.entries(edits)) {
       if (value === null) delete userValues[field];
@@ -70,7 +71,7 @@ export const updateProfile: Operation = async (request, deps) => {
       snapshot: renderResource(userTypeOf(request), after, after.data, request.tenantUrl),
       profile,
     });
-    await deps.directory.replaceUser(request.tenantId, before, after, [event]);
+    await deps.writes.commit(replaceUserPlan(request.tenantId, before, after, event));
     return after;
   });
   return profileResponse(request, user);

@@ -1,34 +1,17 @@
 import { buildEvent, type DetailType } from '../events/catalog';
-import { deepEqual } from '../scim/patch/deep-equal';
 import { projectResource } from '../scim/resources/projection';
 import { renderResource } from '../scim/resources/render';
 import type { ScimObject } from '../scim/resources/normalize';
-import type { ResourceTypeDefinition } from '../scim/schema/attributes';
+import { changedAttributes } from '../scim/resources/changes';
+import { logEntryOfEvent } from '../tenancy/provisioning-log';
+import { foldCase } from '../scim/resources/fold-case';
 import { profileOf } from './profiles';
 import { userTypeOf } from './tenant-schema';
 import type { Dependencies, StoredResource } from './ports';
+import type { ChangeEvent } from '../events/catalog';
+import type { WritePlan, Write } from './write-plan';
 import type { ScimRequest, ScimResponse } from './request';
 import { resourceResponse } from './responses';
-
-/** Names of the attributes that differ between two stored users (extension ones as `<urn>:<attr>`). */
-export function changedAttributes(before: ScimObject, after: ScimObject, resourceType: ResourceTypeDefinition): string[] {
-  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  const changed: string[] = [];
-  for (const name of names) {
-    const left = before[name];
-    const right = after[name];
-    if (resourceType.extensions.some((extension) => extension.id === name)) {
-      const leftExt = (left ?? {}) as ScimObject;
-      const rightExt = (right ?? {}) as ScimObject;
-      for (const attribute of new Set([...Object.keys(leftExt), ...Object.keys(rightExt)])) {
-        if (!deepEqual(leftExt[attribute], rightExt[attribute])) changed.push(`${name}:${attribute}`);
-      }
-    } else if (!deepEqual(left, right)) {
-      changed.push(name);
-    }
-  }
-  return changed.sort();
-}
 
 /** A user's change is reported as deactivation or reactivation when `active` flips (entra §2.6). */
 export function userDetailType(before: ScimObject, after: ScimObject): DetailType {
@@ -72,8 +55,37 @@ export async function saveUser(request: ScimRequest, deps: Dependencies, before:
     snapshot: renderResource(userTypeOf(request), after, data, request.tenantUrl),
     profile: profileOf(request.tenant, after),
   });
-  await deps.directory.replaceUser(request.tenantId, before, after, [event]);
+  await deps.writes.commit(replaceUserPlan(request.tenantId, before, after, event));
   return after;
+}
+
+/**
+ * The plan of a user's new version: conditional on the version read, moving the userName marker in
+ * the same transaction on a rename (uniqueConflict when the new name is taken).
+ */
+export function replaceUserPlan(tenantId: string, before: StoredResource, after: StoredResource, event: ChangeEvent): WritePlan {
+  const oldName = String(before.data.userName);
+  const newName = String(after.data.userName);
+  const rename: Write[] =
+    foldCase(oldName) === foldCase(newName)
+      ? []
+      : [
+          { type: 'claimUserName', userName: newName, userId: after.id },
+          { type: 'releaseUserName', userName: oldName },
+        ];
+  return {
+    tenantId,
+    transactions: [
+      {
+        writes: [
+          { type: 'putResource', resourceType: 'User', resource: after, expected: { kind: 'version', version: before.version } },
+          ...rename,
+          { type: 'event', event },
+          { type: 'log', entry: logEntryOfEvent(event) },
+        ],
+      },
+    ],
+  };
 }
 
 /** The `groups` attribute of a user (RFC 7643 §4.1.2: readOnly, derived from group memberships). */

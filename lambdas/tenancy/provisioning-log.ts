@@ -16,6 +16,8 @@ export interface LogEntry {
   readonly status: number;
   readonly resourceType?: string;
   readonly resourceId?: string;
+  /** The resource's version after a committed change (one entry per committed transaction). */
+  readonly version?: number;
   /** userName or displayName, when known. */
   readonly name?: string;
   readonly scimType?: string;
@@ -48,6 +50,7 @@ export function logEntryOfEvent(event: ChangeEvent): LogEntry {
     status: STATUS_BY_DETAIL_TYPE[event.detailType] ?? 200,
     resourceType: event.resourceType,
     resourceId: event.resourceId,
+    version: event.version,
     ...(name !== undefined ? { name } : {}),
     ...(event.changedAttributes.length > 0 ? { changed: event.changedAttributes.slice(0, 50) } : {}),
   };

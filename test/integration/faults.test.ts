@@ -13,6 +13,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
 import { DynamoDirectoryStore } from '../../lambdas/adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from '../../lambdas/adapters/dynamodb/group-store';
+import { DynamoWriteStore } from '../../lambdas/adapters/dynamodb/write-store';
 import { DynamoTenantStore } from '../../lambdas/adapters/dynamodb/tenant-store';
 import { FileTokenKeys } from '../../lambdas/adapters/local/file-token-keys';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/config';
@@ -58,6 +59,7 @@ describe('faults at the DynamoDB client, through the request chain', () => {
     const deps: Dependencies = {
       directory: new DynamoDirectoryStore(documentClient, tableName),
       groups: new DynamoGroupStore(documentClient, tableName),
+      writes: new DynamoWriteStore(documentClient, tableName),
       tenants,
       log: tenants,
       tokenKeys: {
@@ -187,7 +189,7 @@ describe('faults at the DynamoDB client, through the request chain', () => {
     expect(result.headers?.['Retry-After']).toMatch(/^\d+$/);
   });
 
-  it('turns a TransactionConflict on a group PATCH into 503, and the group keeps its version', async () => {
+  it('turns a TransactionConflict on a group PATCH into 503: no member added, and its retries reuse the one version they reserved', async () => {
     const group = bodyOf(await invoke('createGroup', createGroup, { body: { displayName: `G ${randomUUID()}` } }));
     const member = bodyOf(await invoke('createUser', createUser, { body: userBody() }));
     fault = { command: 'TransactWriteItemsCommand', error: () => new TransactionCanceledException({ ...metadata(400), CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] }) };
@@ -197,7 +199,8 @@ describe('faults at the DynamoDB client, through the request chain', () => {
     const stored = await wiring.deps.groups.getGroup(tenantId, String(group.id));
 
     expect(result.statusCode).toBe(503);
-    expect(stored?.version).toBe(1);
+    expect(stored?.version).toBeLessThanOrEqual(2);
+    expect(await wiring.deps.groups.listMembers(tenantId, String(group.id), 10)).toEqual([]);
   });
 
   it('keeps serving with the cached token key when a key refresh fails after the cache expired', async () => {

@@ -65,6 +65,7 @@ export function fromResourceItem(item: Item): StoredResource {
     created: String(item.created),
     lastModified: String(item.lastModified),
     data: (item.data ?? {}) as ScimObject,
+    ...(item.deleting === true ? { deleting: true } : {}),
     ...(item.userValues ? { userValues: item.userValues as Record<string, string | null> } : {}),
   };
 }
@@ -96,20 +97,52 @@ export function toGroupItem(tenantId: string, group: StoredResource): Item {
   };
 }
 
-/** One (group, member) item; its gsi1 entry makes the membership findable from the member's side. */
-export function toMembershipItem(tenantId: string, groupId: string, memberId: string): Item {
+/**
+ * One (group, member) item; its gsi1 entry makes the membership findable from the member's side.
+ * `rev` is the group version of the change that added it (docs/data-model.md "Write path").
+ */
+export function toMembershipItem(tenantId: string, groupId: string, memberId: string, rev: number): Item {
   return {
     ...membershipKey(tenantId, groupId, memberId),
     kind: TABLE.kinds.membership,
     groupId,
     memberId,
+    state: 'present',
+    rev,
     ...membershipIndexKey(tenantId, groupId, memberId),
   };
 }
 
+/**
+ * How long the tombstone of a removed membership stays: far longer than any write can be in flight
+ * (the function timeout is 10 s), so a stale add can never overtake a newer removal.
+ */
+export const MEMBERSHIP_TOMBSTONE_TTL_SECONDS = 3600;
+
+/**
+ * The tombstone a removal leaves: no gsi1 entry (so "groups of a user" never sees it), the version of
+ * the removal, and a TTL after which DynamoDB deletes it. Reads skip tombstones (isPresentMembership).
+ */
+export function toMembershipTombstone(tenantId: string, groupId: string, memberId: string, rev: number, now = Date.now()): Item {
+  return {
+    ...membershipKey(tenantId, groupId, memberId),
+    kind: TABLE.kinds.membership,
+    groupId,
+    memberId,
+    state: 'removed',
+    rev,
+    [TABLE.timeToLiveAttribute]: Math.floor(now / 1000) + MEMBERSHIP_TOMBSTONE_TTL_SECONDS,
+  };
+}
+
+/** Is this membership item a present member (not the tombstone of a removal)? */
+export function isPresentMembership(item: Item): boolean {
+  return item.state !== 'removed';
+}
+
 export function toLogItem(entry: LogEntry): Item {
   return {
-    ...logKey(entry.tenantId, entry.at, entry.requestId),
+    ...logKey(entry.tenantId, entry.at, entry.requestId, entry.resourceId !== undefined && entry.version !== undefined ? `${entry.resourceId}@${entry.version}` : undefined),
     kind: TABLE.kinds.log,
     ...entry,
     [TABLE.timeToLiveAttribute]: Math.floor(Date.parse(entry.at) / 1000) + LOG_RETENTION_DAYS * 24 * 3600,
@@ -121,10 +154,8 @@ export function fromLogItem(item: Item): LogEntry {
   return entry as unknown as LogEntry;
 }
 
-/**
- * The rows every committed change writes in its own transaction: its events (the outbox) and one
- * provisioning-log entry (no extra round trip).
- */
+
+/** The rows a tenant-record change writes in its own transaction: its events and one log entry. */
 export function outboxItems(tableName: string, events: readonly ChangeEvent[]) {
   const first = events[0];
   return [

@@ -23,6 +23,23 @@ interface AwsLikeError {
   readonly CancellationReasons?: readonly { readonly Code?: string; readonly Message?: string }[];
 }
 
+export function isThrottling(name: string): boolean {
+  return THROTTLING.has(name);
+}
+
+export function isTransient(name: string): boolean {
+  return TRANSIENT.has(name);
+}
+
+/** Is this DynamoDB's refusal of a key past its size limits (a client's value, so a 400)? */
+export function keyTooLarge(error: unknown): boolean {
+  const candidate = error as AwsLikeError;
+  return (
+    (candidate?.name === 'ValidationException' && KEY_TOO_LARGE.test(candidate?.message ?? '')) ||
+    (candidate?.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && KEY_TOO_LARGE.test(reason.Message ?? ''))
+  );
+}
+
 /** The Code of each transaction item's cancellation reason ('None' when that item was fine). */
 export function cancellationCodes(error: unknown): string[] | undefined {
   const candidate = error as AwsLikeError;
@@ -43,10 +60,7 @@ export function translateStorageError(error: unknown): never {
   if (THROTTLING.has(name) || codes.some((code) => THROTTLING.has(code) || code === 'ThrottlingError')) {
     throw ScimError.throttled(RETRY_AFTER_SECONDS);
   }
-  const keyTooLarge =
-    (name === 'ValidationException' && KEY_TOO_LARGE.test(candidate?.message ?? '')) ||
-    (candidate?.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && KEY_TOO_LARGE.test(reason.Message ?? ''));
-  if (keyTooLarge) {
+  if (keyTooLarge(error)) {
     throw ScimError.badRequest('invalidValue', 'A value used as a storage key (a resource id, userName, externalId, work email or displayName) is too long: keys are limited to 1,024 bytes.');
   }
   if (name === 'TransactionConflictException' || codes.includes('TransactionConflict')) throw new ConcurrentWriteError(RETRY_AFTER_SECONDS);

@@ -1,4 +1,5 @@
 import { TABLE } from '../../contracts/table';
+import { foldCase } from '../../scim/resources/fold-case';
 
 /**
  * Key builders: each reads like the key it builds (STYLE.md). Every partition key starts with
@@ -14,10 +15,7 @@ export function tenantPrefix(tenantId: string): string {
   return `TENANT#${tenantId}`;
 }
 
-/** Folds a case-insensitive value for use in a key. */
-export function foldCase(value: string): string {
-  return value.normalize('NFC').toLowerCase();
-}
+export { foldCase };
 
 export function tenantKey(tenantId: string): ItemKey {
   return { pk: tenantPrefix(tenantId), sk: 'TENANT' };
@@ -95,9 +93,12 @@ export function membershipIndexKey(tenantId: string, groupId: string, memberId: 
   return { [index.partitionKey]: memberOfPartition(tenantId, memberId), [index.sortKey]: groupId };
 }
 
-/** A tenant's provisioning log, newest last; the sort key orders entries by time. */
-export function logKey(tenantId: string, at: string, requestId: string): ItemKey {
-  return { pk: logPartition(tenantId), sk: `${at}#${requestId}` };
+/**
+ * A tenant's provisioning log, newest last; the sort key orders entries by time. A committed change
+ * adds `<resourceId>@<version>`, so each transaction of one request keeps its own entry.
+ */
+export function logKey(tenantId: string, at: string, requestId: string, change?: string): ItemKey {
+  return { pk: logPartition(tenantId), sk: change === undefined ? `${at}#${requestId}` : `${at}#${requestId}#${change}` };
 }
 
 export function logPartition(tenantId: string): string {

@@ -4,7 +4,8 @@ import { isAbsent, isPlainObject, normalizeValue, type ScimObject } from '../res
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schema/attributes';
 import { deepEqual } from './deep-equal';
 import { checkMemberFilterOp, MemberDeltaBuilder, memberFilterIds, memberIds } from './members';
-import type { PatchOperation, PatchResult } from './operation';
+import type { MemberDelta, PatchOperation, PatchResult } from './operation';
+import { changedAttributes } from '../resources/changes';
 import { definitionsOf, type PathDefinitions } from './path';
 import { expandOperation, isMembersPath, normalizeTarget, whereOf, type PatchStep } from './steps';
 
@@ -162,22 +163,15 @@ function checkRequired(data: ScimObject, step: PatchStep, resourceType: Resource
   }
 }
 
-/** The attributes whose value differs: core top-level names, extension ones as `<urn>:<attr>`. */
-function changedAttributes(before: ScimObject, after: ScimObject, resourceType: ResourceTypeDefinition): string[] {
-  const extensions = new Set(resourceType.extensions.map((extension) => extension.id));
-  const changed: string[] = [];
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (!extensions.has(key)) {
-      if (!deepEqual(before[key], after[key])) changed.push(key);
-      continue;
-    }
-    const old = isPlainObject(before[key]) ? before[key] : {};
-    const next = isPlainObject(after[key]) ? after[key] : {};
-    for (const name of new Set([...Object.keys(old), ...Object.keys(next)])) {
-      if (!deepEqual(old[name], next[name])) changed.push(`${key}:${name}`);
+/** The member delta of a PATCH alone (member steps never read the stored document). */
+export function memberDeltaOf(operations: readonly PatchOperation[], resourceType: ResourceTypeDefinition): MemberDelta | undefined {
+  const members = new MemberDeltaBuilder();
+  for (const operation of operations) {
+    for (const step of expandOperation(operation, resourceType)) {
+      if (isMembersPath(step.path, resourceType)) applyMemberStep(step, members);
     }
   }
-  return changed.sort();
+  return members.build();
 }
 
 /** Applies operations in order to `data` (never mutates the input); all or nothing: throws a ScimError and returns nothing on any bad op. */
