@@ -1,3 +1,4 @@
+import { currentSchemaVersion } from '../contracts/events/definitions';
 import type { ScimObject } from '../scim/resources/normalize';
 
 /** EventBridge `source` of every change event (written once, in the contract). */
@@ -28,8 +29,8 @@ export interface ChangeEvent {
   /** Unique and stable across redelivery: consumers drop duplicates by it. */
   readonly eventId: string;
   readonly detailType: DetailType;
-  /** Version of this detail type's schema (lambdas/contracts/events/). */
-  readonly schemaVersion: 1;
+  /** Version of this detail type's schema (lambdas/contracts/events/definitions.ts). */
+  readonly schemaVersion: number;
   readonly tenantId: string;
   readonly resourceType: EventResourceType;
   readonly resourceId: string;
@@ -71,7 +72,7 @@ export function buildEvent(input: EventInput, sequence = 0): ChangeEvent {
   return {
     eventId: `${input.tenantId}:${input.resourceType}:${input.resourceId}:${input.version}:${input.detailType.replace(/ /g, '')}:${sequence}`,
     detailType: input.detailType,
-    schemaVersion: 1,
+    schemaVersion: currentSchemaVersion(input.detailType),
     tenantId: input.tenantId,
     resourceType: input.resourceType,
     resourceId: input.resourceId,

@@ -1,3 +1,4 @@
+import { MEMBERS_PER_EVENT } from '../contracts/events/definitions';
 import type { ChangeEvent } from '../events/catalog';
 import type { LogEntry } from '../tenancy/provisioning-log';
 import type { StoredResource } from './ports';
@@ -102,11 +103,7 @@ export function isCommitFailure(error: unknown, ...reasons: CommitFailureReason[
  */
 export const MEMBERSHIP_ITEMS_PER_TRANSACTION = 95;
 
-/**
- * Most members one `Group Members Added/Removed` event lists (its schema's maxItems, tied by a test):
- * every membership transaction stays within it.
- */
-export const MEMBERS_PER_EVENT = 95;
+export { MEMBERS_PER_EVENT };
 
 export interface MemberChange {
   readonly memberId: string;

@@ -8,7 +8,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { toEventItem } from '../../lambdas/adapters/dynamodb/codec';
 import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
 import { JsonLinesEventSink } from '../../lambdas/adapters/local/json-lines-event-sink';
-import { EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
+import { CURRENT_EVENT_SCHEMAS as EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
 import { buildEvent, type ChangeEvent } from '../../lambdas/events/catalog';
 import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 import { startLocalService, streamCheckpointFile, type LocalService } from '../../lambdas/local/run';

@@ -1,5 +1,5 @@
 import Ajv2020 from 'ajv/dist/2020';
-import { EVENT_SCHEMAS } from '../../../lambdas/contracts/events/schemas';
+import { CURRENT_EVENT_SCHEMAS as EVENT_SCHEMAS } from '../../../lambdas/contracts/events/schemas';
 import { DETAIL_TYPES, type ChangeEvent, type DetailType } from '../../../lambdas/events/catalog';
 import { toEventEntry, entrySize } from '../../../lambdas/events/entries';
 import { sampleEvents } from './support';
