@@ -12,12 +12,13 @@ import { BenchEnvironment, progress } from './harness';
 import { MEASURED_OPERATIONS, measureOperations } from './operations';
 import { measureScaling, SCALED_OPERATIONS } from './scaling';
 import { runSync } from './sync';
+import { runHotGroup } from './hot-group';
 
 const quick = process.argv.includes('--quick');
 
 const PLAN = quick
-  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 } }
-  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 } };
+  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 }, hotGroup: { existing: 1_000, concurrency: 8, membersPerPatch: 50 } }
+  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 }, hotGroup: { existing: 10_000, concurrency: 8, membersPerPatch: 50 } };
 
 const TARGETS = {
   'scaling.matchUserName.requests.ratio': '1.0',
@@ -27,6 +28,7 @@ const TARGETS = {
   initRatio: '≤ 1.3',
   'sync.seconds': '< 600 with 0 errors (10,000 users, 2 cores)',
   'costPerMillion.total': '≤ $10',
+  hotGroup: 'errors 0, exact true (8 writers × 50 members, then 8 remove/re-add)',
 };
 
 const pad = (text: unknown, width: number) => String(text).padEnd(width);
@@ -49,6 +51,7 @@ async function main() {
     // competes for CPU nor shows in per-handler CPU time.
     const sync = await runSync(environment, PLAN.sync);
     await environment.service.publisher.stop();
+    const hotGroup = await runHotGroup(environment, PLAN.hotGroup);
     const operations = await measureOperations(environment, PLAN);
     const scaling = await measureScaling(environment, PLAN.scaling);
     const results = {
@@ -66,6 +69,7 @@ async function main() {
       init: bundles.init,
       initRatio: bundles.initRatio,
       sync,
+      hotGroup,
       costPerMillion: costPerMillion(operations),
       targets: TARGETS,
     };
@@ -100,6 +104,8 @@ function printReport(results: any) {
   lines.push(
     `sync: ${sync.users} users, ${sync.groups} groups, ${sync.clients} clients: ${sync.operations} calls in ${sync.seconds} s (${sync.operationsPerSecond} ops/s), ${sync.errors} errors, ${sync.throttled} throttled; ${sync.changesMade} changes, ${sync.eventsDelivered} events delivered, ${sync.changesWithoutEvent} changes without an event, ${sync.duplicateEvents} duplicates`,
   );
+  const hot = results.hotGroup;
+  lines.push(`hotGroup: ${hot.concurrency} writers × ${hot.membersPerPatch} members into a group of ${hot.existingMembers}, then remove/re-add: ${hot.patches} PATCHes, ${hot.errors} errors, p50 ${hot.p50Ms} ms, p99 ${hot.p99Ms} ms, exact ${hot.exact}`);
   const cost = results.costPerMillion;
   lines.push(`cost per million operations (Entra mix, ${cost.prices.region} prices of ${cost.prices.date}): $${cost.total} = ${Object.entries(cost.breakdown).map(([name, dollars]) => `${name} $${dollars}`).join(' + ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
