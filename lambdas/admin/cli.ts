@@ -189,7 +189,10 @@ async function run(command: string, positionals: string[], values: Values, targe
     case 'tenant delete': {
       const tenantId = need(positionals, 2, 'tenant id');
       await confirmPurge(io, values, tenantId);
-      const deleted = await deleteTenant(deps, tenantId, (count) => io.progress?.(`Deleting tenant ${tenantId}: ${count} items`));
+      const deleted = await deleteTenant(deps, tenantId, {
+        onWait: (ms) => io.err(`Tenant ${tenantId} no longer accepts requests; waiting ${Math.ceil(ms / 1000)} s for requests already admitted to end.`),
+        onProgress: (count) => io.progress?.(`Deleting tenant ${tenantId}: ${count} items`),
+      });
       io.progress?.('');
       io.out(`Deleted tenant "${tenantId}": ${deleted} items.`);
       return;

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { handlerFileName, routes, type Route } from '../contracts/routes';
 import { errorResult } from '../http/mapping';
 import { ScimError } from '../scim/errors';
+import { MAX_REQUEST_MS } from '../contracts/limits';
 
 /** API Gateway's own payload limit: the local server refuses larger bodies the same way. */
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -85,7 +86,7 @@ function lambdaContext(operation: string, requestId: string): Context {
     awsRequestId: requestId,
     logGroupName: 'local',
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => MAX_REQUEST_MS,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -68,7 +68,9 @@ export class Authenticator {
   /** Does the tenant exist? (Cached; lets the chain log failed requests only for real tenants.) */
   async isKnownTenant(tenantId: string): Promise<boolean> {
     if (!isValidTenantId(tenantId)) return false;
-    return (await this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId))) !== undefined;
+    const tenant = await this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId));
+    // A tenant being purged no longer exists for its callers: nothing of theirs is written any more.
+    return tenant !== undefined && tenant.status !== 'purging';
   }
 
   /** Best effort: a failure to record a token's use must never fail the request it authenticated. */

@@ -108,8 +108,10 @@ export interface TenantStore {
   recordTokenUse(tenantId: string, tokenId: string, at: string, notBefore: string): Promise<void>;
   /** When each token was last used, by token id. */
   tokenUses(tenantId: string): Promise<Record<string, string>>;
-  /** Deletes every item of the tenant, reporting progress as items deleted so far. */
-  purgeTenant(tenantId: string, onProgress?: (deleted: number) => void): Promise<number>;
+  /** Deletes every item of the tenant but its record, reporting progress as items deleted so far; returns how many. */
+  purgeTenantData(tenantId: string, onProgress?: (deleted: number) => void): Promise<number>;
+  /** Deletes the tenant record itself when its version is still `expectedVersion` (the end of a purge). */
+  deleteTenantRecord(tenantId: string, expectedVersion: number): Promise<void>;
 }
 
 /** A tenant's provisioning log (docs/operations.md). */

@@ -2,6 +2,8 @@ import { buildEvent } from '../events/catalog';
 import { isLiveToken, isValidTenantId, MAX_LIVE_TOKENS, TENANT_ID_PATTERN, type TenantRecord, type TokenRecord } from '../tenancy/tenant';
 import { digestToken, generateToken } from '../tenancy/tokens';
 import { AdminError } from './admin-error';
+import { MAX_REQUEST_MS } from '../contracts/limits';
+import { TENANT_CACHE_TTL_MS } from './authenticate';
 import type { Dependencies } from './ports';
 import { reconcileProfiles, type ReconcileOptions } from './profile-admin';
 
@@ -41,7 +43,9 @@ export async function createTenant(deps: AdminDeps, tenantId: string, options: {
   if (!isValidTenantId(tenantId)) {
     throw new AdminError(`Tenant id "${tenantId}" is not a URL-safe slug (${TENANT_ID_PATTERN.source}): use lower-case letters, digits and hyphens.`);
   }
-  if (await deps.tenants.getTenant(tenantId)) throw new AdminError(`Tenant "${tenantId}" exists already.`);
+  const existing = await deps.tenants.getTenant(tenantId);
+  if (existing?.status === 'purging') throw new AdminError(`Tenant "${tenantId}" is being purged: run \`tenant delete ${tenantId} --purge\` again to finish, then create it.`);
+  if (existing) throw new AdminError(`Tenant "${tenantId}" exists already.`);
   const { record, token } = await newTokenRecord(deps, options);
   const tenant: TenantRecord = {
     tenantId,
@@ -148,11 +152,56 @@ export async function listTokens(deps: AdminDeps, tenantId: string): Promise<Arr
   }));
 }
 
-/** Deletes the tenant and every item it owns. */
-export async function deleteTenant(deps: AdminDeps, tenantId: string, onProgress?: (deleted: number) => void): Promise<number> {
-  const tenant = await deps.tenants.getTenant(tenantId);
+/**
+ * How long after a purge began no write of the tenant can still be under way: every container's
+ * cached tenant record has expired (TENANT_CACHE_TTL_MS), so no new request authenticates, and a
+ * request admitted just before has ended (the function timeout, MAX_REQUEST_MS), with margin.
+ */
+export const PURGE_QUIESCE_MS = TENANT_CACHE_TTL_MS + MAX_REQUEST_MS + 5_000;
+
+/** Passes over the tenant's partitions a purge makes at most until one finds nothing left. */
+const PURGE_PASSES = 5;
+
+export interface PurgeOptions {
+  readonly onProgress?: (deleted: number) => void;
+  /** Told once how long the purge waits for writes already admitted to end. */
+  readonly onWait?: (ms: number) => void;
+  /** @default PURGE_QUIESCE_MS */
+  readonly quiesceMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Deletes the tenant and every item it owns, so that nothing written meanwhile survives:
+ * 1. the record becomes `purging` with no tokens (no credential opens it, its id cannot be created);
+ * 2. the purge waits until every write admitted before that has ended (PURGE_QUIESCE_MS after it began);
+ * 3. it deletes every item of the tenant but the record, and passes again until a pass finds nothing;
+ * 4. it deletes the record: only then can the id be created again, empty.
+ * A purge that stopped part-way (Ctrl-C, a crash) is finished by running it again.
+ */
+export async function deleteTenant(deps: AdminDeps, tenantId: string, options: PurgeOptions = {}): Promise<number> {
+  let tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
-  return deps.tenants.purgeTenant(tenantId, onProgress);
+  if (tenant.status !== 'purging') {
+    const purging: TenantRecord = { ...tenant, status: 'purging', tokens: [], purgingSince: deps.clock.now().toISOString(), version: tenant.version + 1 };
+    await deps.tenants.updateTenant(purging, tenant.version);
+    tenant = purging;
+  }
+  const quietAt = Date.parse(tenant.purgingSince ?? deps.clock.now().toISOString()) + (options.quiesceMs ?? PURGE_QUIESCE_MS);
+  const wait = quietAt - deps.clock.now().getTime();
+  if (wait > 0) {
+    options.onWait?.(wait);
+    await (options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(wait);
+  }
+  let deleted = 0;
+  for (let pass = 0; ; pass += 1) {
+    const removed = await deps.tenants.purgeTenantData(tenantId, (count) => options.onProgress?.(deleted + count));
+    deleted += removed;
+    if (removed === 0 && pass > 0) break;
+    if (pass >= PURGE_PASSES) throw new AdminError(`Tenant "${tenantId}" still had items after ${PURGE_PASSES} passes; run the purge again.`);
+  }
+  await deps.tenants.deleteTenantRecord(tenantId, tenant.version);
+  return deleted + 1;
 }
 
 /** Parses `90d`, `12h`, `30m` into an expiry time after `now`. */

@@ -1,7 +1,8 @@
 import type { ProfileSettings } from './profile';
 import { digestToken, digestsEqual, isWellFormedToken, keyFor, type TokenKeyRing } from './tokens';
 
-export type TenantStatus = 'connected' | 'disconnected';
+/** `purging`: `tenant delete --purge` has begun; no credential opens it and its id cannot be created again until the purge ends. */
+export type TenantStatus = 'connected' | 'disconnected' | 'purging';
 
 /** One issued token: only its digest is kept, never the plaintext. */
 export interface TokenRecord {
@@ -24,6 +25,8 @@ export interface TenantRecord {
   readonly createdAt: string;
   readonly tokens: readonly TokenRecord[];
   readonly version: number;
+  /** When the purge began (status `purging`): writes admitted before it are over once the caches expire. */
+  readonly purgingSince?: string;
   /** Attribute mapping and ownership policy (docs/ownership.md); defaults when absent. */
   readonly profile?: ProfileSettings;
 }

@@ -10,6 +10,7 @@ import { FUNCTION_DEFAULTS, ROOT } from './function-defaults';
 import { LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { TABLE } from '../../lambdas/contracts/table';
+import { MAX_REQUEST_MS } from '../../lambdas/contracts/limits';
 import { handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
 
 
@@ -64,7 +65,7 @@ export class OperationFunction extends Construct {
       entry: join(ROOT, handlerEntry(route.operation)),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? Duration.millis(MAX_REQUEST_MS),
       description: `SCIM ${route.method} ${route.path} (${route.operation})`,
       environment: {
         [ENV.tableName]: props.table.tableName,

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { ProvisioningLog, TenantStore } from '../../operations/ports';
@@ -119,14 +119,16 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
     return Object.fromEntries(items.map((item) => [String(item.sk), String(item.lastUsedAt)]));
   }
 
-  async purgeTenant(tenantId: string, onProgress?: (deleted: number) => void): Promise<number> {
+  async purgeTenantData(tenantId: string, onProgress?: (deleted: number) => void): Promise<number> {
     const prefix = tenantPrefix(tenantId);
     let deleted = 0;
     const purge = (partition: string) =>
       forEachQueryPage(
         this.client,
         { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition }, ProjectionExpression: 'pk, sk' },
-        async (items) => {
+        async (page) => {
+          const record = tenantKey(tenantId);
+          const items = page.filter((item) => !(item.pk === record.pk && item.sk === record.sk));
           await batchDeleteItems(this.client, this.tableName, items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }) as ItemKey));
           deleted += items.length;
           onProgress?.(deleted);
@@ -142,6 +144,23 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
     for (const group of groups) await purge(`${prefix}#GROUP#${String(group.sk)}`);
     for (const suffix of ['#USER', '#USERNAME', '#GROUP', '#EVENT', '#LOG', '#TOKENUSE', '']) await purge(`${prefix}${suffix}`);
     return deleted;
+  }
+
+  async deleteTenantRecord(tenantId: string, expectedVersion: number): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: tenantKey(tenantId),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenantId);
+      translateStorageError(error);
+    }
   }
 
   async append(entry: LogEntry): Promise<void> {
