@@ -1,0 +1,132 @@
+import { hkdfSync, randomUUID } from 'node:crypto';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import { clientsOf, isLiveClient } from './oauth-clients';
+import type { TenantRecord } from './tenant';
+import { keyFor, type TokenKeyRing } from './tokens';
+
+/**
+ * OAuth access tokens (docs/security.md "OAuth access tokens"): JWTs (RFC 9068 profile) signed with
+ * HS256 under a key derived (HKDF, RFC 5869) from the service's token keyring, so they are verified
+ * with no table read and no extra secret; `kid` is the keyring version, so a key rotation keeps
+ * tokens signed under the previous version valid until they expire.
+ */
+export const ACCESS_TOKEN_ISSUER = 'urn:scim-directory:oauth';
+/** RFC 9068 §2.1: the `typ` of a JWT access token. */
+const ACCESS_TOKEN_TYPE = 'at+jwt';
+/** HKDF `info`: a key for access tokens only, independent of the digest keys it is derived from. */
+const KEY_PURPOSE = 'scim-directory oauth access token signing v1';
+/** Lambdas share AWS's clock; a few seconds cover what drift there is. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+/** 1 hour: Entra expects 60 minutes to 6 hours and asks again before expiry. */
+export const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
+export const MIN_ACCESS_TOKEN_LIFETIME_SECONDS = 300;
+export const MAX_ACCESS_TOKEN_LIFETIME_SECONDS = 6 * 3600;
+
+/** Who an access token was issued to. */
+export type AccessTokenSubject =
+  | { readonly kind: 'client'; readonly clientId: string }
+  | { readonly kind: 'federation'; readonly federationId: string; readonly subject: string };
+
+export interface AccessTokenClaims {
+  readonly tenantId: string;
+  readonly subject: AccessTokenSubject;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/** The audience that binds a token to one tenant: a token of tenant A never verifies for tenant B. */
+export function accessTokenAudience(tenantId: string): string {
+  return `urn:scim-directory:tenant:${tenantId}`;
+}
+
+const derivedKeys = new Map<string, Uint8Array>();
+
+function signingKey(ring: TokenKeyRing, version: string): Uint8Array | undefined {
+  const secret = keyFor(ring, version);
+  if (secret === undefined) return undefined;
+  const cacheKey = `${version}\u0000${secret}`;
+  let key = derivedKeys.get(cacheKey);
+  if (!key) {
+    key = new Uint8Array(hkdfSync('sha256', secret, '', KEY_PURPOSE, 32));
+    if (derivedKeys.size > 16) derivedKeys.clear();
+    derivedKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
+/** Signs an access token for `subject` of `tenantId` under the keyring's current key. */
+export async function signAccessToken(
+  input: { readonly tenantId: string; readonly subject: AccessTokenSubject; readonly lifetimeSeconds: number },
+  ring: TokenKeyRing,
+  now: Date,
+): Promise<{ token: string; expiresIn: number }> {
+  const key = signingKey(ring, ring.current);
+  if (!key) throw new Error('The token keyring has no current key');
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  const { subject } = input;
+  const token = await new SignJWT({
+    client_id: subject.kind === 'client' ? subject.clientId : subject.subject,
+    ...(subject.kind === 'federation' ? { fed: subject.federationId } : {}),
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: ACCESS_TOKEN_TYPE, kid: ring.current })
+    .setIssuer(ACCESS_TOKEN_ISSUER)
+    .setAudience(accessTokenAudience(input.tenantId))
+    .setSubject(subject.kind === 'client' ? subject.clientId : subject.subject)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + input.lifetimeSeconds)
+    .setJti(randomUUID())
+    .sign(key);
+  return { token, expiresIn: input.lifetimeSeconds };
+}
+
+/** Compact JWS shape (three base64url parts): tells an access token from a Secret Token offline. */
+export function looksLikeAccessToken(presented: string): boolean {
+  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(presented);
+}
+
+/**
+ * The claims of a valid access token for `tenantId`, or undefined for anything else: a bad
+ * signature, an unknown key version, another tenant's audience, expiry, `alg` other than HS256.
+ */
+export async function verifyAccessToken(presented: string, tenantId: string, ring: TokenKeyRing, now: Date): Promise<AccessTokenClaims | undefined> {
+  if (!looksLikeAccessToken(presented)) return undefined;
+  try {
+    const { kid } = decodeProtectedHeader(presented);
+    const key = typeof kid === 'string' ? signingKey(ring, kid) : undefined;
+    if (!key) return undefined;
+    const { payload } = await jwtVerify(presented, key, {
+      algorithms: ['HS256'],
+      typ: ACCESS_TOKEN_TYPE,
+      issuer: ACCESS_TOKEN_ISSUER,
+      audience: accessTokenAudience(tenantId),
+      requiredClaims: ['exp', 'iat', 'sub', 'client_id'],
+      // Also refuses an `iat` in the future (jose checks it only with a maximum age).
+      maxTokenAge: MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+      currentDate: now,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    });
+    const subject: AccessTokenSubject | undefined =
+      typeof payload.fed === 'string'
+        ? { kind: 'federation', federationId: payload.fed, subject: String(payload.sub) }
+        : typeof payload.client_id === 'string'
+          ? { kind: 'client', clientId: payload.client_id }
+          : undefined;
+    return subject && payload.exp !== undefined ? { tenantId, subject, expiresAt: payload.exp } : undefined;
+  } catch (error) {
+    if (error instanceof errors.JOSEError || error instanceof TypeError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Is what the token was issued to still trusted by the tenant record? A revoked or expired client,
+ * a removed or replaced federation, or a disconnected tenant ends its tokens (within the tenant cache TTL).
+ */
+export function isAccessTokenLive(tenant: TenantRecord, claims: AccessTokenClaims, now: Date): boolean {
+  if (tenant.status !== 'connected') return false;
+  const { subject } = claims;
+  if (subject.kind === 'federation') return tenant.federation?.id === subject.federationId && tenant.federation.subject === subject.subject;
+  const client = clientsOf(tenant).find((candidate) => candidate.clientId === subject.clientId);
+  return client !== undefined && isLiveClient(client, now);
+}
