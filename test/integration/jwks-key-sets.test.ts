@@ -23,7 +23,7 @@ describe('RemoteKeySets: the JWKS fetch (loopback server, nothing leaves 127.0.0
 
   async function keyFor(keySets: RemoteKeySets, url: string, key: SigningKey) {
     const token = await signAssertion(key, claims);
-    return keySets.keySetFor(url)(decodeProtectedHeader(token), { payload: '', signature: '' } as never);
+    return keySets.keySetFor(url)(decodeProtectedHeader(token) as Parameters<ReturnType<RemoteKeySets['keySetFor']>>[0], { payload: '', signature: '' } as never);
   }
 
   it('fetches once, serves later keys from its cache, and re-fetches for an unknown kid at most once a minute', async () => {
