@@ -1,5 +1,5 @@
-import { hkdfSync, randomUUID } from 'node:crypto';
-import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import { hkdfSync, randomUUID, webcrypto } from 'node:crypto';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type CryptoKey } from 'jose';
 import { clientsOf, isLiveClient } from './oauth-clients';
 import type { TenantRecord } from './tenant';
 import { keyFor, type TokenKeyRing } from './tokens';
@@ -40,15 +40,20 @@ export function accessTokenAudience(tenantId: string): string {
   return `urn:scim-directory:tenant:${tenantId}`;
 }
 
-const derivedKeys = new Map<string, Uint8Array>();
+const derivedKeys = new Map<string, Promise<CryptoKey>>();
 
-function signingKey(ring: TokenKeyRing, version: string): Uint8Array | undefined {
+/**
+ * The HS256 key of one keyring version, derived and imported into WebCrypto once per container
+ * (jose re-imports a raw Uint8Array key on every call, which costs more than the HMAC itself).
+ */
+function signingKey(ring: TokenKeyRing, version: string): Promise<CryptoKey> | undefined {
   const secret = keyFor(ring, version);
   if (secret === undefined) return undefined;
   const cacheKey = `${version}\u0000${secret}`;
   let key = derivedKeys.get(cacheKey);
   if (!key) {
-    key = new Uint8Array(hkdfSync('sha256', secret, '', KEY_PURPOSE, 32));
+    const bytes = new Uint8Array(hkdfSync('sha256', secret, '', KEY_PURPOSE, 32));
+    key = webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']) as Promise<CryptoKey>;
     if (derivedKeys.size > 16) derivedKeys.clear();
     derivedKeys.set(cacheKey, key);
   }
@@ -61,7 +66,7 @@ export async function signAccessToken(
   ring: TokenKeyRing,
   now: Date,
 ): Promise<{ token: string; expiresIn: number }> {
-  const key = signingKey(ring, ring.current);
+  const key = await signingKey(ring, ring.current);
   if (!key) throw new Error('The token keyring has no current key');
   const issuedAt = Math.floor(now.getTime() / 1000);
   const { subject } = input;
@@ -93,7 +98,7 @@ export async function verifyAccessToken(presented: string, tenantId: string, rin
   if (!looksLikeAccessToken(presented)) return undefined;
   try {
     const { kid } = decodeProtectedHeader(presented);
-    const key = typeof kid === 'string' ? signingKey(ring, kid) : undefined;
+    const key = typeof kid === 'string' ? await signingKey(ring, kid) : undefined;
     if (!key) return undefined;
     const { payload } = await jwtVerify(presented, key, {
       algorithms: ['HS256'],
