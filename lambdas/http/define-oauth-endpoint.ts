@@ -16,8 +16,9 @@ export function issuerOf(event: APIGatewayProxyEvent, tenantId: string): string 
   const headers = lowerCaseHeaders(event.headers);
   const host = event.requestContext?.domainName ?? headers.host ?? 'localhost';
   const proto = headers['x-forwarded-proto'] ?? 'https';
-  const fullPath = event.requestContext?.path ?? event.path;
-  const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
+  const path = event.path ?? '';
+  const fullPath = event.requestContext?.path ?? path;
+  const prefix = path !== '' && fullPath.endsWith(path) ? fullPath.slice(0, fullPath.length - path.length) : '';
   return `${proto}://${host}${prefix}${OAUTH_BASE_PATH.replace('{tenantId}', encodeURIComponent(tenantId))}`;
 }
 
