@@ -1,5 +1,5 @@
 import { ENV } from './contracts/env';
-import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, MIN_ACCESS_TOKEN_LIFETIME_SECONDS } from './tenancy/access-tokens';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, MIN_ACCESS_TOKEN_LIFETIME_SECONDS } from './tenancy/access-token-claims';
 
 /** Runtime configuration: the only reader of process.env (STYLE.md). */
 export interface Config {

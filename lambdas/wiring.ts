@@ -14,7 +14,7 @@ import { Authenticator, KEY_CACHE_TTL_MS } from './operations/authenticate';
 import { TtlCache } from './operations/cache';
 import type { OAuthDependencies } from './operations/issue-access-token';
 import type { Dependencies } from './operations/ports';
-import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS } from './tenancy/access-tokens';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS } from './tenancy/access-token-claims';
 
 /** What a container builds once and reuses for every request. */
 export interface Wiring {

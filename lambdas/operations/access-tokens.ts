@@ -1,5 +1,5 @@
 import { ScimError } from '../scim/errors';
-import { isAccessTokenLive, verifyAccessToken, type AccessTokenClaims } from '../tenancy/access-tokens';
+import { isAccessTokenLive, type AccessTokenClaims } from '../tenancy/access-token-claims';
 import type { TenantRecord } from '../tenancy/tenant';
 import type { TokenKeyRing } from '../tenancy/tokens';
 
@@ -24,6 +24,9 @@ export async function authenticateAccessToken(
   now: Date,
   tenantRecord: (recheck: boolean) => Promise<TenantRecord | undefined>,
 ): Promise<AccessTokenAuthenticated> {
+  // Loaded on first use: a container that only ever sees Secret Tokens never initialises jose
+  // (module init is a cold-start target, ../shared/DESIGN.md "What good looks like").
+  const { verifyAccessToken } = await import('../tenancy/access-tokens');
   const claims = await verifyAccessToken(presented, tenantId, ring, now);
   if (!claims) throw ScimError.unauthorized();
   let tenant = await tenantRecord(false);

@@ -1,7 +1,7 @@
 import { ScimError } from '../scim/errors';
 import { isValidTenantId, matchToken, type TenantRecord, type TokenRecord } from '../tenancy/tenant';
 import type { TokenKeyRing } from '../tenancy/tokens';
-import { looksLikeAccessToken } from '../tenancy/access-tokens';
+import { looksLikeAccessToken } from '../tenancy/access-token-claims';
 import { authenticateAccessToken, type AccessTokenAuthenticated } from './access-tokens';
 import { TtlCache } from './cache';
 import type { Dependencies } from './ports';

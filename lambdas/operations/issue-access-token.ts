@@ -1,4 +1,5 @@
-import { signAccessToken, type AccessTokenSubject } from '../tenancy/access-tokens';
+import type { AccessTokenSubject } from '../tenancy/access-token-claims';
+import { signAccessToken } from '../tenancy/access-tokens';
 import { clientsOf, matchClientSecret } from '../tenancy/oauth-clients';
 import { GRANT_JWT_BEARER, OAuthError, parseTokenRequest, type TokenRequest } from '../tenancy/oauth-request';
 import type { LogEntry } from '../tenancy/provisioning-log';

@@ -1,7 +1,6 @@
 import { hkdfSync, randomUUID, webcrypto } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type CryptoKey } from 'jose';
-import { clientsOf, isLiveClient } from './oauth-clients';
-import type { TenantRecord } from './tenant';
+import { accessTokenAudience, ACCESS_TOKEN_ISSUER, looksLikeAccessToken, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, type AccessTokenClaims, type AccessTokenSubject } from './access-token-claims';
 import { keyFor, type TokenKeyRing } from './tokens';
 
 /**
@@ -10,35 +9,12 @@ import { keyFor, type TokenKeyRing } from './tokens';
  * with no table read and no extra secret; `kid` is the keyring version, so a key rotation keeps
  * tokens signed under the previous version valid until they expire.
  */
-export const ACCESS_TOKEN_ISSUER = 'urn:scim-directory:oauth';
 /** RFC 9068 §2.1: the `typ` of a JWT access token. */
 const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** HKDF `info`: a key for access tokens only, independent of the digest keys it is derived from. */
 const KEY_PURPOSE = 'scim-directory oauth access token signing v1';
 /** Lambdas share AWS's clock; a few seconds cover what drift there is. */
 const CLOCK_TOLERANCE_SECONDS = 5;
-
-/** 1 hour: Entra expects 60 minutes to 6 hours and asks again before expiry. */
-export const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
-export const MIN_ACCESS_TOKEN_LIFETIME_SECONDS = 300;
-export const MAX_ACCESS_TOKEN_LIFETIME_SECONDS = 6 * 3600;
-
-/** Who an access token was issued to. */
-export type AccessTokenSubject =
-  | { readonly kind: 'client'; readonly clientId: string }
-  | { readonly kind: 'federation'; readonly federationId: string; readonly subject: string };
-
-export interface AccessTokenClaims {
-  readonly tenantId: string;
-  readonly subject: AccessTokenSubject;
-  /** Epoch seconds. */
-  readonly expiresAt: number;
-}
-
-/** The audience that binds a token to one tenant: a token of tenant A never verifies for tenant B. */
-export function accessTokenAudience(tenantId: string): string {
-  return `urn:scim-directory:tenant:${tenantId}`;
-}
 
 const derivedKeys = new Map<string, Promise<CryptoKey>>();
 
@@ -85,11 +61,6 @@ export async function signAccessToken(
   return { token, expiresIn: input.lifetimeSeconds };
 }
 
-/** Compact JWS shape (three base64url parts): tells an access token from a Secret Token offline. */
-export function looksLikeAccessToken(presented: string): boolean {
-  return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(presented);
-}
-
 /**
  * The claims of a valid access token for `tenantId`, or undefined for anything else: a bad
  * signature, an unknown key version, another tenant's audience, expiry, `alg` other than HS256.
@@ -122,16 +93,4 @@ export async function verifyAccessToken(presented: string, tenantId: string, rin
     if (error instanceof errors.JOSEError || error instanceof TypeError) return undefined;
     throw error;
   }
-}
-
-/**
- * Is what the token was issued to still trusted by the tenant record? A revoked or expired client,
- * a removed or replaced federation, or a disconnected tenant ends its tokens (within the tenant cache TTL).
- */
-export function isAccessTokenLive(tenant: TenantRecord, claims: AccessTokenClaims, now: Date): boolean {
-  if (tenant.status !== 'connected') return false;
-  const { subject } = claims;
-  if (subject.kind === 'federation') return tenant.federation?.id === subject.federationId && tenant.federation.subject === subject.subject;
-  const client = clientsOf(tenant).find((candidate) => candidate.clientId === subject.clientId);
-  return client !== undefined && isLiveClient(client, now);
 }

@@ -1,7 +1,8 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { authenticateAccessToken } from '../../../lambdas/operations/access-tokens';
 import { ScimError } from '../../../lambdas/scim/errors';
-import { accessTokenAudience, ACCESS_TOKEN_ISSUER, isAccessTokenLive, signAccessToken, verifyAccessToken } from '../../../lambdas/tenancy/access-tokens';
+import { accessTokenAudience, ACCESS_TOKEN_ISSUER, isAccessTokenLive } from '../../../lambdas/tenancy/access-token-claims';
+import { signAccessToken, verifyAccessToken } from '../../../lambdas/tenancy/access-tokens';
 import type { OAuthClientRecord } from '../../../lambdas/tenancy/oauth-clients';
 import type { TenantRecord } from '../../../lambdas/tenancy/tenant';
 import type { TokenKeyRing } from '../../../lambdas/tenancy/tokens';
