@@ -77,8 +77,13 @@ export function matchClientSecret(
 ): OAuthClientRecord | undefined {
   if (!isWellFormedClientId(clientId) || !CLIENT_SECRET_PATTERN.test(secret)) return undefined;
   const client = clients.find((candidate) => candidate.clientId === clientId);
-  if (!client || !isLiveClient(client, now)) return undefined;
-  const key = keyFor(ring, client.keyVersion);
-  if (key === undefined) return undefined;
-  return digestsEqual(digestToken(secret, key), client.secretDigest) ? client : undefined;
+  const live = client !== undefined && isLiveClient(client, now);
+  const key = (live ? keyFor(ring, client.keyVersion) : undefined) ?? keyFor(ring, ring.current) ?? '';
+  // The digest is computed and compared for unknown and dead clients too, so the time taken does not
+  // tell a caller which client ids exist.
+  const matches = digestsEqual(digestToken(secret, key), live ? client.secretDigest : UNMATCHABLE_DIGEST);
+  return live && matches ? client : undefined;
 }
+
+/** A digest of the right length that no secret produces in practice (compared against for unknown clients). */
+const UNMATCHABLE_DIGEST = Buffer.alloc(32).toString('base64url');
