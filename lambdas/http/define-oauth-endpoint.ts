@@ -38,6 +38,11 @@ function faultResult(error: unknown, requestId: string): APIGatewayProxyResult {
   return toResult({ status: 500, body: { error: 'server_error', error_description: `Internal error; quote request id ${requestId} to support.` }, headers: NO_STORE });
 }
 
+/** 405 for a method an OAuth endpoint does not serve (the local server's answer; RFC 6749 §3.2 needs POST). */
+export function oauthMethodNotAllowed(method: string, path: string): APIGatewayProxyResult {
+  return toResult({ status: 405, body: { error: 'invalid_request', error_description: `${method.slice(0, 16)} is not supported on ${path.slice(0, 200)}.` }, headers: NO_STORE });
+}
+
 export interface OAuthEndpointOptions {
   readonly wiring?: () => Wiring;
 }

@@ -189,6 +189,18 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       expect(stateOf(await table())).toEqual(before);
     });
 
+    it('answers GET on the token endpoint with an OAuth 405, not a SCIM body', async () => {
+      const { id } = await newTenant('get');
+      const { tokenUrl } = await newClient(id);
+
+      const response = await fetch(tokenUrl);
+      const body = (await response.json()) as Record<string, unknown>;
+
+      expect(response.status).toBe(405);
+      expect(body.error).toBe('invalid_request');
+      expect(body.schemas).toBeUndefined();
+    });
+
     it('serves RFC 8414 metadata naming the token endpoint, grants and auth methods', async () => {
       const { id } = await newTenant('meta');
       const { tokenUrl } = await newClient(id);
