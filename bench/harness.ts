@@ -160,6 +160,27 @@ export class BenchEnvironment {
     return handler(event, context);
   }
 
+  /** Calls an OAuth endpoint's handler module directly (route auth `client`), as the local server does. */
+  async invokeOAuth(operation: OperationName, tenantId: string, headers: Record<string, string>, body: string): Promise<APIGatewayProxyResult> {
+    const route = routes.find((candidate) => candidate.operation === operation);
+    if (!route) throw new Error(`no route for ${operation}`);
+    const handler = (await import(`../lambdas/handlers/${handlerFileName(operation)}`)) as { handler: ProxyHandler };
+    const requestId = randomUUID();
+    const path = route.path.replace('{tenantId}', tenantId);
+    const event = {
+      resource: route.path,
+      path,
+      httpMethod: route.method,
+      headers: { host: '127.0.0.1', 'X-Forwarded-Proto': 'http', ...headers },
+      pathParameters: { tenantId },
+      queryStringParameters: null,
+      body,
+      isBase64Encoded: false,
+      requestContext: { requestId, domainName: '127.0.0.1', path, httpMethod: route.method, stage: 'bench', resourcePath: route.path },
+    } as unknown as APIGatewayProxyEvent;
+    return handler.handler(event, { functionName: `bench-${operation}`, awsRequestId: requestId, getRemainingTimeInMillis: () => 10_000 } as unknown as Context);
+  }
+
   /** Writes items with BatchWriteItem (25 per call, 8 writers), retrying unprocessed ones. */
   async seedItems(items: readonly Item[], label: string): Promise<void> {
     const batches: Item[][] = [];

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { measureAuth } from './auth';
 import { measureBundles } from './bundles';
 import { costPerMillion } from './cost';
 import { BenchEnvironment, progress } from './harness';
@@ -54,6 +55,7 @@ async function main() {
     const hotGroup = await runHotGroup(environment, PLAN.hotGroup);
     const operations = await measureOperations(environment, PLAN);
     const scaling = await measureScaling(environment, PLAN.scaling);
+    const auth = await measureAuth(environment, PLAN);
     const results = {
       mode: quick ? 'quick' : 'full',
       startedAt: startedAt.toISOString(),
@@ -71,6 +73,7 @@ async function main() {
       sync,
       hotGroup,
       costPerMillion: costPerMillion(operations),
+      auth,
       targets: TARGETS,
     };
     const dir = join(__dirname, 'results');
@@ -108,6 +111,11 @@ function printReport(results: any) {
   lines.push(`hotGroup: ${hot.concurrency} writers × ${hot.membersPerPatch} members into a group of ${hot.existingMembers}, then remove/re-add: ${hot.patches} PATCHes, ${hot.errors} errors, p50 ${hot.p50Ms} ms, p99 ${hot.p99Ms} ms, exact ${hot.exact}`);
   const cost = results.costPerMillion;
   lines.push(`cost per million operations (Entra mix, ${cost.prices.region} prices of ${cost.prices.date}): $${cost.total} = ${Object.entries(cost.breakdown).map(([name, dollars]) => `${name} $${dollars}`).join(' + ')}`);
+  const auth = results.auth;
+  for (const [name, figures] of [['Secret Token', auth.secretToken], ['access token', auth.accessToken]] as const) {
+    lines.push(`auth per request (${name}): authenticate ${figures.authenticateRequests} DynamoDB requests, ${figures.authenticateCpuUs} µs CPU; matchUserName ${figures.dynamodbRequests} requests, ${figures.handlerCpuMs} ms handler CPU`);
+  }
+  lines.push(`auth: a forged access token costs ${auth.forgedAccessTokenRequests} DynamoDB requests; token endpoint p50 ${auth.tokenEndpoint.p50Ms} ms, p99 ${auth.tokenEndpoint.p99Ms} ms, ${auth.tokenEndpoint.dynamodbRequests} DynamoDB requests, ${auth.tokenEndpoint.handlerCpuMs} ms handler CPU`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -1,4 +1,5 @@
 import { ENV } from './contracts/env';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, MIN_ACCESS_TOKEN_LIFETIME_SECONDS } from './tenancy/access-token-claims';
 
 /** Runtime configuration: the only reader of process.env (STYLE.md). */
 export interface Config {
@@ -10,6 +11,10 @@ export interface Config {
   /** DynamoDB Local's endpoint (local mode and tests). */
   readonly dynamodbEndpoint?: string;
   readonly maxBodyBytes: number;
+  /** OAuth access token lifetime, seconds. @default DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS */
+  readonly accessTokenLifetimeSeconds?: number;
+  /** Local mode and tests only: JWKS may be fetched over http:// from a loopback address. */
+  readonly jwksAllowLoopbackHttp?: boolean;
 }
 
 /** 1 MiB: room for a PATCH adding thousands of members, far below API Gateway's 10 MB. */
@@ -28,7 +33,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenKeyFile,
     dynamodbEndpoint: env[ENV.dynamodbEndpoint] || undefined,
     maxBodyBytes: Number.isFinite(maxBodyBytes) && maxBodyBytes > 0 ? maxBodyBytes : DEFAULT_MAX_BODY_BYTES,
+    accessTokenLifetimeSeconds: accessTokenLifetime(env[ENV.accessTokenLifetime]),
+    jwksAllowLoopbackHttp: env[ENV.jwksAllowLoopbackHttp] === 'true',
   };
+}
+
+/** The configured access token lifetime, clamped to what Entra accepts (60 minutes to 6 hours at most). */
+function accessTokenLifetime(text: string | undefined): number {
+  const seconds = Number(text ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS);
+  if (!Number.isInteger(seconds)) return DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS;
+  return Math.min(MAX_ACCESS_TOKEN_LIFETIME_SECONDS, Math.max(MIN_ACCESS_TOKEN_LIFETIME_SECONDS, seconds));
 }
 
 /** Configuration of the change-event publisher (lambdas/handlers/publish-changes.ts). */

@@ -2,21 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAssertionReplays } from './adapters/dynamodb/assertion-replays';
 import { DynamoDirectoryStore } from './adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from './adapters/dynamodb/group-store';
 import { DynamoWriteStore } from './adapters/dynamodb/write-store';
 import { DynamoTenantStore } from './adapters/dynamodb/tenant-store';
+import { RemoteKeySets } from './adapters/jwks/remote-key-sets';
 import { FileTokenKeys } from './adapters/local/file-token-keys';
 import { SecretsManagerTokenKeys } from './adapters/secrets-manager/secrets-manager-token-keys';
 import { readConfig, type Config } from './config';
-import { Authenticator } from './operations/authenticate';
+import { Authenticator, KEY_CACHE_TTL_MS } from './operations/authenticate';
+import { TtlCache } from './operations/cache';
+import type { OAuthDependencies } from './operations/issue-access-token';
 import type { Dependencies } from './operations/ports';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS } from './tenancy/access-token-claims';
 
 /** What a container builds once and reuses for every request. */
 export interface Wiring {
   readonly config: Config;
   readonly deps: Dependencies;
   readonly authenticator: Authenticator;
+  /** What the OAuth endpoints use (the key set cache lives as long as the container); tests may leave it out. */
+  readonly oauth?: OAuthDependencies;
 }
 
 /** Local credentials for DynamoDB Local; AWS uses the SDK's default chain. */
@@ -46,7 +53,15 @@ export function createWiring(config: Config = readConfig()): Wiring {
     clock: { now: () => new Date() },
     ids: { newId: () => randomUUID() },
   };
-  return { config, deps, authenticator: new Authenticator(deps) };
+  const keyRing = new TtlCache<Awaited<ReturnType<typeof tokenKeys.getKeyRing>>>(KEY_CACHE_TTL_MS, deps.clock, 1);
+  const oauth: OAuthDependencies = {
+    ...deps,
+    tokenKeys: { getKeyRing: () => keyRing.get('ring', () => tokenKeys.getKeyRing()) },
+    keySets: new RemoteKeySets({ allowLoopbackHttp: config.jwksAllowLoopbackHttp ?? false }),
+    replays: new DynamoAssertionReplays(documentClient, config.tableName),
+    accessTokenLifetimeSeconds: config.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS,
+  };
+  return { config, deps, authenticator: new Authenticator(deps), oauth };
 }
 
 let current: Wiring | undefined;

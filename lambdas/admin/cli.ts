@@ -19,6 +19,7 @@ import { ScimError } from '../scim/errors';
 import { fieldsOf, mappingOf, ownerOf, policyOf, type Owner } from '../tenancy/profile';
 import type { TenantRecord } from '../tenancy/tenant';
 import { createWiring } from '../wiring';
+import { OAUTH_OPTIONS, OAUTH_USAGE, oauthShowLines, oauthSummary, runOAuthCommand } from './oauth-commands';
 import { resolveTarget, type Target } from './target';
 
 /** What the CLI talks to the world through; tests pass their own. */
@@ -53,6 +54,7 @@ Commands:
   mapping set <tenant> <field>=<SCIM attribute path> … (an empty path restores the default)
   profile get <tenant> <userId>
   profile set <tenant> <userId> <field>=<value> … (an empty value clears the user's value)
+${OAUTH_USAGE}
 
 Target: --local is the instance "npm start" runs from this checkout; otherwise the deployed stack
 (--stack, default Scim-dev; --region or AWS_REGION) with the AWS SDK's default credentials.`;
@@ -74,6 +76,7 @@ const OPTIONS = {
   user: { type: 'string' },
   directory: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  ...OAUTH_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -164,7 +167,7 @@ async function run(command: string, positionals: string[], values: Values, targe
         deps.directory.countResources(tenantId, 'Group'),
         listTokens(deps, tenantId),
       ]);
-      const summary = { ...tenantSummary(tenant, target), users, groups, tokens };
+      const summary = { ...tenantSummary(tenant, target), users, groups, tokens, ...oauthSummary(tenant, target, now) };
       if (values.json) return json(summary);
       io.out(`Tenant:       ${summary.tenantId} (${summary.displayName})`);
       io.out(`Status:       ${summary.status}`);
@@ -173,6 +176,7 @@ async function run(command: string, positionals: string[], values: Values, targe
       io.out(`Users:        ${users}`);
       io.out(`Groups:       ${groups}`);
       for (const token of tokens) io.out(`Token:        ${token.id} ${token.live ? 'live' : 'dead'} "${token.label}" last used ${token.lastUsedAt ?? 'never'}`);
+      for (const line of oauthShowLines(summary)) io.out(line);
       return;
     }
     case 'tenant disconnect': {
@@ -302,6 +306,12 @@ async function run(command: string, positionals: string[], values: Values, targe
       return;
     }
     default:
+      if (command.startsWith('oauth ')) {
+        const usage = (message: string): never => {
+          throw new UsageError(message);
+        };
+        return runOAuthCommand(command, { positionals, values, ...(expiresAt ? { expiresAt } : {}), target, deps, out: (line) => io.out(line), usage });
+      }
       throw new UsageError(`Unknown command "${command}".`);
   }
 }

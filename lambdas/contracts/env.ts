@@ -10,6 +10,10 @@ export const ENV = {
   maxBodyBytes: 'MAX_BODY_BYTES',
   /** The EventBridge bus the change-event publisher puts events on. */
   eventBusName: 'EVENT_BUS_NAME',
+  /** OAuth access token lifetime in seconds (300 to 21600). @default 3600 */
+  accessTokenLifetime: 'OAUTH_ACCESS_TOKEN_LIFETIME_SECONDS',
+  /** Local mode and tests only: lets the token endpoint fetch a JWKS over http:// from 127.0.0.1. */
+  jwksAllowLoopbackHttp: 'OAUTH_JWKS_ALLOW_LOOPBACK_HTTP',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -10,9 +10,11 @@ export type Access = 'read' | 'write';
 /**
  * Who may call a route: `token` routes are SCIM, authenticated by the tenant's Secret Token in the
  * chain; `iam` routes are the profile API for the signature portal's backend, authorised by API
- * Gateway with AWS IAM (SigV4) and never reachable with a SCIM token.
+ * Gateway with AWS IAM (SigV4) and never reachable with a SCIM token; `client` routes are the OAuth
+ * 2.0 endpoints: no Bearer token, the token endpoint authenticates the client itself (RFC 6749 §2.3)
+ * and the metadata (RFC 8414) is public.
  */
-export type Auth = 'token' | 'iam';
+export type Auth = 'token' | 'iam' | 'client';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -36,6 +38,12 @@ export function authOf(route: Route): Auth {
 /** Tenant URL prefix: Entra appends /Users, /Groups, /Schemas (shared/entra/README.md §0). */
 export const TENANT_BASE_PATH = '/scim/v2/{tenantId}';
 
+/** A tenant's OAuth 2.0 authorization server (its issuer URL); the token endpoint is `<issuer>/token`. */
+export const OAUTH_BASE_PATH = '/oauth2/v1/{tenantId}';
+
+/** RFC 8414 §3: the metadata path inserts the well-known segment before the issuer's path. */
+export const OAUTH_METADATA_PATH = `/.well-known/oauth-authorization-server${OAUTH_BASE_PATH}`;
+
 export const routes = [
   { method: 'GET', path: `${TENANT_BASE_PATH}/Users`, operation: 'listUsers', access: 'read' },
   { method: 'POST', path: `${TENANT_BASE_PATH}/Users`, operation: 'createUser', access: 'write' },
@@ -57,6 +65,8 @@ export const routes = [
   { method: 'GET', path: `${PROFILE_BASE_PATH}/users/{id}`, operation: 'getProfile', access: 'read', auth: 'iam' },
   { method: 'PATCH', path: `${PROFILE_BASE_PATH}/users/{id}`, operation: 'updateProfile', access: 'write', auth: 'iam' },
   { method: 'GET', path: `${PROFILE_BASE_PATH}/groups/{id}/members`, operation: 'listGroupProfiles', access: 'read', auth: 'iam' },
+  { method: 'POST', path: `${OAUTH_BASE_PATH}/token`, operation: 'issueAccessToken', access: 'read', auth: 'client' },
+  { method: 'GET', path: OAUTH_METADATA_PATH, operation: 'getAuthorizationServerMetadata', access: 'read', auth: 'client' },
 ] as const satisfies readonly Route[];
 
 export type OperationName = (typeof routes)[number]['operation'];

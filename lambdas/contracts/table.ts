@@ -8,7 +8,7 @@ export const TABLE = {
   localName: 'scim-directory',
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Epoch seconds; DynamoDB's TTL deletes event rows and provisioning-log items after it. */
+  /** Epoch seconds; DynamoDB's TTL deletes event rows, provisioning-log items and seen assertion ids after it. */
   timeToLiveAttribute: 'expiresAt',
   indexes: {
     /** externalId of users and groups; a user's memberships (groups of a user). Keys only. */
@@ -25,5 +25,7 @@ export const TABLE = {
     membership: 'membership',
     event: 'event',
     log: 'log',
+    /** A seen OAuth assertion id (replay protection on the token endpoint). */
+    assertion: 'jti',
   },
 } as const;

@@ -72,6 +72,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   process.env[ENV.tableName] = tableName;
   process.env[ENV.dynamodbEndpoint] = endpoint;
   process.env[ENV.tokenKeyFile] = tokenKeyFile;
+  // Local mode only: federation tests and demos serve their JWKS from 127.0.0.1 over http://.
+  process.env[ENV.jwksAllowLoopbackHttp] = 'true';
   process.env[ENV.logLevel] ??= 'WARN';
   resetWiring();
 

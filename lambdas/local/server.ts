@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { handlerFileName, routes, type Route } from '../contracts/routes';
+import { authOf, handlerFileName, routes, type Route } from '../contracts/routes';
+import { oauthMethodNotAllowed } from '../http/define-oauth-endpoint';
 import { errorResult } from '../http/mapping';
 import { ScimError } from '../scim/errors';
 import { MAX_REQUEST_MS } from '../contracts/limits';
@@ -119,6 +120,11 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
     void (async () => {
       const candidates = compiled.map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) })).filter((c) => c.match);
       const hit = candidates.find((c) => c.entry.route.method === method);
+      if (!hit?.match && candidates.length > 0 && candidates.every((c) => authOf(c.entry.route) === 'client')) {
+        // The OAuth endpoints answer in their own protocol (RFC 6749 §5.2), never with a SCIM body.
+        finish(oauthMethodNotAllowed(method, url.pathname));
+        return;
+      }
       if (!hit?.match) {
         const status = candidates.length > 0 ? 405 : 404;
         finish(errorResult(new ScimError(status, status === 405 ? `${method} is not supported on ${url.pathname}.` : `No SCIM endpoint at ${url.pathname}.`)));

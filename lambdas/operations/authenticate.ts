@@ -1,6 +1,8 @@
 import { ScimError } from '../scim/errors';
 import { isValidTenantId, matchToken, type TenantRecord, type TokenRecord } from '../tenancy/tenant';
 import type { TokenKeyRing } from '../tenancy/tokens';
+import { looksLikeAccessToken } from '../tenancy/access-token-claims';
+import { authenticateAccessToken, type AccessTokenAuthenticated } from './access-tokens';
 import { TtlCache } from './cache';
 import type { Dependencies } from './ports';
 
@@ -42,10 +44,14 @@ export class Authenticator {
     this.keyCache = new TtlCache(KEY_CACHE_TTL_MS, deps.clock, 1);
   }
 
-  async authenticate(tenantId: string, authorization: string | undefined): Promise<Authenticated> {
+  async authenticate(tenantId: string, authorization: string | undefined): Promise<Authenticated | AccessTokenAuthenticated> {
     const presented = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
     if (presented === undefined || !isValidTenantId(tenantId)) throw ScimError.unauthorized();
     const ring = await this.keyCache.get('ring', () => this.deps.tokenKeys.getKeyRing());
+    // An OAuth access token (a JWT; docs/security.md "OAuth access tokens"): verified offline.
+    if (looksLikeAccessToken(presented)) {
+      return authenticateAccessToken(tenantId, presented, ring, this.deps.clock.now(), (recheck) => this.cachedTenant(tenantId, recheck));
+    }
     let found = await this.lookup(tenantId, presented, ring);
     // A token issued (or a tenant created) after this container cached the record: read it again,
     // at most once per RECHECK_AFTER_MS per tenant, so a flood of wrong tokens stays cheap.
@@ -63,6 +69,12 @@ export class Authenticator {
     const tenant = await this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId));
     const token = tenant ? matchToken(tenant, presented, ring, this.deps.clock.now()) : undefined;
     return { ...(tenant ? { tenant } : {}), ...(token ? { token } : {}) };
+  }
+
+  /** The cached tenant record; `recheck` reads it again when it is at least RECHECK_AFTER_MS old. */
+  private cachedTenant(tenantId: string, recheck: boolean): Promise<TenantRecord | undefined> {
+    if (recheck && this.tenantCache.age(tenantId) >= RECHECK_AFTER_MS) this.tenantCache.delete(tenantId);
+    return this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId));
   }
 
   /** Does the tenant exist? (Cached; lets the chain log failed requests only for real tenants.) */

@@ -1,6 +1,7 @@
 import { buildEvent } from '../events/catalog';
 import { isLiveToken, isValidTenantId, MAX_LIVE_TOKENS, TENANT_ID_PATTERN, type TenantRecord, type TokenRecord } from '../tenancy/tenant';
 import { digestToken, generateToken } from '../tenancy/tokens';
+import { revokedOAuth } from './oauth-admin';
 import { AdminError } from './admin-error';
 import { MAX_REQUEST_MS } from '../contracts/limits';
 import { TENANT_CACHE_TTL_MS } from './authenticate';
@@ -119,6 +120,7 @@ export async function disconnectTenant(deps: AdminDeps, tenantId: string, option
     ...tenant,
     status: 'disconnected',
     tokens: tenant.tokens.map((token) => (token.revokedAt ? token : { ...token, revokedAt: now })),
+    ...revokedOAuth(tenant, now),
     version: tenant.version + 1,
   };
   await deps.tenants.updateTenant(updated, tenant.version, [tenantEvent(updated, 'Tenant Disconnected', now, `admin-${deps.ids.newId()}`)]);

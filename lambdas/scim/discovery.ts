@@ -33,7 +33,8 @@ export function serviceProviderConfig(tenantUrl: string): ScimObject {
       {
         type: 'oauthbearertoken',
         name: 'OAuth Bearer Token',
-        description: 'The Secret Token issued for this Tenant URL, sent as "Authorization: Bearer <token>" (RFC 6750).',
+        description:
+          'The Secret Token issued for this Tenant URL, or an OAuth 2.0 access token from this tenant\'s token endpoint (client credentials or a JWT assertion), sent as "Authorization: Bearer <token>" (RFC 6750).',
         specUri: 'https://www.rfc-editor.org/info/rfc6750',
         primary: true,
       },

@@ -1,3 +1,4 @@
+import type { FederationRecord, OAuthClientRecord } from './oauth-clients';
 import type { ProfileSettings } from './profile';
 import { digestToken, digestsEqual, isWellFormedToken, keyFor, type TokenKeyRing } from './tokens';
 
@@ -29,6 +30,10 @@ export interface TenantRecord {
   readonly purgingSince?: string;
   /** Attribute mapping and ownership policy (docs/ownership.md); defaults when absent. */
   readonly profile?: ProfileSettings;
+  /** OAuth 2.0 clients (docs/security.md "OAuth"); absent on records made before OAuth. */
+  readonly oauthClients?: readonly OAuthClientRecord[];
+  /** Workload identity federation trust (RFC 7523); absent when not federated. */
+  readonly federation?: FederationRecord;
 }
 
 /** Tenant ids are URL path segments and key prefixes: lower-case letters, digits and inner hyphens. */

@@ -11,7 +11,7 @@ import { LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { TABLE } from '../../lambdas/contracts/table';
 import { MAX_REQUEST_MS } from '../../lambdas/contracts/limits';
-import { handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
+import { authOf, handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
 
 
 /** DynamoDB actions per access level: no Scan anywhere, and a read route gets no write action. */
@@ -37,6 +37,9 @@ export const BOOKKEEPING_WRITES = {
   actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   leadingKeys: ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'],
 } as const;
+
+/** The partitions of seen OAuth assertion ids, which only the token endpoint writes. */
+export const ASSERTION_REPLAY_LEADING_KEYS = ['TENANT#*#JTI'] as const;
 
 export interface OperationFunctionProps {
   readonly route: Route;
@@ -88,6 +91,17 @@ export class OperationFunction extends Construct {
           actions: [...BOOKKEEPING_WRITES.actions],
           resources: [props.table.tableArn],
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...BOOKKEEPING_WRITES.leadingKeys] } },
+        }),
+      );
+    }
+    if (authOf(route) === 'client' && route.method === 'POST') {
+      // The token endpoint's own bookkeeping: seen assertion ids (RFC 7523 jti replay protection).
+      this.function.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['dynamodb:PutItem'],
+          resources: [props.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...ASSERTION_REPLAY_LEADING_KEYS] } },
         }),
       );
     }

@@ -110,21 +110,27 @@ export class ScimApi extends Construct {
       });
       functions[route.operation] = operation;
       const resource: IResource = this.api.root.resourceForPath(route.path);
-      const iam = authOf(route) === 'iam';
+      const auth = authOf(route);
+      const iam = auth === 'iam';
       // SCIM routes check the tenant's Secret Token in the chain; the profile API is IAM (SigV4) only.
       const method = resource.addMethod(route.method, new LambdaIntegration(operation.function), {
         authorizationType: iam ? AuthorizationType.IAM : AuthorizationType.NONE,
       });
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',
-        reason: iam
-          ? 'The profile API is called by the portal backend with SigV4 (IAM authorisation), not by end users.'
-          : 'SCIM clients (Entra ID, Okta) authenticate with a per-tenant bearer token, checked in the function chain by HMAC digest.',
+        reason: {
+          iam: 'The profile API is called by the portal backend with SigV4 (IAM authorisation), not by end users.',
+          token: 'SCIM clients (Entra ID, Okta) authenticate with a per-tenant bearer token, checked in the function chain by HMAC digest.',
+          client: 'The OAuth 2.0 token endpoint authenticates the client itself (RFC 6749 §2.3: client secret or JWT assertion); its metadata is public (RFC 8414).',
+        }[auth],
       });
       if (!iam) {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: 'Authorised in the function chain by the tenant Secret Token (a Lambda authorizer would add a hop and cost to every call); see docs/security.md.',
+          reason:
+            auth === 'client'
+              ? 'An OAuth token endpoint cannot sit behind an authorizer: it is where clients obtain credentials (RFC 6749 §3.2); see docs/security.md.'
+              : 'Authorised in the function chain by the tenant Secret Token or an OAuth access token (a Lambda authorizer would add a hop and cost to every call); see docs/security.md.',
         });
       }
     }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { handlerEntry, routes } from '../../lambdas/contracts/routes';
+import { authOf, handlerEntry, routes } from '../../lambdas/contracts/routes';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -28,8 +28,18 @@ describe('the route table', () => {
   });
 
   it('gives write access to exactly the methods that change state', () => {
-    for (const route of routes) {
+    for (const route of routes.filter((candidate) => authOf(candidate) !== 'client')) {
       expect(route.access).toBe(route.method === 'GET' ? 'read' : 'write');
     }
+  });
+
+  it('keeps the OAuth endpoints read-only: the token endpoint writes only its own bookkeeping', () => {
+    const oauth = routes.filter((route) => authOf(route) === 'client');
+
+    expect(oauth.map((route) => `${route.method} ${route.path}`)).toEqual([
+      'POST /oauth2/v1/{tenantId}/token',
+      'GET /.well-known/oauth-authorization-server/oauth2/v1/{tenantId}',
+    ]);
+    expect(oauth.every((route) => route.access === 'read')).toBe(true);
   });
 });

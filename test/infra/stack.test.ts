@@ -2,8 +2,10 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { authOf, routes } from '../../lambdas/contracts/routes';
 import { TABLE } from '../../lambdas/contracts/table';
-import { TABLE_ACTIONS } from '../../lib/constructs/operation-function';
+import { ASSERTION_REPLAY_LEADING_KEYS, TABLE_ACTIONS } from '../../lib/constructs/operation-function';
 import { ScimStack } from '../../lib/scim-stack';
+
+const isTokenEndpoint = (route: (typeof routes)[number]) => authOf(route) === 'client' && route.method === 'POST';
 
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
 
@@ -66,6 +68,12 @@ describe('ScimStack, derived from the route table', () => {
         // The only writes a read route may make: its log entry and a token's last use, fenced by leading key.
         for (const statement of statementsOf(functionFor(route.operation).logicalId)) {
           if (!actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action))) continue;
+          if (isTokenEndpoint(route) && actionsOf(statement).length === 1) {
+            // The token endpoint's seen assertion ids (RFC 7523 jti), and nothing else.
+            expect(actionsOf(statement)).toEqual(['dynamodb:PutItem']);
+            expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...ASSERTION_REPLAY_LEADING_KEYS] } });
+            continue;
+          }
           expect(actionsOf(statement).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
           expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'] } });
         }
@@ -81,7 +89,23 @@ describe('ScimStack, derived from the route table', () => {
     const iam = methods.filter((method) => method.Properties.AuthorizationType === 'AWS_IAM');
 
     expect(iam).toHaveLength(routes.filter((route) => authOf(route) === 'iam').length);
-    expect(methods.filter((method) => method.Properties.AuthorizationType === 'NONE')).toHaveLength(routes.filter((route) => authOf(route) === 'token').length);
+    expect(methods.filter((method) => method.Properties.AuthorizationType === 'NONE')).toHaveLength(routes.filter((route) => authOf(route) !== 'iam').length);
+  });
+
+  it('gives the OAuth token endpoint its own Lambda, read access, the token key and a jti partition it alone may write', () => {
+    const tokenRoutes = routes.filter(isTokenEndpoint);
+    expect(tokenRoutes.map((route) => route.operation)).toEqual(['issueAccessToken']);
+
+    const { logicalId, properties } = functionFor('issueAccessToken');
+    const statements = statementsOf(logicalId);
+    const replayStatements = statements.filter((statement) => JSON.stringify(statement.Condition ?? {}).includes('#JTI'));
+
+    expect(properties.Description).toContain('POST /oauth2/v1/{tenantId}/token');
+    expect(replayStatements).toHaveLength(1);
+    expect(policyActionsOf(logicalId)).toContain('secretsmanager:GetSecretValue');
+    for (const route of routes.filter((candidate) => !isTokenEndpoint(candidate))) {
+      expect(JSON.stringify(statementsOf(functionFor(route.operation).logicalId))).not.toContain('#JTI');
+    }
   });
 
   it('has the single table: on-demand, point-in-time recovery, new-image stream, TTL and keys-only indexes', () => {

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../lambdas/contracts/table';
+import { federateTenant } from '../../lambdas/operations/oauth-admin';
 import { issueToken, revokeToken } from '../../lambdas/operations/tenant-admin';
+import { CLIENT_ASSERTION_TYPE_JWT } from '../../lambdas/tenancy/oauth-request';
 import { getWiring } from '../../lambdas/wiring';
 import { createGroup, createUser, newTenant, patchBody, userBody, type ConformanceTenant } from '../support/conformance';
+import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, scanAll, type RawItem } from '../support/table-inspection';
 
@@ -19,8 +22,10 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
   let client: DynamoDBDocumentClient;
   let items: RawItem[];
   const tenants: ConformanceTenant[] = [];
+  let jwks: JwksServer;
+  let key: SigningKey;
 
-  /** Users, groups, memberships, renames, deletes, failed requests (log entries) and a token rotation. */
+  /** Users, groups, memberships, renames, deletes, failed requests (log entries), a token rotation and a federated token grant (a seen jti). */
   const workload = async (tenant: ConformanceTenant) => {
     const alice = await createUser(tenant, { externalId: 'shared-nickname' });
     const bob = await createUser(tenant, { externalId: 'shared-nickname' });
@@ -35,11 +40,23 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
     const second = await issueToken(getWiring().deps, tenant.tenantId, { label: 'rotation' });
     await scim(tenant.users, second.token);
     await revokeToken(getWiring().deps, tenant.tenantId, second.record.id);
+    const trust = { issuer: 'https://issuer.example', jwksUrl: `${jwks.baseUrl}/keys`, subject: 'principal', audience: 'app' };
+    await federateTenant(getWiring().deps, tenant.tenantId, trust, () => true);
+    const assertion = await signAssertion(key, { iss: trust.issuer, aud: trust.audience, sub: trust.subject });
+    const tokenUrl = `${service.baseUrl.replace(/\/scim\/v2$/, '')}/oauth2/v1/${tenant.tenantId}/token`;
+    const granted = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE_JWT, client_assertion: assertion }).toString(),
+    });
+    if (granted.status !== 200) throw new Error(`token endpoint answered ${granted.status}: ${await granted.text()}`);
   };
 
   beforeAll(async () => {
     service = await startTestService();
     client = inspectionClient();
+    key = await signingKey('k1');
+    jwks = await startJwksServer([key.jwk]);
     const first = await newTenant(service, 'pfx');
     // A second tenant whose id starts with the first one's: `TENANT#<a>` must not fence `TENANT#<a>-x`'s items.
     const second = await newTenant(service, first.tenantId);
@@ -50,6 +67,7 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
 
   afterAll(async () => {
     client.destroy();
+    await jwks.stop();
     await service.stop();
   });
 

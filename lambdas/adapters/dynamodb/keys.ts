@@ -112,3 +112,8 @@ export function tokenUseKey(tenantId: string, tokenId: string): ItemKey {
 
 /** The registry of tenants (gsi2), for `scim-admin tenant list` without a Scan. */
 export const TENANT_REGISTRY_PARTITION = 'TENANTS';
+
+/** A seen assertion id (RFC 7523 `jti`), `id` being a digest of issuer and jti; TTL-deleted after its expiry. */
+export function assertionReplayKey(tenantId: string, id: string): ItemKey {
+  return { pk: `${tenantPrefix(tenantId)}#JTI`, sk: id };
+}

@@ -41,7 +41,7 @@ describe('Authenticator: caching bounds of token changes', () => {
     now += RECHECK_AFTER_MS;
     const result = await authenticator.authenticate('acme', `Bearer ${second}`);
 
-    expect(result.token.id).toBe('t2');
+    expect(result.token?.id).toBe('t2');
   });
 
   it('reads the record again at most once per RECHECK_AFTER_MS under a flood of wrong tokens', async () => {

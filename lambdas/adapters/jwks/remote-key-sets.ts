@@ -1,0 +1,76 @@
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
+import { KeySetUnavailable, type KeySets } from '../../operations/oauth-ports';
+
+/** A JWKS fetch that takes longer is abandoned: the token request fails fast with invalid_client. */
+export const JWKS_TIMEOUT_MS = 3_000;
+/** An unknown `kid` re-fetches the key set at most this often (a key rotation at the issuer). */
+export const JWKS_REFETCH_INTERVAL_MS = 60_000;
+/** A fetched key set is used this long before it is fetched again. */
+export const JWKS_MAX_AGE_MS = 10 * 60_000;
+const MAX_KEY_SETS = 1000;
+
+export interface RemoteKeySetsOptions {
+  /** Local mode and tests only: also allow `http://` to a loopback address. AWS: HTTPS only. */
+  readonly allowLoopbackHttp: boolean;
+  /** @default JWKS_TIMEOUT_MS */
+  readonly timeoutMs?: number;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Is `url` a JWKS URL the service may fetch: https://, or http:// to a loopback host when allowed. */
+export function isFetchableJwksUrl(url: string, allowLoopbackHttp: boolean): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username !== '' || parsed.password !== '') return false;
+  return parsed.protocol === 'https:' || (allowLoopbackHttp && parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname));
+}
+
+/**
+ * Issuers' key sets, one jose remote JWK Set per URL per container: cached, re-fetched on an
+ * unknown `kid` at most once a minute, each fetch time-boxed; redirects are not followed (jose
+ * fetches with `redirect: "manual"`). The only outbound call the service makes.
+ */
+export class RemoteKeySets implements KeySets {
+  private readonly sets = new Map<string, JWTVerifyGetKey>();
+
+  constructor(private readonly options: RemoteKeySetsOptions) {}
+
+  keySetFor(jwksUrl: string): JWTVerifyGetKey {
+    let keySet = this.sets.get(jwksUrl);
+    if (!keySet) {
+      keySet = this.create(jwksUrl);
+      if (this.sets.size >= MAX_KEY_SETS) this.sets.delete(this.sets.keys().next().value as string);
+      this.sets.set(jwksUrl, keySet);
+    }
+    return keySet;
+  }
+
+  private create(jwksUrl: string): JWTVerifyGetKey {
+    if (!isFetchableJwksUrl(jwksUrl, this.options.allowLoopbackHttp)) {
+      return async () => {
+        throw new KeySetUnavailable('the JWKS URL is not an https:// URL.');
+      };
+    }
+    const remote = createRemoteJWKSet(new URL(jwksUrl), {
+      timeoutDuration: this.options.timeoutMs ?? JWKS_TIMEOUT_MS,
+      cooldownDuration: JWKS_REFETCH_INTERVAL_MS,
+      cacheMaxAge: JWKS_MAX_AGE_MS,
+    });
+    return async (header, token) => {
+      try {
+        return await remote(header, token);
+      } catch (error) {
+        // A key the set does not hold, or one of the wrong type, is a signature failure, not an outage.
+        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
+        if (error instanceof errors.JWKSTimeout) throw new KeySetUnavailable(`no answer within ${this.options.timeoutMs ?? JWKS_TIMEOUT_MS} ms.`, { cause: error });
+        if (error instanceof errors.JWKSInvalid) throw new KeySetUnavailable('the answer is not a JWK Set.', { cause: error });
+        throw new KeySetUnavailable('the fetch failed or the answer is not a JWK Set.', { cause: error });
+      }
+    };
+  }
+}
