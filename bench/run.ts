@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { measureBundles } from './bundles';
 import { costPerMillion } from './cost';
 import { BenchEnvironment, progress } from './harness';
+import { runLoad } from './load';
 import { MEASURED_OPERATIONS, measureOperations } from './operations';
 import { measureScaling, SCALED_OPERATIONS } from './scaling';
 import { runSync } from './sync';
@@ -16,8 +17,8 @@ import { runSync } from './sync';
 const quick = process.argv.includes('--quick');
 
 const PLAN = quick
-  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 } }
-  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 } };
+  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 }, load: { seconds: 6, maxSteps: 4, maxTenants: 8 } }
+  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 }, load: { seconds: 20, maxSteps: 8, maxTenants: 64 } };
 
 const TARGETS = {
   'scaling.matchUserName.requests.ratio': '1.0',
@@ -27,6 +28,7 @@ const TARGETS = {
   initRatio: '≤ 1.3',
   'sync.seconds': '< 600 with 0 errors (10,000 users, 2 cores)',
   'costPerMillion.total': '≤ $10',
+  'load.maxTenantsAt25rps': '≥ 1: 25 requests/s per tenant with 0 errors, 0 throttled, p99 < 1 s',
 };
 
 const pad = (text: unknown, width: number) => String(text).padEnd(width);
@@ -51,6 +53,7 @@ async function main() {
     await environment.service.publisher.stop();
     const operations = await measureOperations(environment, PLAN);
     const scaling = await measureScaling(environment, PLAN.scaling);
+    const { load, steps: loadSteps } = await runLoad(environment, PLAN.load);
     const results = {
       mode: quick ? 'quick' : 'full',
       startedAt: startedAt.toISOString(),
@@ -67,6 +70,8 @@ async function main() {
       initRatio: bundles.initRatio,
       sync,
       costPerMillion: costPerMillion(operations),
+      load,
+      loadSteps,
       targets: TARGETS,
     };
     const dir = join(__dirname, 'results');
@@ -102,6 +107,10 @@ function printReport(results: any) {
   );
   const cost = results.costPerMillion;
   lines.push(`cost per million operations (Entra mix, ${cost.prices.region} prices of ${cost.prices.date}): $${cost.total} = ${Object.entries(cost.breakdown).map(([name, dollars]) => `${name} $${dollars}`).join(' + ')}`);
+  const load = results.load;
+  lines.push(
+    `load: ${load.tenants} tenants × ${load.ratePerTenant} requests/s for ${load.seconds} s: ${load.requests} requests, ${load.errors} errors, ${load.throttled} throttled, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms → maxTenantsAt25rps ${load.maxTenantsAt25rps} (steps: ${results.loadSteps.map((step: any) => `${step.tenants}${step.passed ? '✓' : '✗'}`).join(' ')})`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
