@@ -57,6 +57,9 @@ export const routes = [
   { method: 'GET', path: `${PROFILE_BASE_PATH}/users/{id}`, operation: 'getProfile', access: 'read', auth: 'iam' },
   { method: 'PATCH', path: `${PROFILE_BASE_PATH}/users/{id}`, operation: 'updateProfile', access: 'write', auth: 'iam' },
   { method: 'GET', path: `${PROFILE_BASE_PATH}/groups/{id}/members`, operation: 'listGroupProfiles', access: 'read', auth: 'iam' },
+  // Reconciliation reads (docs/events.md "Rebuilding state"): every user / group of a tenant, paged.
+  { method: 'GET', path: `${PROFILE_BASE_PATH}/users`, operation: 'listUserProfiles', access: 'read', auth: 'iam' },
+  { method: 'GET', path: `${PROFILE_BASE_PATH}/groups`, operation: 'listGroupSnapshots', access: 'read', auth: 'iam' },
 ] as const satisfies readonly Route[];
 
 export type OperationName = (typeof routes)[number]['operation'];
