@@ -1,6 +1,6 @@
 import type { BenchEnvironment, BenchTenant, ScimRequestSpec } from './harness';
 import { percentile, progress, round } from './harness';
-import { PATCH_OP, newUserBody, userNameOf } from './operations';
+import { PATCH_OP, newUserBody, userNameOf, type OperationFigures } from './operations';
 
 /** Microsoft's bar for gallery SCIM apps: at least 25 requests/s per tenant without a 429. */
 export const RATE_PER_TENANT = 25;
@@ -228,5 +228,28 @@ export async function runLoad(environment: BenchEnvironment, plan: LoadPlan): Pr
       maxTenantsAt25rps: passed,
     },
     steps,
+  };
+}
+
+/** Mix-weighted per-request figures of the Entra mix (bench/cost.ts ENTRA_MIX): the inputs of docs/performance.md "Capacity". */
+export interface MixFigures {
+  handlerCpuMs: number;
+  dynamodbRequests: number;
+  readUnits: number;
+  writeUnits: number;
+}
+
+/** Averages the measured per-operation figures over the mix (shares sum to 1). */
+export function mixFigures(operations: Readonly<Record<string, OperationFigures>>, mix: Readonly<Record<string, number>>): MixFigures {
+  const weighted = (pick: (figures: OperationFigures) => number) =>
+    round(
+      Object.entries(mix).reduce((sum, [operation, share]) => sum + share * pick(operations[operation] as OperationFigures), 0),
+      3,
+    );
+  return {
+    handlerCpuMs: weighted((figures) => figures.cpuMs),
+    dynamodbRequests: weighted((figures) => figures.requests),
+    readUnits: weighted((figures) => figures.capacity.read),
+    writeUnits: weighted((figures) => figures.capacity.write),
   };
 }

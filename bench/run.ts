@@ -7,9 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { measureBundles } from './bundles';
-import { costPerMillion } from './cost';
+import { costPerMillion, ENTRA_MIX } from './cost';
 import { BenchEnvironment, progress } from './harness';
-import { runLoad } from './load';
+import { mixFigures, runLoad } from './load';
 import { MEASURED_OPERATIONS, measureOperations } from './operations';
 import { measureScaling, SCALED_OPERATIONS } from './scaling';
 import { runSync } from './sync';
@@ -72,6 +72,7 @@ async function main() {
       costPerMillion: costPerMillion(operations),
       load,
       loadSteps,
+      entraMixPerRequest: mixFigures(operations, ENTRA_MIX as Record<string, number>),
       targets: TARGETS,
     };
     const dir = join(__dirname, 'results');
@@ -111,6 +112,8 @@ function printReport(results: any) {
   lines.push(
     `load: ${load.tenants} tenants × ${load.ratePerTenant} requests/s for ${load.seconds} s: ${load.requests} requests, ${load.errors} errors, ${load.throttled} throttled, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms → maxTenantsAt25rps ${load.maxTenantsAt25rps} (steps: ${results.loadSteps.map((step: any) => `${step.tenants}${step.passed ? '✓' : '✗'}`).join(' ')})`,
   );
+  const mix = results.entraMixPerRequest;
+  lines.push(`Entra mix per request: ${mix.handlerCpuMs} ms handler CPU, ${mix.dynamodbRequests} DynamoDB requests, ${mix.readUnits} RRU, ${mix.writeUnits} WRU`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
