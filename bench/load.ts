@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import type { BenchEnvironment, BenchTenant, ScimRequestSpec } from './harness';
 import { percentile, progress, round } from './harness';
 import { PATCH_OP, newUserBody, userNameOf, type OperationFigures } from './operations';
@@ -43,6 +44,8 @@ export interface LoadStep {
   maxMs: number;
   /** CPU of this Node process (HTTP client, local server, handlers; not DynamoDB Local's JVM) per request. */
   cpuMsPerRequest: number;
+  /** CPU of DynamoDB Local's process tree (its JVM) per request; null where /proc is not readable. */
+  dynamodbLocalCpuMsPerRequest: number | null;
   passed: boolean;
 }
 
@@ -120,6 +123,34 @@ export async function checkReachable(environment: BenchEnvironment, tenant: Benc
   if (status !== 200) throw new Error(`load: the SCIM service does not answer at ${url} (${status === 0 ? detail : `HTTP ${status}: ${detail}`}); is it running?`);
 }
 
+/** Linux clock ticks per second (USER_HZ), the unit of utime/stime in /proc/<pid>/stat. */
+const CLOCK_TICKS = 100;
+
+/** CPU ms used so far by a process and its descendants (Linux /proc), or undefined elsewhere. */
+function processTreeCpuMs(rootPid: number | undefined): number | undefined {
+  if (rootPid === undefined) return undefined;
+  try {
+    const stats = new Map<number, { parent: number; ticks: number }>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // Fields after the parenthesised command: state ppid … utime(14) stime(15), counted from 1.
+        const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        stats.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // The process ended while we listed /proc.
+      }
+    }
+    const inTree = (pid: number): boolean => pid === rootPid || (pid > 1 && stats.has(pid) && inTree(stats.get(pid)?.parent ?? 0));
+    let ticks = 0;
+    for (const [pid, stat] of stats) if (inTree(pid)) ticks += stat.ticks;
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -139,6 +170,7 @@ async function runStep(environment: BenchEnvironment, tenants: readonly LoadTena
   let throttled = 0;
   const inFlight: Promise<void>[] = [];
   const cpuBefore = process.cpuUsage();
+  const databaseCpuBefore = processTreeCpuMs(environment.database.process.pid);
   const start = performance.now() + 50;
   for (const { at, state } of schedule) {
     const due = start + at;
@@ -160,6 +192,7 @@ async function runStep(environment: BenchEnvironment, tenants: readonly LoadTena
   }
   await Promise.all(inFlight);
   const cpu = process.cpuUsage(cpuBefore);
+  const databaseCpuAfter = processTreeCpuMs(environment.database.process.pid);
   const p99Ms = round(percentile(latencies, 99));
   return {
     tenants: tenants.length,
@@ -171,6 +204,7 @@ async function runStep(environment: BenchEnvironment, tenants: readonly LoadTena
     p99Ms,
     maxMs: round(Math.max(...latencies)),
     cpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / schedule.length),
+    dynamodbLocalCpuMsPerRequest: databaseCpuBefore === undefined || databaseCpuAfter === undefined ? null : round((databaseCpuAfter - databaseCpuBefore) / schedule.length),
     passed: errors === 0 && throttled === 0 && p99Ms < P99_LIMIT_MS,
   };
 }
@@ -205,7 +239,7 @@ export async function runLoad(environment: BenchEnvironment, plan: LoadPlan): Pr
     await ensureTenants(next);
     const step = await runStep(environment, tenants.slice(0, next), plan.seconds, stamp);
     steps.push(step);
-    progress(`  ${next} tenants: ${step.requests} requests, ${step.errors} errors, ${step.throttled} throttled, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, ${step.cpuMsPerRequest} ms CPU/request → ${step.passed ? 'pass' : 'fail'}`);
+    progress(`  ${next} tenants: ${step.requests} requests, ${step.errors} errors, ${step.throttled} throttled, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, CPU/request ${step.cpuMsPerRequest} ms node + ${step.dynamodbLocalCpuMsPerRequest ?? '?'} ms DynamoDB Local → ${step.passed ? 'pass' : 'fail'}`);
     if (step.passed) passed = Math.max(passed, next);
     else failed = Math.min(failed ?? next, next);
     if (failed === undefined) {
