@@ -8,8 +8,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { measureAuth } from './auth';
 import { measureBundles } from './bundles';
-import { costPerMillion } from './cost';
+import { costPerMillion, ENTRA_MIX } from './cost';
 import { BenchEnvironment, progress } from './harness';
+import { mixFigures, runLoad } from './load';
 import { MEASURED_OPERATIONS, measureOperations } from './operations';
 import { measureScaling, SCALED_OPERATIONS } from './scaling';
 import { runSync } from './sync';
@@ -18,8 +19,8 @@ import { runHotGroup } from './hot-group';
 const quick = process.argv.includes('--quick');
 
 const PLAN = quick
-  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 }, hotGroup: { existing: 1_000, concurrency: 8, membersPerPatch: 50 } }
-  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 }, hotGroup: { existing: 10_000, concurrency: 8, membersPerPatch: 50 } };
+  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 }, hotGroup: { existing: 1_000, concurrency: 8, membersPerPatch: 50 }, load: { seconds: 6, maxSteps: 4, maxTenants: 8 } }
+  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 }, hotGroup: { existing: 10_000, concurrency: 8, membersPerPatch: 50 }, load: { seconds: 20, maxSteps: 8, maxTenants: 64 } };
 
 const TARGETS = {
   'scaling.matchUserName.requests.ratio': '1.0',
@@ -30,6 +31,7 @@ const TARGETS = {
   'sync.seconds': '< 600 with 0 errors (10,000 users, 2 cores)',
   'costPerMillion.total': '≤ $10',
   hotGroup: 'errors 0, exact true (8 writers × 50 members, then 8 remove/re-add)',
+  'load.maxTenantsAt25rps': '≥ 1: 25 requests/s per tenant with 0 errors, 0 throttled, p99 < 1 s',
 };
 
 const pad = (text: unknown, width: number) => String(text).padEnd(width);
@@ -56,6 +58,7 @@ async function main() {
     const operations = await measureOperations(environment, PLAN);
     const scaling = await measureScaling(environment, PLAN.scaling);
     const auth = await measureAuth(environment, PLAN);
+    const { load, steps: loadSteps } = await runLoad(environment, PLAN.load);
     const results = {
       mode: quick ? 'quick' : 'full',
       startedAt: startedAt.toISOString(),
@@ -74,6 +77,9 @@ async function main() {
       hotGroup,
       costPerMillion: costPerMillion(operations),
       auth,
+      load,
+      loadSteps,
+      entraMixPerRequest: mixFigures(operations, ENTRA_MIX as Record<string, number>),
       targets: TARGETS,
     };
     const dir = join(__dirname, 'results');
@@ -116,6 +122,12 @@ function printReport(results: any) {
     lines.push(`auth per request (${name}): authenticate ${figures.authenticateRequests} DynamoDB requests, ${figures.authenticateCpuUs} µs CPU; matchUserName ${figures.dynamodbRequests} requests, ${figures.handlerCpuMs} ms handler CPU`);
   }
   lines.push(`auth: a forged access token costs ${auth.forgedAccessTokenRequests} DynamoDB requests; token endpoint p50 ${auth.tokenEndpoint.p50Ms} ms, p99 ${auth.tokenEndpoint.p99Ms} ms, ${auth.tokenEndpoint.dynamodbRequests} DynamoDB requests, ${auth.tokenEndpoint.handlerCpuMs} ms handler CPU`);
+  const load = results.load;
+  lines.push(
+    `load: ${load.tenants} tenants × ${load.ratePerTenant} requests/s for ${load.seconds} s: ${load.requests} requests, ${load.errors} errors, ${load.throttled} throttled, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms → maxTenantsAt25rps ${load.maxTenantsAt25rps} (steps: ${results.loadSteps.map((step: any) => `${step.tenants}${step.passed ? '✓' : '✗'}`).join(' ')})`,
+  );
+  const mix = results.entraMixPerRequest;
+  lines.push(`Entra mix per request: ${mix.handlerCpuMs} ms handler CPU, ${mix.dynamodbRequests} DynamoDB requests, ${mix.readUnits} RRU, ${mix.writeUnits} WRU`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -12,6 +12,9 @@ export function stagePropsFrom(app: App): { stage: string; props: ScimStackProps
   const stage = context('stage') ?? 'dev';
   const ephemeral = (context('ephemeral') ?? String(stage === 'dev')) === 'true';
   const retentionDays = Number(context('logRetentionDays') ?? (ephemeral ? 7 : 90));
+  const eventArchiveDays = Number(context('eventArchiveDays') ?? (ephemeral ? 7 : 90));
+  // EventBridge reads 0 as "keep forever"; a typo must not silently become that (or fail at deploy).
+  if (!Number.isInteger(eventArchiveDays) || eventArchiveDays < 1) throw new Error(`eventArchiveDays must be a whole number of days, at least 1 (got ${context('eventArchiveDays')}).`);
   const domainName = context('domainName');
   const props: ScimStackProps = {
     description: `SCIM 2.0 provisioning endpoint (${stage})`,
@@ -19,6 +22,7 @@ export function stagePropsFrom(app: App): { stage: string; props: ScimStackProps
     pointInTimeRecovery: (context('pointInTimeRecovery') ?? 'true') === 'true',
     logRetention: retentionDays as RetentionDays,
     waf: (context('waf') ?? 'false') === 'true',
+    eventArchiveDays,
     ...(context('alarmEmail') ? { alarmEmail: context('alarmEmail') } : {}),
     ...(context('throttleRate') ? { throttleRate: Number(context('throttleRate')) } : {}),
     ...(domainName

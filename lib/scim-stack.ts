@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ChangeEvents } from './constructs/change-events';
@@ -27,6 +27,8 @@ export interface ScimStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** @default 500 requests per second across all tenants */
   readonly throttleRate?: number;
+  /** @default 90: days the event archive keeps change events for replay */
+  readonly eventArchiveDays?: number;
 }
 
 /** The SCIM service: it only composes its constructs (STYLE.md "one stack, one construct per concern"). */
@@ -41,7 +43,11 @@ export class ScimStack extends Stack {
       pointInTimeRecovery: props.pointInTimeRecovery ?? true,
     });
     const tokenKey = new TokenKey(this, 'TokenKey', { removalPolicy });
-    const events = new ChangeEvents(this, 'ChangeEvents', { table: directory.table, logRetention });
+    const events = new ChangeEvents(this, 'ChangeEvents', {
+      table: directory.table,
+      logRetention,
+      ...(props.eventArchiveDays !== undefined ? { archiveRetention: Duration.days(props.eventArchiveDays) } : {}),
+    });
     const api = new ScimApi(this, 'Scim', {
       table: directory.table,
       tokenKey: tokenKey.secret,
@@ -72,5 +78,6 @@ export class ScimStack extends Stack {
     new CfnOutput(this, 'TableName', { value: directory.table.tableName });
     new CfnOutput(this, 'TokenKeySecretArn', { value: tokenKey.secret.secretArn });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Consumers put their EventBridge rules on this bus (docs/events.md)' });
+    new CfnOutput(this, 'EventArchiveArn', { value: events.archive.archiveArn, description: 'Replay missed change events from this archive (docs/events.md "Replay")' });
   }
 }

@@ -67,6 +67,9 @@ export const routes = [
   { method: 'GET', path: `${PROFILE_BASE_PATH}/groups/{id}/members`, operation: 'listGroupProfiles', access: 'read', auth: 'iam' },
   { method: 'POST', path: `${OAUTH_BASE_PATH}/token`, operation: 'issueAccessToken', access: 'read', auth: 'client' },
   { method: 'GET', path: OAUTH_METADATA_PATH, operation: 'getAuthorizationServerMetadata', access: 'read', auth: 'client' },
+  // Reconciliation reads (docs/events.md "Rebuilding state"): every user / group of a tenant, paged.
+  { method: 'GET', path: `${PROFILE_BASE_PATH}/users`, operation: 'listUserProfiles', access: 'read', auth: 'iam' },
+  { method: 'GET', path: `${PROFILE_BASE_PATH}/groups`, operation: 'listGroupSnapshots', access: 'read', auth: 'iam' },
 ] as const satisfies readonly Route[];
 
 export type OperationName = (typeof routes)[number]['operation'];

@@ -1,6 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { authOf, routeOf, type OperationName } from '../contracts/routes';
+import { checkProjectionQuery } from '../operations/projection-query';
 import type { Operation } from '../operations/request';
 import { ScimError } from '../scim/errors';
 import type { TenantRecord } from '../tenancy/tenant';
@@ -155,6 +156,7 @@ export function defineOperation(operation: OperationName, run: Operation, option
     .handler(async (event) => {
       const tenant = tenants.get(event);
       const request = { ...toScimRequest(event, operation, parsedBodies.get(event)), ...(tenant ? { tenant } : {}) };
+      checkProjectionQuery(request);
       return toProxyResult(await run(request, wiring().deps));
     });
 }

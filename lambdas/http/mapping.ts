@@ -44,6 +44,11 @@ export function toScimRequest(event: APIGatewayProxyEvent, operation: OperationN
   const tenantId = event.pathParameters?.tenantId ?? '';
   const query: Record<string, string | undefined> = { ...(event.queryStringParameters ?? {}) };
   if (query.filter !== undefined) query.filter = plusToSpaceOutsideQuotes(query.filter);
+  // The value filters of `attributes=emails[type+eq+"work"]` arrive the same way; attribute names never hold a `+`.
+  for (const name of ['attributes', 'excludedAttributes'] as const) {
+    const value = query[name];
+    if (value !== undefined) query[name] = plusToSpaceOutsideQuotes(value);
+  }
   return {
     operation,
     tenantId,

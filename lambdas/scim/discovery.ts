@@ -1,7 +1,7 @@
 import { ScimError } from './errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list';
 import type { ScimObject } from './resources/normalize';
-import { RESOURCE_TYPES, type AttributeDefinition, type ResourceTypeDefinition, type SchemaDefinition } from './schema/attributes';
+import { LISTED_COMMON_ATTRIBUTES, RESOURCE_TYPES, type AttributeDefinition, type ResourceTypeDefinition, type SchemaDefinition } from './schema/attributes';
 import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } from './schema/urns';
 
 /** How long a cursor stays valid, in seconds (RFC 9865 `cursorTimeout`). */
@@ -93,12 +93,13 @@ function renderAttribute(definition: AttributeDefinition): ScimObject {
 }
 
 function renderSchema(definition: SchemaDefinition, tenantUrl: string): ScimObject {
+  const core = Object.values(RESOURCE_TYPES).some((type) => type.schema.id === definition.id);
   return {
     schemas: [SCHEMA_SCHEMA],
     id: definition.id,
     name: definition.name,
     description: definition.description,
-    attributes: definition.attributes.map(renderAttribute),
+    attributes: [...(core ? LISTED_COMMON_ATTRIBUTES : []), ...definition.attributes].map(renderAttribute),
     // RFC 7643 §8.7.1 places the URN as it is in the location (its colons are valid in a path).
     meta: { resourceType: 'Schema', location: `${tenantUrl}/Schemas/${definition.id}` },
   };

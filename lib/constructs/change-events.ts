@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, type Archive } from 'aws-cdk-lib/aws-events';
 import { CfnRegistry, CfnSchema } from 'aws-cdk-lib/aws-eventschemas';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -30,6 +30,11 @@ export interface ChangeEventsProps {
   readonly retryAttempts?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /**
+   * How long the bus's archive keeps every change event for replay (docs/events.md "Replay").
+   * @default 90 days
+   */
+  readonly archiveRetention?: Duration;
 }
 
 /**
@@ -44,11 +49,20 @@ export class ChangeEvents extends Construct {
   readonly publisher: NodejsFunction;
   readonly deadLetterQueue: Queue;
   readonly registry: CfnRegistry;
+  /** Every change event put on the bus, kept for replay to consumers that missed some. */
+  readonly archive: Archive;
   readonly alarms: { readonly iteratorAge: Alarm; readonly deadLetters: Alarm; readonly errors: Alarm };
 
   constructor(scope: Construct, id: string, props: ChangeEventsProps) {
     super(scope, id);
     this.bus = new EventBus(this, 'Bus', props.eventBusName ? { eventBusName: props.eventBusName } : {});
+    // A consumer that was down longer than its own queue keeps messages replays what it missed from
+    // here (StartReplay); replayed events reach the bus's rules again, with the same eventId.
+    this.archive = this.bus.archive('Archive', {
+      description: `Every change event (source ${EVENT_SOURCE}), for replay (docs/events.md)`,
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: props.archiveRetention ?? Duration.days(90),
+    });
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
+import { EVENT_SOURCE } from '../../lambdas/contracts/events/source';
 import { TABLE } from '../../lambdas/contracts/table';
 import { ENV } from '../../lambdas/contracts/env';
 import { eventEnvelopeSchema } from '../../lib/constructs/change-events';
@@ -43,6 +44,17 @@ describe('ChangeEvents: table stream → publisher Lambda → EventBridge bus', 
     const patterns = mapping.Properties.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern));
     expect(patterns).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { kind: { S: [TABLE.kinds.event] } } } }]);
     expect(mapping.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ChangeEventsDeadLetters/), 'Arn'] });
+  });
+
+  it('archives every change event put on the bus, for replay, 90 days by default', () => {
+    const archives = Object.values(template.findResources('AWS::Events::Archive')) as Array<{ Properties: Record<string, any> }>;
+
+    expect(archives).toHaveLength(1);
+    expect(archives[0]?.Properties).toMatchObject({
+      SourceArn: { 'Fn::GetAtt': [expect.stringMatching(/^ChangeEventsBus/), 'Arn'] },
+      EventPattern: { source: [EVENT_SOURCE] },
+      RetentionDays: 90,
+    });
   });
 
   it('lets the publisher put events on its own bus and nowhere else', () => {

@@ -26,6 +26,26 @@ describe('production stack', () => {
     });
   });
 
+  describe('event archive retention from stage context', () => {
+    const retentionOf = (context: Record<string, string>) => {
+      const archives = Object.values(Template.fromStack(appWith(context).stack).findResources('AWS::Events::Archive')) as any[];
+      expect(archives).toHaveLength(1);
+      return archives[0].Properties.RetentionDays as number;
+    };
+
+    it.each([
+      [{ stage: 'prod' }, 90],
+      [{ stage: 'dev' }, 7],
+      [{ stage: 'prod', eventArchiveDays: '400' }, 400],
+    ])('%j keeps events %i days', (context, days) => {
+      expect(retentionOf(context)).toBe(days);
+    });
+
+    it.each(['0', '-3', '1.5', 'ninety'])('refuses eventArchiveDays=%s before anything is built', (days) => {
+      expect(() => appWith({ stage: 'prod', eventArchiveDays: days })).toThrow(/eventArchiveDays must be a whole number of days/);
+    });
+  });
+
   describe('API Gateway', () => {
     const template = Template.fromStack(appWith({ stage: 'prod' }).stack);
 

@@ -108,6 +108,19 @@ describe('ScimStack, derived from the route table', () => {
     }
   });
 
+  it.each(['listUserProfiles', 'listGroupSnapshots'])('serves the reconciliation read %s as an IAM-authorised GET with a read-only function', (operation) => {
+    const { logicalId } = functionFor(operation);
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as any[];
+
+    const serving = methods.filter((method) => JSON.stringify(method.Properties.Integration ?? {}).includes(`"${logicalId}"`));
+
+    expect(serving).toHaveLength(1);
+    expect(serving[0].Properties).toMatchObject({ HttpMethod: 'GET', AuthorizationType: 'AWS_IAM' });
+    expect(policyActionsOf(logicalId)).toContain('dynamodb:Query');
+    const writes = statementsOf(logicalId).filter((statement) => actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action)));
+    expect(writes.map((statement) => statement.Condition)).toEqual(writes.map(() => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'] } })));
+  });
+
   it('has the single table: on-demand, point-in-time recovery, new-image stream, TTL and keys-only indexes', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [

@@ -72,7 +72,7 @@ describe('discovery endpoints over HTTP against the local server (RFC 7644 §4)'
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ id: GROUP_URN, name: 'Group', meta: { resourceType: 'Schema', location: `${base}/Schemas/${GROUP_URN}` } });
-    expect((response.body?.attributes as Record<string, unknown>[]).map((attribute) => attribute.name)).toEqual(['displayName', 'members']);
+    expect((response.body?.attributes as Record<string, unknown>[]).map((attribute) => attribute.name)).toEqual(['externalId', 'displayName', 'members']);
   });
 
   it('answers an unknown schema with a SCIM 404', async () => {

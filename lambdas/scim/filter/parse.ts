@@ -243,6 +243,20 @@ function describe(token: Token): string {
   }
 }
 
+/** Index of the `]` closing the `[` at `open`, skipping quoted filter values; -1 when there is none. */
+export function closingBracket(text: string, open: number): number {
+  let inString = false;
+  for (let i = open + 1; i < text.length; i += 1) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === ']') return i;
+  }
+  return -1;
+}
+
 /** Parses a SCIM filter (RFC 7644 §3.4.2.2). Throws a 400 `invalidFilter` naming the problem. */
 export function parseFilter(text: string): Filter {
   if (text.length > MAX_FILTER_LENGTH) {

@@ -1,5 +1,5 @@
 import { ScimError } from '../errors';
-import { checkElementFilter, parseFilter, type Filter } from '../filter';
+import { checkElementFilter, closingBracket, parseFilter, type Filter } from '../filter';
 import { resolveAttribute, type AttributeDefinition, type ResourceTypeDefinition } from '../schema/attributes';
 import type { PatchPath } from './operation';
 
@@ -29,20 +29,6 @@ function splitSchema(text: string, resourceType: ResourceTypeDefinition): { urn?
     if (lower.startsWith(id) && (separator === ':' || separator === '.')) return { urn: schema.id, rest: text.slice(id.length + 1) };
   }
   return undefined;
-}
-
-/** Index of the `]` closing the `[` at `open`, skipping quoted filter values; -1 when there is none. */
-function closingBracket(text: string, open: number): number {
-  let inString = false;
-  for (let i = open + 1; i < text.length; i += 1) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i += 1;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === ']') return i;
-  }
-  return -1;
 }
 
 interface Written {

@@ -70,12 +70,23 @@ const meta = attr('meta', 'complex', { mutability: 'readOnly' }, [
   str('version', { mutability: 'readOnly', caseExact: true }),
 ]);
 
+/** RFC 7643 §3.1 externalId: set by the provisioning client (Entra maps it from mailNickname / objectId). */
+const externalId = str('externalId', { caseExact: true, description: "Identifier of the resource in the provisioning client's own system" });
+
 /** Attributes every resource has (RFC 7643 §3.1). */
 export const COMMON_ATTRIBUTES: readonly AttributeDefinition[] = [
   str('id', { mutability: 'readOnly', returned: 'always', caseExact: true, uniqueness: 'server' }),
-  str('externalId', { caseExact: true }),
+  externalId,
   meta,
 ];
+
+/**
+ * Common attributes /Schemas lists in each core schema. RFC 7643 §3.1 lets a schema list them, and
+ * Microsoft's gallery validation fails an app whose schema does not list every mapped attribute:
+ * Entra maps externalId by default for users and groups (../shared/entra/README.md §2.1, §3).
+ * `id` and `meta` are read-only and never mapped, so they stay out (as in RFC 7643 §8.7.1).
+ */
+export const LISTED_COMMON_ATTRIBUTES: readonly AttributeDefinition[] = [externalId];
 
 /** RFC 7643 §4.1 core User schema. */
 export const USER_SCHEMA_DEFINITION: SchemaDefinition = {

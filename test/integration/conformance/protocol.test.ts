@@ -126,6 +126,75 @@ describe('SCIM protocol (conformance)', () => {
       expect(single.body).toMatchObject({ id: user.id, userName: user.userName });
       expect((listed.body?.Resources as Record<string, unknown>[]).map((resource) => Object.keys(resource).sort())).toEqual([['id', 'meta', 'schemas', 'userName']]);
     });
+
+    describe('with a value filter (Microsoft\'s SCIM test collection; its reference server returns the matching values)', () => {
+      const withEmails = async () => {
+        const userName = `vf${randomUUID().slice(0, 8)}@contoso.example`;
+        return createUser(tenant, { userName, emails: emails(userName) });
+      };
+      const emails = (userName: string) => [
+        { type: 'work', value: userName, primary: true },
+        { type: 'home', value: `home.${userName}` },
+        { type: 'work', value: `second.${userName}` },
+      ];
+
+      it('attributes=emails[type eq "work"] returns each user\'s work emails only, on a list and on GET', async () => {
+        const user = await withEmails();
+
+        const listed = await scim(filterUrl(tenant.users, `userName eq "${user.userName}"`, `attributes=${encodeURIComponent('emails[type eq "work"]')}`), tenant.token);
+        const single = await scim(`${userUrl(user.id)}?attributes=${encodeURIComponent('emails[type eq "work"].value')}`, tenant.token);
+
+        expect(listed.status).toBe(200);
+        expect(listed.body?.Resources).toEqual([{ schemas: [expect.any(String)], id: user.id, meta: user.meta, emails: [emails(user.userName)[0], emails(user.userName)[2]] }]);
+        expect(single.body?.emails).toEqual([{ value: user.userName }, { value: `second.${user.userName}` }]);
+      });
+
+      it('attributes=emails[value eq "…"] returns that email only', async () => {
+        const user = await withEmails();
+        const wanted = `home.${String(user.userName)}`;
+
+        const response = await scim(`${userUrl(user.id)}?attributes=${encodeURIComponent(`emails[value eq "${wanted}"]`)}`, tenant.token);
+
+        expect(response.status).toBe(200);
+        expect(response.body?.emails).toEqual([{ type: 'home', value: wanted }]);
+      });
+
+      it('excludedAttributes=emails[type eq "work"] hides the work emails and keeps the rest', async () => {
+        const user = await withEmails();
+
+        const response = await scim(`${userUrl(user.id)}?excludedAttributes=${encodeURIComponent('emails[type eq "work"]')}`, tenant.token);
+
+        expect(response.status).toBe(200);
+        expect(response.body?.emails).toEqual([{ type: 'home', value: `home.${String(user.userName)}` }]);
+        expect(response.body?.userName).toBe(user.userName);
+      });
+
+      it('members[value eq "<id>"] on a group returns that member only', async () => {
+        const [first, second] = [await createUser(tenant), await createUser(tenant)];
+        const group = await createGroup(tenant, { members: [{ value: first?.id }, { value: second?.id }] });
+
+        const response = await scim(`${groupUrl(group.id)}?attributes=${encodeURIComponent(`members[value eq "${String(second?.id)}"]`)}`, tenant.token);
+
+        expect(response.status).toBe(200);
+        expect((response.body?.members as Record<string, unknown>[]).map((member) => member.value)).toEqual([second?.id]);
+      });
+
+      it.each(['emails[type eq "work"', 'emails[type eq]', 'emails[kind eq "work"]', 'userName[value eq "x"]'])('answers %s with 400 invalidValue, on reads and before a write commits', async (bad) => {
+        const body = userBody();
+
+        const get = await scim(`${tenant.users}?attributes=${encodeURIComponent(bad)}`, tenant.token);
+        const post = await scim(`${tenant.users}?attributes=${encodeURIComponent(bad)}`, tenant.token, { method: 'POST', body });
+        const excluded = await scim(`${tenant.users}?excludedAttributes=${encodeURIComponent(bad)}`, tenant.token);
+        const after = await scim(filterUrl(tenant.users, `userName eq "${String(body.userName)}"`), tenant.token);
+
+        for (const response of [get, post, excluded]) {
+          expect(response.status).toBe(400);
+          expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '400', scimType: 'invalidValue' });
+          expect(String(response.body?.detail)).toContain(bad);
+        }
+        expect(after.body?.totalResults).toBe(0);
+      });
+    });
   });
 
   describe('paging and counting', () => {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { plusToSpaceOutsideQuotes, tenantUrlOf } from '../../../lambdas/http/mapping';
+import { plusToSpaceOutsideQuotes, tenantUrlOf, toScimRequest } from '../../../lambdas/http/mapping';
 
 describe('filter query decoding (Entra quirk 10: "+" for spaces)', () => {
   it('turns + between tokens into spaces', () => {
@@ -8,6 +8,22 @@ describe('filter query decoding (Entra quirk 10: "+" for spaces)', () => {
 
   it('keeps + inside a quoted value (plus-addressed email)', () => {
     expect(plusToSpaceOutsideQuotes('userName+eq+"alice+news@contoso.example"')).toBe('userName eq "alice+news@contoso.example"');
+  });
+});
+
+describe('attributes and excludedAttributes decoding: value filters get the same "+" rule', () => {
+  it('turns + into spaces outside quotes in both parameters, and leaves other parameters alone', () => {
+    const event = {
+      path: '/scim/v2/acme/Users',
+      headers: {},
+      pathParameters: { tenantId: 'acme' },
+      queryStringParameters: { attributes: 'emails[type+eq+"work"]', excludedAttributes: 'emails[value+eq+"a+b@x.example"]', cursor: 'a+b' },
+      requestContext: { domainName: 'api.example.com', path: '/scim/v2/acme/Users' },
+    } as unknown as APIGatewayProxyEvent;
+
+    const request = toScimRequest(event, 'listUsers', undefined);
+
+    expect(request.query).toEqual({ attributes: 'emails[type eq "work"]', excludedAttributes: 'emails[value eq "a+b@x.example"]', cursor: 'a+b' });
   });
 });
 

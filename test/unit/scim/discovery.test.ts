@@ -1,6 +1,6 @@
 import { resourceType, resourceTypes, schema, schemas, serviceProviderConfig } from '../../../lambdas/scim/discovery';
 import { MAX_PAGE_SIZE } from '../../../lambdas/scim/list';
-import { ENTERPRISE_USER_SCHEMA_DEFINITION, GROUP_SCHEMA_DEFINITION, USER_SCHEMA_DEFINITION, type AttributeDefinition } from '../../../lambdas/scim/schema/attributes';
+import { ENTERPRISE_USER_SCHEMA_DEFINITION, GROUP_SCHEMA_DEFINITION, LISTED_COMMON_ATTRIBUTES, USER_SCHEMA_DEFINITION, type AttributeDefinition } from '../../../lambdas/scim/schema/attributes';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
 import { scimErrorOf } from '../../support/scim-error';
 
@@ -47,10 +47,10 @@ describe('Schemas (RFC 7643 §7), generated from the attribute definitions', () 
   });
 
   it.each([
-    [USER_SCHEMA, USER_SCHEMA_DEFINITION.attributes],
+    [USER_SCHEMA, [...LISTED_COMMON_ATTRIBUTES, ...USER_SCHEMA_DEFINITION.attributes]],
     [ENTERPRISE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA_DEFINITION.attributes],
-    [GROUP_SCHEMA, GROUP_SCHEMA_DEFINITION.attributes],
-  ])('serves every attribute and sub-attribute of %s', (id, definitions: readonly AttributeDefinition[]) => {
+    [GROUP_SCHEMA, [...LISTED_COMMON_ATTRIBUTES, ...GROUP_SCHEMA_DEFINITION.attributes]],
+  ])('serves every attribute and sub-attribute of %s (core schemas also list externalId, RFC 7643 §3.1)', (id, definitions: readonly AttributeDefinition[]) => {
     const document = schemas(TENANT_URL).find((candidate) => candidate.id === id);
 
     expect(attributeNames(document?.attributes as AttributeDefinition[])).toEqual(attributeNames(definitions));
@@ -75,6 +75,14 @@ describe('Schemas (RFC 7643 §7), generated from the attribute definitions', () 
 
     expect(emails?.subAttributes.find((sub: Record<string, unknown>) => sub.name === 'type').canonicalValues).toEqual(['work', 'home', 'other']);
     expect(user.meta).toEqual({ resourceType: 'Schema', location: `${TENANT_URL}/Schemas/${USER_SCHEMA}` });
+  });
+
+  it.each([USER_SCHEMA, GROUP_SCHEMA])('lists externalId in %s as readWrite, optional and caseExact', (id) => {
+    const document = schema(id, TENANT_URL);
+
+    const listed = (document.attributes as Record<string, unknown>[]).filter((attribute) => attribute.name === 'externalId');
+
+    expect(listed).toEqual([expect.objectContaining({ type: 'string', multiValued: false, mutability: 'readWrite', required: false, caseExact: true, returned: 'default', uniqueness: 'none' })]);
   });
 
   it('finds a schema by URN in any letter case, and answers an unknown one with 404', () => {

@@ -1,4 +1,5 @@
 import { parseAttributeList, projectResource, wantsAttribute } from '../../../lambdas/scim/resources/projection';
+import { scimErrorOf } from '../../support/scim-error';
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
 
@@ -142,5 +143,92 @@ describe('wantsAttribute: whether the store must read a group\'s members', () =>
     expect(password).toBe(false);
     expect(id).toBe(true);
     expect(department).toBe(false);
+  });
+});
+
+describe('projectResource: a value filter names the matching values only (as Microsoft\'s reference server)', () => {
+  const bob = {
+    ...alice,
+    emails: [
+      { type: 'work', value: 'bob@contoso.example', primary: true, display: 'Bob at work' },
+      { type: 'home', value: 'bob@home.example' },
+      { type: 'work', value: 'bob.second@contoso.example' },
+    ],
+  };
+
+  it.each([
+    ['emails[type eq "work"]', { emails: [bob.emails[0], bob.emails[2]] }],
+    ['emails[type eq "work"].value', { emails: [{ value: 'bob@contoso.example' }, { value: 'bob.second@contoso.example' }] }],
+    ['emails[value eq "bob@home.example"]', { emails: [bob.emails[1]] }],
+    ['EMAILS[TYPE EQ "WORK" and primary eq true]', { emails: [bob.emails[0]] }],
+    ['emails[value co ","]', {}],
+    ['emails[type eq "work"].value,emails[type eq "home"]', { emails: [{ value: 'bob@contoso.example' }, bob.emails[1], { value: 'bob.second@contoso.example' }] }],
+    ['emails[type eq "work"],emails', { emails: bob.emails }],
+    ['userName,emails[type eq "other"]', { userName: alice.userName }],
+  ])('attributes=%s', (attributes, expected) => {
+    const projected = projectResource(bob, USER_RESOURCE_TYPE, { attributes });
+
+    expect(projected).toEqual({ schemas: [USER_SCHEMA], id: 'u-1', meta, ...expected });
+  });
+
+  it.each([
+    ['emails[type eq "work"]', [bob.emails[1]]],
+    ['emails[type eq "work"].display', [{ type: 'work', value: 'bob@contoso.example', primary: true }, bob.emails[1], bob.emails[2]]],
+  ])('excludedAttributes=%s hides the matching values (or their named sub-attributes) and keeps the rest', (excludedAttributes, emails) => {
+    const projected = projectResource(bob, USER_RESOURCE_TYPE, { excludedAttributes });
+
+    expect(projected.emails).toEqual(emails);
+    expect(projected.userName).toBe(alice.userName);
+  });
+
+  it('keeps commas inside a quoted filter value within one entry', () => {
+    const selectors = parseAttributeList('emails[value eq "a,b"],userName', USER_RESOURCE_TYPE);
+
+    expect(selectors).toEqual([
+      { attribute: 'emails', valueFilter: { kind: 'compare', path: { attribute: 'value' }, op: 'eq', value: 'a,b' } },
+      { attribute: 'userName' },
+    ]);
+  });
+
+  it('filters group members by value, and still reads them from the store', () => {
+    const group = { ...sales, members: [{ value: 'u-1', display: 'Alice' }, { value: 'u-2', display: 'Bob' }] };
+
+    const projected = projectResource(group, GROUP_RESOURCE_TYPE, { attributes: 'members[value eq "u-2"]' });
+
+    expect(projected.members).toEqual([{ value: 'u-2', display: 'Bob' }]);
+    expect(wantsAttribute({ attributes: 'members[value eq "u-2"]' }, GROUP_RESOURCE_TYPE, 'members')).toBe(true);
+    expect(wantsAttribute({ excludedAttributes: 'members[value eq "u-2"]' }, GROUP_RESOURCE_TYPE, 'members')).toBe(true);
+  });
+});
+
+describe('a value filter that does not parse is 400 invalidValue, never an emptied attribute', () => {
+  it.each([
+    ['emails[type eq "work"', 'is missing `]`'],
+    ['emails[type eq "work"]x', 'after `]`'],
+    ['emails]', '`]` without `[`'],
+    ['emails[]', 'invalid value filter'],
+    ['emails[type eq]', 'invalid value filter'],
+    ['emails[type eq "work" and]', 'invalid value filter'],
+    ['emails[kind eq "work"]', 'kind'],
+    ['userName[value eq "x"]', 'not a multi-valued complex attribute'],
+    ['name[givenName eq "x"]', 'not a multi-valued complex attribute'],
+    ['noSuchAttribute[type eq ]', 'invalid value filter'],
+  ])('%s', (text, detail) => {
+    for (const [parameter, query] of [
+      ['attributes', { attributes: text }],
+      ['excludedAttributes', { excludedAttributes: text }],
+    ] as const) {
+      const error = scimErrorOf(() => projectResource(alice, USER_RESOURCE_TYPE, query));
+
+      expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+      expect(error.detail).toContain(parameter);
+      expect(error.detail).toContain(detail);
+    }
+  });
+
+  it('ignores a well-formed value filter on an attribute the resource type does not have, like any unknown name', () => {
+    const projected = projectResource(alice, USER_RESOURCE_TYPE, { attributes: 'userName,noSuchAttribute[type eq "x"]' });
+
+    expect(projected).toEqual({ schemas: [USER_SCHEMA], id: 'u-1', userName: alice.userName, meta });
   });
 });
