@@ -38,6 +38,12 @@ export const MAX_VALUES_PER_ATTRIBUTE = 100;
 export const MAX_RESOURCE_BYTES = 128 * 1024;
 
 /**
+ * Group `members` are stored as items of their own, not in the resource (docs/data-model.md; a group
+ * may have 100,000), and a request's member list has its own limit: neither bound above applies.
+ */
+const STORED_APART: ReadonlySet<string> = new Set(['members']);
+
+/**
  * Refuses a resource that cannot be stored and published whole: a multi-valued attribute with more
  * than MAX_VALUES_PER_ATTRIBUTE values, or more than MAX_RESOURCE_BYTES of JSON (400 invalidValue).
  */
@@ -48,12 +54,12 @@ export function checkResourceBounds(data: ScimObject, resourceType: ResourceType
   }
   for (const [prefix, container] of containers) {
     for (const [name, value] of Object.entries(container)) {
-      if (Array.isArray(value) && value.length > MAX_VALUES_PER_ATTRIBUTE) {
+      if (Array.isArray(value) && value.length > MAX_VALUES_PER_ATTRIBUTE && !(prefix === '' && STORED_APART.has(name))) {
         throw ScimError.badRequest('invalidValue', `${prefix}${name} would hold ${value.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`);
       }
     }
   }
-  const bytes = Buffer.byteLength(JSON.stringify(data), 'utf8');
+  const bytes = Buffer.byteLength(JSON.stringify(data, (key, value: unknown) => (STORED_APART.has(key) ? undefined : value)), 'utf8');
   if (bytes > MAX_RESOURCE_BYTES) {
     throw ScimError.badRequest('invalidValue', `The ${resourceType.name} would be ${bytes} bytes as JSON; the limit is ${MAX_RESOURCE_BYTES} bytes per resource.`);
   }
@@ -75,7 +81,7 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
   if (isAbsent(value)) return undefined;
   if (definition.multiValued && !ignoreMultiValued) {
     const items = Array.isArray(value) ? value : [value];
-    if (items.length > MAX_VALUES_PER_ATTRIBUTE) {
+    if (items.length > MAX_VALUES_PER_ATTRIBUTE && !STORED_APART.has(definition.name)) {
       throw ScimError.badRequest('invalidValue', `${where} has ${items.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`);
     }
     const normalized = items
