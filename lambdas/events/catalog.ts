@@ -1,5 +1,7 @@
-import { currentSchemaVersion } from '../contracts/events/definitions';
+import { currentSchemaVersion, TRUNCATABLE_PARTS } from '../contracts/events/definitions';
 import type { ScimObject } from '../scim/resources/normalize';
+
+import { EVENT_SOURCE as EVENT_SOURCE_NAME } from '../contracts/events/source';
 
 /** EventBridge `source` of every change event (written once, in the contract). */
 export { EVENT_SOURCE } from '../contracts/events/source';
@@ -47,6 +49,52 @@ export interface ChangeEvent {
   readonly profile?: Readonly<Record<string, string | null>>;
   /** Member ids this change added to or removed from a group (Group Members Added / Removed). */
   readonly members?: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  /**
+   * The parts left out so the event fits one EventBridge entry (MAX_EVENT_ENTRY_BYTES), in the order
+   * they were dropped; absent when the event is whole. A left-out `previous` is `{}`, a left-out
+   * `snapshot` is null and a left-out `profile` is absent: read the full state by id (SCIM GET or
+   * the profile API, docs/events.md "Size").
+   */
+  readonly truncated?: readonly TruncatedPart[];
+}
+
+/** What buildEvent may leave out of an oversized event, in the order it does so. */
+export type TruncatedPart = (typeof TRUNCATABLE_PARTS)[number];
+const TRUNCATION_ORDER: readonly TruncatedPart[] = TRUNCATABLE_PARTS;
+
+/**
+ * Most bytes an event's PutEvents entry (source + detail type + detail, UTF-8) may have. EventBridge
+ * refuses entries over 256 KB (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html);
+ * the margin covers the `truncated` list itself.
+ */
+export const MAX_EVENT_ENTRY_BYTES = 250 * 1024;
+
+const encoder = new TextEncoder();
+
+/** The UTF-8 size of an event's entry, as EventBridge counts it (lambdas/events/entries.ts entrySize). */
+function entryBytes(event: ChangeEvent, source: string): number {
+  return encoder.encode(source).length + encoder.encode(event.detailType).length + encoder.encode(JSON.stringify(event)).length;
+}
+
+/**
+ * Leaves out `previous`, then `snapshot`, then `profile` until the event fits MAX_EVENT_ENTRY_BYTES,
+ * naming what it left out in `truncated`. What remains (ids, version, changed attribute names, at
+ * most 95 member ids) is a few KB, so every event fits.
+ */
+export function fitToEntry(event: ChangeEvent, source: string = EVENT_SOURCE_NAME): ChangeEvent {
+  let fitted = event;
+  const truncated: TruncatedPart[] = [];
+  for (const part of TRUNCATION_ORDER) {
+    if (entryBytes(fitted, source) <= MAX_EVENT_ENTRY_BYTES) break;
+    truncated.push(part);
+    if (part === 'previous') fitted = { ...fitted, previous: {}, truncated: [...truncated] };
+    else if (part === 'snapshot') fitted = { ...fitted, snapshot: null, truncated: [...truncated] };
+    else {
+      const { profile: _dropped, ...rest } = fitted;
+      fitted = { ...rest, truncated: [...truncated] };
+    }
+  }
+  return fitted;
 }
 
 export interface EventInput {
@@ -69,7 +117,7 @@ export interface EventInput {
  * change always carries the same id however often it is delivered.
  */
 export function buildEvent(input: EventInput, sequence = 0): ChangeEvent {
-  return {
+  return fitToEntry({
     eventId: `${input.tenantId}:${input.resourceType}:${input.resourceId}:${input.version}:${input.detailType.replace(/ /g, '')}:${sequence}`,
     detailType: input.detailType,
     schemaVersion: currentSchemaVersion(input.detailType),
@@ -84,5 +132,5 @@ export function buildEvent(input: EventInput, sequence = 0): ChangeEvent {
     snapshot: input.snapshot,
     ...(input.profile ? { profile: input.profile } : {}),
     ...(input.members ? { members: input.members } : {}),
-  };
+  });
 }

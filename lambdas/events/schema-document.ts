@@ -1,4 +1,4 @@
-import { MEMBERS_PER_EVENT, schemaFileName, type EventDefinition, type EventVersionDefinition, type SnapshotKind } from '../contracts/events/definitions';
+import { MEMBERS_PER_EVENT, TRUNCATABLE_PARTS, schemaFileName, type EventDefinition, type EventVersionDefinition, type SnapshotKind } from '../contracts/events/definitions';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -6,10 +6,10 @@ const SNAPSHOT_DESCRIPTION = 'The resource after the change, as a SCIM GET would
 
 function snapshotSchema(kind: SnapshotKind): Json {
   const resource = (name: 'userName' | 'displayName', extra: Json = {}): Json => ({
-    type: 'object',
+    type: ['object', 'null'],
     required: ['schemas', 'id', name, 'meta'],
     properties: { schemas: { type: 'array', items: { type: 'string' } }, id: { type: 'string' }, [name]: { type: 'string' }, ...extra, meta: { type: 'object' } },
-    description: SNAPSHOT_DESCRIPTION,
+    description: `${SNAPSHOT_DESCRIPTION} null when \`truncated\` names \`snapshot\`.`,
   });
   switch (kind) {
     case 'user':
@@ -87,6 +87,14 @@ export function eventSchemaDocument(definition: EventDefinition, version: EventV
         required: ['added', 'removed'],
         description: `Member ids (users or groups) this change added or removed; at most ${MEMBERS_PER_EVENT} each.`,
         properties: { added: memberIds, removed: memberIds },
+      },
+      truncated: {
+        type: 'array',
+        items: { type: 'string', enum: [...TRUNCATABLE_PARTS] },
+        minItems: 1,
+        uniqueItems: true,
+        description:
+          'Parts left out so the event fits one EventBridge entry (256 KB), in the order they were dropped: `previous` (then `{}`), `snapshot` (then null), `profile` (then absent). Absent when the event is whole. Read the full state by id: SCIM GET /Users/<id> or /Groups/<id>, or the profile API (docs/events.md "Size").',
       },
     },
   };

@@ -6,6 +6,12 @@ import { scimErrorBody } from '../scim/errors';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 
+/**
+ * The stage name of events built by the local server (lambdas/local/server.ts), which stands in for
+ * API Gateway in local mode and sets X-Forwarded-Proto itself, to `http` or `https` only.
+ */
+export const LOCAL_STAGE = 'local';
+
 export function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null): Record<string, string | undefined> {
   const result: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
@@ -28,13 +34,23 @@ export function plusToSpaceOutsideQuotes(filter: string): string {
 }
 
 /**
- * The Tenant URL a request came through: scheme and host from the request, plus any stage or
- * base-path prefix API Gateway put before `/scim/v2/<tenant>`.
+ * The scheme a request came through. API Gateway's REST APIs serve HTTPS only, so on AWS it is
+ * `https` whatever a client puts in X-Forwarded-Proto; in local mode it is the local server's own
+ * X-Forwarded-Proto, which is only ever `http` or `https` (`https` behind a TLS tunnel).
+ */
+export function schemeOf(event: APIGatewayProxyEvent): 'http' | 'https' {
+  if (event.requestContext?.stage !== LOCAL_STAGE) return 'https';
+  return lowerCaseHeaders(event.headers)['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+}
+
+/**
+ * The Tenant URL a request came through: scheme (schemeOf) and host from the request, plus any stage
+ * or base-path prefix API Gateway put before `/scim/v2/<tenant>`.
  */
 export function tenantUrlOf(event: APIGatewayProxyEvent, tenantId: string): string {
   const headers = lowerCaseHeaders(event.headers);
   const host = event.requestContext?.domainName ?? headers.host ?? 'localhost';
-  const proto = headers['x-forwarded-proto'] ?? 'https';
+  const proto = schemeOf(event);
   const fullPath = event.requestContext?.path ?? event.path;
   const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
   return `${proto}://${host}${prefix}/scim/v2/${encodeURIComponent(tenantId)}`;

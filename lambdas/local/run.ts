@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../adapters/dynamodb/create-table';
+import { JsonLinesDeadLetterSink } from '../adapters/local/json-lines-dead-letter-sink';
 import { JsonLinesEventSink } from '../adapters/local/json-lines-event-sink';
 import { TABLE } from '../contracts/table';
 import { ENV } from '../contracts/env';
@@ -52,6 +53,8 @@ export interface LocalService {
 
 export const instanceFile = (dataDir: string) => join(dataDir, 'instance.json');
 export const eventsFile = (dataDir: string) => join(dataDir, 'events.jsonl');
+/** Change events the publisher set aside (too large or malformed to publish), beside the events file. */
+export const deadLettersFile = (dataDir: string) => join(dataDir, 'dead-letters.jsonl');
 export const streamCheckpointFile = (dataDir: string) => join(dataDir, 'stream-checkpoint.json');
 
 /**
@@ -91,6 +94,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     tableName,
     checkpointFile: streamCheckpointFile(options.dataDir),
     sink: new JsonLinesEventSink(events, options.onEvent),
+    deadLetters: new JsonLinesDeadLetterSink(deadLettersFile(options.dataDir), (entry) =>
+      console.error(`event set aside (${entry.reason}, ${entry.bytes} bytes): ${entry.eventId} → ${deadLettersFile(options.dataDir)}`),
+    ),
   });
   publisher.start();
 

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { authOf, handlerFileName, routes, type Route } from '../contracts/routes';
 import { oauthMethodNotAllowed } from '../http/define-oauth-endpoint';
-import { errorResult } from '../http/mapping';
+import { errorResult, LOCAL_STAGE } from '../http/mapping';
 import { ScimError } from '../scim/errors';
 import { MAX_REQUEST_MS } from '../contracts/limits';
 
@@ -67,17 +67,34 @@ function parseQuery(search: string): { single: Record<string, string>; multi: Re
  * (and dropped): leaving the loop early would destroy the socket, and the client would see a reset
  * instead of the 413 (test/integration/limits.test.ts).
  */
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
+async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
     if (size <= API_GATEWAY_MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return size > API_GATEWAY_MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
+  return size > API_GATEWAY_MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+/** Decodes path parameters; undefined when one holds malformed percent-encoding (RFC 3986 §2.1). */
+function decodePathParameters(names: readonly string[], match: RegExpExecArray): Record<string, string> | undefined {
+  const parameters: Record<string, string> = {};
+  try {
+    names.forEach((name, index) => (parameters[name] = decodeURIComponent(match[index + 1] ?? '')));
+  } catch {
+    return undefined;
+  }
+  return parameters;
+}
+
+/** The scheme the local server vouches for: `https` behind a TLS tunnel that says so, else `http`, never a client's other word. */
+function forwardedProto(value: string | string[] | undefined): 'http' | 'https' {
+  return (Array.isArray(value) ? value[0] : value)?.trim().toLowerCase() === 'https' ? 'https' : 'http';
 }
 
 function lambdaContext(operation: string, requestId: string): Context {
+  const deadline = Date.now() + MAX_REQUEST_MS;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `local-${operation}`,
@@ -87,7 +104,7 @@ function lambdaContext(operation: string, requestId: string): Context {
     awsRequestId: requestId,
     logGroupName: 'local',
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => MAX_REQUEST_MS,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -135,16 +152,22 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
         finish(errorResult(ScimError.payloadTooLarge(API_GATEWAY_MAX_BODY_BYTES)));
         return;
       }
-      const pathParameters: Record<string, string> = {};
-      hit.entry.parameterNames.forEach((name, index) => (pathParameters[name] = decodeURIComponent(hit.match?.[index + 1] ?? '')));
+      const pathParameters = decodePathParameters(hit.entry.parameterNames, hit.match);
+      if (!pathParameters) {
+        finish(errorResult(ScimError.badRequest('invalidSyntax', 'The request path holds malformed percent-encoding (RFC 3986 §2.1).')));
+        return;
+      }
       const { single, multi } = parseQuery(url.search);
-      const headers: Record<string, string> = { 'X-Forwarded-Proto': 'http' };
+      const headers: Record<string, string> = {};
       const multiValueHeaders: Record<string, string[]> = {};
       for (const [name, value] of Object.entries(request.headers)) {
-        if (value === undefined) continue;
+        if (value === undefined || name === 'x-forwarded-proto') continue;
         headers[name] = Array.isArray(value) ? value.join(',') : value;
         multiValueHeaders[name] = Array.isArray(value) ? value : [value];
       }
+      // Set here, as API Gateway sets its own: the scheme in Location and meta.location (mapping.ts schemeOf).
+      headers['x-forwarded-proto'] = forwardedProto(request.headers['x-forwarded-proto']);
+      multiValueHeaders['x-forwarded-proto'] = [headers['x-forwarded-proto']];
       const requestId = randomUUID();
       const event = {
         resource: hit.entry.route.path,
@@ -156,14 +179,16 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
         multiValueQueryStringParameters: Object.keys(multi).length > 0 ? multi : null,
         pathParameters,
         stageVariables: null,
-        body: body === '' ? null : body,
-        isBase64Encoded: false,
+        // The raw bytes, base64, as API Gateway passes a binary media type: the chain decodes them as
+        // strict UTF-8, so invalid bytes are a 400 rather than U+FFFD (docs/security.md).
+        body: body.length === 0 ? null : body.toString('base64'),
+        isBase64Encoded: body.length > 0,
         requestContext: {
           requestId,
           domainName: request.headers.host ?? '127.0.0.1',
           path: url.pathname,
           httpMethod: method,
-          stage: 'local',
+          stage: LOCAL_STAGE,
           resourcePath: hit.entry.route.path,
         },
       } as unknown as APIGatewayProxyEvent;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type Shard } from '@aws-sdk/client-dynamodb-streams';
-import type { EventSink } from '../operations/event-sink';
+import type { DeadLetterSink, EventSink } from '../operations/event-sink';
 import { publishChanges } from '../operations/publish-changes';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
 
@@ -23,6 +23,8 @@ export interface StreamPublisherOptions {
   /** JSON file holding the StreamCheckpoint; survives restarts. */
   readonly checkpointFile: string;
   readonly sink: EventSink;
+  /** Where change events that can never be published go (local mode: a JSON-lines file). */
+  readonly deadLetters: DeadLetterSink;
   /** Wait between polls when the stream has nothing new. @default 200 ms */
   readonly pollIntervalMs?: number;
   /** A failed poll or publish; the publisher retries from its checkpoint. @default logs to stderr */
@@ -120,7 +122,7 @@ export class StreamPublisher {
       const page = await this.streams!.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }), { abortSignal: signal });
       const records = page.Records ?? [];
       if (records.length > 0) {
-        await publishChanges(records, { events: this.options.sink, sleep: (ms) => this.sleep(ms) });
+        await publishChanges(records, { events: this.options.sink, deadLetters: this.options.deadLetters, sleep: (ms) => this.sleep(ms) });
         const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
         if (last !== undefined) await this.saveCheckpoint({ ...checkpoint, shards: { ...this.checkpoint!.shards, [shardId]: last } });
         busy = true;

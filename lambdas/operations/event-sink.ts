@@ -15,3 +15,28 @@ export interface EventSink {
   /** Sends the entries; resolves with the ones not accepted (empty when all were). */
   putEvents(entries: readonly EventEntry[]): Promise<readonly EventEntryFailure[]>;
 }
+
+/** A change event the publisher could not publish and set aside, with what identifies it and why. */
+export interface SetAsideEntry {
+  readonly eventId: string;
+  readonly detailType: string;
+  readonly tenantId: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly version: number;
+  /** The entry's size as EventBridge counts it (entrySize). */
+  readonly bytes: number;
+  /** The refusal: `EntryTooLarge`, or the error code EventBridge gave. */
+  readonly reason: string;
+  /** The entry itself (the outbox row keeps it too, for two days). */
+  readonly entry: EventEntry;
+}
+
+/**
+ * Where unpublishable change events go, so the stream goes on with the rest in order instead of
+ * retrying one forever: the DLQ (through a rule on the bus) in AWS, a JSON-lines file locally.
+ */
+export interface DeadLetterSink {
+  /** Records the entries; throws when it could not (the stream then retries the batch). */
+  setAside(entries: readonly SetAsideEntry[]): Promise<void>;
+}

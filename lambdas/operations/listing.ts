@@ -33,6 +33,10 @@ function byId(a: StoredResource, b: StoredResource): number {
 /** Resources matching a filter: by key lookup when the filter has one, else over a bounded walk. */
 async function candidates(source: ListSource, filter: Filter): Promise<StoredResource[]> {
   const plan = planLookup(filter, source.resourceType.name);
+  // DynamoDB refuses an empty string as a key; no resource has an empty id, userName, externalId or displayName.
+  if (plan && plan.value.trim() === '') {
+    throw ScimError.badRequest('invalidFilter', `filter compares ${plan.key} with an empty or blank string, which no resource has; send the ${plan.key} to look for.`);
+  }
   if (plan) {
     const ids = plan.key === 'id' ? [plan.value] : await source.lookup(plan);
     if (ids) return source.getByIds(ids);
@@ -101,6 +105,6 @@ function offsetOf(cursor: string | undefined): number {
 function afterIdOf(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   const { afterId } = decodeCursor(cursor);
-  if (typeof afterId !== 'string') throw ScimError.badRequest('invalidCursor', 'cursor is not one this listing issued: start again without one.');
+  if (typeof afterId !== 'string' || afterId === '') throw ScimError.badRequest('invalidCursor', 'cursor is not one this listing issued: start again without one.');
   return afterId;
 }

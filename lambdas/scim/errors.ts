@@ -31,8 +31,9 @@ export class ScimError extends Error {
     return new ScimError(400, detail, scimType);
   }
 
+  /** RFC 6750 §3: every 401 names the Bearer scheme in WWW-Authenticate. */
   static unauthorized(): ScimError {
-    return new ScimError(401, 'Authentication failed: send a valid Secret Token as "Authorization: Bearer <token>" to this Tenant URL.');
+    return new ScimError(401, 'Authentication failed: send a valid Secret Token as "Authorization: Bearer <token>" to this Tenant URL.', undefined, { 'WWW-Authenticate': 'Bearer realm="scim"' });
   }
 
   static notFound(detail: string): ScimError {
@@ -55,8 +56,13 @@ export class ScimError extends Error {
     return new ScimError(429, 'Too many requests: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) });
   }
 
-  static unavailable(retryAfterSeconds: number): ScimError {
-    return new ScimError(503, 'The service is briefly unavailable: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) });
+  static unavailable(retryAfterSeconds: number, detail = 'The service is briefly unavailable: retry after the interval in Retry-After.'): ScimError {
+    return new ScimError(503, detail, undefined, { 'Retry-After': String(retryAfterSeconds) });
+  }
+
+  /** RFC 9110 §15.5.16: a body in a media type other than application/scim+json or application/json (UTF-8). */
+  static unsupportedMediaType(): ScimError {
+    return new ScimError(415, 'The request body must be sent as Content-Type: application/scim+json (or application/json), in UTF-8 (RFC 7644 §3.1).');
   }
 }
 
@@ -67,6 +73,28 @@ export class ScimError extends Error {
 export class ConcurrentWriteError extends ScimError {
   constructor(retryAfterSeconds: number) {
     super(503, 'Another change to this resource was in progress: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
+/**
+ * What a client's value is, for an error detail, without the value itself: a type and a size
+ * ("a string of 12 characters", "an array of 3 items"). Details never echo what was sent: it may be a
+ * secret (a password), and a 900 KB value must not make a 900 KB error (docs/security.md T24).
+ */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  switch (typeof value) {
+    case 'string':
+      return `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
+    case 'object':
+      return 'an object';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean';
+    default:
+      return 'no value';
   }
 }
 

@@ -1,4 +1,4 @@
-import { ScimError } from './errors';
+import { describeValue, ScimError } from './errors';
 import { isPlainObject } from './resources/normalize';
 
 /** Page size when a client sends no `count` (RFC 7644 §3.4.2.4 leaves the default to the provider). */
@@ -35,7 +35,7 @@ function integerParameter(query: PagingQuery, name: string): number | undefined 
   if (raw === undefined || raw.trim() === '') return undefined;
   const text = raw.trim();
   if (!/^[+-]?\d+$/.test(text)) {
-    throw ScimError.badRequest('invalidValue', `${name} must be an integer, got ${JSON.stringify(raw)}.`);
+    throw ScimError.badRequest('invalidValue', `${name} must be an integer, got ${describeValue(raw)}.`);
   }
   const value = Number(text);
   return Math.max(Math.min(value, Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER);
@@ -69,7 +69,7 @@ export function encodeCursor(position: Record<string, unknown>): string {
 
 /** Decodes a cursor made by encodeCursor; anything else is a 400 `invalidCursor` (RFC 9865). */
 export function decodeCursor(text: string): Record<string, unknown> {
-  const invalid = () => ScimError.badRequest('invalidCursor', `cursor ${JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text)} is not a cursor this service issued: start again without one.`);
+  const invalid = () => ScimError.badRequest('invalidCursor', 'cursor is not a cursor this service issued: start again without one.');
   if (text.length === 0 || text.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(text)) throw invalid();
   let position: unknown;
   try {

@@ -56,13 +56,34 @@ export function isLiveToken(token: TokenRecord, now: Date): boolean {
  * Every live token is compared (no early exit) so timing does not reveal which one matched.
  */
 export function matchToken(tenant: TenantRecord, presented: string, ring: TokenKeyRing, now: Date): TokenRecord | undefined {
-  if (tenant.status !== 'connected' || !isWellFormedToken(presented)) return undefined;
+  return matchTokenEvenly(tenant, presented, ring, now);
+}
+
+/** Compared against when a slot has no live token: never the digest of any token. */
+const NO_TOKEN_DIGEST = 'A'.repeat(43);
+
+/**
+ * matchToken with the same work whatever the tenant: an unknown or disconnected tenant, or one with
+ * fewer live tokens, still has MAX_LIVE_TOKENS digests computed and compared (against a digest no
+ * token has), so a wrong token's timing does not tell which tenants exist (docs/security.md T20).
+ * `digest` is the digest function (a parameter so tests can count the work).
+ */
+export function matchTokenEvenly(
+  tenant: TenantRecord | undefined,
+  presented: string,
+  ring: TokenKeyRing,
+  now: Date,
+  digest: (token: string, key: string) => string = digestToken,
+): TokenRecord | undefined {
+  if (!isWellFormedToken(presented)) return undefined;
+  const live = tenant?.status === 'connected' ? tenant.tokens.filter((token) => isLiveToken(token, now) && keyFor(ring, token.keyVersion) !== undefined) : [];
+  const fallbackKey = keyFor(ring, ring.current) ?? '';
   let match: TokenRecord | undefined;
-  for (const token of tenant.tokens) {
-    if (!isLiveToken(token, now)) continue;
-    const key = keyFor(ring, token.keyVersion);
-    if (key === undefined) continue;
-    if (digestsEqual(digestToken(presented, key), token.digest) && match === undefined) match = token;
+  for (let slot = 0; slot < Math.max(MAX_LIVE_TOKENS, live.length); slot += 1) {
+    const token = live[slot];
+    const key = token ? (keyFor(ring, token.keyVersion) as string) : fallbackKey;
+    const equal = digestsEqual(digest(presented, key), token?.digest ?? NO_TOKEN_DIGEST);
+    if (equal && token && match === undefined) match = token;
   }
   return match;
 }

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus, type Archive } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule, type Archive } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { CfnRegistry, CfnSchema } from 'aws-cdk-lib/aws-eventschemas';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -14,7 +15,7 @@ import { FUNCTION_DEFAULTS, ROOT } from './function-defaults';
 import { LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
-import { EVENT_SOURCE } from '../../lambdas/contracts/events/source';
+import { EVENT_SOURCE, SET_ASIDE_DETAIL_TYPE, SET_ASIDE_SOURCE } from '../../lambdas/contracts/events/source';
 import { PUBLISHABLE_RECORD_PATTERN, PUBLISHER_BATCH_SIZE } from '../../lambdas/contracts/events/stream-filter';
 
 
@@ -107,6 +108,15 @@ export class ChangeEvents extends Construct {
       }),
     );
 
+    // Events the publisher set aside (too large or malformed) arrive as references on the bus; this
+    // rule puts them in the dead-letter queue, so the DLQ alarm fires (docs/events.md "Set aside").
+    new Rule(this, 'SetAsideToDeadLetters', {
+      eventBus: this.bus,
+      description: 'References to change events the publisher could not publish → the dead-letter queue',
+      eventPattern: { source: [SET_ASIDE_SOURCE], detailType: [SET_ASIDE_DETAIL_TYPE] },
+      targets: [new SqsQueue(this.deadLetterQueue)],
+    });
+
     this.alarms = {
       iteratorAge: new Alarm(this, 'IteratorAgeAlarm', {
         alarmDescription: 'Change events are more than 5 minutes behind the table: the publisher is failing or throttled.',
@@ -117,7 +127,7 @@ export class ChangeEvents extends Construct {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
       deadLetters: new Alarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Stream batches the publisher gave up on: their events were not published (docs/events.md).',
+        alarmDescription: 'Stream batches the publisher gave up on, or change events it set aside: their events were not published (docs/events.md).',
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -76,6 +76,9 @@ export class ScimApi extends Construct {
       endpointTypes: [EndpointType.REGIONAL],
       // Responses above 1 KB are gzipped for clients that accept it (large group reads).
       minCompressionSize: Size.kibibytes(1),
+      // Every request body reaches the Lambda as its raw bytes (base64, isBase64Encoded): the chain
+      // decodes strict UTF-8 and answers invalid bytes with a 400 instead of silently getting U+FFFD.
+      binaryMediaTypes: ['*/*'],
       cloudWatchRole: true,
       deployOptions: {
         stageName: props.stageName ?? 'v1',

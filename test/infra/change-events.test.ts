@@ -4,6 +4,7 @@ import { EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
 import { EVENT_SOURCE } from '../../lambdas/contracts/events/source';
 import { TABLE } from '../../lambdas/contracts/table';
 import { ENV } from '../../lambdas/contracts/env';
+import { SET_ASIDE_DETAIL_TYPE, SET_ASIDE_SOURCE } from '../../lambdas/contracts/events/source';
 import { eventEnvelopeSchema } from '../../lib/constructs/change-events';
 import { ScimStack } from '../../lib/scim-stack';
 
@@ -68,6 +69,15 @@ describe('ChangeEvents: table stream → publisher Lambda → EventBridge bus', 
     const actions = statements.flatMap((statement) => [statement.Action].flat() as string[]);
     expect(actions.filter((action) => action.startsWith('events:'))).toEqual(['events:PutEvents']);
     expect(actions.some((action) => action === '*' || /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action))).toBe(false);
+  });
+
+  it('routes the publisher\'s set-aside references from the bus into the dead-letter queue (so its alarm fires)', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: [SET_ASIDE_SOURCE] } } })) as Array<{ Properties: Record<string, any> }>;
+
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties.EventPattern['detail-type']).toEqual([SET_ASIDE_DETAIL_TYPE]);
+    expect(rules[0]?.Properties.EventBusName).toEqual({ Ref: expect.stringMatching(/^ChangeEventsBus/) });
+    expect(rules[0]?.Properties.Targets.map((target: { Arn: unknown }) => target.Arn)).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^ChangeEventsDeadLetters/), 'Arn'] }]);
   });
 
   it('alarms on iterator age over 5 minutes, any dead letter and any publisher error', () => {

@@ -59,6 +59,10 @@ describe('ScimStack, derived from the route table', () => {
     template.resourceCountIs('AWS::ApiGateway::Method', routes.length);
   });
 
+  it('passes every request body to the Lambdas as raw bytes, so invalid UTF-8 is a 400 and not U+FFFD', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['*/*'] });
+  });
+
   it('grants read routes no write action beyond their log and token-use partitions, write routes the write actions, and nobody Scan', () => {
     for (const route of routes) {
       const actions = policyActionsOf(functionFor(route.operation).logicalId);

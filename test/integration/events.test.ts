@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import Ajv2020 from 'ajv/dist/2020';
 import { toEventItem } from '../../lambdas/adapters/dynamodb/codec';
 import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
+import { JsonLinesDeadLetterSink } from '../../lambdas/adapters/local/json-lines-dead-letter-sink';
 import { JsonLinesEventSink } from '../../lambdas/adapters/local/json-lines-event-sink';
 import { CURRENT_EVENT_SCHEMAS as EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
 import { buildEvent, type ChangeEvent } from '../../lambdas/events/catalog';
@@ -204,7 +205,8 @@ describe('StreamPublisher across a restart of DynamoDB Local with its data on di
   it('resumes after its checkpoint: nothing lost, nothing repeated', async () => {
     const port = await freePort();
     const file = join(dataDir, 'events.jsonl');
-    const publisher = () => new StreamPublisher({ endpoint: `http://127.0.0.1:${port}`, tableName: 'outbox', checkpointFile: join(dataDir, 'checkpoint.json'), sink: new JsonLinesEventSink(file) });
+    const publisher = () =>
+      new StreamPublisher({ endpoint: `http://127.0.0.1:${port}`, tableName: 'outbox', checkpointFile: join(dataDir, 'checkpoint.json'), sink: new JsonLinesEventSink(file), deadLetters: new JsonLinesDeadLetterSink(join(dataDir, 'dead-letters.jsonl')) });
     const [first, second, third] = [outboxEvent('first'), outboxEvent('second'), outboxEvent('third')];
 
     await withDatabase(port, async (_endpoint, put) => {
@@ -225,5 +227,34 @@ describe('StreamPublisher across a restart of DynamoDB Local with its data on di
     });
 
     expect(readEvents(file).map((event) => event.detail.eventId)).toEqual([first.eventId, second.eventId, third.eventId]);
+  }, 90_000);
+
+  it('sets an event too large for EventBridge aside in the dead-letter file and publishes the later events in order, once', async () => {
+    const port = await freePort();
+    const folder = mkdtempSync(join(dataDir, 'aside-'));
+    const file = join(folder, 'events.jsonl');
+    const deadLetters = join(folder, 'dead-letters.jsonl');
+    const publisher = new StreamPublisher({ endpoint: `http://127.0.0.1:${port}`, tableName: 'outbox', checkpointFile: join(folder, 'checkpoint.json'), sink: new JsonLinesEventSink(file), deadLetters: new JsonLinesDeadLetterSink(deadLetters), pollIntervalMs: 50 });
+    const before = outboxEvent('before');
+    // An outbox row written before buildEvent capped events (300 KB, under DynamoDB's 400 KB item limit).
+    const huge: ChangeEvent = { ...outboxEvent('huge'), snapshot: { schemas: [], id: 'huge', userName: 'huge', title: 'x'.repeat(300 * 1024), meta: {} } };
+    const after = outboxEvent('after');
+
+    await withDatabase(port, async (_endpoint, put) => {
+      publisher.start();
+      await put(before);
+      await put(huge);
+      await put(after);
+      await waitForEvents(file, (all) => all.some((event) => event.detail.eventId === after.eventId));
+      await publisher.stop();
+    });
+
+    // The database folder is shared with the test above: its stream still holds that test's records.
+    const ours = new Set([before.eventId, huge.eventId, after.eventId]);
+    expect(readEvents(file).map((event) => event.detail.eventId).filter((id) => ours.has(id))).toEqual([before.eventId, after.eventId]);
+    const aside = readFileSync(deadLetters, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { eventId: string; reason: string; bytes: number; entry: { Detail: string } });
+    expect(aside.map((entry) => [entry.eventId, entry.reason])).toEqual([[huge.eventId, 'EntryTooLarge']]);
+    expect(aside[0]!.bytes).toBeGreaterThan(256 * 1024);
+    expect((JSON.parse(aside[0]!.entry.Detail) as ChangeEvent).eventId).toBe(huge.eventId);
   }, 90_000);
 });

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createGroup, createUser, ENTERPRISE_URN, ERROR_URN, GROUP_URN, newTenant, PATCH_URN, USER_URN, type ConformanceTenant } from '../support/conformance';
+import { createGroup, createUser, ENTERPRISE_URN, ERROR_URN, GROUP_URN, newTenant, PATCH_URN, userBody, USER_URN, type ConformanceTenant } from '../support/conformance';
 import { startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, partition, partitionSize } from '../support/table-inspection';
 
@@ -11,7 +11,7 @@ import { inspectionClient, partition, partitionSize } from '../support/table-ins
  */
 const FUZZ_RUNS_DEFAULT = 300;
 const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? FUZZ_RUNS_DEFAULT);
-const PROPERTIES = 5;
+const PROPERTIES = 6;
 const RUNS = Math.max(1, Math.ceil(TOTAL_RUNS / PROPERTIES));
 /** About 40 ms per case (one request and one table scan), with room for shrinking. */
 const TIMEOUT_MS = Math.max(30_000, RUNS * 200);
@@ -21,14 +21,19 @@ interface FuzzRequest {
   readonly path: string;
   readonly query?: string;
   readonly headers?: Record<string, string>;
-  readonly body?: string;
+  /** Text, or raw bytes (invalid UTF-8, issue 16 item 11). */
+  readonly body?: string | Uint8Array;
 }
 
 interface Outcome {
   readonly status: number;
   readonly contentType: string | null;
+  readonly location: string | null;
   readonly text: string;
 }
+
+/** A value the hostile generators put in passwords and bad values: no answer may ever contain it (issue 16 item 7). */
+const SECRET = 'P4ssw0rd-LEAK';
 
 // ---- generators --------------------------------------------------------------------------------
 
@@ -149,6 +154,46 @@ const headers = fc.dictionary(
   { maxKeys: 4 },
 );
 
+// ---- hostile shapes (issue 16 items 5–7 and 9–12) -------------------------------------------------------
+
+/** JSON text nested `depth` deep in arrays or objects, around a leaf. */
+const nestedJson = fc.tuple(fc.integer({ min: 1, max: 6000 }), fc.boolean()).map(([depth, arrays]) => (arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
+const blank = fc.constantFrom('', ' ', '   ', '\t', '\n', '\u00a0', '\u2003', ' \u00a0 ');
+const manyValues = fc
+  .tuple(fc.integer({ min: 0, max: 150 }), fc.integer({ min: 1, max: 2100 }), fc.constantFrom('emails', 'phoneNumbers', 'roles'))
+  .map(([count, width, attribute]) => ({ [attribute]: Array.from({ length: count }, (_unused, index) => ({ value: `${index}${'v'.repeat(width)}`, type: 'other' })) }));
+/** Values of the wrong type for a single-valued string attribute (so always refused), carrying SECRET. */
+const wrongTyped = fc.oneof(fc.constant([SECRET]), fc.constant({ value: SECRET }), fc.string({ minLength: 2049, maxLength: 3000 }).map((text) => [`${SECRET}${text}`]));
+/** Anything at all as a password: it is dropped, never stored or echoed. */
+const passwords = fc.oneof(wrongTyped, fc.constant(SECRET), jsonValues);
+const hostileUserBodies = fc.oneof(
+  fc.record({ userName: fc.oneof(blank, printable), password: passwords, title: wrongTyped }, { requiredKeys: [] }).map((body) => ({ schemas: [USER_URN], ...body })),
+);
+/** Large bodies go to the seeded user (PUT), so the tenant does not grow by 128 KB users case after case. */
+const largeUserBodies = fc.tuple(manyValues, fc.uuid()).map(([values, id]) => ({ schemas: [USER_URN], userName: `big-${id}`, ...values }));
+const hostilePatchBodies = fc.oneof(
+  fc.tuple(fc.constantFrom('userName', 'displayName'), blank, fc.boolean()).map(([path, value, pathless]) => ({ schemas: [PATCH_URN], Operations: [pathless ? { op: 'replace', value: { [path]: value } } : { op: 'replace', path, value }] })),
+  fc.tuple(fc.constantFrom('title', 'displayName', 'name.givenName'), wrongTyped).map(([path, value]) => ({ schemas: [PATCH_URN], Operations: [{ op: 'replace', path, value }] })),
+  fc.tuple(passwords, fc.boolean()).map(([value, pathless]) => ({ schemas: [PATCH_URN], Operations: [pathless ? { op: 'replace', value: { password: value } } : { op: 'replace', path: 'password', value }] })),
+  fc.array(manyValues, { minLength: 1, maxLength: 3 }).map((batches) => ({ schemas: [PATCH_URN], Operations: batches.map((value) => ({ op: 'add', value })) })),
+);
+const emptyKeyFilters = fc.tuple(fc.constantFrom('id', 'userName', 'externalId', 'displayName', 'emails[type eq "work"].value'), blank).map(([path, value]) => `${path} eq ${JSON.stringify(value)}`);
+const hostileQueries = fc.oneof(
+  emptyKeyFilters.map((filter) => `filter=${encodeURIComponent(filter)}`),
+  fc.constantFrom(`cursor=${Buffer.from('{"afterId":""}').toString('base64url')}`, `cursor=${Buffer.from('{"offset":-1}').toString('base64url')}`, `cursor=${Buffer.from('{"afterId":1}').toString('base64url')}`),
+  fc.constantFrom('3000000000', '2147483648', '99999999999999999999', '9007199254740993').map((index) => `startIndex=${index}`),
+);
+const contentTypes = fc.oneof(
+  fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json; charset=iso-8859-1', 'application/scim+json; charset=utf-16', '', 'application/json', 'application/scim+json; charset=UTF-8', 'APPLICATION/JSON'),
+  headerValue,
+);
+/** Bytes that are not UTF-8 (lone continuation bytes, overlongs, surrogates, truncated sequences) inside a JSON string. */
+const invalidUtf8Bodies = fc.tuple(fc.constantFrom([0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0x80]), printable).map(([bytes, text]) =>
+  Buffer.concat([Buffer.from(`{"schemas":["${USER_URN}"],"userName":"${text.replace(/["\\]/g, '')}`), Buffer.from(bytes), Buffer.from('"}')]),
+);
+const malformedSegments = fc.constantFrom('%E0', '%C3%28', '%FF', '%', '%ZZ', '%2', '%E2%82');
+const protoHeaders = fc.constantFrom('javascript', 'data', 'ftp', 'HTTPS', 'https', 'http', 'file', 'gopher', ' https');
+
 // ---- the property --------------------------------------------------------------------------------
 
 describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, no change on 4xx', () => {
@@ -180,12 +225,15 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
       headers: { Authorization: `Bearer ${tenant.token}`, ...request.headers },
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
-    return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
+    return { status: response.status, contentType: response.headers.get('content-type'), location: response.headers.get('location'), text: await response.text() };
   };
 
   /** The invariant every response must hold; returns a description of the breach, or undefined. */
   const breach = (method: string, outcome: Outcome, before: string, after: string): string | undefined => {
     if (outcome.status >= 500) return `status ${outcome.status}: ${outcome.text.slice(0, 300)}`;
+    if (outcome.text.includes(SECRET)) return `an answer that echoes a value it was sent: ${outcome.text.slice(0, 300)}`;
+    if (outcome.location !== null && !/^https?:\/\//.test(outcome.location)) return `a Location with another scheme: ${outcome.location}`;
+    if (/"location":"(?!https?:\/\/)/.test(outcome.text)) return `a meta.location with another scheme: ${outcome.text.slice(0, 300)}`;
     if (outcome.status < 200 || (outcome.status >= 300 && outcome.status !== 304 && outcome.status < 400)) return `status ${outcome.status}`;
     if (outcome.text !== '') {
       if (!outcome.contentType?.startsWith('application/scim+json')) return `Content-Type ${outcome.contentType}`;
@@ -209,7 +257,8 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     const after = await takeSnapshot();
     const problem = breach(request.method, outcome, snapshot, after);
     snapshot = after;
-    if (problem) throw new Error(`${request.method} ${request.path}?${request.query ?? ''} ${JSON.stringify(request.headers ?? {})} ${request.body?.slice(0, 500) ?? ''}\n→ ${problem}`);
+    const shown = typeof request.body === 'string' ? request.body.slice(0, 500) : request.body ? Buffer.from(request.body).toString('hex').slice(0, 500) : '';
+    if (problem) throw new Error(`${request.method} ${request.path}?${request.query ?? ''} ${JSON.stringify(request.headers ?? {})} ${shown}\n→ ${problem}`);
   };
 
   beforeAll(async () => {
@@ -310,5 +359,38 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
       );
     },
     TIMEOUT_MS,
+  );
+
+  it(
+    `answers ${RUNS} hostile shapes (issue 16: empty keys, cursors, huge startIndex, deep JSON, oversized and bounded attributes, passwords, blank names, schemes, bad UTF-8, Content-Types, bad percent-encoding) without a 5xx or an echoed value`,
+    async () => {
+      const json: Record<string, string> = { 'Content-Type': 'application/scim+json' };
+      const requests: fc.Arbitrary<FuzzRequest> = fc.oneof(
+        fc.tuple(fc.constantFrom(...collections()), hostileQueries).map(([path, query]): FuzzRequest => ({ method: 'GET', path, query })),
+        fc.tuple(fc.constantFrom('/Users', `/Users/${userId}`), nestedJson).map(([path, nested]): FuzzRequest => ({ method: path === '/Users' ? 'POST' : 'PUT', path, headers: json, body: `{"schemas":["${USER_URN}"],"userName":"deep","emails":${nested}}` })),
+        nestedJson.map((nested): FuzzRequest => ({ method: 'PATCH', path: `/Users/${userId}`, headers: json, body: `{"schemas":["${PATCH_URN}"],"Operations":[{"op":"add","path":"title","value":${nested}}]}` })),
+        hostileUserBodies.map((body): FuzzRequest => ({ method: 'POST', path: '/Users', headers: json, body: JSON.stringify(body) })),
+        largeUserBodies.map((body): FuzzRequest => ({ method: 'PUT', path: `/Users/${userId}`, headers: json, body: JSON.stringify(body) })),
+        fc.tuple(fc.constantFrom(...resourcePaths()), hostilePatchBodies).map(([path, body]): FuzzRequest => ({ method: 'PATCH', path, headers: json, body: JSON.stringify(body) })),
+        fc.tuple(protoHeaders, userBodies).map(([proto, body]): FuzzRequest => ({ method: 'POST', path: '/Users', headers: { ...json, 'X-Forwarded-Proto': proto }, body: JSON.stringify(body) })),
+        invalidUtf8Bodies.map((body): FuzzRequest => ({ method: 'POST', path: '/Users', headers: json, body })),
+        fc.tuple(contentTypes, fc.constantFrom('POST', 'PUT', 'PATCH', 'GET', 'DELETE')).map(([type, method]): FuzzRequest => {
+          const headers: Record<string, string> = type === '' ? {} : { 'Content-Type': type };
+          const path = method === 'POST' ? '/Users' : method === 'DELETE' ? '/Users/gone' : `/Users/${userId}`;
+          const body = method === 'PATCH' ? { schemas: [PATCH_URN], Operations: [{ op: 'replace', path: 'title', value: 'CT' }] } : userBody();
+          // Without a Content-Type fetch would label a string body text/plain: send bytes, so no header goes out.
+          return { method, path, headers, ...(method === 'GET' ? {} : { body: type === '' ? new TextEncoder().encode(JSON.stringify(body)) : JSON.stringify(body) }) };
+        }),
+        fc.tuple(fc.constantFrom('Users', 'Groups'), malformedSegments).map(([collection, segment]): FuzzRequest => ({ method: 'GET', path: `/${collection}/${segment}` })),
+      );
+      await fc.assert(
+        fc.asyncProperty(requests, async (request) => {
+          await check(request);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    // Larger bodies (up to 128 KB resources, 6,000-deep JSON) than the other properties.
+    2 * TIMEOUT_MS,
   );
 });

@@ -14,6 +14,10 @@ export const RETRY_AFTER_SECONDS = 2;
  * filter's value), so it is the client's 400, not a 500 (test/integration/limits.test.ts).
  */
 const KEY_TOO_LARGE = /(2048|1024) bytes|size limit/i;
+/** DynamoDB's 400 KB item limit: a backstop behind checkResourceBounds (lambdas/scim/resources/normalize.ts). */
+const ITEM_TOO_LARGE = /item size (to update )?has exceeded/i;
+/** An empty string as a key attribute: a backstop behind the empty-filter check (lambdas/operations/listing.ts). */
+const EMPTY_KEY = /key attribute cannot contain an empty string/i;
 
 interface AwsLikeError {
   readonly name?: string;
@@ -63,6 +67,11 @@ export function translateStorageError(error: unknown): never {
   if (keyTooLarge(error)) {
     throw ScimError.badRequest('invalidValue', 'A value used as a storage key (a resource id, userName, externalId, work email or displayName) is too long: keys are limited to 1,024 bytes.');
   }
+  const validation = (pattern: RegExp) =>
+    (name === 'ValidationException' && pattern.test(candidate?.message ?? '')) ||
+    (candidate?.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && pattern.test(reason.Message ?? ''));
+  if (validation(ITEM_TOO_LARGE)) throw ScimError.badRequest('invalidValue', 'The resource is too large to store: DynamoDB items are limited to 400 KB.');
+  if (validation(EMPTY_KEY)) throw ScimError.badRequest('invalidValue', 'A value used as a storage key (an id, userName, externalId or displayName) is empty.');
   if (name === 'TransactionConflictException' || codes.includes('TransactionConflict')) throw new ConcurrentWriteError(RETRY_AFTER_SECONDS);
   const status = candidate?.$metadata?.httpStatusCode ?? 0;
   if (TRANSIENT.has(name) || status >= 500) {

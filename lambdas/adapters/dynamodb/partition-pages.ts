@@ -5,6 +5,8 @@ import { fromResourceItem, type Item } from './codec';
 /** How long a remembered page position stays usable; positions drift as resources come and go. */
 const POSITION_TTL_MS = 5 * 60_000;
 const MAX_POSITIONS = 10_000;
+/** Keys read per Query while skipping to a startIndex (a page of keys only stays far below 1 MB). */
+const SKIP_PAGE_LIMIT = 1_000;
 
 /**
  * Remembered (partition, position) → id of the item just before that position, per container. An
@@ -91,7 +93,8 @@ export class PartitionPages {
           ExpressionAttributeValues: { ':pk': partition },
           ProjectionExpression: 'sk',
           ExclusiveStartKey: exclusiveStart,
-          Limit: skip,
+          // A client's startIndex can be any integer; DynamoDB refuses a Limit that large.
+          Limit: Math.min(skip, SKIP_PAGE_LIMIT),
         }),
       );
       const found = Items ?? [];

@@ -11,6 +11,9 @@
  */
 export const MEMBERS_PER_EVENT = 95;
 
+/** What an event too large for one EventBridge entry leaves out, in this order (`truncated`). */
+export const TRUNCATABLE_PARTS = ['previous', 'snapshot', 'profile'] as const;
+
 export type SnapshotKind = 'user' | 'group' | 'deleted' | 'tenant';
 
 /** What one version of a detail type's schema says beyond the envelope. */

@@ -1,4 +1,4 @@
-import { ScimError } from '../errors';
+import { describeValue, ScimError } from '../errors';
 import { isAbsent, isPlainObject, type ScimObject } from '../resources/normalize';
 import { resolveAttribute, type AttributeDefinition, type ResourceTypeDefinition } from '../schema/attributes';
 import type { AttributePath, CompareOperator, Filter, FilterValue } from './ast';
@@ -178,7 +178,7 @@ function checkComparison(filter: Extract<Filter, { kind: 'compare' }>, definitio
     return;
   }
   if (operand(definition, filter.value, filter.unquoted) === undefined) {
-    throw ScimError.badRequest('invalidFilter', `filter compares "${name}", which is a ${definition.type}, to ${JSON.stringify(filter.value)}.`);
+    throw ScimError.badRequest('invalidFilter', `filter compares "${name}", which is a ${definition.type}, to ${describeValue(filter.value)}.`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { ScimError } from '../errors';
+import { describeValue, ScimError } from '../errors';
 import type { AttributePath, CompareOperator, Filter, FilterValue } from './ast';
 
 /** Longest filter accepted, in characters. */
@@ -237,7 +237,7 @@ function describe(token: Token): string {
     case 'word':
       return `"${token.text}"`;
     case 'string':
-      return `the string ${JSON.stringify(token.value)}`;
+      return describeValue(token.value);
     default:
       return `"${token.type}"`;
   }

@@ -1,8 +1,8 @@
 import { ScimError } from '../errors';
 import { matchesElement, type Filter } from '../filter';
-import { isAbsent, isPlainObject, normalizeValue, type ScimObject } from '../resources/normalize';
+import { checkResourceBounds, isAbsent, isPlainObject, normalizeValue, type ScimObject } from '../resources/normalize';
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schema/attributes';
-import { deepEqual } from './deep-equal';
+import { canonicalKey } from './deep-equal';
 import { checkMemberFilterOp, MemberDeltaBuilder, memberFilterIds, memberIds } from './members';
 import type { MemberDelta, PatchOperation, PatchResult } from './operation';
 import { changedAttributes } from '../resources/changes';
@@ -98,9 +98,14 @@ function applySubAttribute(container: ScimObject, step: PatchStep, defs: PathDef
 
 /** `remove` with a value list on a multi-valued attribute removes just those elements, like Entra's members form (README §3). */
 function withoutListed(items: unknown[], listed: unknown[]): unknown[] {
-  const same = (item: unknown, candidate: unknown) =>
-    isPlainObject(candidate) && isPlainObject(item) && candidate.value !== undefined ? deepEqual(item.value, candidate.value) : deepEqual(item, candidate);
-  return items.filter((item) => !listed.some((candidate) => same(item, candidate)));
+  // A listed object with a `value` removes the elements with that value; anything else removes equal elements.
+  const byValue = new Set<string>();
+  const whole = new Set<string>();
+  for (const candidate of listed) {
+    if (isPlainObject(candidate) && candidate.value !== undefined) byValue.add(canonicalKey(candidate.value));
+    else whole.add(canonicalKey(candidate));
+  }
+  return items.filter((item) => !((isPlainObject(item) && item.value !== undefined && byValue.has(canonicalKey(item.value))) || whole.has(canonicalKey(item))));
 }
 
 /** A whole attribute: set, append (add on multi-valued, skipping exact duplicates), merge (complex) or clear. */
@@ -125,7 +130,13 @@ function applyWhole(container: ScimObject, step: PatchStep, defs: PathDefinition
     return;
   }
   const appended = asList(current);
-  for (const item of value as unknown[]) if (!appended.some((existing) => deepEqual(existing, item))) appended.push(item);
+  const present = new Set(appended.map(canonicalKey));
+  for (const item of value as unknown[]) {
+    const key = canonicalKey(item);
+    if (present.has(key)) continue;
+    present.add(key);
+    appended.push(item);
+  }
   put(container, definition.name, appended);
 }
 
@@ -158,8 +169,14 @@ function applyStep(data: ScimObject, step: PatchStep, resourceType: ResourceType
 function checkRequired(data: ScimObject, step: PatchStep, resourceType: ResourceTypeDefinition): void {
   if (step.path.extension !== undefined) return;
   const definition = resourceType.schema.attributes.find((candidate) => candidate.name === step.path.attribute);
-  if (definition?.required && isAbsent(data[definition.name])) {
+  if (!definition?.required) return;
+  const value = data[definition.name];
+  if (isAbsent(value)) {
     throw ScimError.badRequest('invalidValue', `${whereOf(step.index)}: ${definition.name} is required and cannot be removed or cleared.`);
+  }
+  // As normalizeResource refuses it on POST and PUT: text of only whitespace (" ", "\t", U+00A0) is no name.
+  if (typeof value === 'string' && value.trim() === '') {
+    throw ScimError.badRequest('invalidValue', `${whereOf(step.index)}: ${definition.name} is required and must be a non-empty ${definition.type}, not only whitespace.`);
   }
 }
 
@@ -189,5 +206,7 @@ export function applyPatch(data: ScimObject, operations: readonly PatchOperation
     }
   }
   const delta = members.build();
-  return { data: next, changed: changedAttributes(data, next, resourceType), ...(delta ? { members: delta } : {}) };
+  const changed = changedAttributes(data, next, resourceType);
+  if (changed.length > 0) checkResourceBounds(next, resourceType);
+  return { data: next, changed, ...(delta ? { members: delta } : {}) };
 }

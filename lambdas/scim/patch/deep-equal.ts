@@ -12,3 +12,17 @@ export function deepEqual(left: unknown, right: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A string that is equal for two JSON values exactly when deepEqual holds (object keys sorted), so
+ * multi-valued merges compare through a Set in linear time instead of pairwise.
+ */
+export function canonicalKey(value: unknown): string {
+  if (value === undefined) return 'u';
+  if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
+  if (isPlainObject(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalKey(value[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'u';
+}

@@ -1,4 +1,4 @@
-import { ScimError } from '../errors';
+import { describeValue, ScimError } from '../errors';
 import type { Filter } from '../filter';
 import { isAbsent, isPlainObject } from '../resources/normalize';
 import type { MemberDelta } from './operation';
@@ -13,7 +13,7 @@ export function memberIds(value: unknown, where: string): string[] {
   const ids = items.map((item, index) => {
     const id = isPlainObject(item) ? item.value : undefined;
     if (typeof id !== 'string' || id.trim() === '') {
-      throw ScimError.badRequest('invalidValue', `${where}: members[${index}] must be an object whose "value" is a member id, got ${JSON.stringify(item)}.`);
+      throw ScimError.badRequest('invalidValue', `${where}: members[${index}] must be an object whose "value" is a member id, got ${describeValue(item)}.`);
     }
     return id;
   });

@@ -1,4 +1,4 @@
-import { ScimError } from '../errors';
+import { describeValue, ScimError } from '../errors';
 import { findExtension, isPlainObject } from '../resources/normalize';
 import type { ResourceTypeDefinition } from '../schema/attributes';
 import { PATCH_OP } from '../schema/urns';
@@ -39,7 +39,7 @@ function parseOpName(raw: unknown, where: string): PatchOpName {
   // Entra's default dialect capitalises op names (README §2.4, quirk 1).
   const name = typeof raw === 'string' ? raw.toLowerCase() : undefined;
   if (name === undefined || !OP_NAMES.has(name)) {
-    throw ScimError.badRequest('invalidSyntax', `${where}: "op" must be "add", "replace" or "remove", got ${JSON.stringify(raw)}.`);
+    throw ScimError.badRequest('invalidSyntax', `${where}: "op" must be "add", "replace" or "remove", got ${describeValue(raw)}.`);
   }
   return name as PatchOpName;
 }
@@ -50,7 +50,7 @@ function parseOperation(raw: unknown, index: number, resourceType: ResourceTypeD
   const op = parseOpName(member(raw, 'op'), where);
   const pathText = member(raw, 'path');
   if (pathText !== undefined && pathText !== null && typeof pathText !== 'string') {
-    throw ScimError.badRequest('invalidPath', `${where}: "path" must be a string, got ${JSON.stringify(pathText)}.`);
+    throw ScimError.badRequest('invalidPath', `${where}: "path" must be a string, got ${describeValue(pathText)}.`);
   }
   const hasPath = typeof pathText === 'string' && pathText.trim() !== '';
   // RFC 7644 §3.5.2.2: a remove without a path fails with noTarget.

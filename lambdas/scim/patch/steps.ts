@@ -1,4 +1,4 @@
-import { ScimError } from '../errors';
+import { describeValue, ScimError } from '../errors';
 import { findExtension, isAbsent, isPlainObject, normalizeValue } from '../resources/normalize';
 import type { ResourceTypeDefinition } from '../schema/attributes';
 import { checkMemberFilterOp, memberFilterIds, memberIds } from './members';
@@ -32,7 +32,7 @@ export function isMembersPath(path: PatchPath, resourceType: ResourceTypeDefinit
 function pathlessSteps(operation: PatchOperation, resourceType: ResourceTypeDefinition): PatchStep[] {
   const where = whereOf(operation.index);
   if (!isPlainObject(operation.value)) {
-    throw ScimError.badRequest('invalidValue', `${where}: an ${operation.op} without a path needs an object value, got ${JSON.stringify(operation.value)}.`);
+    throw ScimError.badRequest('invalidValue', `${where}: an ${operation.op} without a path needs an object value, got ${describeValue(operation.value)}.`);
   }
   const entries: [string, unknown][] = [];
   for (const [key, raw] of Object.entries(operation.value)) {
@@ -48,10 +48,14 @@ function pathlessSteps(operation: PatchOperation, resourceType: ResourceTypeDefi
   });
 }
 
-/** The steps of one operation, in order. */
+/**
+ * The steps of one operation, in order. Steps on writeOnly attributes (`password`) are dropped before
+ * their value is read, as POST and PUT drop them: this product never stores a credential, and its
+ * value must never reach an error, a log line or the provisioning log (docs/security.md T24).
+ */
 export function expandOperation(operation: PatchOperation, resourceType: ResourceTypeDefinition): PatchStep[] {
-  if (operation.path) return [{ index: operation.index, op: operation.op, path: operation.path, value: operation.value }];
-  return pathlessSteps(operation, resourceType);
+  const steps = operation.path ? [{ index: operation.index, op: operation.op, path: operation.path, value: operation.value }] : pathlessSteps(operation, resourceType);
+  return steps.filter((step) => definitionsOf(step.path, resourceType).definition.mutability !== 'writeOnly');
 }
 
 /** Accepts a one-element list where one element is expected (`emails[type eq "work"]` with `[{…}]`). */

@@ -1,4 +1,4 @@
-import { ScimError } from '../errors';
+import { describeValue, ScimError } from '../errors';
 import { COMMON_ATTRIBUTES, MAX_STRING_LENGTH, type AttributeDefinition, type ResourceTypeDefinition, type SchemaDefinition } from '../schema/attributes';
 
 /** A SCIM resource as JSON: core attributes at the top, each extension's under its URN. */
@@ -21,7 +21,48 @@ function toBoolean(value: unknown, where: string): boolean {
     if (lower === 'true') return true;
     if (lower === 'false') return false;
   }
-  throw ScimError.badRequest('invalidValue', `${where} must be a boolean, got ${JSON.stringify(value)}.`);
+  throw ScimError.badRequest('invalidValue', `${where} must be a boolean, got ${describeValue(value)}.`);
+}
+
+/**
+ * Most values one multi-valued attribute (emails, phoneNumbers, roles…) may hold. Entra sends a
+ * handful; the bound keeps a PATCH's merge work and a resource's size small (docs/operations.md "Limits").
+ */
+export const MAX_VALUES_PER_ATTRIBUTE = 100;
+
+/**
+ * Largest stored resource, as UTF-8 JSON. The user item also holds the portal's values and index
+ * keys and must stay under DynamoDB's 400 KB item limit; the resource must also fit, as a snapshot,
+ * in one EventBridge entry of 256 KB (docs/events.md "Size").
+ */
+export const MAX_RESOURCE_BYTES = 128 * 1024;
+
+/**
+ * Group `members` are stored as items of their own, not in the resource (docs/data-model.md; a group
+ * may have 100,000), and a request's member list has its own limit: neither bound above applies.
+ */
+const STORED_APART: ReadonlySet<string> = new Set(['members']);
+
+/**
+ * Refuses a resource that cannot be stored and published whole: a multi-valued attribute with more
+ * than MAX_VALUES_PER_ATTRIBUTE values, or more than MAX_RESOURCE_BYTES of JSON (400 invalidValue).
+ */
+export function checkResourceBounds(data: ScimObject, resourceType: ResourceTypeDefinition): void {
+  const containers: [string, ScimObject][] = [['', data]];
+  for (const extension of resourceType.extensions) {
+    if (isPlainObject(data[extension.id])) containers.push([`${extension.id}:`, data[extension.id] as ScimObject]);
+  }
+  for (const [prefix, container] of containers) {
+    for (const [name, value] of Object.entries(container)) {
+      if (Array.isArray(value) && value.length > MAX_VALUES_PER_ATTRIBUTE && !(prefix === '' && STORED_APART.has(name))) {
+        throw ScimError.badRequest('invalidValue', `${prefix}${name} would hold ${value.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`);
+      }
+    }
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(data, (key, value: unknown) => (STORED_APART.has(key) ? undefined : value)), 'utf8');
+  if (bytes > MAX_RESOURCE_BYTES) {
+    throw ScimError.badRequest('invalidValue', `The ${resourceType.name} would be ${bytes} bytes as JSON; the limit is ${MAX_RESOURCE_BYTES} bytes per resource.`);
+  }
 }
 
 /** Half of a UTF-16 surrogate pair without its other half: not text, and not storable as UTF-8. */
@@ -40,6 +81,9 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
   if (isAbsent(value)) return undefined;
   if (definition.multiValued && !ignoreMultiValued) {
     const items = Array.isArray(value) ? value : [value];
+    if (items.length > MAX_VALUES_PER_ATTRIBUTE && !STORED_APART.has(definition.name)) {
+      throw ScimError.badRequest('invalidValue', `${where} has ${items.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`);
+    }
     const normalized = items
       .map((item, index) => normalizeValue(definition, item, `${where}[${index}]`, true))
       .filter((item) => item !== undefined);
@@ -54,18 +98,18 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
     case 'decimal': {
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof number !== 'number' || !Number.isFinite(number) || (definition.type === 'integer' && !Number.isInteger(number))) {
-        throw ScimError.badRequest('invalidValue', `${where} must be ${definition.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}.`);
+        throw ScimError.badRequest('invalidValue', `${where} must be ${definition.type === 'integer' ? 'an integer' : 'a number'}, got ${describeValue(value)}.`);
       }
       return number;
     }
     case 'dateTime':
       if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-        throw ScimError.badRequest('invalidValue', `${where} must be an xsd:dateTime string, got ${JSON.stringify(value)}.`);
+        throw ScimError.badRequest('invalidValue', `${where} must be an xsd:dateTime string, got ${describeValue(value)}.`);
       }
       return value;
     default: {
       if (typeof value !== 'string') {
-        throw ScimError.badRequest('invalidValue', `${where} must be a string, got ${JSON.stringify(value)}.`);
+        throw ScimError.badRequest('invalidValue', `${where} must be a string, got ${describeValue(value)}.`);
       }
       if (LONE_SURROGATE.test(value)) {
         throw ScimError.badRequest('invalidValue', `${where} is not valid Unicode text (it holds a lone surrogate).`);
@@ -87,7 +131,7 @@ function normalizeComplex(definition: AttributeDefinition, value: unknown, where
     if (isAbsent(value)) return undefined;
   }
   if (!isPlainObject(value)) {
-    throw ScimError.badRequest('invalidValue', `${where} must be an object, got ${JSON.stringify(value)}.`);
+    throw ScimError.badRequest('invalidValue', `${where} must be an object, got ${describeValue(value)}.`);
   }
   const result: ScimObject = {};
   for (const [key, raw] of Object.entries(value)) {
@@ -165,6 +209,7 @@ export function normalizeResource(body: unknown, resourceType: ResourceTypeDefin
       throw ScimError.badRequest('invalidValue', `${definition.name} is required and must be a non-empty ${definition.type}.`);
     }
   }
+  checkResourceBounds(result, resourceType);
   return result;
 }
 

@@ -1,8 +1,8 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { CURRENT_EVENT_SCHEMAS as EVENT_SCHEMAS } from '../../../lambdas/contracts/events/schemas';
-import { DETAIL_TYPES, type ChangeEvent, type DetailType } from '../../../lambdas/events/catalog';
+import { buildEvent, DETAIL_TYPES, MAX_EVENT_ENTRY_BYTES, type ChangeEvent, type DetailType } from '../../../lambdas/events/catalog';
 import { toEventEntry, entrySize } from '../../../lambdas/events/entries';
-import { sampleEvents } from './support';
+import { sampleEvents, userSnapshot } from './support';
 
 /**
  * Every field of ChangeEvent with the JSON type its schema must give it. `satisfies` makes this list
@@ -24,9 +24,10 @@ const CHANGE_EVENT_FIELDS = {
   snapshot: 'object|null',
   profile: 'object',
   members: 'object',
+  truncated: 'array',
 } as const satisfies Record<keyof ChangeEvent, string>;
 
-const OPTIONAL_FIELDS = new Set<string>(['profile', 'members']);
+const OPTIONAL_FIELDS = new Set<string>(['profile', 'members', 'truncated']);
 const MEMBERSHIP_TYPES = new Set<DetailType>(['Group Members Added', 'Group Members Removed']);
 
 function compile(schema: object) {
@@ -101,5 +102,43 @@ describe('Event catalog contract: one JSON Schema per detail type and version', 
 
     expect(event.members?.added).toHaveLength(95);
     expect(size).toBeLessThan(16 * 1024);
+  });
+
+  describe('events that would not fit one EventBridge entry (issue: a 150-email user stopped every event)', () => {
+    const emails = (count: number, width: number) => Array.from({ length: count }, (_unused, index) => ({ value: `${String(index).padStart(4, '0')}${'e'.repeat(width - 4)}@contoso.example`, type: 'work' }));
+    const bigUser = (version: number) => userSnapshot('u-1', version, { emails: emails(75, 2000) });
+    const base = { tenantId: 'acme', resourceType: 'User' as const, resourceId: 'u-1', occurredAt: '2026-11-24T10:00:00.000Z', requestId: 'r' };
+    const validateUpdated = compile(EVENT_SCHEMAS.find((entry) => entry.detailType === 'User Updated')!.schema);
+
+    it('leaves out previous first, says so in truncated, and keeps the snapshot and profile', () => {
+      const event = buildEvent({ ...base, detailType: 'User Updated', version: 2, changedAttributes: ['emails'], previous: { emails: emails(75, 2000) }, snapshot: bigUser(2), profile: { displayName: 'Alice' } });
+
+      expect(entrySize(toEventEntry(event))).toBeLessThanOrEqual(MAX_EVENT_ENTRY_BYTES);
+      expect(event.truncated).toEqual(['previous']);
+      expect(event.previous).toEqual({});
+      expect(event.snapshot).not.toBeNull();
+      expect(event.profile).toEqual({ displayName: 'Alice' });
+      expect(validateUpdated(JSON.parse(JSON.stringify(event)))).toBe(true);
+    });
+
+    it('leaves out the snapshot too when it alone is past the budget, and the event still validates', () => {
+      const snapshot = userSnapshot('u-1', 2, { emails: emails(150, 2000) });
+
+      const event = buildEvent({ ...base, detailType: 'User Updated', version: 2, changedAttributes: ['emails'], previous: { emails: emails(150, 2000) }, snapshot, profile: { displayName: 'Alice' } });
+
+      expect(entrySize(toEventEntry(event))).toBeLessThanOrEqual(MAX_EVENT_ENTRY_BYTES);
+      expect(event.truncated).toEqual(['previous', 'snapshot']);
+      expect(event.snapshot).toBeNull();
+      expect(event.profile).toEqual({ displayName: 'Alice' });
+      expect(event.changedAttributes).toEqual(['emails']);
+      expect(validateUpdated(JSON.parse(JSON.stringify(event)))).toBe(true);
+    });
+
+    it('leaves a small event whole, without a truncated list', () => {
+      const event = samples['User Updated'];
+
+      expect(event.truncated).toBeUndefined();
+      expect(event.previous).toEqual({ title: 'Engineer' });
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { plusToSpaceOutsideQuotes, tenantUrlOf, toScimRequest } from '../../../lambdas/http/mapping';
+import { LOCAL_STAGE, plusToSpaceOutsideQuotes, tenantUrlOf, toScimRequest } from '../../../lambdas/http/mapping';
 
 describe('filter query decoding (Entra quirk 10: "+" for spaces)', () => {
   it('turns + between tokens into spaces', () => {
@@ -28,8 +28,8 @@ describe('attributes and excludedAttributes decoding: value filters get the same
 });
 
 describe('Tenant URL of a request', () => {
-  const event = (path: string, requestPath: string, headers: Record<string, string> = {}) =>
-    ({ path, headers, requestContext: { domainName: 'api.example.com', path: requestPath } }) as unknown as APIGatewayProxyEvent;
+  const event = (path: string, requestPath: string, headers: Record<string, string> = {}, stage = 'v1') =>
+    ({ path, headers, requestContext: { domainName: 'api.example.com', path: requestPath, stage } }) as unknown as APIGatewayProxyEvent;
 
   it('keeps the stage prefix API Gateway puts before /scim/v2', () => {
     expect(tenantUrlOf(event('/scim/v2/acme/Users', '/v1/scim/v2/acme/Users'), 'acme')).toBe('https://api.example.com/v1/scim/v2/acme');
@@ -40,6 +40,14 @@ describe('Tenant URL of a request', () => {
   });
 
   it('uses the forwarded scheme in local mode', () => {
-    expect(tenantUrlOf(event('/scim/v2/acme/Users', '/scim/v2/acme/Users', { 'X-Forwarded-Proto': 'http' }), 'acme')).toBe('http://api.example.com/scim/v2/acme');
+    expect(tenantUrlOf(event('/scim/v2/acme/Users', '/scim/v2/acme/Users', { 'X-Forwarded-Proto': 'http' }, LOCAL_STAGE), 'acme')).toBe('http://api.example.com/scim/v2/acme');
+  });
+
+  it.each(['javascript', 'ftp', 'HTTPS://evil', ''])('never takes the scheme %j from a client header in local mode', (proto) => {
+    expect(tenantUrlOf(event('/scim/v2/acme/Users', '/scim/v2/acme/Users', { 'X-Forwarded-Proto': proto }, LOCAL_STAGE), 'acme')).toBe('http://api.example.com/scim/v2/acme');
+  });
+
+  it.each(['http', 'javascript'])('answers https on AWS whatever X-Forwarded-Proto says (%s): API Gateway serves HTTPS only', (proto) => {
+    expect(tenantUrlOf(event('/scim/v2/acme/Users', '/scim/v2/acme/Users', { 'X-Forwarded-Proto': proto }), 'acme')).toBe('https://api.example.com/scim/v2/acme');
   });
 });

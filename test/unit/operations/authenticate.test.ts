@@ -1,7 +1,7 @@
 import { Authenticator, RECHECK_AFTER_MS, TENANT_CACHE_TTL_MS } from '../../../lambdas/operations/authenticate';
 import type { TenantStore } from '../../../lambdas/operations/ports';
 import { ScimError } from '../../../lambdas/scim/errors';
-import type { TenantRecord, TokenRecord } from '../../../lambdas/tenancy/tenant';
+import { matchTokenEvenly, MAX_LIVE_TOKENS, type TenantRecord, type TokenRecord } from '../../../lambdas/tenancy/tenant';
 import { digestToken, generateToken, type TokenKeyRing } from '../../../lambdas/tenancy/tokens';
 
 const ring: TokenKeyRing = { current: 'k1', keys: { k1: 'k'.repeat(43) } };
@@ -68,5 +68,52 @@ describe('Authenticator: caching bounds of token changes', () => {
     record = { ...record, status: 'disconnected' };
 
     await expect(authenticator.authenticate('acme', `Bearer ${first}`)).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe('Authenticator: a wrong token costs the same on a real and an unknown tenant (issue 16 item 8)', () => {
+  const now = new Date('2026-11-24T10:00:00Z');
+  const live = generateToken();
+  const real: TenantRecord = { tenantId: 'acme', displayName: 'Acme', status: 'connected', createdAt: '2026-01-01T00:00:00Z', tokens: [tokenRecord('t1', live)], version: 1 };
+
+  it.each([
+    ['a real tenant with one token', real],
+    ['an unknown tenant', undefined],
+    ['a disconnected tenant', { ...real, status: 'disconnected' as const }],
+  ])('computes MAX_LIVE_TOKENS digests for %s', (_name, tenant) => {
+    let digests = 0;
+    const counting = (presented: string, key: string) => {
+      digests += 1;
+      return digestToken(presented, key);
+    };
+
+    const match = matchTokenEvenly(tenant, generateToken(), ring, now, counting);
+
+    expect(match).toBeUndefined();
+    expect(digests).toBe(MAX_LIVE_TOKENS);
+  });
+
+  it('still finds the live token among the slots', () => {
+    expect(matchTokenEvenly(real, live, ring, now)?.id).toBe('t1');
+  });
+
+  it('reads the tenant record as often for an unknown tenant as for a real one under the same wrong-token traffic', async () => {
+    let clock = now.getTime();
+    const reads: Record<string, number> = { acme: 0, ghost: 0 };
+    const tenants = {
+      getTenant: async (tenantId: string) => {
+        reads[tenantId] = (reads[tenantId] ?? 0) + 1;
+        return tenantId === 'acme' ? real : undefined;
+      },
+      recordTokenUse: async () => undefined,
+    } as unknown as TenantStore;
+    const authenticator = new Authenticator({ tenants, tokenKeys: { getKeyRing: async () => ring }, clock: { now: () => new Date(clock) } });
+
+    for (let round = 0; round < 5; round += 1) {
+      for (const tenantId of ['acme', 'ghost']) await expect(authenticator.authenticate(tenantId, `Bearer ${generateToken()}`)).rejects.toBeInstanceOf(ScimError);
+      clock += RECHECK_AFTER_MS / 2;
+    }
+
+    expect(reads.ghost).toBe(reads.acme);
   });
 });

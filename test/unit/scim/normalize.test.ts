@@ -1,4 +1,4 @@
-import { normalizeResource } from '../../../lambdas/scim/resources/normalize';
+import { MAX_RESOURCE_BYTES, MAX_VALUES_PER_ATTRIBUTE, normalizeResource } from '../../../lambdas/scim/resources/normalize';
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
 import { ENTERPRISE_USER_SCHEMA, ENTRA_ADSCIM_GROUP_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
 import entraCreateUser from '../../fixtures/entra/create-user.json';
@@ -78,5 +78,45 @@ describe('normalizeResource: text that is not a name', () => {
 
     expect(caught).toMatchObject({ status: 400, scimType: 'invalidValue' });
     expect((caught as Error).message).toContain(detail);
+  });
+});
+
+describe('resource bounds (issue 16 items 2, 5 and 6)', () => {
+  const emails = (count: number) => Array.from({ length: count }, (_unused, index) => ({ value: `e${index}@contoso.example`, type: 'other' }));
+
+  it(`refuses more than MAX_VALUES_PER_ATTRIBUTE (${MAX_VALUES_PER_ATTRIBUTE}) values of one attribute with 400 invalidValue naming it`, () => {
+    const error = scimErrorOf(() => normalizeResource({ userName: 'alice', emails: emails(MAX_VALUES_PER_ATTRIBUTE + 1) }, USER_RESOURCE_TYPE));
+
+    expect(error.status).toBe(400);
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toBe(`emails has ${MAX_VALUES_PER_ATTRIBUTE + 1} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`);
+  });
+
+  it('accepts exactly MAX_VALUES_PER_ATTRIBUTE values', () => {
+    expect((normalizeResource({ userName: 'alice', emails: emails(MAX_VALUES_PER_ATTRIBUTE) }, USER_RESOURCE_TYPE).emails as unknown[]).length).toBe(MAX_VALUES_PER_ATTRIBUTE);
+  });
+
+  it('does not bound group members, which are items of their own (a group may have 100,000)', () => {
+    const members = Array.from({ length: 5_000 }, (_unused, index) => ({ value: `${String(index).padStart(8, '0')}-1c2d-4e5f-8a9b-0c1d2e3f4a5b` }));
+
+    const group = normalizeResource({ displayName: 'All Users', members }, GROUP_RESOURCE_TYPE);
+
+    expect((group.members as unknown[]).length).toBe(5_000);
+  });
+
+  it(`refuses a resource over MAX_RESOURCE_BYTES (${MAX_RESOURCE_BYTES}) of JSON`, () => {
+    const title = 't'.repeat(2000);
+    const body = { userName: 'alice', roles: Array.from({ length: 70 }, (_unused, index) => ({ value: `${index}${title}` })) };
+
+    const error = scimErrorOf(() => normalizeResource(body, USER_RESOURCE_TYPE));
+
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toMatch(new RegExp(`the limit is ${MAX_RESOURCE_BYTES} bytes per resource`));
+  });
+
+  it('describes a wrong-typed value by type and length only, never by its content', () => {
+    const error = scimErrorOf(() => normalizeResource({ userName: 'alice', title: ['P4ssw0rd-LEAK'] }, USER_RESOURCE_TYPE));
+
+    expect(error.detail).toBe('title must be a string, got an array of 1 item.');
   });
 });
