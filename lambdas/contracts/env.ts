@@ -10,6 +10,8 @@ export const ENV = {
   maxBodyBytes: 'MAX_BODY_BYTES',
   /** The EventBridge bus the change-event publisher puts events on. */
   eventBusName: 'EVENT_BUS_NAME',
+  /** Local mode and tests only: the built connection page (on AWS it sits beside the handler's bundle). */
+  portalUiDir: 'PORTAL_UI_DIR',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

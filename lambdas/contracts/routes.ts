@@ -4,15 +4,21 @@
  * dispatches from it; the infra tests derive their expectations from it.
  */
 
-/** What a route's function may do to the table: `read` roles get no write action. */
-export type Access = 'read' | 'write';
+/**
+ * What a route's function may do to the table: `read` roles get no write action; `none` (the portal's
+ * page and static assets) gets no table action and no token key at all.
+ */
+export type Access = 'read' | 'write' | 'none';
 
 /**
  * Who may call a route: `token` routes are SCIM, authenticated by the tenant's Secret Token in the
  * chain; `iam` routes are the profile API for the signature portal's backend, authorised by API
- * Gateway with AWS IAM (SigV4) and never reachable with a SCIM token.
+ * Gateway with AWS IAM (SigV4) and never reachable with a SCIM token; `portal` routes are the
+ * connection page's JSON API, authorised in the chain by the setup-link session cookie (and a CSRF
+ * token on writes, docs/portal.md); `public` routes (the page, its assets, opening a setup link)
+ * carry no tenant data and check what they need themselves.
  */
-export type Auth = 'token' | 'iam';
+export type Auth = 'token' | 'iam' | 'portal' | 'public';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -23,10 +29,21 @@ export interface Route {
   readonly access: Access;
   /** @default 'token' */
   readonly auth?: Auth;
+  /** The function's bundle also carries the built connection page (portal/build.ts). */
+  readonly bundlesPortalUi?: boolean;
 }
 
 /** Profile API prefix (docs/ownership.md). */
 export const PROFILE_BASE_PATH = '/profiles/v1/{tenantId}';
+
+/** Connection API prefix: the product's back end, with IAM (docs/portal.md). */
+export const CONNECTION_BASE_PATH = '/connections/v1/{tenantId}';
+
+/** The connection page of a tenant; its JSON API lives under `/api`, authorised by the session cookie. */
+export const PORTAL_PAGE_PATH = '/portal/{tenantId}';
+export const PORTAL_API_BASE_PATH = `${PORTAL_PAGE_PATH}/api`;
+/** The page's bundled script and style sheet (one path segment each, content-hashed names). */
+export const PORTAL_ASSETS_PATH = '/portal-assets';
 
 /** The auth of a route (SCIM token unless it says IAM). */
 export function authOf(route: Route): Auth {
@@ -57,6 +74,36 @@ export const routes = [
   { method: 'GET', path: `${PROFILE_BASE_PATH}/users/{id}`, operation: 'getProfile', access: 'read', auth: 'iam' },
   { method: 'PATCH', path: `${PROFILE_BASE_PATH}/users/{id}`, operation: 'updateProfile', access: 'write', auth: 'iam' },
   { method: 'GET', path: `${PROFILE_BASE_PATH}/groups/{id}/members`, operation: 'listGroupProfiles', access: 'read', auth: 'iam' },
+  // The connection API (docs/portal.md): the product's back end with IAM…
+  { method: 'GET', path: CONNECTION_BASE_PATH, operation: 'getConnection', access: 'read', auth: 'iam' },
+  { method: 'GET', path: `${CONNECTION_BASE_PATH}/tokens`, operation: 'listConnectionTokens', access: 'read', auth: 'iam' },
+  { method: 'POST', path: `${CONNECTION_BASE_PATH}/tokens`, operation: 'issueConnectionToken', access: 'write', auth: 'iam' },
+  { method: 'DELETE', path: `${CONNECTION_BASE_PATH}/tokens/{id}`, operation: 'revokeConnectionToken', access: 'write', auth: 'iam' },
+  { method: 'GET', path: `${CONNECTION_BASE_PATH}/log`, operation: 'listConnectionLog', access: 'read', auth: 'iam' },
+  { method: 'GET', path: `${CONNECTION_BASE_PATH}/settings`, operation: 'getConnectionSettings', access: 'read', auth: 'iam' },
+  { method: 'PUT', path: `${CONNECTION_BASE_PATH}/settings/policy`, operation: 'setConnectionPolicy', access: 'write', auth: 'iam' },
+  { method: 'PATCH', path: `${CONNECTION_BASE_PATH}/settings/mapping`, operation: 'setConnectionMapping', access: 'write', auth: 'iam' },
+  { method: 'POST', path: `${CONNECTION_BASE_PATH}/disconnect`, operation: 'disconnectConnection', access: 'write', auth: 'iam' },
+  { method: 'POST', path: `${CONNECTION_BASE_PATH}/reconnect`, operation: 'reconnectConnection', access: 'write', auth: 'iam' },
+  { method: 'POST', path: `${CONNECTION_BASE_PATH}/test`, operation: 'testConnection', access: 'read', auth: 'iam' },
+  { method: 'POST', path: `${CONNECTION_BASE_PATH}/portal-links`, operation: 'createPortalLink', access: 'read', auth: 'iam' },
+  // …and the same operations for the connection page, with the setup-link session.
+  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/session`, operation: 'getPortalSession', access: 'read', auth: 'portal' },
+  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/connection`, operation: 'portalGetConnection', access: 'read', auth: 'portal' },
+  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/tokens`, operation: 'portalListTokens', access: 'read', auth: 'portal' },
+  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/tokens`, operation: 'portalIssueToken', access: 'write', auth: 'portal' },
+  { method: 'DELETE', path: `${PORTAL_API_BASE_PATH}/tokens/{id}`, operation: 'portalRevokeToken', access: 'write', auth: 'portal' },
+  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/log`, operation: 'portalListLog', access: 'read', auth: 'portal' },
+  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/settings`, operation: 'portalGetSettings', access: 'read', auth: 'portal' },
+  { method: 'PUT', path: `${PORTAL_API_BASE_PATH}/settings/policy`, operation: 'portalSetPolicy', access: 'write', auth: 'portal' },
+  { method: 'PATCH', path: `${PORTAL_API_BASE_PATH}/settings/mapping`, operation: 'portalSetMapping', access: 'write', auth: 'portal' },
+  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/disconnect`, operation: 'portalDisconnect', access: 'write', auth: 'portal' },
+  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/reconnect`, operation: 'portalReconnect', access: 'write', auth: 'portal' },
+  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/test`, operation: 'portalTestConnection', access: 'read', auth: 'portal' },
+  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/session/end`, operation: 'endPortalSession', access: 'read', auth: 'portal' },
+  { method: 'GET', path: `${PORTAL_PAGE_PATH}/open`, operation: 'openPortalLink', access: 'read', auth: 'public' },
+  { method: 'GET', path: PORTAL_PAGE_PATH, operation: 'getPortalPage', access: 'none', auth: 'public', bundlesPortalUi: true },
+  { method: 'GET', path: `${PORTAL_ASSETS_PATH}/{file}`, operation: 'getPortalAsset', access: 'none', auth: 'public', bundlesPortalUi: true },
 ] as const satisfies readonly Route[];
 
 export type OperationName = (typeof routes)[number]['operation'];

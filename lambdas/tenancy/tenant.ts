@@ -26,6 +26,8 @@ export interface TenantRecord {
   readonly version: number;
   /** Attribute mapping and ownership policy (docs/ownership.md); defaults when absent. */
   readonly profile?: ProfileSettings;
+  /** Setup links (docs/portal.md): links and sessions of an older generation are revoked. @default generation 0 */
+  readonly portal?: { readonly linkGeneration: number };
 }
 
 /** Tenant ids are URL path segments and key prefixes: lower-case letters, digits and inner hyphens. */

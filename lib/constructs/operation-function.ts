@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -11,10 +11,12 @@ import { LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { TABLE } from '../../lambdas/contracts/table';
 import { handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
+import { PORTAL_UI_DIR } from '../../lambdas/contracts/portal';
 
 
-/** DynamoDB actions per access level: no Scan anywhere, and a read route gets no write action. */
+/** DynamoDB actions per access level: no Scan anywhere, a read route gets no write action, `none` nothing. */
 export const TABLE_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
+  none: [],
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   write: [
     'dynamodb:GetItem',
@@ -36,6 +38,17 @@ export const BOOKKEEPING_WRITES = {
   actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
   leadingKeys: ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'],
 } as const;
+
+/**
+ * The connection page's functions carry its built bundle (portal/build.ts: esbuild, content-hashed
+ * names) beside their handler, in the folder PORTAL_UI_DIR names; the bundle is built at synth time,
+ * so there is no build step to remember.
+ */
+const PORTAL_UI_HOOKS: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [`cd "${inputDir}" && npx tsx portal/build.ts "${join(outputDir, PORTAL_UI_DIR)}"`],
+};
 
 export interface OperationFunctionProps {
   readonly route: Route;
@@ -64,6 +77,7 @@ export class OperationFunction extends Construct {
       entry: join(ROOT, handlerEntry(route.operation)),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
+      ...(route.bundlesPortalUi ? { bundling: { ...FUNCTION_DEFAULTS.bundling, commandHooks: PORTAL_UI_HOOKS } } : {}),
       timeout: props.timeout ?? Duration.seconds(10),
       description: `SCIM ${route.method} ${route.path} (${route.operation})`,
       environment: {
@@ -73,6 +87,7 @@ export class OperationFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
+    if (route.access === 'none') return;
     this.function.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
