@@ -87,19 +87,19 @@ export const routes = [
   { method: 'POST', path: `${CONNECTION_BASE_PATH}/reconnect`, operation: 'reconnectConnection', access: 'write', auth: 'iam' },
   { method: 'POST', path: `${CONNECTION_BASE_PATH}/test`, operation: 'testConnection', access: 'read', auth: 'iam' },
   { method: 'POST', path: `${CONNECTION_BASE_PATH}/portal-links`, operation: 'createPortalLink', access: 'read', auth: 'iam' },
-  // …and the same operations for the connection page, with the setup-link session.
+  // …and the same operations (the same functions) for the connection page, with the setup-link session.
   { method: 'GET', path: `${PORTAL_API_BASE_PATH}/session`, operation: 'getPortalSession', access: 'read', auth: 'portal' },
-  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/connection`, operation: 'portalGetConnection', access: 'read', auth: 'portal' },
-  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/tokens`, operation: 'portalListTokens', access: 'read', auth: 'portal' },
-  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/tokens`, operation: 'portalIssueToken', access: 'write', auth: 'portal' },
-  { method: 'DELETE', path: `${PORTAL_API_BASE_PATH}/tokens/{id}`, operation: 'portalRevokeToken', access: 'write', auth: 'portal' },
-  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/log`, operation: 'portalListLog', access: 'read', auth: 'portal' },
-  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/settings`, operation: 'portalGetSettings', access: 'read', auth: 'portal' },
-  { method: 'PUT', path: `${PORTAL_API_BASE_PATH}/settings/policy`, operation: 'portalSetPolicy', access: 'write', auth: 'portal' },
-  { method: 'PATCH', path: `${PORTAL_API_BASE_PATH}/settings/mapping`, operation: 'portalSetMapping', access: 'write', auth: 'portal' },
-  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/disconnect`, operation: 'portalDisconnect', access: 'write', auth: 'portal' },
-  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/reconnect`, operation: 'portalReconnect', access: 'write', auth: 'portal' },
-  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/test`, operation: 'portalTestConnection', access: 'read', auth: 'portal' },
+  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/connection`, operation: 'getConnection', access: 'read', auth: 'portal' },
+  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/tokens`, operation: 'listConnectionTokens', access: 'read', auth: 'portal' },
+  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/tokens`, operation: 'issueConnectionToken', access: 'write', auth: 'portal' },
+  { method: 'DELETE', path: `${PORTAL_API_BASE_PATH}/tokens/{id}`, operation: 'revokeConnectionToken', access: 'write', auth: 'portal' },
+  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/log`, operation: 'listConnectionLog', access: 'read', auth: 'portal' },
+  { method: 'GET', path: `${PORTAL_API_BASE_PATH}/settings`, operation: 'getConnectionSettings', access: 'read', auth: 'portal' },
+  { method: 'PUT', path: `${PORTAL_API_BASE_PATH}/settings/policy`, operation: 'setConnectionPolicy', access: 'write', auth: 'portal' },
+  { method: 'PATCH', path: `${PORTAL_API_BASE_PATH}/settings/mapping`, operation: 'setConnectionMapping', access: 'write', auth: 'portal' },
+  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/disconnect`, operation: 'disconnectConnection', access: 'write', auth: 'portal' },
+  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/reconnect`, operation: 'reconnectConnection', access: 'write', auth: 'portal' },
+  { method: 'POST', path: `${PORTAL_API_BASE_PATH}/test`, operation: 'testConnection', access: 'read', auth: 'portal' },
   { method: 'POST', path: `${PORTAL_API_BASE_PATH}/session/end`, operation: 'endPortalSession', access: 'read', auth: 'portal' },
   { method: 'GET', path: `${PORTAL_PAGE_PATH}/open`, operation: 'openPortalLink', access: 'read', auth: 'public' },
   { method: 'GET', path: PORTAL_PAGE_PATH, operation: 'getPortalPage', access: 'none', auth: 'public', bundlesPortalUi: true },
@@ -108,11 +108,19 @@ export const routes = [
 
 export type OperationName = (typeof routes)[number]['operation'];
 
-/** The route of an operation (each operation has exactly one). */
+/**
+ * The route of an operation. Each operation has one route per way in: the connection operations have
+ * an IAM route and a portal route served by the same function; this returns the first.
+ */
 export function routeOf(operation: OperationName): Route {
   const route = routes.find((candidate) => candidate.operation === operation);
   if (!route) throw new Error(`No route for operation ${operation}`);
   return route;
+}
+
+/** Every route of an operation (one per way in). */
+export function routesOf(operation: OperationName): readonly Route[] {
+  return routes.filter((candidate) => candidate.operation === operation);
 }
 
 /** `createUser` → `create-user`: the handler module under lambdas/handlers/. */

@@ -1,7 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ACTORS, CSRF_HEADER, SESSION_COOKIE } from '../contracts/portal';
-import { authOf, routeOf, type OperationName } from '../contracts/routes';
+import { authOf, routesOf, type OperationName } from '../contracts/routes';
 import { FetchTenantUrlProbe } from '../adapters/http/fetch-tenant-url-probe';
 import type { ConnectionDeps, ConnectionOperation, ConnectionRequest } from '../operations/connection/request';
 import { linkGenerationOf } from '../operations/connection/portal-links';
@@ -18,6 +18,7 @@ type ConnectionMiddleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyR
 
 interface ChainState extends Record<string, unknown> {
   started?: number;
+  actor?: string;
   log?: typeof logger;
   tenant?: TenantRecord;
   session?: SessionClaims;
@@ -53,7 +54,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-function requestContext(operation: OperationName, wiring: () => Wiring, actor: string): ConnectionMiddleware {
+function requestContext(operation: OperationName, wiring: () => Wiring): ConnectionMiddleware {
   const logLine = (state: ChainState, event: APIGatewayProxyEvent, status: number, extra: Record<string, unknown> = {}) => {
     const fields = { status, method: event.httpMethod, durationMs: Math.round(performance.now() - (state.started ?? 0)), ...extra };
     if (status >= 500) state.log?.error('request failed', fields);
@@ -85,7 +86,7 @@ function requestContext(operation: OperationName, wiring: () => Wiring, actor: s
             requestId: request.event.requestContext?.requestId ?? 'unknown',
             operation,
             status: error.status,
-            actor,
+            ...(request.internal.actor ? { actor: request.internal.actor } : {}),
             ...(error.scimType ? { scimType: error.scimType } : {}),
             detail: error.detail.slice(0, 500),
           })
@@ -164,24 +165,43 @@ export interface ConnectionOperationOptions {
 
 /**
  * The chain of the connection API (IAM), the page's API (session cookie + CSRF) and opening a setup
- * link (public): log line → JSON errors → authorisation by the route's auth → JSON body → operation.
+ * link (public): log line → JSON errors → authorisation by the route the request came through (one
+ * function serves an operation's IAM and portal routes) → JSON body → operation.
  */
 export function defineConnectionOperation(operation: OperationName, run: ConnectionOperation, options: ConnectionOperationOptions = {}) {
-  const route = routeOf(operation);
-  const auth = authOf(route);
+  const candidates = routesOf(operation);
+  for (const route of candidates) {
+    if (!['iam', 'portal', 'public'].includes(authOf(route))) throw new Error(`${operation} has a ${authOf(route)} route: not a connection route`);
+  }
   const wiring = options.wiring ?? getWiring;
   const depsOf = options.deps ?? ((current: Wiring) => ({ ...current.deps, probe: (probe ??= new FetchTenantUrlProbe()) }));
-  const actor = auth === 'iam' ? ACTORS.api : ACTORS.portal;
-  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, ChainState>().use(requestContext(operation, wiring, actor));
-  if (auth === 'iam') chain.use(loadTenant(wiring));
-  else if (auth === 'portal') chain.use(portalSession(wiring));
-  else if (auth !== 'public') throw new Error(`${operation} is a ${auth} route, not a connection route`);
-  return chain
+  const authorisers = { iam: loadTenant(wiring), portal: portalSession(wiring) };
+  const authorise: ConnectionMiddleware = {
+    before: async (request) => {
+      // API Gateway's `resource` is the route's path template (the local server sets the same).
+      const route = candidates.find((candidate) => candidate.path === request.event.resource && candidate.method === request.event.httpMethod) ?? candidates[0];
+      const auth = route ? authOf(route) : 'public';
+      request.internal.actor = auth === 'iam' ? ACTORS.api : ACTORS.portal;
+      if (auth === 'iam') await authorisers.iam.before?.(request);
+      else if (auth === 'portal') await authorisers.portal.before?.(request);
+    },
+  };
+  const writes = candidates.some((route) => route.access === 'write');
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, ChainState>()
+    .use(requestContext(operation, wiring))
+    .use(authorise)
     .use(jsonBody())
-    .handler(async (event) => respond(event, await run(connectionRequest(event, operation, actor, chainStates.get(event)), depsOf(wiring()))));
+    .handler(async (event) => {
+      const state = chainStates.get(event);
+      const response = await run(connectionRequest(event, operation, state), depsOf(wiring()));
+      // This container's SCIM routes see a new or revoked token at once; other containers within
+      // the tenant cache TTL (30 s, docs/operations.md).
+      if (writes && state?.tenant) wiring().authenticator.forget(state.tenant.tenantId);
+      return respond(event, response);
+    });
 }
 
-function connectionRequest(event: APIGatewayProxyEvent, operation: OperationName, actor: string, state: ChainState | undefined): ConnectionRequest {
+function connectionRequest(event: APIGatewayProxyEvent, operation: OperationName, state: ChainState | undefined): ConnectionRequest {
   return {
     operation,
     tenantId: event.pathParameters?.tenantId ?? '',
@@ -191,7 +211,7 @@ function connectionRequest(event: APIGatewayProxyEvent, operation: OperationName
     body: state?.body,
     requestId: event.requestContext?.requestId ?? 'unknown',
     serviceBase: serviceBaseOf(event),
-    actor,
+    actor: state?.actor ?? ACTORS.portal,
     ...(state?.tenant ? { tenant: state.tenant } : {}),
     ...(state?.session ? { session: state.session } : {}),
   };

@@ -1,4 +1,0 @@
-import { defineConnectionOperation } from '../http/define-connection-operation';
-import { disconnectConnection } from '../operations/connection/connection-state';
-
-export const handler = defineConnectionOperation('portalDisconnect', disconnectConnection);

@@ -1,4 +1,0 @@
-import { defineConnectionOperation } from '../http/define-connection-operation';
-import { getConnection } from '../operations/connection/get-connection';
-
-export const handler = defineConnectionOperation('portalGetConnection', getConnection);

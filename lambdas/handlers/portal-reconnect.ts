@@ -1,4 +1,0 @@
-import { defineConnectionOperation } from '../http/define-connection-operation';
-import { reconnectConnection } from '../operations/connection/connection-state';
-
-export const handler = defineConnectionOperation('portalReconnect', reconnectConnection);

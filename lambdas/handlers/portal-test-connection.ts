@@ -1,4 +1,0 @@
-import { defineConnectionOperation } from '../http/define-connection-operation';
-import { testConnection } from '../operations/connection/test-connection';
-
-export const handler = defineConnectionOperation('portalTestConnection', testConnection);
