@@ -29,7 +29,7 @@ export interface ConnectionView {
   readonly tokens: readonly TokenView[];
   /** The newest token use or provisioning-log entry of a SCIM request; null when the tenant has seen no request. */
   readonly lastRequestAt: string | null;
-  /** Failed requests (status ≥ 400) in the last 24 hours, counted up to a cap (`failuresCapped`). */
+  /** Failed SCIM requests (status ≥ 400) in the last 24 hours, counted up to a cap (`failuresCapped`). */
   readonly failuresLast24h: number;
   readonly failuresCapped: boolean;
 }

@@ -112,7 +112,7 @@ export function LogTable({ api, guard, version }: { api: PortalApi; guard: Guard
                   <td data-testid="log-operation">{entry.operation}</td>
                   <td class="label-cell">{[entry.name, entry.resourceId].filter(Boolean).join(' · ')}</td>
                   <td class="label-cell">{[entry.scimType ? `[${entry.scimType}]` : '', entry.detail ?? ''].filter(Boolean).join(' ')}</td>
-                  <td>{entry.actor ?? 'Entra ID'}</td>
+                  <td>{entry.actor ?? 'SCIM client'}</td>
                 </tr>
               ))}
             </tbody>

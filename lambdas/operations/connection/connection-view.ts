@@ -38,7 +38,7 @@ export async function describeConnection(
     deps.directory.countResources(tenant.tenantId, 'Group'),
     listTokens(deps, tenant.tenantId),
     deps.log.list(tenant.tenantId, { scimOnly: true, limit: 1 }),
-    deps.log.list(tenant.tenantId, { since, outcome: 'failed', limit: FAILURE_COUNT_CAP + 1 }),
+    deps.log.list(tenant.tenantId, { since, outcome: 'failed', scimOnly: true, limit: FAILURE_COUNT_CAP + 1 }),
   ]);
   return {
     ...Object.assign({}, ...extensions.map((extension) => extension(tenant))),
