@@ -26,6 +26,7 @@ export function TestConnection({ api, guard, initialToken, onDone }: Props) {
     try {
       const answer = await guard(() => api.call<TestConnectionResult>('POST', '/test', { token }));
       if (answer) setResult(answer);
+      setBusy(false);
       await onDone();
     } catch (caught) {
       setError((caught as Error).message);

@@ -129,6 +129,8 @@ describeBrowser('the connection page in headless Chromium', () => {
     await page.keyboard.type(markup);
     await page.keyboard.press('Enter');
     await page.getByLabel(`New token “${markup}”`).waitFor();
+    // The table refreshes after the shown-once panel appears.
+    await page.getByTestId('token-label').filter({ hasText: markup }).waitFor();
     const labels = await page.getByTestId('token-label').allTextContents();
     const injected = await page.locator('table img, table b').count();
     await page.getByLabel('Label', { exact: true }).fill('x'.repeat(10_240));
