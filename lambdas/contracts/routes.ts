@@ -87,6 +87,7 @@ export const routes = [
   { method: 'POST', path: `${CONNECTION_BASE_PATH}/reconnect`, operation: 'reconnectConnection', access: 'write', auth: 'iam' },
   { method: 'POST', path: `${CONNECTION_BASE_PATH}/test`, operation: 'testConnection', access: 'read', auth: 'iam' },
   { method: 'POST', path: `${CONNECTION_BASE_PATH}/portal-links`, operation: 'createPortalLink', access: 'read', auth: 'iam' },
+  { method: 'DELETE', path: `${CONNECTION_BASE_PATH}/portal-links`, operation: 'revokePortalLinks', access: 'write', auth: 'iam' },
   // …and the same operations (the same functions) for the connection page, with the setup-link session.
   { method: 'GET', path: `${PORTAL_API_BASE_PATH}/session`, operation: 'getPortalSession', access: 'read', auth: 'portal' },
   { method: 'GET', path: `${PORTAL_API_BASE_PATH}/connection`, operation: 'getConnection', access: 'read', auth: 'portal' },

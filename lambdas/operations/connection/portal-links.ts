@@ -4,7 +4,7 @@ import { linkTtlSeconds, signLink, signSession, verifyLink, csrfTokenOf, SESSION
 import { isValidTenantId, type TenantRecord } from '../../tenancy/tenant';
 import { AdminError } from '../admin-error';
 import type { Dependencies } from '../ports';
-import { objectBody, recordAction } from './actions';
+import { asConnectionCall, objectBody, recordAction } from './actions';
 import { tenantOf, type ConnectionOperation } from './request';
 
 type LinkDeps = Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock'>;
@@ -58,6 +58,13 @@ export const createPortalLinkRoute: ConnectionOperation = async (request, deps) 
   }
   await recordAction(deps, request, { operation: 'createPortalLink', status: 201, resourceType: 'Tenant', detail: `Setup link made, expires ${link.expiresAt}` });
   return { status: 201, body: link };
+};
+
+/** DELETE …/portal-links: every setup link and portal session of the tenant stops at once (`portal revoke`). */
+export const revokePortalLinksRoute: ConnectionOperation = async (request, deps) => {
+  const tenant = await asConnectionCall(409, () => revokePortalLinks(deps, tenantOf(request).tenantId));
+  await recordAction(deps, request, { operation: 'revokePortalLinks', status: 200, resourceType: 'Tenant', detail: 'Every setup link and portal session revoked' });
+  return { status: 200, body: { tenantId: tenant.tenantId, linkGeneration: linkGenerationOf(tenant) } };
 };
 
 /** Set-Cookie for the session: HttpOnly, Secure, SameSite=Strict, host-only (`__Host-`). */
