@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LogEntryView, LogPage } from '../../lambdas/contracts/connection';
 import { shortTime, type PortalApi } from './api';
 import type { Guard } from './app';
@@ -28,20 +28,24 @@ export function LogTable({ api, guard, version }: { api: PortalApi; guard: Guard
   const [cursor, setCursor] = useState<string | undefined>();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  // Only the newest request may fill the table: an older, slower answer (say, unfiltered) must not overwrite it.
+  const latest = useRef(0);
 
   const load = async (active: Filters, after?: string) => {
+    const ticket = ++latest.current;
     setBusy(true);
     try {
       const page = await guard(() => api.call<LogPage>('GET', queryOf(active, after)));
+      if (ticket !== latest.current) return;
       if (page) {
         setEntries(after ? (current) => [...current, ...page.entries] : page.entries);
         setCursor(page.nextCursor);
         setError('');
       }
     } catch (caught) {
-      setError((caught as Error).message);
+      if (ticket === latest.current) setError((caught as Error).message);
     } finally {
-      setBusy(false);
+      if (ticket === latest.current) setBusy(false);
     }
   };
 

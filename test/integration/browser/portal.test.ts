@@ -178,7 +178,7 @@ describeBrowser('the connection page in headless Chromium', () => {
     await page.getByLabel('Owner of mobilePhone').selectOption('user');
     await page.getByTestId('settings-note').getByText(/^Saved/).waitFor();
     const shown = JSON.parse((await admin('policy', 'show', tenant.id, '--json')).join('\n')) as { owners: Record<string, string> };
-    await page.getByLabel('Owner of mobilePhone').evaluate('(element) => element.scrollIntoView({ block: "center" })');
+    await page.getByLabel('Owner of mobilePhone').scrollIntoViewIfNeeded();
     await shoot(page, 'source-of-truth');
 
     expect(shown.owners.mobilePhone).toBe('user');
