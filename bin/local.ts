@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   console.log(`Tenant URL:   ${service.tenantUrl}`);
   console.log(`Secret Token: ${service.token}`);
   console.log(`Events:       ${service.eventsFile}`);
+  console.log(`Portal:       ${service.portalLink}`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

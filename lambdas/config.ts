@@ -55,3 +55,8 @@ export function readPublisherConfig(env: NodeJS.ProcessEnv = process.env): Publi
   if (!eventBusName) throw new Error(`${ENV.eventBusName} is not set`);
   return { eventBusName };
 }
+
+/** Where the built connection page is (docs/portal.md); undefined means beside the handler's bundle. */
+export function readPortalUiDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[ENV.portalUiDir] || undefined;
+}

@@ -21,6 +21,8 @@ import type { TenantRecord } from '../tenancy/tenant';
 import { createWiring } from '../wiring';
 import { OAUTH_OPTIONS, OAUTH_USAGE, oauthShowLines, oauthSummary, runOAuthCommand } from './oauth-commands';
 import { resolveTarget, type Target } from './target';
+import { PORTAL_USAGE, runPortalCommand } from './portal-commands';
+import { describeConnection } from '../operations/connection/connection-view';
 
 /** What the CLI talks to the world through; tests pass their own. */
 export interface CliIo {
@@ -55,6 +57,7 @@ Commands:
   profile get <tenant> <userId>
   profile set <tenant> <userId> <field>=<value> … (an empty value clears the user's value)
 ${OAUTH_USAGE}
+${PORTAL_USAGE}
 
 Target: --local is the instance "npm start" runs from this checkout; otherwise the deployed stack
 (--stack, default Scim-dev; --region or AWS_REGION) with the AWS SDK's default credentials.`;
@@ -159,23 +162,18 @@ async function run(command: string, positionals: string[], values: Values, targe
       return;
     }
     case 'tenant show': {
-      const tenantId = need(positionals, 2, 'tenant id');
-      const tenant = await deps.tenants.getTenant(tenantId);
-      if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
-      const [users, groups, tokens] = await Promise.all([
-        deps.directory.countResources(tenantId, 'User'),
-        deps.directory.countResources(tenantId, 'Group'),
-        listTokens(deps, tenantId),
-      ]);
-      const summary = { ...tenantSummary(tenant, target), users, groups, tokens, ...oauthSummary(tenant, target, now) };
+      const tenant = await tenantOrFail(deps, need(positionals, 2, 'tenant id'));
+      const summary = { ...(await describeConnection(deps, tenant, `${target.tenantUrlBase}/${tenant.tenantId}`)), ...oauthSummary(tenant, target, now) };
       if (values.json) return json(summary);
       io.out(`Tenant:       ${summary.tenantId} (${summary.displayName})`);
       io.out(`Status:       ${summary.status}`);
       io.out(`Tenant URL:   ${summary.tenantUrl}`);
       io.out(`Created:      ${summary.createdAt}`);
-      io.out(`Users:        ${users}`);
-      io.out(`Groups:       ${groups}`);
-      for (const token of tokens) io.out(`Token:        ${token.id} ${token.live ? 'live' : 'dead'} "${token.label}" last used ${token.lastUsedAt ?? 'never'}`);
+      io.out(`Users:        ${summary.users}`);
+      io.out(`Groups:       ${summary.groups}`);
+      io.out(`Last request: ${summary.lastRequestAt ?? 'never'}`);
+      io.out(`Failures 24h: ${summary.failuresLast24h}${summary.failuresCapped ? '+' : ''}`);
+      for (const token of summary.tokens) io.out(`Token:        ${token.id} ${token.live ? 'live' : 'dead'} "${token.label}" last used ${token.lastUsedAt ?? 'never'}`);
       for (const line of oauthShowLines(summary)) io.out(line);
       return;
     }
@@ -303,6 +301,12 @@ async function run(command: string, positionals: string[], values: Values, targe
         if (error instanceof ScimError) throw new AdminError(error.detail);
         throw error;
       }
+      return;
+    }
+    case 'portal link':
+    case 'portal revoke': {
+      const tenantId = need(positionals, 2, 'tenant id');
+      await runPortalCommand(command, tenantId, { json: values.json, ...(values['expires-in'] ? { expiresIn: values['expires-in'] } : {}) }, target, deps, io.out);
       return;
     }
     default:

@@ -14,6 +14,8 @@ export const ENV = {
   accessTokenLifetime: 'OAUTH_ACCESS_TOKEN_LIFETIME_SECONDS',
   /** Local mode and tests only: lets the token endpoint fetch a JWKS over http:// from 127.0.0.1. */
   jwksAllowLoopbackHttp: 'OAUTH_JWKS_ALLOW_LOOPBACK_HTTP',
+  /** Local mode and tests only: the built connection page (on AWS it sits beside the handler's bundle). */
+  portalUiDir: 'PORTAL_UI_DIR',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -10,6 +10,9 @@ import { ENV } from '../contracts/env';
 import type { EventEntry } from '../events/entries';
 import { getWiring, resetWiring } from '../wiring';
 import { ensureDemoTenant } from './bootstrap';
+import { buildPortalUi } from '../../portal/build';
+import { PORTAL_UI_DIR } from '../contracts/portal';
+import { createPortalLink } from '../operations/connection/portal-links';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { createLocalServer, type LocalServerOptions } from './server';
 import { StreamPublisher } from './stream-publisher';
@@ -43,6 +46,8 @@ export interface LocalService {
   readonly tenantUrl: string;
   readonly baseUrl: string;
   readonly token: string;
+  /** A setup link of the demo tenant's connection page (docs/portal.md), valid for 7 days. */
+  readonly portalLink: string;
   readonly instance: LocalInstance;
   /** The JSON-lines file every published event is appended to (docs/events.md "Local mode"). */
   readonly eventsFile: string;
@@ -78,6 +83,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   // Local mode only: federation tests and demos serve their JWKS from 127.0.0.1 over http://.
   process.env[ENV.jwksAllowLoopbackHttp] = 'true';
   process.env[ENV.logLevel] ??= 'WARN';
+  // The connection page is built from portal/src on every start (esbuild, well under a second).
+  const portalUiDir = join(options.dataDir, PORTAL_UI_DIR);
+  await buildPortalUi(portalUiDir);
+  process.env[ENV.portalUiDir] = portalUiDir;
   resetWiring();
 
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -109,11 +118,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const baseUrl = `http://127.0.0.1:${port}/scim/v2`;
   const instance: LocalInstance = { endpoint, tableName, tokenKeyFile, baseUrl, pid: process.pid };
   writeFileSync(instanceFile(options.dataDir), JSON.stringify(instance, null, 2));
+  const { url: portalLink } = await createPortalLink(getWiring().deps, DEMO_TENANT, `http://127.0.0.1:${port}`);
 
   return {
     tenantUrl: `${baseUrl}/${DEMO_TENANT}`,
     baseUrl,
     token,
+    portalLink,
     instance,
     eventsFile: events,
     publisher,

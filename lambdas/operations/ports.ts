@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../events/catalog';
 import type { ScimObject } from '../scim/resources/normalize';
-import type { LogEntry } from '../tenancy/provisioning-log';
+import type { LogEntry, LogQuery } from '../tenancy/provisioning-log';
 import type { TenantRecord } from '../tenancy/tenant';
 import type { TokenKeyRing } from '../tenancy/tokens';
 import type { MemberType, WritePlan } from './write-plan';
@@ -119,7 +119,7 @@ export interface ProvisioningLog {
   /** Writes one entry (failed requests; committed changes write theirs in their own transaction). */
   append(entry: LogEntry): Promise<void>;
   /** Entries newest first. */
-  list(tenantId: string, query: { readonly since?: string; readonly status?: number; readonly limit: number }): Promise<LogEntry[]>;
+  list(tenantId: string, query: LogQuery): Promise<LogEntry[]>;
 }
 
 /** The service's token keyring (Secrets Manager in AWS, a file locally). */

@@ -24,6 +24,30 @@ export interface LogEntry {
   readonly detail?: string;
   /** Attributes a committed change touched. */
   readonly changed?: readonly string[];
+  /** Who acted, for admin actions: `portal` (the connection page), `api` (the connection API, IAM). */
+  readonly actor?: string;
+}
+
+/** A page of a tenant's log: filters are optional and combine; `cursor` resumes after the previous page. */
+export interface LogQuery {
+  readonly since?: string;
+  readonly until?: string;
+  /** An exact HTTP status. */
+  readonly status?: number;
+  /** Only failures (status 400 and up), or only successes. */
+  readonly outcome?: 'failed' | 'succeeded';
+  readonly operation?: string;
+  /** Only entries of SCIM requests (no admin actor): the health summary's "last request". */
+  readonly scimOnly?: boolean;
+  readonly limit: number;
+  /** Where the previous page ended (its last entry's position), exclusive. */
+  readonly after?: LogPosition;
+}
+
+/** Where an entry sits in its tenant's log (time, then request id). */
+export interface LogPosition {
+  readonly at: string;
+  readonly requestId: string;
 }
 
 const STATUS_BY_DETAIL_TYPE: Readonly<Record<string, number>> = {

@@ -34,6 +34,8 @@ export interface TenantRecord {
   readonly oauthClients?: readonly OAuthClientRecord[];
   /** Workload identity federation trust (RFC 7523); absent when not federated. */
   readonly federation?: FederationRecord;
+  /** Setup links (docs/portal.md): links and sessions of an older generation are revoked. @default generation 0 */
+  readonly portal?: { readonly linkGeneration: number };
 }
 
 /** Tenant ids are URL path segments and key prefixes: lower-case letters, digits and inner hyphens. */

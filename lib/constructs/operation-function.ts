@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -12,10 +12,12 @@ import { ENV } from '../../lambdas/contracts/env';
 import { TABLE } from '../../lambdas/contracts/table';
 import { MAX_REQUEST_MS } from '../../lambdas/contracts/limits';
 import { authOf, handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
+import { PORTAL_UI_DIR } from '../../lambdas/contracts/portal';
 
 
-/** DynamoDB actions per access level: no Scan anywhere, and a read route gets no write action. */
+/** DynamoDB actions per access level: no Scan anywhere, a read route gets no write action, `none` nothing. */
 export const TABLE_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
+  none: [],
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   write: [
     'dynamodb:GetItem',
@@ -40,6 +42,17 @@ export const BOOKKEEPING_WRITES = {
 
 /** The partitions of seen OAuth assertion ids, which only the token endpoint writes. */
 export const ASSERTION_REPLAY_LEADING_KEYS = ['TENANT#*#JTI'] as const;
+
+/**
+ * The connection page's functions carry its built bundle (portal/build.ts: esbuild, content-hashed
+ * names) beside their handler, in the folder PORTAL_UI_DIR names; the bundle is built at synth time,
+ * so there is no build step to remember.
+ */
+const PORTAL_UI_HOOKS: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) => [`cd "${inputDir}" && npx tsx portal/build.ts "${join(outputDir, PORTAL_UI_DIR)}"`],
+};
 
 export interface OperationFunctionProps {
   readonly route: Route;
@@ -68,6 +81,7 @@ export class OperationFunction extends Construct {
       entry: join(ROOT, handlerEntry(route.operation)),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
+      ...(route.bundlesPortalUi ? { bundling: { ...FUNCTION_DEFAULTS.bundling, commandHooks: PORTAL_UI_HOOKS } } : {}),
       timeout: props.timeout ?? Duration.millis(MAX_REQUEST_MS),
       description: `SCIM ${route.method} ${route.path} (${route.operation})`,
       environment: {
@@ -77,6 +91,7 @@ export class OperationFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
+    if (route.access === 'none') return;
     this.function.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,

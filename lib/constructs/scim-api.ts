@@ -19,8 +19,26 @@ import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { authOf, routes } from '../../lambdas/contracts/routes';
+import { authOf, routes, type Auth } from '../../lambdas/contracts/routes';
 import { OperationFunction } from './operation-function';
+
+/** Why no route uses a Cognito user pool (cdk-nag AwsSolutions-COG4), by the route's auth. */
+const NO_COGNITO_BECAUSE: Readonly<Record<Auth, string>> = {
+  token: 'SCIM clients (Entra ID, Okta) authenticate with a per-tenant bearer token, checked in the function chain by HMAC digest.',
+  client: 'The OAuth 2.0 token endpoint authenticates the client itself (RFC 6749 §2.3: client secret or JWT assertion); its metadata is public (RFC 8414).',
+  iam: 'The profile and connection APIs are called by the product back end with SigV4 (IAM authorisation), not by end users.',
+  portal: "The connection page's API is authorised by the signed setup-link session cookie plus a CSRF token, checked in the function chain (docs/portal.md).",
+  public: 'The connection page shell, its static assets and the setup-link exchange carry no tenant data; the link itself is the credential (docs/portal.md).',
+};
+
+/** Why a non-IAM route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
+const NO_API_AUTHORIZER_BECAUSE: Readonly<Record<Auth, string>> = {
+  token: 'Authorised in the function chain by the tenant Secret Token or an OAuth access token (a Lambda authorizer would add a hop and cost to every call); see docs/security.md.',
+  client: 'An OAuth token endpoint cannot sit behind an authorizer: it is where clients obtain credentials (RFC 6749 §3.2); see docs/security.md.',
+  iam: 'IAM-authorised.',
+  portal: 'Authorised in the function chain by the session cookie and CSRF token (docs/portal.md); a Lambda authorizer would need the same key and table read.',
+  public: 'Public by design: a static page and assets with no data, and the setup-link exchange, which verifies the signed link itself.',
+};
 
 /** A stable Tenant URL on the company's own domain. */
 export interface CustomDomainProps {
@@ -104,38 +122,24 @@ export class ScimApi extends Construct {
     });
     const functions: Record<string, OperationFunction> = {};
     for (const route of routes) {
-      const operation = new OperationFunction(this, route.operation, {
+      // One function per operation: an operation with an IAM and a portal route is one function behind two methods.
+      const operation = (functions[route.operation] ??= new OperationFunction(this, route.operation, {
         route,
         table: props.table,
         tokenKey: props.tokenKey,
         timeout: props.functionTimeout,
         logRetention,
-      });
-      functions[route.operation] = operation;
+      }));
       const resource: IResource = this.api.root.resourceForPath(route.path);
       const auth = authOf(route);
       const iam = auth === 'iam';
-      // SCIM routes check the tenant's Secret Token in the chain; the profile API is IAM (SigV4) only.
-      const method = resource.addMethod(route.method, new LambdaIntegration(operation.function), {
+      // SCIM routes check the tenant's Secret Token in the chain; the profile and connection APIs are
+      // IAM (SigV4) only; the connection page's routes check its session cookie in the chain.
+      const method = resource.addMethod(route.method, new LambdaIntegration(operation.function, { allowTestInvoke: false }), {
         authorizationType: iam ? AuthorizationType.IAM : AuthorizationType.NONE,
       });
-      Validations.of(method).acknowledge({
-        id: 'AwsSolutions-COG4',
-        reason: {
-          iam: 'The profile API is called by the portal backend with SigV4 (IAM authorisation), not by end users.',
-          token: 'SCIM clients (Entra ID, Okta) authenticate with a per-tenant bearer token, checked in the function chain by HMAC digest.',
-          client: 'The OAuth 2.0 token endpoint authenticates the client itself (RFC 6749 §2.3: client secret or JWT assertion); its metadata is public (RFC 8414).',
-        }[auth],
-      });
-      if (!iam) {
-        Validations.of(method).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            auth === 'client'
-              ? 'An OAuth token endpoint cannot sit behind an authorizer: it is where clients obtain credentials (RFC 6749 §3.2); see docs/security.md.'
-              : 'Authorised in the function chain by the tenant Secret Token or an OAuth access token (a Lambda authorizer would add a hop and cost to every call); see docs/security.md.',
-        });
-      }
+      Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason: NO_COGNITO_BECAUSE[auth] });
+      if (!iam) Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason: NO_API_AUTHORIZER_BECAUSE[auth] });
     }
     this.functions = functions;
     Validations.of(this.api).acknowledge({

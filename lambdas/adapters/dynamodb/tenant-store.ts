@@ -2,13 +2,13 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateComm
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { ProvisioningLog, TenantStore } from '../../operations/ports';
-import type { LogEntry } from '../../tenancy/provisioning-log';
+import type { LogEntry, LogQuery } from '../../tenancy/provisioning-log';
 import type { TenantRecord } from '../../tenancy/tenant';
 import { batchDeleteItems, batchGetItems } from './batch';
 import { fromLogItem, outboxItems, toLogItem, type Item } from './codec';
 import { cancellationCodes, translateStorageError } from './errors';
 import { forEachQueryPage, indexSortKeys, queryItems } from './query';
-import { groupKey, logPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
+import { groupKey, logKey, logPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
 
 /** Thrown when a conditional tenant write finds another version (the caller re-reads and retries). */
 export class TenantWriteConflict extends Error {
@@ -171,18 +171,45 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
     }
   }
 
-  async list(tenantId: string, query: { readonly since?: string; readonly status?: number; readonly limit: number }): Promise<LogEntry[]> {
-    const values: Record<string, unknown> = { ':pk': logPartition(tenantId) };
+  async list(tenantId: string, query: LogQuery): Promise<LogEntry[]> {
+    const partition = logPartition(tenantId);
+    const values: Record<string, unknown> = { ':pk': partition };
+    const names: Record<string, string> = {};
+    const filters: string[] = [];
+    // Sort keys are `<ISO time>#<request id>`: a bound on time is a bound on the key ('~' sorts after '#').
+    let keyCondition = 'pk = :pk';
+    if (query.since && query.until) keyCondition = 'pk = :pk AND sk BETWEEN :since AND :until';
+    else if (query.since) keyCondition = 'pk = :pk AND sk >= :since';
+    else if (query.until) keyCondition = 'pk = :pk AND sk <= :until';
     if (query.since) values[':since'] = query.since;
-    if (query.status !== undefined) values[':status'] = query.status;
+    if (query.until) values[':until'] = `${query.until}~`;
+    if (query.status !== undefined) {
+      filters.push('#status = :status');
+      values[':status'] = query.status;
+    }
+    if (query.outcome) {
+      filters.push(query.outcome === 'failed' ? '#status >= :failed' : '#status < :failed');
+      values[':failed'] = 400;
+    }
+    if (query.status !== undefined || query.outcome) names['#status'] = 'status';
+    if (query.operation !== undefined) {
+      filters.push('#operation = :operation');
+      names['#operation'] = 'operation';
+      values[':operation'] = query.operation;
+    }
+    if (query.scimOnly) {
+      filters.push('attribute_not_exists(#actor)');
+      names['#actor'] = 'actor';
+    }
     const items = await queryItems(
       this.client,
       {
         TableName: this.tableName,
-        KeyConditionExpression: query.since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
-        ...(query.status !== undefined ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        KeyConditionExpression: keyCondition,
+        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
         ScanIndexForward: false,
+        ...(query.after ? { ExclusiveStartKey: logKey(tenantId, query.after.at, query.after.requestId) } : {}),
       },
       query.limit,
     );

@@ -1,0 +1,49 @@
+import type { OperationName } from '../../contracts/routes';
+import type { SessionClaims } from '../../tenancy/portal-link';
+import type { TenantRecord } from '../../tenancy/tenant';
+import type { Dependencies } from '../ports';
+import type { ScimResponse } from '../request';
+
+/** Fetches a URL the way a SCIM client would (the test connection's call to the service's own Tenant URL). */
+export interface TenantUrlProbe {
+  get(url: string, token: string): Promise<{ readonly status: number; readonly body: string }>;
+}
+
+/** What a connection operation may touch: the SCIM service's dependencies and the probe. */
+export interface ConnectionDeps extends Dependencies {
+  readonly probe: TenantUrlProbe;
+}
+
+/** A request of the connection API or the page, as operations see it. */
+export interface ConnectionRequest {
+  readonly operation: OperationName;
+  /** The tenant in the path; for portal routes the chain has checked the session is this tenant's. */
+  readonly tenantId: string;
+  readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: unknown;
+  readonly requestId: string;
+  /** `https://host[/stage]`: where this service's URLs start, as the caller reached it. */
+  readonly serviceBase: string;
+  /** Who acts: `portal` (session) or `api` (IAM); written to the provisioning log. */
+  readonly actor: string;
+  /** Loaded by the chain for IAM and portal routes. */
+  readonly tenant?: TenantRecord;
+  /** The verified session of a portal route. */
+  readonly session?: SessionClaims;
+}
+
+export type ConnectionOperation = (request: ConnectionRequest, deps: ConnectionDeps) => Promise<ScimResponse>;
+
+/** The Tenant URL of the request's tenant (DESIGN.md "Tenants and tokens"). */
+export function tenantUrlOfRequest(request: ConnectionRequest): string {
+  return `${request.serviceBase}/scim/v2/${encodeURIComponent(request.tenantId)}`;
+}
+
+/** The tenant the chain loaded; a route wired without one is a programming error. */
+export function tenantOf(request: ConnectionRequest): TenantRecord {
+  if (!request.tenant) throw new Error(`${request.operation} ran without a tenant`);
+  return request.tenant;
+}
