@@ -41,3 +41,19 @@ export function readPublisherConfig(env: NodeJS.ProcessEnv = process.env): Publi
   if (!eventBusName) throw new Error(`${ENV.eventBusName} is not set`);
   return { eventBusName };
 }
+
+/** Configuration of the Graph sync functions (lambdas/handlers/sync-*.ts) and of `scim-admin sync`. */
+export interface SyncConfig {
+  /** Secrets Manager name prefix of connector secrets (AWS). */
+  readonly secretPrefix?: string;
+  /** Folder of connector secret files (local mode). */
+  readonly secretsDir?: string;
+  readonly tenantUrlBase: string;
+}
+
+export function readSyncConfig(env: NodeJS.ProcessEnv = process.env): SyncConfig {
+  const secretPrefix = env[ENV.graphSyncSecretPrefix] || undefined;
+  const secretsDir = env[ENV.graphSyncSecretsDir] || undefined;
+  if (!secretPrefix && !secretsDir) throw new Error(`Set ${ENV.graphSyncSecretPrefix} (AWS) or ${ENV.graphSyncSecretsDir} (local mode)`);
+  return { secretPrefix, secretsDir, tenantUrlBase: env[ENV.tenantUrlBase] ?? '' };
+}

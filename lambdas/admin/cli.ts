@@ -19,6 +19,7 @@ import { ScimError } from '../scim/errors';
 import { fieldsOf, mappingOf, ownerOf, policyOf, type Owner } from '../tenancy/profile';
 import type { TenantRecord } from '../tenancy/tenant';
 import { createWiring } from '../wiring';
+import { runSyncCommand, SYNC_OPTIONS, SYNC_USAGE, type SyncCommandOptions } from './sync-commands';
 import { resolveTarget, type Target } from './target';
 
 /** What the CLI talks to the world through; tests pass their own. */
@@ -30,6 +31,8 @@ export interface CliIo {
   /** Rewrites the current progress line (a TTY); absent means "print nothing until done". */
   progress?(line: string): void;
   readonly dataDir: string;
+  /** Graph sync test seams (the Graph client's sleep and clock). */
+  readonly sync?: SyncCommandOptions;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -53,6 +56,7 @@ Commands:
   mapping set <tenant> <field>=<SCIM attribute path> … (an empty path restores the default)
   profile get <tenant> <userId>
   profile set <tenant> <userId> <field>=<value> … (an empty value clears the user's value)
+${SYNC_USAGE}
 
 Target: --local is the instance "npm start" runs from this checkout; otherwise the deployed stack
 (--stack, default Scim-dev; --region or AWS_REGION) with the AWS SDK's default credentials.`;
@@ -74,6 +78,7 @@ const OPTIONS = {
   user: { type: 'string' },
   directory: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
+  ...SYNC_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -299,6 +304,7 @@ async function run(command: string, positionals: string[], values: Values, targe
       return;
     }
     default:
+      if (command.startsWith('sync ')) return runSyncCommand(command, positionals, values, target, io, io.sync);
       throw new UsageError(`Unknown command "${command}".`);
   }
 }

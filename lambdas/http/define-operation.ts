@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { authOf, routeOf, type OperationName } from '../contracts/routes';
 import type { Operation } from '../operations/request';
 import { ScimError } from '../scim/errors';
-import type { TenantRecord } from '../tenancy/tenant';
+import { scimWriteRefusal, type TenantRecord } from '../tenancy/tenant';
 import { getWiring, type Wiring } from '../wiring';
 import { logger } from './logger';
 import { errorResult, lowerCaseHeaders, toProxyResult, toScimRequest } from './mapping';
@@ -154,6 +154,8 @@ export function defineOperation(operation: OperationName, run: Operation, option
     .use(jsonBody(wiring))
     .handler(async (event) => {
       const tenant = tenants.get(event);
+      const pulled = tenant && route.access === 'write' && authOf(route) === 'token' ? scimWriteRefusal(tenant) : undefined;
+      if (pulled) throw new ScimError(403, pulled);
       const request = { ...toScimRequest(event, operation, parsedBodies.get(event)), ...(tenant ? { tenant } : {}) };
       return toProxyResult(await run(request, wiring().deps));
     });

@@ -26,6 +26,11 @@ export interface TenantRecord {
   readonly version: number;
   /** Attribute mapping and ownership policy (docs/ownership.md); defaults when absent. */
   readonly profile?: ProfileSettings;
+  /**
+   * Where the directory comes from: SCIM push (absent or `scim`) or a Microsoft Graph pull
+   * (`graph`, set by `scim-admin sync connect`; docs/graph-sync.md "Switching"). One at a time.
+   */
+  readonly directorySource?: 'scim' | 'graph';
 }
 
 /** Tenant ids are URL path segments and key prefixes: lower-case letters, digits and inner hyphens. */
@@ -57,4 +62,10 @@ export function matchToken(tenant: TenantRecord, presented: string, ring: TokenK
     if (digestsEqual(digestToken(presented, key), token.digest) && match === undefined) match = token;
   }
   return match;
+}
+
+/** Why a SCIM write to this tenant is refused, or undefined: a Graph-connected tenant takes no SCIM push. */
+export function scimWriteRefusal(tenant: TenantRecord): string | undefined {
+  if (tenant.directorySource !== 'graph') return undefined;
+  return `Tenant "${tenant.tenantId}" is pulled from Microsoft Graph (scim-admin sync connect): SCIM writes are refused until "scim-admin sync disconnect ${tenant.tenantId}" (docs/graph-sync.md).`;
 }
