@@ -11,13 +11,14 @@ import { costPerMillion } from './cost';
 import { BenchEnvironment, progress } from './harness';
 import { MEASURED_OPERATIONS, measureOperations } from './operations';
 import { measureScaling, SCALED_OPERATIONS } from './scaling';
+import { runGraphSync } from './graph-sync';
 import { runSync } from './sync';
 
 const quick = process.argv.includes('--quick');
 
 const PLAN = quick
-  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 } }
-  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 } };
+  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 }, graphSync: { users: 1_000, changes: 100 } }
+  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 }, graphSync: { users: 10_000, changes: 100 } };
 
 const TARGETS = {
   'scaling.matchUserName.requests.ratio': '1.0',
@@ -49,6 +50,7 @@ async function main() {
     // competes for CPU nor shows in per-handler CPU time.
     const sync = await runSync(environment, PLAN.sync);
     await environment.service.publisher.stop();
+    const graphSync = await runGraphSync(environment, PLAN.graphSync);
     const operations = await measureOperations(environment, PLAN);
     const scaling = await measureScaling(environment, PLAN.scaling);
     const results = {
@@ -66,6 +68,7 @@ async function main() {
       init: bundles.init,
       initRatio: bundles.initRatio,
       sync,
+      graphSync,
       costPerMillion: costPerMillion(operations),
       targets: TARGETS,
     };
@@ -100,6 +103,9 @@ function printReport(results: any) {
   lines.push(
     `sync: ${sync.users} users, ${sync.groups} groups, ${sync.clients} clients: ${sync.operations} calls in ${sync.seconds} s (${sync.operationsPerSecond} ops/s), ${sync.errors} errors, ${sync.throttled} throttled; ${sync.changesMade} changes, ${sync.eventsDelivered} events delivered, ${sync.changesWithoutEvent} changes without an event, ${sync.duplicateEvents} duplicates`,
   );
+  for (const [name, run] of [['initial pull', results.graphSync.initialPull], ['delta run', results.graphSync.deltaRun]] as const) {
+    lines.push(`graph sync ${name}: ${run.users} users, ${run.changedUsers} changed in ${run.seconds} s, ${run.graphRequests} Graph requests, ${run.dynamodbRequests} DynamoDB requests (${run.dynamodbRequestsPerChangedUser} per changed user), ${run.errors} errors`);
+  }
   const cost = results.costPerMillion;
   lines.push(`cost per million operations (Entra mix, ${cost.prices.region} prices of ${cost.prices.date}): $${cost.total} = ${Object.entries(cost.breakdown).map(([name, dollars]) => `${name} $${dollars}`).join(' + ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
