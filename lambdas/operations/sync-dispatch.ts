@@ -1,5 +1,5 @@
 import { dueOccurrence } from '../sync/connector';
-import { RunInProgress, runSyncSlice, startRun } from './sync-run';
+import { RunInProgress, runSyncSlice, startRun, updateConnector } from './sync-run';
 import { LeaseLost } from './sync-ports';
 import type { SyncDependencies } from './sync-ports';
 
@@ -34,10 +34,7 @@ export async function dispatchRuns(deps: SyncDependencies): Promise<DispatchedRu
     try {
       const run = await startRun(deps, connector.tenantId, due ? 'schedule' : (last?.trigger ?? 'schedule'));
       dispatched.push({ tenantId: connector.tenantId, runId: run.runId });
-      if (due) {
-        const current = await deps.sync.getConnector(connector.tenantId);
-        if (current) await deps.sync.putConnector({ ...current, lastScheduledAt: due, version: current.version + 1 }, current.version).catch(() => undefined);
-      }
+      if (due) await updateConnector(deps, connector.tenantId, () => ({ lastScheduledAt: due }));
     } catch (error) {
       if (!(error instanceof RunInProgress)) throw error;
     }

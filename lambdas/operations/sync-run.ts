@@ -497,24 +497,23 @@ export async function runSyncSlice(deps: SyncDependencies, tenantId: string, run
   }
 }
 
-/** Commits a finished run's delta links and named groups to the connector (re-read: `sync connect` may have changed it). */
-async function finishConnector(deps: SyncDependencies, connector: ConnectorRecord, run: RunRecord): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const current = attempt === 0 ? connector : await deps.sync.getConnector(connector.tenantId);
-    if (!current) return;
-    const next: ConnectorRecord = {
-      ...current,
-      delta: { users: run.deltaLinks.users, groups: run.deltaLinks.groups, at: run.updatedAt },
-      scopeGroups: run.scopeGroups,
-      version: current.version + 1,
-    };
+/** Changes the connector, re-reading it on a concurrent change (`sync connect`, another tick); false when it is gone. */
+export async function updateConnector(deps: SyncDependencies, tenantId: string, change: (current: ConnectorRecord) => Partial<ConnectorRecord>): Promise<boolean> {
+  for (let attempt = 0; ; attempt += 1) {
+    const current = await deps.sync.getConnector(tenantId);
+    if (!current) return false;
     try {
-      await deps.sync.putConnector(next, current.version);
-      return;
+      await deps.sync.putConnector({ ...current, ...change(current), version: current.version + 1 }, current.version);
+      return true;
     } catch (error) {
-      if ((error as Error).name !== 'ConnectorConflict') throw error;
+      if ((error as Error).name !== 'ConnectorConflict' || attempt >= 4) throw error;
     }
   }
+}
+
+/** Commits a finished run's delta links and named groups to the connector. */
+async function finishConnector(deps: SyncDependencies, connector: ConnectorRecord, run: RunRecord): Promise<void> {
+  await updateConnector(deps, connector.tenantId, () => ({ delta: { users: run.deltaLinks.users, groups: run.deltaLinks.groups, at: run.updatedAt }, scopeGroups: run.scopeGroups }));
 }
 
 /**

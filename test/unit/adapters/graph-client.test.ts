@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { GraphHttpClient, retryAfterMs } from '../../../lambdas/adapters/graph/graph-client';
 import { ResyncRequired, SyncError } from '../../../lambdas/sync/errors';
 import { FakeGraph } from '../../support/fake-graph';
@@ -168,7 +169,7 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
   });
 
   it('fails with unauthorized when Graph rejects a fresh token too', async () => {
-    const reject = { match: 'users' as const, respond: (response: import('node:http').ServerResponse) => response.writeHead(401).end('{}') };
+    const reject = { match: 'users' as const, respond: (response: ServerResponse) => response.writeHead(401).end('{}') };
     graph.fail(reject);
     graph.fail(reject);
 

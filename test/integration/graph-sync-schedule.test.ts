@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { runCli, type CliIo } from '../../lambdas/admin/cli';
+import { dispatchRuns, workOnRun } from '../../lambdas/operations/sync-dispatch';
+import type { SyncDependencies } from '../../lambdas/operations/sync-ports';
+import { createSyncDependencies } from '../../lambdas/sync-wiring';
+import { FakeGraph } from '../support/fake-graph';
+import { seedDirectory } from '../support/graph-directory';
+import { startTestService, type TestService } from '../support/local-service';
+
+jest.setTimeout(300_000);
+
+describe('Graph sync dispatcher: connector crons in the tenant time zone, with a fake clock', () => {
+  let service: TestService;
+  let graph: FakeGraph;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    graph = await new FakeGraph({ pageSize: 50 }).start();
+    seedDirectory(graph, 6);
+  });
+
+  afterAll(async () => {
+    await graph.stop();
+    await service.stop();
+  });
+
+  const io: () => CliIo = () => ({ out: () => undefined, err: () => undefined, dataDir: service.dataDir });
+  let now = new Date('2026-12-01T04:00:00Z');
+  const deps = (): SyncDependencies => ({
+    ...createSyncDependencies(
+      { tableName: service.tableName, dynamodbEndpoint: service.instance.endpoint, tokenKeyFile: service.instance.tokenKeyFile, maxBodyBytes: 1 << 20 },
+      { secretsDir: join(service.dataDir, 'connector-secrets'), tenantUrlBase: service.baseUrl },
+    ),
+    clock: { now: () => now },
+  });
+
+  it('starts a run once 06:00 Paris time has passed, hands a queued run out until a slice takes it, and never twice per occurrence', async () => {
+    const tenantId = `cron-${randomUUID().slice(0, 6)}`;
+    await runCli(['--local', 'tenant', 'create', tenantId], io());
+    const connect = await runCli(
+      ['--local', 'sync', 'connect', tenantId, '--entra-tenant', graph.entraTenantId, '--client-id', graph.clientId, '--client-secret', graph.clientSecret, '--graph-url', graph.url, '--login-url', graph.url, '--schedule', '0 6 * * *', '--time-zone', 'Europe/Paris', '--revoke-scim-tokens'],
+      io(),
+    );
+    expect(connect).toBe(0);
+    const mine = (runs: Awaited<ReturnType<typeof dispatchRuns>>) => runs.filter((run) => run.tenantId === tenantId);
+
+    now = new Date('2026-12-01T04:59:00Z');
+    const early = mine(await dispatchRuns(deps()));
+    now = new Date('2026-12-01T05:01:00Z');
+    const due = mine(await dispatchRuns(deps()));
+    now = new Date('2026-12-01T05:02:00Z');
+    const again = mine(await dispatchRuns(deps()));
+    const slice = await workOnRun(deps(), due[0]!, Date.now() + 600_000);
+    const twice = await workOnRun(deps(), due[0]!, Date.now() + 600_000);
+    now = new Date('2026-12-01T05:03:00Z');
+    const after = mine(await dispatchRuns(deps()));
+    now = new Date('2026-12-02T05:00:30Z');
+    const nextDay = mine(await dispatchRuns(deps()));
+
+    expect(early).toEqual([]);
+    expect(due).toHaveLength(1);
+    expect(again).toEqual(due);
+    expect(slice).toMatchObject({ done: true, status: 'succeeded' });
+    expect(twice).toMatchObject({ done: true, status: 'succeeded' });
+    expect(after).toEqual([]);
+    expect(nextDay).toHaveLength(1);
+    expect(nextDay[0]?.runId).not.toBe(due[0]?.runId);
+    const [run] = await deps().sync.listRuns(tenantId, 1);
+    expect(run?.trigger).toBe('schedule');
+  });
+});
