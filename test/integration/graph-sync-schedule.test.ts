@@ -26,7 +26,9 @@ describe('Graph sync dispatcher: connector crons in the tenant time zone, with a
   });
 
   const io: () => CliIo = () => ({ out: () => undefined, err: () => undefined, dataDir: service.dataDir });
-  let now = new Date('2026-12-01T04:00:00Z');
+  let now = new Date();
+  /** `time` (UTC) on the day `offset` days after today: the connector is created today, by the real clock. */
+  const day = (offset: number, time: string) => new Date(`${new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)}T${time}Z`);
   const deps = (): SyncDependencies => ({
     ...createSyncDependencies(
       { tableName: service.tableName, dynamodbEndpoint: service.instance.endpoint, tokenKeyFile: service.instance.tokenKeyFile, maxBodyBytes: 1 << 20 },
@@ -35,27 +37,27 @@ describe('Graph sync dispatcher: connector crons in the tenant time zone, with a
     clock: { now: () => now },
   });
 
-  it('starts a run once 06:00 Paris time has passed, hands a queued run out until a slice takes it, and never twice per occurrence', async () => {
+  it('starts a run once 06:00 in Kolkata (00:30 UTC, no daylight saving) has passed, hands a queued run out until a slice takes it, and never twice per occurrence', async () => {
     const tenantId = `cron-${randomUUID().slice(0, 6)}`;
     await runCli(['--local', 'tenant', 'create', tenantId], io());
     const connect = await runCli(
-      ['--local', 'sync', 'connect', tenantId, '--entra-tenant', graph.entraTenantId, '--client-id', graph.clientId, '--client-secret', graph.clientSecret, '--graph-url', graph.url, '--login-url', graph.url, '--schedule', '0 6 * * *', '--time-zone', 'Europe/Paris', '--revoke-scim-tokens'],
+      ['--local', 'sync', 'connect', tenantId, '--entra-tenant', graph.entraTenantId, '--client-id', graph.clientId, '--client-secret', graph.clientSecret, '--graph-url', graph.url, '--login-url', graph.url, '--schedule', '0 6 * * *', '--time-zone', 'Asia/Kolkata', '--revoke-scim-tokens'],
       io(),
     );
     expect(connect).toBe(0);
     const mine = (runs: Awaited<ReturnType<typeof dispatchRuns>>) => runs.filter((run) => run.tenantId === tenantId);
 
-    now = new Date('2026-12-01T04:59:00Z');
+    now = day(1, '00:29:00');
     const early = mine(await dispatchRuns(deps()));
-    now = new Date('2026-12-01T05:01:00Z');
+    now = day(1, '00:31:00');
     const due = mine(await dispatchRuns(deps()));
-    now = new Date('2026-12-01T05:02:00Z');
+    now = day(1, '00:32:00');
     const again = mine(await dispatchRuns(deps()));
     const slice = await workOnRun(deps(), due[0]!, Date.now() + 600_000);
     const twice = await workOnRun(deps(), due[0]!, Date.now() + 600_000);
-    now = new Date('2026-12-01T05:03:00Z');
+    now = day(1, '00:33:00');
     const after = mine(await dispatchRuns(deps()));
-    now = new Date('2026-12-02T05:00:30Z');
+    now = day(2, '00:30:30');
     const nextDay = mine(await dispatchRuns(deps()));
 
     expect(early).toEqual([]);
