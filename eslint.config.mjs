@@ -25,7 +25,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lambdas/scim/**', 'lambdas/tenancy/**', 'lambdas/events/**', 'lambdas/contracts/**', 'lambdas/operations/**'],
+    files: ['lambdas/scim/**', 'lambdas/tenancy/**', 'lambdas/events/**', 'lambdas/contracts/**', 'lambdas/operations/**', 'lambdas/sync/**'],
     rules: {
       'no-restricted-imports': ['error', pureRestrictions],
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only lambdas/config.ts reads the environment.' }],

@@ -13,14 +13,15 @@ import { BenchEnvironment, progress } from './harness';
 import { mixFigures, runLoad } from './load';
 import { MEASURED_OPERATIONS, measureOperations } from './operations';
 import { measureScaling, SCALED_OPERATIONS } from './scaling';
+import { runGraphSync } from './graph-sync';
 import { runSync } from './sync';
 import { runHotGroup } from './hot-group';
 
 const quick = process.argv.includes('--quick');
 
 const PLAN = quick
-  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 }, hotGroup: { existing: 1_000, concurrency: 8, membersPerPatch: 50 }, load: { seconds: 6, maxSteps: 4, maxTenants: 8 } }
-  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 }, hotGroup: { existing: 10_000, concurrency: 8, membersPerPatch: 50 }, load: { seconds: 20, maxSteps: 8, maxTenants: 64 } };
+  ? { direct: 5, http: 40, hundredCalls: 10, scaling: { small: 10, large: 5_000, direct: 3, http: 15 }, initProcesses: 11, sync: { users: 1_000, groups: 10, clients: 4 }, hotGroup: { existing: 1_000, concurrency: 8, membersPerPatch: 50 }, load: { seconds: 6, maxSteps: 4, maxTenants: 8 }, graphSync: { users: 1_000, changes: 100 } }
+  : { direct: 10, http: 200, hundredCalls: 30, scaling: { small: 10, large: 100_000, direct: 5, http: 40 }, initProcesses: 21, sync: { users: 10_000, groups: 50, clients: 4 }, hotGroup: { existing: 10_000, concurrency: 8, membersPerPatch: 50 }, load: { seconds: 20, maxSteps: 8, maxTenants: 64 }, graphSync: { users: 10_000, changes: 100 } };
 
 const TARGETS = {
   'scaling.matchUserName.requests.ratio': '1.0',
@@ -55,6 +56,7 @@ async function main() {
     const sync = await runSync(environment, PLAN.sync);
     await environment.service.publisher.stop();
     const hotGroup = await runHotGroup(environment, PLAN.hotGroup);
+    const graphSync = await runGraphSync(environment, PLAN.graphSync);
     const operations = await measureOperations(environment, PLAN);
     const scaling = await measureScaling(environment, PLAN.scaling);
     const auth = await measureAuth(environment, PLAN);
@@ -75,6 +77,7 @@ async function main() {
       initRatio: bundles.initRatio,
       sync,
       hotGroup,
+      graphSync,
       costPerMillion: costPerMillion(operations),
       auth,
       load,
@@ -115,6 +118,9 @@ function printReport(results: any) {
   );
   const hot = results.hotGroup;
   lines.push(`hotGroup: ${hot.concurrency} writers × ${hot.membersPerPatch} members into a group of ${hot.existingMembers}, then remove/re-add: ${hot.patches} PATCHes, ${hot.errors} errors, p50 ${hot.p50Ms} ms, p99 ${hot.p99Ms} ms, exact ${hot.exact}`);
+  for (const [name, run] of [['initial pull', results.graphSync.initialPull], ['delta run', results.graphSync.deltaRun]] as const) {
+    lines.push(`graph sync ${name}: ${run.users} users, ${run.changedUsers} changed in ${run.seconds} s, ${run.graphRequests} Graph requests, ${run.dynamodbRequests} DynamoDB requests (${run.dynamodbRequestsPerChangedUser} per changed user), ${run.errors} errors`);
+  }
   const cost = results.costPerMillion;
   lines.push(`cost per million operations (Entra mix, ${cost.prices.region} prices of ${cost.prices.date}): $${cost.total} = ${Object.entries(cost.breakdown).map(([name, dollars]) => `${name} $${dollars}`).join(' + ')}`);
   const auth = results.auth;

@@ -60,3 +60,19 @@ export function readPublisherConfig(env: NodeJS.ProcessEnv = process.env): Publi
 export function readPortalUiDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return env[ENV.portalUiDir] || undefined;
 }
+
+/** Configuration of the Graph sync functions (lambdas/handlers/sync-*.ts) and of `scim-admin sync`. */
+export interface SyncConfig {
+  /** Secrets Manager name prefix of connector secrets (AWS). */
+  readonly secretPrefix?: string;
+  /** Folder of connector secret files (local mode). */
+  readonly secretsDir?: string;
+  readonly tenantUrlBase: string;
+}
+
+export function readSyncConfig(env: NodeJS.ProcessEnv = process.env): SyncConfig {
+  const secretPrefix = env[ENV.graphSyncSecretPrefix] || undefined;
+  const secretsDir = env[ENV.graphSyncSecretsDir] || undefined;
+  if (!secretPrefix && !secretsDir) throw new Error(`Set ${ENV.graphSyncSecretPrefix} (AWS) or ${ENV.graphSyncSecretsDir} (local mode)`);
+  return { secretPrefix, secretsDir, tenantUrlBase: env[ENV.tenantUrlBase] ?? '' };
+}

@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ChangeEvents } from './constructs/change-events';
 import { DirectoryTable } from './constructs/directory-table';
+import { GraphSync } from './constructs/graph-sync';
 import { Monitoring } from './constructs/monitoring';
 import { ScimApi, type CustomDomainProps } from './constructs/scim-api';
 import { TokenKey } from './constructs/token-key';
@@ -55,6 +56,7 @@ export class ScimStack extends Stack {
       ...(props.domain ? { domain: props.domain } : {}),
       ...(props.throttleRate ? { throttleRate: props.throttleRate, throttleBurst: props.throttleRate * 2 } : {}),
     });
+    const graphSync = new GraphSync(this, 'GraphSync', { table: directory.table, tokenKey: tokenKey.secret, tenantUrlBase: `${api.baseUrl}/scim/v2`, logRetention });
     if (props.waf) {
       new WebFirewall(this, 'Firewall', { stageArn: api.api.deploymentStage.stageArn });
     } else {
@@ -65,7 +67,7 @@ export class ScimStack extends Stack {
       functions: Object.fromEntries(Object.entries(api.functions).map(([operation, fn]) => [operation, fn.function])),
       table: directory.table,
       publisher: events.publisher,
-      extraAlarms: Object.values(events.alarms),
+      extraAlarms: [...Object.values(events.alarms), ...Object.values(graphSync.alarms)],
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
     // Node.js 22 is the runtime the product runs on (DEVELOPERS.md); cdk-nag L1 asks for the newest.
@@ -77,6 +79,7 @@ export class ScimStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: directory.table.tableName });
     new CfnOutput(this, 'TokenKeySecretArn', { value: tokenKey.secret.secretArn });
+    new CfnOutput(this, 'GraphSyncSecretPrefix', { value: graphSync.secretPrefix, description: 'Connector client secrets are <prefix><tenantId> in Secrets Manager (scim-admin reads this)' });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Consumers put their EventBridge rules on this bus (docs/events.md)' });
     new CfnOutput(this, 'EventArchiveArn', { value: events.archive.archiveArn, description: 'Replay missed change events from this archive (docs/events.md "Replay")' });
   }

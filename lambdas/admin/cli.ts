@@ -20,6 +20,7 @@ import { fieldsOf, mappingOf, ownerOf, policyOf, type Owner } from '../tenancy/p
 import type { TenantRecord } from '../tenancy/tenant';
 import { createWiring } from '../wiring';
 import { OAUTH_OPTIONS, OAUTH_USAGE, oauthShowLines, oauthSummary, runOAuthCommand } from './oauth-commands';
+import { runSyncCommand, SYNC_OPTIONS, SYNC_USAGE, type SyncCommandOptions } from './sync-commands';
 import { resolveTarget, type Target } from './target';
 import { PORTAL_USAGE, runPortalCommand } from './portal-commands';
 import { describeConnection } from '../operations/connection/connection-view';
@@ -33,6 +34,8 @@ export interface CliIo {
   /** Rewrites the current progress line (a TTY); absent means "print nothing until done". */
   progress?(line: string): void;
   readonly dataDir: string;
+  /** Graph sync test seams (the Graph client's sleep and clock). */
+  readonly sync?: SyncCommandOptions;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -58,6 +61,7 @@ Commands:
   profile set <tenant> <userId> <field>=<value> … (an empty value clears the user's value)
 ${OAUTH_USAGE}
 ${PORTAL_USAGE}
+${SYNC_USAGE}
 
 Target: --local is the instance "npm start" runs from this checkout; otherwise the deployed stack
 (--stack, default Scim-dev; --region or AWS_REGION) with the AWS SDK's default credentials.`;
@@ -80,6 +84,7 @@ const OPTIONS = {
   directory: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   ...OAUTH_OPTIONS,
+  ...SYNC_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -316,6 +321,7 @@ async function run(command: string, positionals: string[], values: Values, targe
         };
         return runOAuthCommand(command, { positionals, values, ...(expiresAt ? { expiresAt } : {}), target, deps, out: (line) => io.out(line), usage });
       }
+      if (command.startsWith('sync ')) return runSyncCommand(command, positionals, values, target, io, io.sync);
       throw new UsageError(`Unknown command "${command}".`);
   }
 }

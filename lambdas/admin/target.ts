@@ -11,6 +11,8 @@ export interface Target {
   /** Tenant URLs are `<tenantUrlBase>/<tenantId>`. */
   readonly tenantUrlBase: string;
   readonly description: string;
+  /** Name prefix of the Graph connectors' secrets in Secrets Manager (deployed stacks; absent locally). */
+  readonly syncSecretPrefix?: string;
 }
 
 export interface TargetOptions {
@@ -49,7 +51,7 @@ async function stackTarget(stack: string, region: string | undefined): Promise<T
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stack }));
     const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
-    const { TableName, TokenKeySecretArn, TenantUrlBase } = outputs;
+    const { TableName, TokenKeySecretArn, TenantUrlBase, GraphSyncSecretPrefix } = outputs;
     if (!TableName || !TokenKeySecretArn || !TenantUrlBase) {
       throw new AdminError(`Stack ${stack} lacks the outputs TableName, TokenKeySecretArn and TenantUrlBase: is it a SCIM stack?`);
     }
@@ -57,6 +59,7 @@ async function stackTarget(stack: string, region: string | undefined): Promise<T
       config: { tableName: TableName, tokenKeySecretArn: TokenKeySecretArn, maxBodyBytes: DEFAULT_MAX_BODY_BYTES },
       tenantUrlBase: TenantUrlBase.replace(/\/$/, ''),
       description: `stack ${stack}${region ? ` in ${region}` : ''}`,
+      ...(GraphSyncSecretPrefix ? { syncSecretPrefix: GraphSyncSecretPrefix } : {}),
     };
   } catch (error) {
     if (error instanceof AdminError) throw error;

@@ -16,6 +16,12 @@ export const ENV = {
   jwksAllowLoopbackHttp: 'OAUTH_JWKS_ALLOW_LOOPBACK_HTTP',
   /** Local mode and tests only: the built connection page (on AWS it sits beside the handler's bundle). */
   portalUiDir: 'PORTAL_UI_DIR',
+  /** Graph sync: name prefix of the connectors' Secrets Manager secrets (`<prefix><tenantId>`). */
+  graphSyncSecretPrefix: 'GRAPH_SYNC_SECRET_PREFIX',
+  /** Local mode and tests only: the folder holding connector secrets instead of Secrets Manager. */
+  graphSyncSecretsDir: 'GRAPH_SYNC_SECRETS_DIR',
+  /** Graph sync: the base of Tenant URLs (`https://host/scim/v2`), for resource locations in events. */
+  tenantUrlBase: 'TENANT_URL_BASE',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -5,7 +5,7 @@ import type { Dependencies } from '../operations/ports';
 import { checkProjectionQuery } from '../operations/projection-query';
 import type { Operation } from '../operations/request';
 import { ScimError } from '../scim/errors';
-import type { TenantRecord } from '../tenancy/tenant';
+import { scimWriteRefusal, type TenantRecord } from '../tenancy/tenant';
 import { getWiring, type Wiring } from '../wiring';
 import { logger } from './logger';
 import { errorResult, lowerCaseHeaders, toProxyResult, toScimRequest } from './mapping';
@@ -250,6 +250,8 @@ export function defineOperation(operation: OperationName, run: Operation, option
     .use(jsonBody(operation, wiring))
     .handler(async (event, context) => {
       const tenant = tenants.get(event);
+      const pulled = tenant && route.access === 'write' && authOf(route) === 'token' ? scimWriteRefusal(tenant) : undefined;
+      if (pulled) throw new ScimError(403, pulled);
       const request = { ...toScimRequest(event, operation, parsedBodies.get(event)), ...(tenant ? { tenant } : {}) };
       checkProjectionQuery(request);
       const state = chainStates.get(event) ?? {};

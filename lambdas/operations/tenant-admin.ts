@@ -184,6 +184,8 @@ export interface PurgeOptions {
 export async function deleteTenant(deps: AdminDeps, tenantId: string, options: PurgeOptions = {}): Promise<number> {
   let tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  // The connector's client secret lives outside the table: `sync disconnect` deletes it first.
+  if (tenant.directorySource === 'graph') throw new AdminError(`Tenant "${tenantId}" pulls from Microsoft Graph: run \`sync disconnect ${tenantId}\` first (it deletes the connector and its secret), then purge.`);
   if (tenant.status !== 'purging') {
     const purging: TenantRecord = { ...tenant, status: 'purging', tokens: [], purgingSince: deps.clock.now().toISOString(), version: tenant.version + 1 };
     await deps.tenants.updateTenant(purging, tenant.version);

@@ -36,6 +36,11 @@ export interface TenantRecord {
   readonly federation?: FederationRecord;
   /** Setup links (docs/portal.md): links and sessions of an older generation are revoked. @default generation 0 */
   readonly portal?: { readonly linkGeneration: number };
+  /**
+   * Where the directory comes from: SCIM push (absent or `scim`) or a Microsoft Graph pull
+   * (`graph`, set by `scim-admin sync connect`; docs/graph-sync.md "Switching"). One at a time.
+   */
+  readonly directorySource?: 'scim' | 'graph';
 }
 
 /** Tenant ids are URL path segments and key prefixes: lower-case letters, digits and inner hyphens. */
@@ -88,4 +93,10 @@ export function matchTokenEvenly(
     if (equal && token && match === undefined) match = token;
   }
   return match;
+}
+
+/** Why a SCIM write to this tenant is refused, or undefined: a Graph-connected tenant takes no SCIM push. */
+export function scimWriteRefusal(tenant: TenantRecord): string | undefined {
+  if (tenant.directorySource !== 'graph') return undefined;
+  return `Tenant "${tenant.tenantId}" is pulled from Microsoft Graph (scim-admin sync connect): SCIM writes are refused until "scim-admin sync disconnect ${tenant.tenantId}" (docs/graph-sync.md).`;
 }

@@ -71,7 +71,8 @@ describe('production stack', () => {
       const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
       const roles = template.findResources('AWS::IAM::Role');
 
-      expect(fns.length).toBe(new Set(routes.map((route) => route.operation)).size + 1);
+      // Plus the change-event publisher and the Graph sync dispatcher and runner.
+      expect(fns.length).toBe(new Set(routes.map((route) => route.operation)).size + 3);
       for (const fn of fns) {
         const role = roles[fn.Properties.Role['Fn::GetAtt'][0]] as any;
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();

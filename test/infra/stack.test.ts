@@ -41,8 +41,9 @@ describe('ScimStack, derived from the route table', () => {
   }
 
   it('has one Node.js 22 arm64 Lambda per operation, and no others', () => {
-    // Plus the change-event publisher (test/infra/change-events.test.ts).
-    template.resourceCountIs('AWS::Lambda::Function', new Set(routes.map((route) => route.operation)).size + 1);
+    // Plus the change-event publisher (test/infra/change-events.test.ts) and the Graph sync
+    // dispatcher and runner (test/infra/graph-sync.test.ts).
+    template.resourceCountIs('AWS::Lambda::Function', new Set(routes.map((route) => route.operation)).size + 3);
     for (const route of routes) {
       const { properties } = functionFor(route.operation);
       expect(properties.Runtime).toBe('nodejs22.x');

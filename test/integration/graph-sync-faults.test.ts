@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, type CliIo } from '../../lambdas/admin/cli';
+import type { StoredResource } from '../../lambdas/operations/ports';
+import { runSyncSlice, startRun } from '../../lambdas/operations/sync-run';
+import { createSyncDependencies } from '../../lambdas/sync-wiring';
+import { FakeGraph } from '../support/fake-graph';
+import { seedDirectory } from '../support/graph-directory';
+import { startTestService, type TestService } from '../support/local-service';
+
+jest.setTimeout(600_000);
+
+interface Captured {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+describe('Graph sync: bad input and faults change nothing they had not committed', () => {
+  let service: TestService;
+
+  beforeAll(async () => {
+    service = await startTestService();
+  });
+
+  afterAll(async () => {
+    await service.stop();
+  });
+
+  async function admin(...args: string[]): Promise<Captured> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), dataDir: service.dataDir, sync: { graph: { sleep: async () => undefined } } };
+    const code = await runCli(['--local', ...args], io);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  const config = () => ({ tableName: service.tableName, dynamodbEndpoint: service.instance.endpoint, tokenKeyFile: service.instance.tokenKeyFile, maxBodyBytes: 1 << 20 });
+  const syncDeps = () => createSyncDependencies(config(), { secretsDir: join(service.dataDir, 'connector-secrets'), tenantUrlBase: service.baseUrl }, { sleep: async () => undefined });
+
+  async function usersOf(tenantId: string): Promise<StoredResource[]> {
+    return [...(await syncDeps().directory.listUsers(tenantId, {}, 1_000)).items];
+  }
+
+  /** A tenant without SCIM tokens connected to a fresh fake Graph of `count` users. */
+  async function connected(count: number, extra: string[] = [], options: ConstructorParameters<typeof FakeGraph>[0] = { pageSize: 10 }) {
+    const graph = await new FakeGraph(options).start();
+    const directory = seedDirectory(graph, count);
+    const tenantId = `f-${randomUUID().slice(0, 8)}`;
+    await admin('tenant', 'create', tenantId);
+    const connect = await admin('sync', 'connect', tenantId, '--entra-tenant', graph.entraTenantId, '--client-id', graph.clientId, '--client-secret', graph.clientSecret, '--graph-url', graph.url, '--login-url', graph.url, '--revoke-scim-tokens', ...extra);
+    expect(connect).toMatchObject({ code: 0, err: '' });
+    return { graph, directory, tenantId };
+  }
+
+  it.each([
+    [['--schedule', '0 25 * * *'], /--schedule "0 25 \* \* \*" does not parse/],
+    [['--filter', 'departmnet=Sales'], /unknown attribute "departmnet"/],
+    [['--cloud', 'mars'], /--cloud "mars" is not one of global, usgov, china/],
+    [['--graph-url', 'http://graph.example', '--login-url', 'https://login.example'], /--graph-url must use https/],
+    [['--time-zone', 'Mars/Olympus'], /not an IANA time zone/],
+    [['--map', 'nickname=mailNickname'], /no profile field "nickname"/],
+  ])('sync connect %j is refused with a clear error and writes nothing', async (options, message) => {
+    const tenantId = `bad-${randomUUID().slice(0, 6)}`;
+    await admin('tenant', 'create', tenantId);
+
+    const result = await admin('sync', 'connect', tenantId, '--entra-tenant', 'contoso.onmicrosoft.com', '--client-id', randomUUID(), '--client-secret', 'a-secret-value', '--revoke-scim-tokens', ...options);
+
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(message);
+    expect(result.err).not.toContain('a-secret-value');
+    expect((await admin('sync', 'status', tenantId)).err).toMatch(/has no Graph connector/);
+    expect(existsSync(join(service.dataDir, 'connector-secrets', `${tenantId}.secret`))).toBe(false);
+  });
+
+  it('a consent not granted fails the run with a clear status; after consent the next run completes', async () => {
+    const { graph, tenantId } = await connected(12);
+    graph.consentGranted = false;
+
+    const failed = await admin('sync', 'run', tenantId, '--wait');
+    const status = await admin('sync', 'status', tenantId);
+    graph.consentGranted = true;
+    const next = await admin('sync', 'run', tenantId, '--wait');
+
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/403 Authorization_RequestDenied.*User\.Read\.All and GroupMember\.Read\.All/);
+    expect(status.out).toMatch(/failed .* error consentNotGranted/s);
+    expect(next.code).toBe(0);
+    expect(await usersOf(tenantId)).toHaveLength(12);
+    await graph.stop();
+  });
+
+  it('an expired client secret fails the run naming AADSTS7000222, never the secret', async () => {
+    const { graph, tenantId } = await connected(3);
+    graph.secretState = 'expired';
+
+    const failed = await admin('sync', 'run', tenantId, '--wait');
+    const status = await admin('sync', 'status', tenantId, '--json');
+
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/has expired \(AADSTS7000222\)/);
+    expect(JSON.parse(status.out).runs[0]).toMatchObject({ status: 'failed', errors: 1, errorDetails: [expect.objectContaining({ code: 'secretExpired' })] });
+    expect(failed.out + failed.err + status.out).not.toContain(graph.clientSecret);
+    expect(await usersOf(tenantId)).toHaveLength(0);
+    await graph.stop();
+  });
+
+  it('a page that is not JSON stops the run after what it committed; the next run resumes at that page', async () => {
+    const { graph, tenantId } = await connected(30);
+    const deps = syncDeps();
+    const run = await startRun(deps, tenantId, 'manual');
+    let broken = false;
+    const first = await runSyncSlice(deps, tenantId, run.runId, {
+      // The first page goes through; the second is answered with an HTML error page.
+      onProgress: (progress) => {
+        if (broken || progress.counts.pages !== 1) return;
+        broken = true;
+        graph.fail({ match: 'users', respond: (response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>gateway</html>') });
+      },
+    });
+    const committed = (await usersOf(tenantId)).length;
+    const resumed = await admin('sync', 'run', tenantId, '--wait');
+    const status = JSON.parse((await admin('sync', 'status', tenantId, '--json')).out);
+
+    expect(first.status).toBe('failed');
+    expect(first.errors.at(-1)?.code).toBe('graphPageNotJson');
+    expect(committed).toBe(10);
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toMatch(/20 created/);
+    expect(status.runs[0]).toMatchObject({ status: 'succeeded', created: 20 });
+    expect(await usersOf(tenantId)).toHaveLength(30);
+    await graph.stop();
+  });
+
+  it('a page without a deltaLink fails the run; a user without userPrincipalName is reported and skipped', async () => {
+    const { graph, tenantId } = await connected(5);
+    graph.addUser({ id: randomUUID(), accountEnabled: true, displayName: 'No UPN' });
+    graph.fail({ match: 'users', respond: (response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"value":[]}') });
+
+    const failed = await admin('sync', 'run', tenantId, '--wait');
+    const next = await admin('sync', 'run', tenantId, '--wait');
+
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/neither @odata.nextLink nor @odata.deltaLink/);
+    expect(next.code).toBe(0);
+    expect(next.out).toMatch(/5 created, .* 1 errors/);
+    expect(next.out).toMatch(/error missingUserPrincipalName: Graph user .* has no userPrincipalName/);
+    expect(await usersOf(tenantId)).toHaveLength(5);
+    await graph.stop();
+  });
+
+  it('a run that stops at its deadline hands off; the next slice continues it, and only one slice holds it at a time', async () => {
+    const { graph, tenantId } = await connected(25);
+    const deps = syncDeps();
+    const run = await startRun(deps, tenantId, 'manual');
+    let checks = 0;
+
+    const busy = await admin('sync', 'run', tenantId);
+    const first = await runSyncSlice(deps, tenantId, run.runId, { deadline: 1, now: () => (checks++ === 0 ? 0 : 2) });
+    const second = await runSyncSlice(deps, tenantId, run.runId, { now: () => 0 });
+
+    expect(busy.code).toBe(1);
+    expect(busy.err).toMatch(/is in progress/);
+    expect(first.status).toBe('running');
+    expect(second.status).toBe('succeeded');
+    expect(second.counts.created).toBe(25);
+    expect(await usersOf(tenantId)).toHaveLength(25);
+    await graph.stop();
+  });
+
+  it('a user who leaves a named group is deactivated, and reactivated on return', async () => {
+    const { graph, directory, tenantId } = await connected(9, ['--group', 'Managers']);
+    await admin('sync', 'run', tenantId, '--wait');
+    const managers = graph.membersOf(directory.groups.Managers as string);
+    const leaver = managers[0] as string;
+    const upn = directory.users.find((user) => user.id === leaver)?.userPrincipalName;
+
+    const initial = (await usersOf(tenantId)).map((user) => user.data.userName).sort();
+    graph.removeMember(directory.groups.Managers as string, leaver);
+    const out = await admin('sync', 'run', tenantId, '--wait');
+    const afterLeave = (await usersOf(tenantId)).find((user) => user.data.userName === upn);
+    graph.addMember(directory.groups.Managers as string, leaver);
+    const back = await admin('sync', 'run', tenantId, '--wait');
+    const afterReturn = (await usersOf(tenantId)).find((user) => user.data.userName === upn);
+
+    expect(initial).toEqual(directory.users.filter((user) => managers.includes(user.id)).map((user) => user.userPrincipalName).sort());
+    expect(out.out).toMatch(/1 deactivated/);
+    expect(afterLeave?.data.active).toBe(false);
+    expect(back.out).toMatch(/1 updated/);
+    expect(afterReturn?.data.active).toBe(true);
+    await graph.stop();
+  });
+
+  it('sync disconnect deletes the connector and its secret and makes the tenant a manual (disconnected) one', async () => {
+    const { graph, tenantId } = await connected(2);
+
+    const result = await admin('sync', 'disconnect', tenantId);
+    const tenant = await syncDeps().tenants.getTenant(tenantId);
+
+    expect(result.code).toBe(0);
+    expect(tenant).toMatchObject({ status: 'disconnected' });
+    expect(tenant?.directorySource).toBeUndefined();
+    expect(readdirSync(join(service.dataDir, 'connector-secrets')).includes(`${tenantId}.secret`)).toBe(false);
+    expect((await admin('sync', 'run', tenantId)).err).toMatch(/no Graph connector/);
+    await graph.stop();
+  });
+});
