@@ -91,8 +91,8 @@ describe('ChangeEvents: table stream → publisher Lambda → EventBridge bus', 
     const schemas = Object.values(template.findResources('AWS::EventSchemas::Schema')) as Array<{ Properties: Record<string, any> }>;
 
     expect(schemas).toHaveLength(EVENT_SCHEMAS.length);
-    for (const { detailType, schema } of EVENT_SCHEMAS) {
-      const registered = schemas.find((candidate) => candidate.Properties.SchemaName === `scim.directory@${detailType.replace(/ /g, '')}-v1`);
+    for (const { detailType, version, schema } of EVENT_SCHEMAS) {
+      const registered = schemas.find((candidate) => candidate.Properties.SchemaName === `scim.directory@${detailType.replace(/ /g, '')}-v${version}`);
       expect(registered?.Properties.Type).toBe('JSONSchemaDraft4');
       const content = JSON.parse(registered?.Properties.Content as string);
       expect(content).toEqual(eventEnvelopeSchema(detailType, schema));

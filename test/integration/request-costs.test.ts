@@ -118,7 +118,7 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
       ids: { newId: () => randomUUID() },
     };
     for (const size of SIZES) await seedTenant(size);
-  }, 20_000);
+  }, 180_000);
 
   afterAll(() => {
     counted.destroy();
