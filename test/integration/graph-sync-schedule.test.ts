@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { runCli, type CliIo } from '../../lambdas/admin/cli';
 import { dispatchRuns, workOnRun } from '../../lambdas/operations/sync-dispatch';
+import { updateConnector } from '../../lambdas/operations/sync-run';
 import type { SyncDependencies } from '../../lambdas/operations/sync-ports';
 import { createSyncDependencies } from '../../lambdas/sync-wiring';
 import { FakeGraph } from '../support/fake-graph';
@@ -27,7 +28,7 @@ describe('Graph sync dispatcher: connector crons in the tenant time zone, with a
 
   const io: () => CliIo = () => ({ out: () => undefined, err: () => undefined, dataDir: service.dataDir });
   let now = new Date();
-  /** `time` (UTC) on the day `offset` days after today: the connector is created today, by the real clock. */
+  /** `time` (UTC) on the day `offset` days after today (by the real clock). */
   const day = (offset: number, time: string) => new Date(`${new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)}T${time}Z`);
   const deps = (): SyncDependencies => ({
     ...createSyncDependencies(
@@ -45,6 +46,9 @@ describe('Graph sync dispatcher: connector crons in the tenant time zone, with a
       io(),
     );
     expect(connect).toBe(0);
+    // The connector is created by the real clock: before 00:30 UTC, today's occurrence would still be
+    // ahead of it and due "tomorrow". Start from today's occurrence having run, whatever the hour.
+    expect(await updateConnector(deps(), tenantId, () => ({ lastScheduledAt: day(0, '00:30:00').toISOString() }))).toBe(true);
     const mine = (runs: Awaited<ReturnType<typeof dispatchRuns>>) => runs.filter((run) => run.tenantId === tenantId);
 
     now = day(1, '00:29:00');
