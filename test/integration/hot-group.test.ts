@@ -17,7 +17,7 @@ describe('one group, many concurrent writers', () => {
   let client: DynamoDBDocumentClient;
 
   beforeAll(async () => {
-    service = await startTestService();
+    service = await startTestService({ ownEngine: true });
     client = inspectionClient();
   });
 

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 import { startLocalService, type LocalService } from '../../lambdas/local/run';
 
 /** A local service on a free port over the run's DynamoDB Local, with its own table and data folder. */
@@ -10,9 +12,21 @@ export interface TestService extends LocalService {
   readonly tableName: string;
 }
 
-export async function startTestService(): Promise<TestService> {
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
-  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: integration tests need the global setup');
+export interface TestServiceOptions {
+  /**
+   * Run over a DynamoDB Local of the suite's own instead of the run's shared one: for suites whose
+   * thousands of transactions would otherwise run on an engine holding every earlier suite's data.
+   * The suite's helpers (seeding, table inspection) follow it through DYNAMODB_ENDPOINT until stop.
+   */
+  readonly ownEngine?: boolean;
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const shared = process.env.DYNAMODB_ENDPOINT;
+  if (!shared) throw new Error('DYNAMODB_ENDPOINT is not set: integration tests need the global setup');
+  const engine = options.ownEngine ? await startDynamoDbLocal() : undefined;
+  const endpoint = engine?.endpoint ?? shared;
+  process.env.DYNAMODB_ENDPOINT = endpoint;
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-test-'));
   const tableName = `scim-test-${randomUUID()}`;
   const service = await startLocalService({ dataDir, port: 0, dynamodbEndpoint: endpoint, tableName });
@@ -22,6 +36,15 @@ export async function startTestService(): Promise<TestService> {
     tableName,
     async stop() {
       await service.stop();
+      // Each suite's table goes with it, so the shared engine does not grow with every suite of the run.
+      const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      try {
+        await client.send(new DeleteTableCommand({ TableName: tableName }));
+      } finally {
+        client.destroy();
+      }
+      await engine?.stop();
+      process.env.DYNAMODB_ENDPOINT = shared;
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
