@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAssertionReplays } from './adapters/dynamodb/assertion-replays';
 import { DynamoDirectoryStore } from './adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from './adapters/dynamodb/group-store';
+import { DynamoGuardStore } from './adapters/dynamodb/guard-store';
 import { DynamoWriteStore } from './adapters/dynamodb/write-store';
 import { DynamoTenantStore } from './adapters/dynamodb/tenant-store';
 import { RemoteKeySets } from './adapters/jwks/remote-key-sets';
@@ -47,6 +48,7 @@ export function createWiring(config: Config = readConfig()): Wiring {
     directory: new DynamoDirectoryStore(documentClient, config.tableName),
     groups: new DynamoGroupStore(documentClient, config.tableName),
     writes: new DynamoWriteStore(documentClient, config.tableName),
+    guard: new DynamoGuardStore(documentClient, config.tableName),
     tenants,
     log: tenants,
     tokenKeys,

@@ -21,6 +21,7 @@ import type { TenantRecord } from '../tenancy/tenant';
 import { createWiring } from '../wiring';
 import { OAUTH_OPTIONS, OAUTH_USAGE, oauthShowLines, oauthSummary, runOAuthCommand } from './oauth-commands';
 import { runSyncCommand, SYNC_OPTIONS, SYNC_USAGE, type SyncCommandOptions } from './sync-commands';
+import { GUARD_OPTIONS, GUARD_USAGE, runGuardCommand } from './guard-commands';
 import { resolveTarget, type Target } from './target';
 import { PORTAL_USAGE, runPortalCommand } from './portal-commands';
 import { describeConnection } from '../operations/connection/connection-view';
@@ -62,6 +63,7 @@ Commands:
 ${OAUTH_USAGE}
 ${PORTAL_USAGE}
 ${SYNC_USAGE}
+${GUARD_USAGE}
 
 Target: --local is the instance "npm start" runs from this checkout; otherwise the deployed stack
 (--stack, default Scim-dev; --region or AWS_REGION) with the AWS SDK's default credentials.`;
@@ -85,6 +87,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
   ...OAUTH_OPTIONS,
   ...SYNC_OPTIONS,
+  ...GUARD_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -322,6 +325,7 @@ async function run(command: string, positionals: string[], values: Values, targe
         return runOAuthCommand(command, { positionals, values, ...(expiresAt ? { expiresAt } : {}), target, deps, out: (line) => io.out(line), usage });
       }
       if (command.startsWith('sync ')) return runSyncCommand(command, positionals, values, target, io, io.sync);
+      if (command.startsWith('guard ')) return runGuardCommand(command, positionals[2], values, deps, (line) => io.out(line));
       throw new UsageError(`Unknown command "${command}".`);
   }
 }

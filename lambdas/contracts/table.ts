@@ -27,5 +27,8 @@ export const TABLE = {
     log: 'log',
     /** A seen OAuth assertion id (replay protection on the token endpoint). */
     assertion: 'jti',
+    /** A change held by the removal guard: its event, not yet in the outbox (never published by the stream). */
+    heldChange: 'held',
+    guard: 'guard',
   },
 } as const;

@@ -20,6 +20,7 @@ export const DETAIL_TYPES = [
   'Group Deleted',
   'Tenant Disconnected',
   'Tenant Reconnected',
+  'Removals Held',
 ] as const;
 
 export type DetailType = (typeof DETAIL_TYPES)[number];

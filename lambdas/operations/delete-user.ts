@@ -1,17 +1,18 @@
 import { buildEvent } from '../events/catalog';
 import { ScimError } from '../scim/errors';
 import { renderResource } from '../scim/resources/render';
-import { logEntryOfEvent } from '../tenancy/provisioning-log';
 import { checkIfMatch, hasIfMatch, scimErrorOf } from './preconditions';
 import { userTypeOf } from './tenant-schema';
 import type { Operation } from './request';
 import { noContent } from './responses';
+import { reportWrites, routeUserChange } from './removal-guard';
 import { CommitFailure } from './write-plan';
 
 /**
  * DELETE /Users/{id}: marks the user as being deleted (from then on no membership of it can commit
  * and no PATCH changes it), removes its memberships, then deletes the user and its userName marker
- * with a `User Deleted` event. Without If-Match it never answers 412 (docs/security.md T14); a
+ * with a `User Deleted` event (held when the removal guard holds removals, docs/removal-guard.md).
+ * Without If-Match it never answers 412 (docs/security.md T14); a
  * delete that stopped half-way (a crash) is finished by the client's retry.
  */
 export const deleteUser: Operation = async (request, deps) => {
@@ -26,6 +27,9 @@ export const deleteUser: Operation = async (request, deps) => {
       expectedVersion = stored.version;
     }
     const user = await deps.writes.beginDelete(request.tenantId, 'User', id, expectedVersion);
+    const routing = await routeUserChange(deps, request.tenantId, user, 'delete', request.requestId);
+    // A held delete keeps what a reject needs to restore the memberships it sweeps now.
+    const groupIds = routing.hold ? await deps.groups.groupsOf(request.tenantId, id) : undefined;
     await deps.writes.sweepMemberships(request.tenantId, { memberId: id });
     const event = buildEvent({
       detailType: 'User Deleted',
@@ -46,8 +50,7 @@ export const deleteUser: Operation = async (request, deps) => {
             { type: 'deleteResource', resourceType: 'User', id, expected: { kind: 'deleting' } },
             { type: 'releaseUserName', userName: String(user.data.userName) },
             { type: 'countResources', resourceType: 'User', delta: -1 },
-            { type: 'event', event },
-            { type: 'log', entry: logEntryOfEvent(event) },
+            ...reportWrites(routing, event, user, groupIds),
           ],
         },
       ],

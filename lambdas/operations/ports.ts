@@ -3,7 +3,8 @@ import type { ScimObject } from '../scim/resources/normalize';
 import type { LogEntry, LogQuery } from '../tenancy/provisioning-log';
 import type { TenantRecord } from '../tenancy/tenant';
 import type { TokenKeyRing } from '../tenancy/tokens';
-import type { MemberType, WritePlan } from './write-plan';
+import type { GuardSettings, Hold, RemovalWindow } from '../tenancy/removal-guard';
+import type { HeldChange, MemberType, WritePlan } from './write-plan';
 
 /** A stored resource: the normalised SCIM document plus the server-owned metadata. */
 export interface StoredResource {
@@ -16,6 +17,11 @@ export interface StoredResource {
   readonly data: ScimObject;
   /** A delete has begun (WriteStore.beginDelete): no write but that delete may change it now. */
   readonly deleting?: true;
+  /**
+   * The removal guard's hold this user's last removal is held behind: while that hold is in force,
+   * every later change of the user is held too, so no event reveals the held removal.
+   */
+  readonly heldBy?: string;
   /** Values the user entered in the signature portal, by profile field (users only; docs/ownership.md). */
   readonly userValues?: Readonly<Record<string, string | null>>;
 }
@@ -95,6 +101,48 @@ export interface WriteStore {
   sweepMemberships(tenantId: string, target: { readonly memberId: string } | { readonly groupId: string }): Promise<void>;
 }
 
+/** A tenant's removal guard as stored (docs/removal-guard.md); settings are the defaults until set. */
+export interface GuardState {
+  readonly settings: GuardSettings;
+  /** The removal counters; absent before the first removal. */
+  readonly window?: RemovalWindow;
+  readonly hold?: Hold;
+  /** Holds started so far: the next `Removals Held` event's version is one more. */
+  readonly holds: number;
+  /** A release or reject under way, until when (a crashed one frees it at `until`). */
+  readonly lock?: { readonly kind: GuardAction; readonly until: string };
+}
+
+export type GuardAction = 'release' | 'reject';
+
+/** One page of held changes, oldest first; `cursor` resumes after it. */
+export interface HeldPage {
+  readonly items: readonly HeldChange[];
+  readonly cursor?: string;
+}
+
+/**
+ * The removal guard's storage: one item per tenant for the settings, counters, hold and lock, and
+ * one row per held change. Held changes themselves are written by WriteStore.commit (holdEvent).
+ */
+export interface GuardStore {
+  getGuard(tenantId: string): Promise<GuardState>;
+  putSettings(tenantId: string, settings: GuardSettings): Promise<void>;
+  /** Counts one removal at `atMs` in its fixed window (rotating the counters when the window moved on); the counters after it. */
+  countRemoval(tenantId: string, atMs: number, windowSeconds: number): Promise<RemovalWindow>;
+  /**
+   * Starts `hold` unless one is in force, committing `event` (Removals Held) with it; returns the hold
+   * in force afterwards, this one or the one another removal started first.
+   */
+  startHold(tenantId: string, hold: Hold, event: ChangeEvent): Promise<Hold>;
+  /** Lifts the hold (when it is `holdId`) and restarts counting at `atMs`. */
+  endHold(tenantId: string, holdId: string | undefined, atMs: number, windowSeconds: number): Promise<void>;
+  /** Takes the release/reject lock until `untilMs`; false while another one holds it. */
+  lock(tenantId: string, kind: GuardAction, atMs: number, untilMs: number): Promise<boolean>;
+  unlock(tenantId: string, kind: GuardAction): Promise<void>;
+  listHeld(tenantId: string, limit: number, cursor?: string): Promise<HeldPage>;
+}
+
 /** Tenant records (the token digests live in them). */
 export interface TenantStore {
   getTenant(tenantId: string): Promise<TenantRecord | undefined>;
@@ -140,6 +188,7 @@ export interface Dependencies {
   readonly directory: DirectoryStore;
   readonly groups: GroupStore;
   readonly writes: WriteStore;
+  readonly guard: GuardStore;
   readonly tenants: TenantStore;
   readonly log: ProvisioningLog;
   readonly tokenKeys: TokenKeys;

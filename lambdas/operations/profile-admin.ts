@@ -9,10 +9,10 @@ import type { Dependencies, StoredResource } from './ports';
 import { profileOf } from './profiles';
 import { AdminError } from './admin-error';
 import { userTypeOfTenant } from './tenant-schema';
-import { replaceUserPlan } from './user-writes';
+import { commitUserChange } from './user-writes';
 import { isCommitFailure } from './write-plan';
 
-type ProfileAdminDeps = Pick<Dependencies, 'tenants' | 'directory' | 'writes' | 'clock' | 'ids'>;
+type ProfileAdminDeps = Pick<Dependencies, 'tenants' | 'directory' | 'writes' | 'guard' | 'clock' | 'ids'>;
 
 /** How an admin change that touches every user reports progress, and where its events' links point. */
 export interface ReconcileOptions {
@@ -58,7 +58,7 @@ export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRe
           profile,
         });
         try {
-          await deps.writes.commit(replaceUserPlan(after.tenantId, user, next, event));
+          await commitUserChange(deps, after.tenantId, user, next, event);
           updated += 1;
           break;
         } catch (error) {

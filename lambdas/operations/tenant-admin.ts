@@ -22,7 +22,7 @@ export interface TokenOptions {
   readonly expiresAt?: string;
 }
 
-type AdminDeps = Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock' | 'ids' | 'directory' | 'writes'>;
+type AdminDeps = Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock' | 'ids' | 'directory' | 'writes' | 'guard'>;
 
 async function newTokenRecord(deps: AdminDeps, options: TokenOptions): Promise<{ record: TokenRecord; token: string }> {
   const ring = await deps.tokenKeys.getKeyRing();

@@ -5,7 +5,7 @@ import { renderResource } from '../scim/resources/render';
 import { changedFields, editRefusal, fieldsOf, policyOf, type Profile } from '../tenancy/profile';
 import type { StoredResource } from './ports';
 import { withRetryOnConflict } from './preconditions';
-import { replaceUserPlan } from './user-writes';
+import { commitUserChange } from './user-writes';
 import { profileResponse } from './profile-view';
 import { isManaged, profileOf } from './profiles';
 import type { Operation } from './request';
@@ -71,8 +71,7 @@ export const updateProfile: Operation = async (request, deps) => {
       snapshot: renderResource(userTypeOf(request), after, after.data, request.tenantUrl),
       profile,
     });
-    await deps.writes.commit(replaceUserPlan(request.tenantId, before, after, event));
-    return after;
+    return commitUserChange(deps, request.tenantId, before, after, event);
   });
   return profileResponse(request, user);
 };

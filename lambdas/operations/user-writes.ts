@@ -3,7 +3,6 @@ import { projectResource } from '../scim/resources/projection';
 import { renderResource } from '../scim/resources/render';
 import type { ScimObject } from '../scim/resources/normalize';
 import { changedAttributes } from '../scim/resources/changes';
-import { logEntryOfEvent } from '../tenancy/provisioning-log';
 import { foldCase } from '../scim/resources/fold-case';
 import { profileOf } from './profiles';
 import { userTypeOf } from './tenant-schema';
@@ -12,6 +11,7 @@ import type { ChangeEvent } from '../events/catalog';
 import type { WritePlan, Write } from './write-plan';
 import type { ScimRequest, ScimResponse } from './request';
 import { resourceResponse } from './responses';
+import { markHeld, reportWrites, routeUserChange, type GuardDependencies, type Routing } from './removal-guard';
 
 /** A user's change is reported as deactivation or reactivation when `active` flips (entra §2.6). */
 export function userDetailType(before: ScimObject, after: ScimObject): DetailType {
@@ -42,8 +42,9 @@ export async function saveUser(request: ScimRequest, deps: Dependencies, before:
   if (changed.length === 0) return before;
   const now = deps.clock.now().toISOString();
   const after: StoredResource = { ...before, version: before.version + 1, lastModified: now, data };
+  const detailType = userDetailType(before.data, data);
   const event = buildEvent({
-    detailType: userDetailType(before.data, data),
+    detailType,
     tenantId: request.tenantId,
     resourceType: 'User',
     resourceId: before.id,
@@ -55,15 +56,25 @@ export async function saveUser(request: ScimRequest, deps: Dependencies, before:
     snapshot: renderResource(userTypeOf(request), after, data, request.tenantUrl),
     profile: profileOf(request.tenant, after),
   });
-  await deps.writes.commit(replaceUserPlan(request.tenantId, before, after, event));
-  return after;
+  return commitUserChange(deps, request.tenantId, before, after, event, detailType === 'User Deactivated' ? 'deactivate' : 'update');
+}
+
+/**
+ * Commits a user's new version with its event, which the removal guard may hold (a deactivation
+ * past the tenant's limit, or any change of a user held behind the hold in force); returns it as stored.
+ */
+export async function commitUserChange(deps: GuardDependencies, tenantId: string, before: StoredResource, after: StoredResource, event: ChangeEvent, operation: 'deactivate' | 'update' = 'update'): Promise<StoredResource> {
+  const routing = await routeUserChange(deps, tenantId, before, operation, event.requestId);
+  const stored = markHeld(after, routing);
+  await deps.writes.commit(replaceUserPlan(tenantId, before, stored, event, routing));
+  return stored;
 }
 
 /**
  * The plan of a user's new version: conditional on the version read, moving the userName marker in
  * the same transaction on a rename (uniqueConflict when the new name is taken).
  */
-export function replaceUserPlan(tenantId: string, before: StoredResource, after: StoredResource, event: ChangeEvent): WritePlan {
+export function replaceUserPlan(tenantId: string, before: StoredResource, after: StoredResource, event: ChangeEvent, routing: Routing = { operation: 'update' }): WritePlan {
   const oldName = String(before.data.userName);
   const newName = String(after.data.userName);
   const rename: Write[] =
@@ -80,8 +91,7 @@ export function replaceUserPlan(tenantId: string, before: StoredResource, after:
         writes: [
           { type: 'putResource', resourceType: 'User', resource: after, expected: { kind: 'version', version: before.version } },
           ...rename,
-          { type: 'event', event },
-          { type: 'log', entry: logEntryOfEvent(event) },
+          ...reportWrites(routing, event, before),
         ],
       },
     ],

@@ -1,6 +1,7 @@
 import { MEMBERS_PER_EVENT } from '../contracts/events/definitions';
 import type { ChangeEvent } from '../events/catalog';
 import type { LogEntry } from '../tenancy/provisioning-log';
+import type { HeldOperation } from '../tenancy/removal-guard';
 import type { StoredResource } from './ports';
 
 /**
@@ -31,6 +32,21 @@ export type Expected =
 export type MemberType = 'User' | 'Group';
 
 /**
+ * A committed change whose event waits behind a hold of the removal guard (docs/removal-guard.md):
+ * the change is in the table (GET shows it), its event is not in the outbox until a release.
+ */
+export interface HeldChange {
+  readonly holdId: string;
+  readonly operation: HeldOperation;
+  /** The event a release publishes (its resource, version and time say what was held). */
+  readonly event: ChangeEvent;
+  /** The resource before this change: what a reject restores. */
+  readonly before: StoredResource;
+  /** Groups the user belonged to before a delete (a reject restores those memberships). */
+  readonly groupIds?: readonly string[];
+}
+
+/**
  * One item of a transaction. The store turns each into exactly one TransactWriteItems entry, so a
  * cancellation reason maps back to the write that caused it (never to a position in the list).
  */
@@ -50,6 +66,12 @@ export type Write =
   /** The member must exist and not be being deleted when the membership commits (no dangling members). */
   | { readonly type: 'memberExists'; readonly memberType: MemberType; readonly memberId: string }
   | { readonly type: 'event'; readonly event: ChangeEvent }
+  /** The event of a change held by the removal guard: stored beside the outbox, not in it. */
+  | { readonly type: 'holdEvent'; readonly held: HeldChange }
+  /** Takes a held change off the hold (release or reject); `notFound` when another already did. */
+  | { readonly type: 'dropHeld'; readonly held: HeldChange }
+  /** A membership a reject restores, at the group's current version (no event: nothing was published). */
+  | { readonly type: 'restoreMember'; readonly groupId: string; readonly memberId: string; readonly rev: number }
   | { readonly type: 'log'; readonly entry: LogEntry };
 
 /** Why a commit did not happen. Each keeps the storage error it came from as `cause`. */

@@ -14,6 +14,7 @@ import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
 import { DynamoDirectoryStore } from '../../lambdas/adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from '../../lambdas/adapters/dynamodb/group-store';
 import { DynamoWriteStore } from '../../lambdas/adapters/dynamodb/write-store';
+import { DynamoGuardStore } from '../../lambdas/adapters/dynamodb/guard-store';
 import { DynamoTenantStore } from '../../lambdas/adapters/dynamodb/tenant-store';
 import { FileTokenKeys } from '../../lambdas/adapters/local/file-token-keys';
 import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/config';
@@ -60,6 +61,7 @@ describe('faults at the DynamoDB client, through the request chain', () => {
       directory: new DynamoDirectoryStore(documentClient, tableName),
       groups: new DynamoGroupStore(documentClient, tableName),
       writes: new DynamoWriteStore(documentClient, tableName),
+      guard: new DynamoGuardStore(documentClient, tableName),
       tenants,
       log: tenants,
       tokenKeys: {

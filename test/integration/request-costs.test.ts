@@ -6,6 +6,7 @@ import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
 import { DynamoDirectoryStore } from '../../lambdas/adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from '../../lambdas/adapters/dynamodb/group-store';
 import { DynamoWriteStore } from '../../lambdas/adapters/dynamodb/write-store';
+import { DynamoGuardStore } from '../../lambdas/adapters/dynamodb/guard-store';
 import { DynamoTenantStore } from '../../lambdas/adapters/dynamodb/tenant-store';
 import { listUsers } from '../../lambdas/operations/list-users';
 import { patchGroup } from '../../lambdas/operations/patch-group';
@@ -111,6 +112,7 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
       directory: new DynamoDirectoryStore(counted, tableName),
       groups: new DynamoGroupStore(counted, tableName),
       writes: new DynamoWriteStore(counted, tableName),
+      guard: new DynamoGuardStore(counted, tableName),
       tenants: tenantStore,
       log: tenantStore,
       tokenKeys: { getKeyRing: () => Promise.reject(new Error('operations under test do not authenticate')) },

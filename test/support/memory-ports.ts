@@ -1,7 +1,8 @@
 import type { ChangeEvent } from '../../lambdas/events/catalog';
-import type { Dependencies, DirectoryStore, GroupStore, PageStart, ResourcePage, StoredResource, WriteStore } from '../../lambdas/operations/ports';
+import type { Dependencies, DirectoryStore, GroupStore, GuardAction, GuardState, GuardStore, HeldPage, PageStart, ResourcePage, StoredResource, WriteStore } from '../../lambdas/operations/ports';
 import type { ScimRequest } from '../../lambdas/operations/request';
-import { CommitFailure, type Expected, type MemberType, type PlannedTransaction, type Write, type WritePlan } from '../../lambdas/operations/write-plan';
+import { CommitFailure, type Expected, type HeldChange, type MemberType, type PlannedTransaction, type Write, type WritePlan } from '../../lambdas/operations/write-plan';
+import { DEFAULT_GUARD_SETTINGS, windowIndexOf, type GuardSettings, type Hold, type RemovalWindow } from '../../lambdas/tenancy/removal-guard';
 import { foldCase } from '../../lambdas/scim/resources/fold-case';
 import type { LogEntry } from '../../lambdas/tenancy/provisioning-log';
 
@@ -22,6 +23,9 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
   readonly memberships = new Map<string, Map<string, Membership>>();
   readonly counts = { User: 0, Group: 0 };
   readonly events: ChangeEvent[] = [];
+  /** Changes held by the removal guard, by their row key (time, resource, version). */
+  readonly held = new Map<string, HeldChange>();
+  readonly guard = new MemoryGuard(this);
   readonly log: LogEntry[] = [];
   /** Every transaction committed, as planned. */
   readonly committed: PlannedTransaction[] = [];
@@ -38,6 +42,7 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
       directory: this,
       groups: this,
       writes: this,
+      guard: this.guard,
       tenants: undefined as never,
       log: { append: async (entry: LogEntry) => void this.log.push(entry), list: async () => [] },
       tokenKeys: { getKeyRing: () => Promise.reject(new Error('not used by use cases')) },
@@ -183,6 +188,12 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
         const current = this.memberships.get(write.groupId)?.get(write.memberId);
         return current?.present === true && current.rev < write.rev;
       }
+      case 'restoreMember':
+        return this.memberships.get(write.groupId)?.get(write.memberId)?.present !== true;
+      case 'holdEvent':
+        return !this.held.has(heldKeyOf(write.held));
+      case 'dropHeld':
+        return this.held.has(heldKeyOf(write.held));
       default:
         return true;
     }
@@ -196,7 +207,12 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
         return 'memberMissing' as const;
       case 'addMember':
       case 'removeMember':
+      case 'restoreMember':
         return 'memberStateChanged' as const;
+      case 'dropHeld':
+        return 'notFound' as const;
+      case 'holdEvent':
+        return 'alreadyExists' as const;
       default:
         return 'expected' in write && write.expected.kind === 'absent' ? ('alreadyExists' as const) : ('versionConflict' as const);
     }
@@ -234,7 +250,87 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
       case 'log':
         this.log.push(write.entry);
         return;
+      case 'holdEvent':
+        this.held.set(heldKeyOf(write.held), write.held);
+        return;
+      case 'dropHeld':
+        this.held.delete(heldKeyOf(write.held));
+        return;
+      case 'restoreMember':
+        this.memberships.get(write.groupId)?.set(write.memberId, { present: true, rev: write.rev });
+        return;
     }
+  }
+}
+
+/** The DynamoDB adapter's held-row sort key (keys.heldChangeKey), so held changes list in the same order. */
+function heldKeyOf(held: HeldChange): string {
+  return `${held.event.occurredAt}#${held.event.resourceId}#${String(held.event.version).padStart(12, '0')}`;
+}
+
+/** The removal guard in memory, with the adapter's semantics (one tenant). */
+export class MemoryGuard implements GuardStore {
+  settings: GuardSettings = DEFAULT_GUARD_SETTINGS;
+  window?: RemovalWindow & { readonly windowSeconds: number };
+  hold?: Hold;
+  holds = 0;
+  lockState?: { readonly kind: GuardAction; readonly until: string };
+
+  constructor(private readonly ports: MemoryPorts) {}
+
+  async getGuard(): Promise<GuardState> {
+    return {
+      settings: this.settings,
+      ...(this.window ? { window: { index: this.window.index, current: this.window.current, previous: this.window.previous } } : {}),
+      ...(this.hold ? { hold: this.hold } : {}),
+      holds: this.holds,
+      ...(this.lockState ? { lock: this.lockState } : {}),
+    };
+  }
+
+  async putSettings(_tenantId: string, settings: GuardSettings): Promise<void> {
+    this.settings = settings;
+  }
+
+  async countRemoval(_tenantId: string, atMs: number, windowSeconds: number): Promise<RemovalWindow> {
+    const index = windowIndexOf(atMs, windowSeconds);
+    const same = this.window?.windowSeconds === windowSeconds ? this.window : undefined;
+    this.window =
+      same && same.index >= index
+        ? { ...same, current: same.current + 1 }
+        : { index, windowSeconds, current: 1, previous: same && same.index === index - 1 ? same.current : 0 };
+    return { index: this.window.index, current: this.window.current, previous: this.window.previous };
+  }
+
+  async startHold(_tenantId: string, hold: Hold, event: ChangeEvent): Promise<Hold> {
+    if (this.hold) return this.hold;
+    if (event.version !== this.holds + 1) throw new CommitFailure('versionConflict', 'holds moved on');
+    this.hold = hold;
+    this.holds = event.version;
+    this.ports.events.push(event);
+    return hold;
+  }
+
+  async endHold(_tenantId: string, holdId: string | undefined, atMs: number, windowSeconds: number): Promise<void> {
+    if (holdId !== undefined && this.hold?.id !== holdId) return;
+    this.hold = undefined;
+    this.window = { index: windowIndexOf(atMs, windowSeconds), windowSeconds, current: 0, previous: 0 };
+  }
+
+  async lock(_tenantId: string, kind: GuardAction, atMs: number, untilMs: number): Promise<boolean> {
+    if (this.lockState && Date.parse(this.lockState.until) >= atMs) return false;
+    this.lockState = { kind, until: new Date(untilMs).toISOString() };
+    return true;
+  }
+
+  async unlock(_tenantId: string, kind: GuardAction): Promise<void> {
+    if (this.lockState?.kind === kind) this.lockState = undefined;
+  }
+
+  async listHeld(_tenantId: string, limit: number, cursor?: string): Promise<HeldPage> {
+    const keys = [...this.ports.held.keys()].sort().filter((key) => cursor === undefined || key > cursor);
+    const page = keys.slice(0, limit);
+    return { items: page.map((key) => this.ports.held.get(key) as HeldChange), ...(keys.length > limit ? { cursor: page[page.length - 1] } : {}) };
   }
 }
 

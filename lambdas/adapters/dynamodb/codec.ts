@@ -1,6 +1,7 @@
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { StoredResource } from '../../operations/ports';
+import type { HeldChange } from '../../operations/write-plan';
 import type { ScimObject } from '../../scim/resources/normalize';
 import { LOG_RETENTION_DAYS, logEntryOfEvent, type LogEntry } from '../../tenancy/provisioning-log';
 import {
@@ -8,6 +9,7 @@ import {
   groupDisplayNameIndexKey,
   groupExternalIdIndexKey,
   groupKey,
+  heldChangeKey,
   logKey,
   membershipIndexKey,
   membershipKey,
@@ -49,6 +51,7 @@ export function toUserItem(tenantId: string, user: StoredResource): Item {
     lastModified: user.lastModified,
     data: user.data,
     ...(user.userValues && Object.keys(user.userValues).length > 0 ? { userValues: user.userValues } : {}),
+    ...(user.heldBy !== undefined ? { heldBy: user.heldBy } : {}),
     ...(externalId ? userExternalIdIndexKey(tenantId, externalId, user.id) : {}),
     ...(workEmail ? userWorkEmailIndexKey(tenantId, workEmail, user.id) : {}),
   };
@@ -67,6 +70,7 @@ export function fromResourceItem(item: Item): StoredResource {
     data: (item.data ?? {}) as ScimObject,
     ...(item.deleting === true ? { deleting: true } : {}),
     ...(item.userValues ? { userValues: item.userValues as Record<string, string | null> } : {}),
+    ...(typeof item.heldBy === 'string' ? { heldBy: item.heldBy } : {}),
   };
 }
 
@@ -78,6 +82,29 @@ export function toEventItem(event: ChangeEvent): Item {
     detailType: event.detailType,
     detail: event,
     [TABLE.timeToLiveAttribute]: Math.floor(Date.parse(event.occurredAt) / 1000) + EVENT_ROW_TTL_SECONDS,
+  };
+}
+
+/** The row of a change held by the removal guard: the event it will publish and what a reject restores. */
+export function toHeldChangeItem(tenantId: string, held: HeldChange): Item {
+  return {
+    ...heldChangeKey(tenantId, held.event.occurredAt, held.event.resourceId, held.event.version),
+    kind: TABLE.kinds.heldChange,
+    holdId: held.holdId,
+    operation: held.operation,
+    event: held.event,
+    before: held.before,
+    ...(held.groupIds ? { groupIds: [...held.groupIds] } : {}),
+  };
+}
+
+export function fromHeldChangeItem(item: Item): HeldChange {
+  return {
+    holdId: String(item.holdId),
+    operation: item.operation as HeldChange['operation'],
+    event: item.event as ChangeEvent,
+    before: fromResourceItem(item.before as Item),
+    ...(Array.isArray(item.groupIds) ? { groupIds: item.groupIds.map(String) } : {}),
   };
 }
 

@@ -45,6 +45,23 @@ export function eventKey(tenantId: string, occurredAt: string, eventId: string):
   return { pk: `${tenantPrefix(tenantId)}#EVENT`, sk: `${occurredAt}#${eventId}` };
 }
 
+/**
+ * A change held by the removal guard; the sort key orders held changes by time, and one user's
+ * changes by version within a millisecond (a release publishes them in this order).
+ */
+export function heldChangeKey(tenantId: string, occurredAt: string, resourceId: string, version: number): ItemKey {
+  return { pk: heldPartition(tenantId), sk: `${occurredAt}#${resourceId}#${String(version).padStart(12, '0')}` };
+}
+
+export function heldPartition(tenantId: string): string {
+  return `${tenantPrefix(tenantId)}#HELD`;
+}
+
+/** The tenant's removal guard: settings, the removal counters, the hold in force, the release/reject lock. */
+export function guardKey(tenantId: string): ItemKey {
+  return { pk: tenantPrefix(tenantId), sk: 'GUARD' };
+}
+
 /** The running count of a tenant's users or groups, kept in the create and delete transactions (totalResults). */
 export function resourceCountKey(tenantId: string, resourceType: 'User' | 'Group'): ItemKey {
   return { pk: tenantPrefix(tenantId), sk: `COUNT#${resourceType.toUpperCase()}` };

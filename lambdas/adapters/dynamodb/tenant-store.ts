@@ -142,7 +142,7 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
       ProjectionExpression: 'sk',
     });
     for (const group of groups) await purge(`${prefix}#GROUP#${String(group.sk)}`);
-    for (const suffix of ['#USER', '#USERNAME', '#GROUP', '#EVENT', '#LOG', '#TOKENUSE', '#JTI', '#SYNC', '#SYNCLINK#USER', '#SYNCLINK#GROUP', '']) await purge(`${prefix}${suffix}`);
+    for (const suffix of ['#USER', '#USERNAME', '#GROUP', '#EVENT', '#LOG', '#TOKENUSE', '#JTI', '#HELD', '#SYNC', '#SYNCLINK#USER', '#SYNCLINK#GROUP', '']) await purge(`${prefix}${suffix}`);
     return deleted;
   }
 

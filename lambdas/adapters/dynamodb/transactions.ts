@@ -1,7 +1,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { CommitFailure, type CommitFailureReason, type Expected, type PlannedTransaction, type Write } from '../../operations/write-plan';
-import { toEventItem, toGroupItem, toLogItem, toMembershipItem, toMembershipTombstone, toUserItem, toUserNameMarkerItem } from './codec';
-import { groupKey, resourceCountKey, userKey, userNameMarkerKey } from './keys';
+import { toEventItem, toGroupItem, toHeldChangeItem, toLogItem, toMembershipItem, toMembershipTombstone, toUserItem, toUserNameMarkerItem } from './codec';
+import { groupKey, heldChangeKey, resourceCountKey, userKey, userNameMarkerKey } from './keys';
 import { isThrottling, isTransient, keyTooLarge } from './errors';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -94,6 +94,23 @@ export function transactItemOf(tableName: string, tenantId: string, write: Write
       };
     case 'event':
       return { Put: { TableName, Item: toEventItem(write.event) } };
+    case 'holdEvent':
+      return { Put: { TableName, Item: toHeldChangeItem(tenantId, write.held), ConditionExpression: 'attribute_not_exists(pk)' } };
+    case 'dropHeld': {
+      const { event } = write.held;
+      return { Delete: { TableName, Key: heldChangeKey(tenantId, event.occurredAt, event.resourceId, event.version), ConditionExpression: 'attribute_exists(pk)' } };
+    }
+    case 'restoreMember':
+      // Absent, or the tombstone of a removal: the user's delete swept it without an event.
+      return {
+        Put: {
+          TableName,
+          Item: toMembershipItem(tenantId, write.groupId, write.memberId, write.rev),
+          ConditionExpression: `attribute_not_exists(pk) OR ${NAMES.state} = :removed`,
+          ExpressionAttributeNames: { [NAMES.state]: 'state' },
+          ExpressionAttributeValues: { ':removed': REMOVED },
+        },
+      };
     case 'log':
       return { Put: { TableName, Item: toLogItem(write.entry) } };
   }
@@ -117,7 +134,12 @@ function conditionReason(write: Write): CommitFailureReason {
       return 'memberMissing';
     case 'addMember':
     case 'removeMember':
+    case 'restoreMember':
       return 'memberStateChanged';
+    case 'dropHeld':
+      return 'notFound';
+    case 'holdEvent':
+      return 'alreadyExists';
     default:
       return 'transactionConflict';
   }

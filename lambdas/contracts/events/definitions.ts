@@ -63,12 +63,12 @@ const group = (detailType: string, v1: string, v2?: string, snapshot: SnapshotKi
   ],
 });
 
-const tenant = (detailType: string, description: string): EventDefinition => ({
+const tenant = (detailType: string, description: string, versionDescription = PER_CHANGE_VERSION): EventDefinition => ({
   detailType,
   resourceType: 'Tenant',
   snapshot: 'tenant',
   membership: false,
-  versions: [{ version: 1, description, versionDescription: PER_CHANGE_VERSION }],
+  versions: [{ version: 1, description, versionDescription }],
 });
 
 const V2_CHANGE = ' v2: `version` may skip numbers and orders membership changes per member (docs/events.md "Ordering").';
@@ -107,6 +107,11 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
   ),
   tenant('Tenant Disconnected', 'The tenant disconnected SCIM provisioning: every account becomes a manual, user-editable account. See docs/events.md.'),
   tenant('Tenant Reconnected', 'The tenant reconnected SCIM provisioning: directory-owned fields are directory-owned again. See docs/events.md.'),
+  tenant(
+    'Removals Held',
+    "The tenant's accidental-deletion guard started holding user removals: more deletes and deactivations came within its window than its limit allows. Until an admin releases them (their events are then published, in order) or rejects them (the users are restored, with no events), the held removals publish nothing. `snapshot` holds the hold's id, its start, the limit and the removal that tripped it. See docs/removal-guard.md.",
+    "The hold's number for this tenant: 1 for its first hold, then one more per hold.",
+  ),
 ];
 
 /** The schema file of one version of a detail type: `group-members-added.v2.json`. */

@@ -39,7 +39,7 @@ function latest(times: readonly (string | undefined)[]): string | null {
  * drift apart), plus whatever the extensions add.
  */
 export async function describeConnection(
-  deps: Pick<Dependencies, 'tenants' | 'directory' | 'writes' | 'log' | 'clock' | 'tokenKeys' | 'ids'>,
+  deps: Pick<Dependencies, 'tenants' | 'directory' | 'writes' | 'guard' | 'log' | 'clock' | 'tokenKeys' | 'ids'>,
   tenant: TenantRecord,
   tenantUrl: string,
   extensions: readonly ConnectionExtension[] = CONNECTION_EXTENSIONS,

@@ -45,6 +45,13 @@ export function sampleEvents(): Record<DetailType, ChangeEvent> {
     'Group Deleted': buildEvent({ ...group, detailType: 'Group Deleted', version: 5, snapshot: null }),
     'Tenant Disconnected': buildEvent({ ...tenant, detailType: 'Tenant Disconnected', version: 2, changedAttributes: ['scimConnected'], snapshot: { tenantId: 'acme', scimConnected: false } }),
     'Tenant Reconnected': buildEvent({ ...tenant, detailType: 'Tenant Reconnected', version: 3, changedAttributes: ['scimConnected'], snapshot: { tenantId: 'acme', scimConnected: true } }),
+    'Removals Held': buildEvent({
+      ...tenant,
+      detailType: 'Removals Held',
+      version: 1,
+      changedAttributes: ['hold'],
+      snapshot: { holdId: 'h-1', since: AT, limit: 500, window: '1h', trigger: { resourceType: 'User', resourceId: 'u-1', operation: 'delete' } },
+    }),
   };
 }
 
