@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,36 +14,10 @@ import { buildEvent, type ChangeEvent } from '../../lambdas/events/catalog';
 import { freePort, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 import { startLocalService, streamCheckpointFile, type LocalService } from '../../lambdas/local/run';
 import { readCheckpoint, StreamPublisher } from '../../lambdas/local/stream-publisher';
+import { readEvents, waitForEvents, type Published } from '../support/events-file';
 import { scim } from '../support/local-service';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-interface Published {
-  readonly Source: string;
-  readonly DetailType: string;
-  readonly detail: ChangeEvent;
-}
-
-function readEvents(file: string): Published[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const entry = JSON.parse(line) as { Source: string; DetailType: string; Detail: string };
-      return { Source: entry.Source, DetailType: entry.DetailType, detail: JSON.parse(entry.Detail) as ChangeEvent };
-    });
-}
-
-/** Polls the events file until `done` holds (the publisher polls the stream every 200 ms). */
-async function waitForEvents(file: string, done: (events: Published[]) => boolean, timeoutMs = 10_000): Promise<Published[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const events = readEvents(file);
-    if (done(events) || Date.now() > deadline) return events;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const validators = new Map(EVENT_SCHEMAS.map(({ detailType, schema }) => [detailType, new Ajv2020({ strict: true, allErrors: true, validateFormats: false }).compile(schema)]));
 
