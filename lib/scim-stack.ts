@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ChangeEvents } from './constructs/change-events';
+import { RemovalGuardAlarm } from './constructs/removal-guard-alarm';
 import { DirectoryTable } from './constructs/directory-table';
 import { GraphSync } from './constructs/graph-sync';
 import { Monitoring } from './constructs/monitoring';
@@ -49,6 +50,7 @@ export class ScimStack extends Stack {
       logRetention,
       ...(props.eventArchiveDays !== undefined ? { archiveRetention: Duration.days(props.eventArchiveDays) } : {}),
     });
+    const removalGuard = new RemovalGuardAlarm(this, 'RemovalGuard', { bus: events.bus, logRetention, removalPolicy });
     const api = new ScimApi(this, 'Scim', {
       table: directory.table,
       tokenKey: tokenKey.secret,
@@ -67,7 +69,7 @@ export class ScimStack extends Stack {
       functions: Object.fromEntries(Object.entries(api.functions).map(([operation, fn]) => [operation, fn.function])),
       table: directory.table,
       publisher: events.publisher,
-      extraAlarms: [...Object.values(events.alarms), ...Object.values(graphSync.alarms)],
+      extraAlarms: [...Object.values(events.alarms), ...Object.values(graphSync.alarms), removalGuard.alarm],
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
     // Node.js 22 is the runtime the product runs on (DEVELOPERS.md); cdk-nag L1 asks for the newest.

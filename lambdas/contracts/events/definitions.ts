@@ -4,6 +4,7 @@
  * (`npm run events:schemas`, lambdas/events/schema-document.ts) and a contract test fails when a
  * file and its definition differ (test/contracts/event-schemas.test.ts).
  */
+import { REMOVALS_HELD_DETAIL_TYPE } from './source';
 
 /**
  * Most members one `Group Members Added` / `Removed` event lists (the schemas' `maxItems`): every
@@ -108,7 +109,7 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
   tenant('Tenant Disconnected', 'The tenant disconnected SCIM provisioning: every account becomes a manual, user-editable account. See docs/events.md.'),
   tenant('Tenant Reconnected', 'The tenant reconnected SCIM provisioning: directory-owned fields are directory-owned again. See docs/events.md.'),
   tenant(
-    'Removals Held',
+    REMOVALS_HELD_DETAIL_TYPE,
     "The tenant's accidental-deletion guard started holding user removals: more deletes and deactivations came within its window than its limit allows. Until an admin releases them (their events are then published, in order) or rejects them (the users are restored, with no events), the held removals publish nothing. `snapshot` holds the hold's id, its start, the limit and the removal that tripped it. See docs/removal-guard.md.",
     "The hold's number for this tenant: 1 for its first hold, then one more per hold.",
   ),

@@ -9,3 +9,6 @@ export const EVENT_SOURCE = 'scim.directory';
  */
 export const SET_ASIDE_SOURCE = 'scim.directory.publisher';
 export const SET_ASIDE_DETAIL_TYPE = 'Change Event Set Aside';
+
+/** The change event a tenant's removal guard announces a hold with; a rule and an alarm watch for it (docs/removal-guard.md). */
+export const REMOVALS_HELD_DETAIL_TYPE = 'Removals Held';
