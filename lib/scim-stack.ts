@@ -50,7 +50,7 @@ export class ScimStack extends Stack {
       logRetention,
       ...(props.eventArchiveDays !== undefined ? { archiveRetention: Duration.days(props.eventArchiveDays) } : {}),
     });
-    const removalGuard = new RemovalGuardAlarm(this, 'RemovalGuard', { bus: events.bus, logRetention, removalPolicy });
+    const removalGuard = new RemovalGuardAlarm(this, 'RemovalGuard', { bus: events.bus });
     const api = new ScimApi(this, 'Scim', {
       table: directory.table,
       tokenKey: tokenKey.secret,

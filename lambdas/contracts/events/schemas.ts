@@ -12,6 +12,7 @@ import groupMembersRemovedV1 from './group-members-removed.v1.json';
 import groupMembersRemoved from './group-members-removed.v2.json';
 import groupUpdatedV1 from './group-updated.v1.json';
 import groupUpdated from './group-updated.v2.json';
+import removalsHeld from './removals-held.v1.json';
 import tenantDisconnected from './tenant-disconnected.v1.json';
 import tenantReconnected from './tenant-reconnected.v1.json';
 import userCreated from './user-created.v1.json';
@@ -48,6 +49,7 @@ export const EVENT_SCHEMAS: readonly EventSchema[] = [
   { detailType: 'Group Deleted', version: 2, file: 'group-deleted.v2.json', schema: groupDeleted },
   { detailType: 'Tenant Disconnected', version: 1, file: 'tenant-disconnected.v1.json', schema: tenantDisconnected },
   { detailType: 'Tenant Reconnected', version: 1, file: 'tenant-reconnected.v1.json', schema: tenantReconnected },
+  { detailType: 'Removals Held', version: 1, file: 'removals-held.v1.json', schema: removalsHeld },
 ];
 
 /** The schema of each detail type that events carry now (the newest version). */

@@ -1,0 +1,100 @@
+import { deleteUser } from '../../../lambdas/operations/delete-user';
+import { rejectHeld, releaseHeld } from '../../../lambdas/operations/guard-admin';
+import { patchUser } from '../../../lambdas/operations/patch-user';
+import { MemoryPorts, scimRequest } from '../../support/memory-ports';
+
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+describe('removal guard over in-memory ports', () => {
+  let ports: MemoryPorts;
+
+  beforeEach(() => {
+    ports = new MemoryPorts();
+  });
+
+  const remove = (id: string, at?: string) => deleteUser(scimRequest('deleteUser', { pathParameters: { tenantId: 'acme', id } }), ports.deps(at));
+  const patch = (id: string, operations: unknown[], at?: string) =>
+    patchUser(scimRequest('patchUser', { pathParameters: { tenantId: 'acme', id }, body: { schemas: [PATCH], Operations: operations } }), ports.deps(at));
+  const adminDeps = () => ({ ...ports.deps(), tenants: { getTenant: async () => ({ tenantId: 'acme', status: 'connected' }) } as never });
+  const seed = (count: number) => Array.from({ length: count }, (_unused, index) => ports.seedUser(`u${index}`, `user${index}@contoso.example`).id);
+  const published = (type: string) => ports.events.filter((event) => event.detailType === type);
+
+  it('holds nothing up to the default of 500 removals an hour, then holds the 501st with one Removals Held', async () => {
+    const ids = seed(502);
+
+    for (const id of ids) await remove(id);
+
+    expect(published('User Deleted')).toHaveLength(500);
+    expect(published('Removals Held')).toHaveLength(1);
+    expect([...ports.held.values()].map((held) => held.event.resourceId)).toEqual(['u500', 'u501']);
+    expect(ports.users.size).toBe(0);
+  });
+
+  it('counts deletes and deactivations together; an unrelated change of a user costs no guard read', async () => {
+    ports.guard.settings = { enabled: true, maxRemovals: 2, windowSeconds: 3600 };
+    const [a, b, c, d] = seed(4) as [string, string, string, string];
+
+    await patch(a, [{ op: 'replace', path: 'title', value: 'Lead' }]);
+    await patch(a, [{ op: 'replace', path: 'active', value: false }]);
+    await remove(b);
+    await patch(c, [{ op: 'replace', path: 'active', value: false }]);
+    await patch(d, [{ op: 'replace', path: 'title', value: 'Chief' }]);
+
+    expect(published('User Deactivated').map((event) => event.resourceId)).toEqual([a]);
+    expect(published('User Deleted').map((event) => event.resourceId)).toEqual([b]);
+    expect([...ports.held.values()].map((held) => [held.event.resourceId, held.operation])).toEqual([[c, 'deactivate']]);
+    expect(published('User Updated').map((event) => event.resourceId)).toEqual([a, d]);
+    expect(ports.users.get(c)?.heldBy).toBe(ports.guard.hold?.id);
+  });
+
+  it('starts counting again in a new window: the previous one fades out of the sliding window', async () => {
+    ports.guard.settings = { enabled: true, maxRemovals: 3, windowSeconds: 3600 };
+    const ids = seed(7);
+
+    for (const id of ids.slice(0, 3)) await remove(id, '2026-12-01T10:10:00.000Z');
+    // 11:50: the 10:00 window is five sixths out of the last hour (3 × 1/6 = 0.5 still counted).
+    for (const id of ids.slice(3, 6)) await remove(id, '2026-12-01T11:50:00.000Z');
+    await remove(ids[6] as string, '2026-12-01T11:51:00.000Z');
+
+    expect(published('User Deleted')).toHaveLength(5);
+    expect(ports.held.size).toBe(2);
+  });
+
+  it('release publishes held changes in order and lifts the hold; reject restores the user with its groups and publishes nothing', async () => {
+    ports.guard.settings = { enabled: true, maxRemovals: 1, windowSeconds: 3600 };
+    const [a, b, c] = seed(3) as [string, string, string];
+    ports.seedGroup('g1', 'Sales', [b, c]);
+    await remove(a);
+    await remove(b, '2026-12-01T10:00:01.000Z');
+    const deps = adminDeps();
+
+    await expect(rejectHeld(deps, 'acme')).resolves.toEqual({ restored: 1, kept: [] });
+
+    expect(ports.users.get(b)).toMatchObject({ data: { userName: 'user1@contoso.example' }, version: 3 });
+    expect(ports.users.get(b)?.heldBy).toBeUndefined();
+    expect(ports.userNames.get('user1@contoso.example')).toBe(b);
+    expect(ports.memberships.get('g1')?.get(b)?.present).toBe(true);
+    expect(ports.counts.User).toBe(2);
+    expect(published('User Deleted').map((event) => event.resourceId)).toEqual([a]);
+    expect(ports.guard.hold).toBeUndefined();
+
+    await remove(c, '2026-12-01T10:00:02.000Z');
+    expect(ports.held.size).toBe(0);
+    expect(published('User Deleted').map((event) => event.resourceId)).toEqual([a, c]);
+    await expect(releaseHeld(deps, 'acme')).rejects.toThrow(/Nothing is held/);
+  });
+
+  it('reject keeps a deleted user held when its userName now belongs to a new user', async () => {
+    ports.guard.settings = { enabled: true, maxRemovals: 1, windowSeconds: 3600 };
+    const [a, b] = seed(2) as [string, string];
+    await remove(a);
+    await remove(b);
+    ports.seedUser('new', 'user1@contoso.example');
+
+    const result = await rejectHeld(adminDeps(), 'acme');
+
+    expect(result).toEqual({ restored: 0, kept: [{ resourceId: b, reason: 'its userName now belongs to another user' }] });
+    expect(ports.held.size).toBe(1);
+    expect(ports.users.has(b)).toBe(false);
+  });
+});
