@@ -7,16 +7,10 @@ import type { TenantRecord } from '../../tenancy/tenant';
 import { batchDeleteItems, batchGetItems } from './batch';
 import { fromLogItem, outboxItems, toLogItem, type Item } from './codec';
 import { cancellationCodes, translateStorageError } from './errors';
+import { TenantWriteConflict } from '../../operations/write-conflicts';
 import { forEachQueryPage, indexSortKeys, queryItems } from './query';
 import { groupKey, logKey, logPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
 
-/** Thrown when a conditional tenant write finds another version (the caller re-reads and retries). */
-export class TenantWriteConflict extends Error {
-  constructor(tenantId: string) {
-    super(`Tenant ${tenantId} exists already or changed concurrently`);
-    this.name = 'TenantWriteConflict';
-  }
-}
 
 function isConditionalFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException' || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed';
@@ -64,7 +58,7 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
     try {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: toTenantItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
-      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId);
+      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId, { cause: error });
       translateStorageError(error);
     }
   }
@@ -88,7 +82,7 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
         }),
       );
     } catch (error) {
-      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId);
+      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId, { cause: error });
       translateStorageError(error);
     }
   }
@@ -158,7 +152,7 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
         }),
       );
     } catch (error) {
-      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenantId);
+      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenantId, { cause: error });
       translateStorageError(error);
     }
   }
