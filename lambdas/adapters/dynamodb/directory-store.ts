@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import type { DirectoryStore, PageStart, ResourcePage, StoredResource, UserLookupKey } from '../../operations/ports';
+import type { Clock, DirectoryStore, PageStart, ResourcePage, StoredResource, UserLookupKey } from '../../operations/ports';
 import { fromResourceItem } from './codec';
 import { translateStorageError } from './errors';
 import { batchGetItems } from './batch';
@@ -17,8 +17,10 @@ export class DynamoDirectoryStore implements DirectoryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Times the remembered page positions (partition-pages.ts). @default the wall clock */
+    clock?: Clock,
   ) {
-    this.pages = new PartitionPages(client, tableName);
+    this.pages = new PartitionPages(client, tableName, clock);
   }
 
   async getUser(tenantId: string, id: string): Promise<StoredResource | undefined> {

@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import type { GroupLookupKey, GroupStore, PageStart, ResourcePage, StoredResource } from '../../operations/ports';
+import type { Clock, GroupLookupKey, GroupStore, PageStart, ResourcePage, StoredResource } from '../../operations/ports';
 import type { MemberType } from '../../operations/write-plan';
 import { batchGetItems } from './batch';
 import { fromResourceItem, isPresentMembership } from './codec';
@@ -27,8 +27,10 @@ export class DynamoGroupStore implements GroupStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Times the remembered page positions (partition-pages.ts). @default the wall clock */
+    clock?: Clock,
   ) {
-    this.pages = new PartitionPages(client, tableName);
+    this.pages = new PartitionPages(client, tableName, clock);
   }
 
   async getGroup(tenantId: string, id: string): Promise<StoredResource | undefined> {
