@@ -7,7 +7,8 @@ import { batchDeleteItems, batchGetItems, chunks } from './batch';
 import type { Item } from './codec';
 import { ConnectorConflict } from '../../operations/write-conflicts';
 import { cancellationCodes, translateStorageError, UnprocessedItemsError } from './errors';
-import { tenantPrefix, type ItemKey } from './keys';
+import { tenantPartitionKey } from '../../contracts/partitions';
+import type { ItemKey } from './keys';
 import { forEachQueryPage, indexSortKeys } from './query';
 
 /**
@@ -15,7 +16,7 @@ import { forEachQueryPage, indexSortKeys } from './query';
  * the tenant, like the rest of the table.
  */
 export function syncPartition(tenantId: string): string {
-  return `${tenantPrefix(tenantId)}#SYNC`;
+  return tenantPartitionKey(tenantId, 'sync');
 }
 
 export function connectorKey(tenantId: string): ItemKey {
@@ -31,11 +32,11 @@ export function runKey(tenantId: string, runId: string): ItemKey {
 }
 
 export function userLinkKey(tenantId: string, graphId: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#SYNCLINK#USER`, sk: graphId };
+  return { pk: tenantPartitionKey(tenantId, 'userLinks'), sk: graphId };
 }
 
 export function groupLinkKey(tenantId: string, graphId: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#SYNCLINK#GROUP`, sk: graphId };
+  return { pk: tenantPartitionKey(tenantId, 'groupLinks'), sk: graphId };
 }
 
 /** The registry of connectors (gsi2), for the dispatcher without a Scan. */

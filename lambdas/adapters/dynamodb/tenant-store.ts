@@ -7,9 +7,10 @@ import type { TenantRecord } from '../../tenancy/tenant';
 import { batchDeleteItems, batchGetItems } from './batch';
 import { fromLogItem, outboxItems, toLogItem, type Item } from './codec';
 import { cancellationCodes, translateStorageError } from './errors';
+import { TENANT_PARTITIONS, tenantPartitionKey, type TenantPartition } from '../../contracts/partitions';
 import { TenantWriteConflict } from '../../operations/write-conflicts';
 import { forEachQueryPage, indexSortKeys, queryItems } from './query';
-import { groupKey, logKey, logPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
+import { groupKey, logKey, logPartition, membersPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
 
 
 function isConditionalFailure(error: unknown): boolean {
@@ -135,8 +136,9 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
       ExpressionAttributeValues: { ':pk': groupKey(tenantId, '').pk },
       ProjectionExpression: 'sk',
     });
-    for (const group of groups) await purge(`${prefix}#GROUP#${String(group.sk)}`);
-    for (const suffix of ['#USER', '#USERNAME', '#GROUP', '#EVENT', '#LOG', '#TOKENUSE', '#JTI', '#SYNC', '#SYNCLINK#USER', '#SYNCLINK#GROUP', '']) await purge(`${prefix}${suffix}`);
+    for (const group of groups) await purge(membersPartition(tenantId, String(group.sk)));
+    for (const partition of Object.keys(TENANT_PARTITIONS) as TenantPartition[]) await purge(tenantPartitionKey(tenantId, partition));
+    await purge(prefix);
     return deleted;
   }
 
