@@ -6,7 +6,7 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { toGroupItem, toMembershipItem, toUserItem, toUserNameMarkerItem, type Item } from '../lambdas/adapters/dynamodb/codec';
 import { resourceCountKey } from '../lambdas/adapters/dynamodb/keys';
-import { handlerFileName, routes, type OperationName } from '../lambdas/contracts/routes';
+import { handlerFileName, routes, SCIM_BASE_PATH, type OperationName } from '../lambdas/contracts/routes';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../lambdas/local/dynamodb-local';
 import { startLocalService, type LocalService } from '../lambdas/local/run';
 import type { StoredResource } from '../lambdas/operations/ports';
@@ -139,7 +139,7 @@ export class BenchEnvironment {
     }
     const handler = await loading;
     const requestId = randomUUID();
-    const path = `/scim/v2/${tenant.tenantId}${spec.path}`;
+    const path = `${SCIM_BASE_PATH}/${tenant.tenantId}${spec.path}`;
     const headers: Record<string, string> = { authorization: `Bearer ${tenant.token}`, host: '127.0.0.1', 'X-Forwarded-Proto': 'http' };
     if (spec.body !== undefined) headers['content-type'] = 'application/scim+json';
     const event = {

@@ -20,29 +20,62 @@ export interface Config {
 /** 1 MiB: room for a PATCH adding thousands of members, far below API Gateway's 10 MB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/** API Gateway's payload limit (10 MB): a larger MAX_BODY_BYTES could never be reached. */
+export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A configuration value that is set but invalid. Thrown when the container builds its wiring, before
+ * any request is served, naming the variable: a typo never turns silently into a default (as
+ * Powertools' own configuration does).
+ */
+export class ConfigError extends Error {
+  constructor(variable: string, expected: string, value: string) {
+    // The value is quoted only by its length: a misplaced secret must not reach the log.
+    super(`${variable} must be ${expected} (it is set to a value of ${value.length} character${value.length === 1 ? '' : 's'}).`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** An env value, or undefined when unset or empty (an empty value is treated as unset). */
+function valueOf(env: NodeJS.ProcessEnv, variable: string): string | undefined {
+  const value = env[variable];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** A whole number in [min, max], or `fallback` when unset; anything else is a ConfigError. */
+function integerOf(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
+  const text = valueOf(env, variable);
+  if (text === undefined) return fallback;
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new ConfigError(variable, `a whole number from ${min} to ${max}`, text);
+  return value;
+}
+
+/** `true` or `false`, or `fallback` when unset; anything else is a ConfigError. */
+function booleanOf(env: NodeJS.ProcessEnv, variable: string, fallback: boolean): boolean {
+  const text = valueOf(env, variable);
+  if (text === undefined) return fallback;
+  if (text !== 'true' && text !== 'false') throw new ConfigError(variable, '"true" or "false"', text);
+  return text === 'true';
+}
+
+/** The SCIM functions' configuration; throws naming the variable when one is missing or invalid. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const tableName = env[ENV.tableName];
+  const tableName = valueOf(env, ENV.tableName);
   if (!tableName) throw new Error(`${ENV.tableName} is not set`);
-  const tokenKeySecretArn = env[ENV.tokenKeySecretArn] || undefined;
-  const tokenKeyFile = env[ENV.tokenKeyFile] || undefined;
+  const tokenKeySecretArn = valueOf(env, ENV.tokenKeySecretArn);
+  const tokenKeyFile = valueOf(env, ENV.tokenKeyFile);
   if (!tokenKeySecretArn && !tokenKeyFile) throw new Error(`Set ${ENV.tokenKeySecretArn} (AWS) or ${ENV.tokenKeyFile} (local mode)`);
-  const maxBodyBytes = Number(env[ENV.maxBodyBytes] ?? DEFAULT_MAX_BODY_BYTES);
   return {
     tableName,
     tokenKeySecretArn,
     tokenKeyFile,
-    dynamodbEndpoint: env[ENV.dynamodbEndpoint] || undefined,
-    maxBodyBytes: Number.isFinite(maxBodyBytes) && maxBodyBytes > 0 ? maxBodyBytes : DEFAULT_MAX_BODY_BYTES,
-    accessTokenLifetimeSeconds: accessTokenLifetime(env[ENV.accessTokenLifetime]),
-    jwksAllowLoopbackHttp: env[ENV.jwksAllowLoopbackHttp] === 'true',
+    dynamodbEndpoint: valueOf(env, ENV.dynamodbEndpoint),
+    maxBodyBytes: integerOf(env, ENV.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 1, API_GATEWAY_MAX_PAYLOAD_BYTES),
+    // The bounds of tenancy/access-token-claims.ts (Entra accepts access tokens of at most 6 hours).
+    accessTokenLifetimeSeconds: integerOf(env, ENV.accessTokenLifetime, DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, MIN_ACCESS_TOKEN_LIFETIME_SECONDS, MAX_ACCESS_TOKEN_LIFETIME_SECONDS),
+    jwksAllowLoopbackHttp: booleanOf(env, ENV.jwksAllowLoopbackHttp, false),
   };
-}
-
-/** The configured access token lifetime, clamped to what Entra accepts (60 minutes to 6 hours at most). */
-function accessTokenLifetime(text: string | undefined): number {
-  const seconds = Number(text ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS);
-  if (!Number.isInteger(seconds)) return DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS;
-  return Math.min(MAX_ACCESS_TOKEN_LIFETIME_SECONDS, Math.max(MIN_ACCESS_TOKEN_LIFETIME_SECONDS, seconds));
 }
 
 /** Configuration of the change-event publisher (lambdas/handlers/publish-changes.ts). */

@@ -15,7 +15,7 @@ import { readConfig, type Config } from './config';
 import { Authenticator, KEY_CACHE_TTL_MS } from './operations/authenticate';
 import { TtlCache } from './operations/cache';
 import type { OAuthDependencies } from './operations/issue-access-token';
-import type { Dependencies } from './operations/ports';
+import type { Clock, Dependencies } from './operations/ports';
 import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS } from './tenancy/access-token-claims';
 
 /** What a container builds once and reuses for every request. */
@@ -44,15 +44,16 @@ export function createWiring(config: Config = readConfig()): Wiring {
     ? new SecretsManagerTokenKeys(new SecretsManagerClient({}), config.tokenKeySecretArn)
     : new FileTokenKeys(config.tokenKeyFile ?? '');
   const tenants = new DynamoTenantStore(documentClient, config.tableName);
+  const clock: Clock = { now: () => new Date() };
   const deps: Dependencies = {
-    directory: new DynamoDirectoryStore(documentClient, config.tableName),
-    groups: new DynamoGroupStore(documentClient, config.tableName),
+    directory: new DynamoDirectoryStore(documentClient, config.tableName, clock),
+    groups: new DynamoGroupStore(documentClient, config.tableName, clock),
     writes: new DynamoWriteStore(documentClient, config.tableName),
     guard: new DynamoGuardStore(documentClient, config.tableName),
     tenants,
     log: tenants,
     tokenKeys,
-    clock: { now: () => new Date() },
+    clock,
     ids: { newId: () => randomUUID() },
   };
   const keyRing = new TtlCache<Awaited<ReturnType<typeof tokenKeys.getKeyRing>>>(KEY_CACHE_TTL_MS, deps.clock, 1);

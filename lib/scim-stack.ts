@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { SCIM_BASE_PATH } from '../lambdas/contracts/routes';
 import { ChangeEvents } from './constructs/change-events';
 import { RemovalGuardAlarm } from './constructs/removal-guard-alarm';
 import { DirectoryTable } from './constructs/directory-table';
@@ -58,7 +59,7 @@ export class ScimStack extends Stack {
       ...(props.domain ? { domain: props.domain } : {}),
       ...(props.throttleRate ? { throttleRate: props.throttleRate, throttleBurst: props.throttleRate * 2 } : {}),
     });
-    const graphSync = new GraphSync(this, 'GraphSync', { table: directory.table, tokenKey: tokenKey.secret, tenantUrlBase: `${api.baseUrl}/scim/v2`, logRetention });
+    const graphSync = new GraphSync(this, 'GraphSync', { table: directory.table, tokenKey: tokenKey.secret, tenantUrlBase: `${api.baseUrl}${SCIM_BASE_PATH}`, logRetention });
     if (props.waf) {
       new WebFirewall(this, 'Firewall', { stageArn: api.api.deploymentStage.stageArn });
     } else {
@@ -76,7 +77,7 @@ export class ScimStack extends Stack {
     Validations.of(this).acknowledge({ id: 'AwsSolutions-L1', reason: 'Functions run Node.js 22 on purpose: the code and its bundles target it.' });
 
     new CfnOutput(this, 'TenantUrlBase', {
-      value: `${api.baseUrl}/scim/v2`,
+      value: `${api.baseUrl}${SCIM_BASE_PATH}`,
       description: "Append /<tenantId> for a customer's Tenant URL (scim-admin reads this)",
     });
     new CfnOutput(this, 'TableName', { value: directory.table.tableName });

@@ -15,7 +15,6 @@ import {
 import { getProfile } from '../operations/get-profile';
 import { updateProfile } from '../operations/update-profile';
 import { setMapping, setPolicy } from '../operations/profile-admin';
-import { ScimError } from '../scim/errors';
 import { fieldsOf, mappingOf, ownerOf, policyOf, type Owner } from '../tenancy/profile';
 import type { TenantRecord } from '../tenancy/tenant';
 import { createWiring } from '../wiring';
@@ -297,17 +296,13 @@ async function run(command: string, positionals: string[], values: Values, targe
         tenantUrl: `${target.tenantUrlBase}/${tenant.tenantId}`,
         tenant,
       };
-      try {
-        const response = await (command === 'profile get' ? getProfile : updateProfile)(request, deps);
-        const body = response.body as { profile: Record<string, string | null>; fields: Record<string, { owner: string; editable: boolean }> };
-        if (values.json) return json(body);
-        for (const [field, value] of Object.entries(body.profile)) {
-          const info = body.fields[field];
-          io.out(`${field.padEnd(16)} ${String(value ?? '').padEnd(32)} ${info?.owner ?? ''}${info?.editable ? ' editable' : ''}`);
-        }
-      } catch (error) {
-        if (error instanceof ScimError) throw new AdminError(error.detail);
-        throw error;
+      // A refusal (a ScimError) prints as "Error: <detail>" like any failure (runCli).
+      const response = await (command === 'profile get' ? getProfile : updateProfile)(request, deps);
+      const body = response.body as { profile: Record<string, string | null>; fields: Record<string, { owner: string; editable: boolean }> };
+      if (values.json) return json(body);
+      for (const [field, value] of Object.entries(body.profile)) {
+        const info = body.fields[field];
+        io.out(`${field.padEnd(16)} ${String(value ?? '').padEnd(32)} ${info?.owner ?? ''}${info?.editable ? ' editable' : ''}`);
       }
       return;
     }

@@ -1,5 +1,5 @@
 import { isFetchableJwksUrl } from '../adapters/jwks/remote-key-sets';
-import { OAUTH_BASE_PATH, TENANT_BASE_PATH } from '../contracts/routes';
+import { OAUTH_BASE_PATH, SCIM_BASE_PATH } from '../contracts/routes';
 import type { Dependencies } from '../operations/ports';
 import { clientViews, createClient, federateTenant, listClients, revokeClient, unfederateTenant, type ClientView } from '../operations/oauth-admin';
 import type { FederationRecord } from '../tenancy/oauth-clients';
@@ -34,8 +34,7 @@ export interface OAuthCommandContext {
 
 /** `<base>/scim/v2` → `<base>/oauth2/v1/<tenant>/token`: the Token URL to paste into Entra. */
 export function tokenUrlOf(tenantUrlBase: string, tenantId: string): string {
-  const scimBase = TENANT_BASE_PATH.replace('/{tenantId}', '');
-  const base = tenantUrlBase.endsWith(scimBase) ? tenantUrlBase.slice(0, -scimBase.length) : tenantUrlBase;
+  const base = tenantUrlBase.endsWith(SCIM_BASE_PATH) ? tenantUrlBase.slice(0, -SCIM_BASE_PATH.length) : tenantUrlBase;
   return `${base}${OAUTH_BASE_PATH.replace('{tenantId}', encodeURIComponent(tenantId))}/token`;
 }
 

@@ -63,7 +63,7 @@ async function stackTarget(stack: string, region: string | undefined): Promise<T
     };
   } catch (error) {
     if (error instanceof AdminError) throw error;
-    throw new AdminError(`Could not read stack ${stack}: ${(error as Error).message}`);
+    throw new AdminError(`Could not read stack ${stack}: ${(error as Error).message}`, { cause: error });
   } finally {
     client.destroy();
   }

@@ -52,8 +52,11 @@ export function authOf(route: Route): Auth {
   return route.auth ?? 'token';
 }
 
+/** Where every Tenant URL starts (the service's SCIM 2.0 root, RFC 7644 §3.13: versioned `/v2`). */
+export const SCIM_BASE_PATH = '/scim/v2';
+
 /** Tenant URL prefix: Entra appends /Users, /Groups, /Schemas (shared/entra/README.md §0). */
-export const TENANT_BASE_PATH = '/scim/v2/{tenantId}';
+export const TENANT_BASE_PATH = `${SCIM_BASE_PATH}/{tenantId}`;
 
 /** A tenant's OAuth 2.0 authorization server (its issuer URL); the token endpoint is `<issuer>/token`. */
 export const OAUTH_BASE_PATH = '/oauth2/v1/{tenantId}';

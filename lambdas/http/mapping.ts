@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { OperationName } from '../contracts/routes';
+import { SCIM_BASE_PATH, type OperationName } from '../contracts/routes';
 import type { ScimRequest, ScimResponse } from '../operations/request';
 import type { ScimError } from '../scim/errors';
 import { scimErrorBody } from '../scim/errors';
@@ -53,7 +53,7 @@ export function tenantUrlOf(event: APIGatewayProxyEvent, tenantId: string): stri
   const proto = schemeOf(event);
   const fullPath = event.requestContext?.path ?? event.path;
   const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
-  return `${proto}://${host}${prefix}/scim/v2/${encodeURIComponent(tenantId)}`;
+  return `${proto}://${host}${prefix}${SCIM_BASE_PATH}/${encodeURIComponent(tenantId)}`;
 }
 
 export function toScimRequest(event: APIGatewayProxyEvent, operation: OperationName, body: unknown): ScimRequest {

@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../adapters/dynamodb/create-table';
 import { JsonLinesDeadLetterSink } from '../adapters/local/json-lines-dead-letter-sink';
 import { JsonLinesEventSink } from '../adapters/local/json-lines-event-sink';
+import { SCIM_BASE_PATH } from '../contracts/routes';
 import { TABLE } from '../contracts/table';
 import { ENV } from '../contracts/env';
 import type { EventEntry } from '../events/entries';
@@ -115,7 +116,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     server.listen(options.port ?? DEFAULT_PORT, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}/scim/v2`;
+  const baseUrl = `http://127.0.0.1:${port}${SCIM_BASE_PATH}`;
   const instance: LocalInstance = { endpoint, tableName, tokenKeyFile, baseUrl, pid: process.pid };
   writeFileSync(instanceFile(options.dataDir), JSON.stringify(instance, null, 2));
   const { url: portalLink } = await createPortalLink(getWiring().deps, DEMO_TENANT, `http://127.0.0.1:${port}`);

@@ -6,9 +6,10 @@ import { oauthMethodNotAllowed } from '../http/define-oauth-endpoint';
 import { errorResult, LOCAL_STAGE } from '../http/mapping';
 import { ScimError } from '../scim/errors';
 import { MAX_REQUEST_MS } from '../contracts/limits';
+import { API_GATEWAY_MAX_PAYLOAD_BYTES } from '../config';
 
 /** API Gateway's own payload limit: the local server refuses larger bodies the same way. */
-const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const API_GATEWAY_MAX_BODY_BYTES = API_GATEWAY_MAX_PAYLOAD_BYTES;
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 

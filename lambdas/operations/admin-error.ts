@@ -1,7 +1,7 @@
 /** A refusal of an admin action, with a message meant for the person at the CLI. */
 export class AdminError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'AdminError';
   }
 }

@@ -4,6 +4,7 @@ import { GROUP_RESOURCE_TYPE } from '../scim/schema/attributes';
 import { HeldVersions, membershipWrites, resolveMembers, saveGroup } from './group-writes';
 import { checkIfMatch, hasIfMatch, withRetryOnConflict } from './preconditions';
 import type { Operation } from './request';
+import { etagOf } from '../scim/resources/render';
 
 /** Member ids one read may ask about beside the group item (BatchGetItem takes 100 keys). */
 const NAMED_IN_ONE_READ = 99;
@@ -32,5 +33,5 @@ export const patchGroup: Operation = async (request, deps) => {
     const memberTypes = await resolveMembers(request, deps, members.add, id);
     return saveGroup(request, deps, { before, data, members, memberTypes }, hasIfMatch(request) ? before.version : undefined, held);
   });
-  return { status: 204, headers: { ETag: `W/"${group.version}"` } };
+  return { status: 204, headers: { ETag: etagOf(group.version) } };
 };

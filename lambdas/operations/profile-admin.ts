@@ -104,7 +104,7 @@ export async function setMapping(deps: ProfileAdminDeps, tenantId: string, entri
     try {
       parsed = readPatchPath(path, withCustomExtensions(USER_RESOURCE_TYPE, [path]), 'mapping');
     } catch (error) {
-      throw new AdminError(`${field}=${path}: ${(error as Error).message}`);
+      throw new AdminError(`${field}=${path}: ${(error as Error).message}`, { cause: error });
     }
     if (!parsed) throw new AdminError(`${field}=${path}: the path names no User attribute (core, enterprise, or urn:ietf:params:scim:schemas:extension:<name>:2.0:User:<attribute>).`);
   }

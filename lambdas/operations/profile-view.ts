@@ -2,6 +2,7 @@ import type { StoredResource } from './ports';
 import { editRefusal, fieldsOf, ownerOf, policyOf } from '../tenancy/profile';
 import { directoryProfile, isManaged, profileOf } from './profiles';
 import type { ScimRequest, ScimResponse } from './request';
+import { etagOf } from '../scim/resources/render';
 
 /** The profile API's view of one user: the effective profile, and per field its owner and both sources. */
 export function profileView(request: ScimRequest, user: StoredResource) {
@@ -35,5 +36,5 @@ export function profileView(request: ScimRequest, user: StoredResource) {
 
 /** A profile response with the user's version as ETag. */
 export function profileResponse(request: ScimRequest, user: StoredResource): ScimResponse {
-  return { status: 200, body: profileView(request, user), headers: { ETag: `W/"${user.version}"` } };
+  return { status: 200, body: profileView(request, user), headers: { ETag: etagOf(user.version) } };
 }

@@ -2,9 +2,10 @@ import type { OperationName } from '../contracts/routes';
 import type { TenantRecord } from '../tenancy/tenant';
 import type { Dependencies } from './ports';
 
-/** A SCIM request as operations see it: parsed, authenticated, free of API Gateway's shapes. */
-export interface ScimRequest {
+/** What every request an operation receives carries, SCIM or connection API: free of API Gateway's shapes. */
+export interface OperationRequest {
   readonly operation: OperationName;
+  /** The tenant in the path. */
   readonly tenantId: string;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   /** Query parameters, decoded; a repeated parameter keeps its last value. */
@@ -14,10 +15,14 @@ export interface ScimRequest {
   /** The parsed JSON body, or undefined when there was none. */
   readonly body: unknown;
   readonly requestId: string;
+  /** The tenant's record, loaded by the chain once the caller is authenticated; absent in some tests. */
+  readonly tenant?: TenantRecord;
+}
+
+/** A SCIM request as operations see it: parsed and authenticated (its tenant's profile settings shape the User schema). */
+export interface ScimRequest extends OperationRequest {
   /** The Tenant URL this request came through, e.g. `https://host/scim/v2/acme`. */
   readonly tenantUrl: string;
-  /** The authenticated tenant's record (its profile settings shape the User schema); absent in some tests. */
-  readonly tenant?: TenantRecord;
 }
 
 export interface ScimResponse {

@@ -1,3 +1,4 @@
+import { ConnectorConflict } from './write-conflicts';
 import { buildEvent } from '../events/catalog';
 import {
   checkClientId,
@@ -145,7 +146,7 @@ export async function connectSync(deps: SyncDependencies, request: ConnectReques
     return connector;
   } catch (error) {
     if (error instanceof ConnectorError) throw new AdminError(error.message);
-    if ((error as Error).name === 'ConnectorConflict') throw new AdminError(`The connector of "${tenant.tenantId}" changed while connecting: run the command again.`);
+    if (error instanceof ConnectorConflict) throw new AdminError(`The connector of "${tenant.tenantId}" changed while connecting: run the command again.`);
     throw error;
   }
 }

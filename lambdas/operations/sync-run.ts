@@ -11,6 +11,7 @@ import type { TenantRecord } from '../tenancy/tenant';
 import { userTypeOfTenant } from './tenant-schema';
 import { LeaseLost, type GraphSource, type SyncDependencies } from './sync-ports';
 import { SyncWriter } from './sync-writer';
+import { ConnectorConflict } from './write-conflicts';
 
 /**
  * How long a run holds its tenant's lease without checkpointing: longer than any page takes
@@ -506,7 +507,7 @@ export async function updateConnector(deps: SyncDependencies, tenantId: string, 
       await deps.sync.putConnector({ ...current, ...change(current), version: current.version + 1 }, current.version);
       return true;
     } catch (error) {
-      if ((error as Error).name !== 'ConnectorConflict' || attempt >= 4) throw error;
+      if (!(error instanceof ConnectorConflict) || attempt >= 4) throw error;
     }
   }
 }

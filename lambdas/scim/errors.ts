@@ -14,7 +14,10 @@ export type ScimType =
   | 'sensitive'
   | 'invalidCursor';
 
-/** An error a SCIM client sees: HTTP status, optional scimType and a detail that names the fault. */
+/**
+ * An error a SCIM client sees: HTTP status, optional scimType and a detail that names the fault. Its
+ * `cause` (ES2022) is what went wrong underneath: the request log shows it, the client never does.
+ */
 export class ScimError extends Error {
   constructor(
     readonly status: number,
@@ -22,8 +25,10 @@ export class ScimError extends Error {
     readonly scimType?: ScimType,
     /** Extra response headers, e.g. Retry-After on 429/503. */
     readonly headers: Readonly<Record<string, string>> = {},
+    /** `cause`: the fault behind this answer (a DynamoDB error, a parse error), kept for the log only. */
+    options?: ErrorOptions,
   ) {
-    super(detail);
+    super(detail, options);
     this.name = 'ScimError';
   }
 
@@ -52,12 +57,12 @@ export class ScimError extends Error {
     return new ScimError(413, `The request body is larger than the limit of ${limitBytes} bytes.`);
   }
 
-  static throttled(retryAfterSeconds: number): ScimError {
-    return new ScimError(429, 'Too many requests: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) });
+  static throttled(retryAfterSeconds: number, options?: ErrorOptions): ScimError {
+    return new ScimError(429, 'Too many requests: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) }, options);
   }
 
-  static unavailable(retryAfterSeconds: number, detail = 'The service is briefly unavailable: retry after the interval in Retry-After.'): ScimError {
-    return new ScimError(503, detail, undefined, { 'Retry-After': String(retryAfterSeconds) });
+  static unavailable(retryAfterSeconds: number, detail = 'The service is briefly unavailable: retry after the interval in Retry-After.', options?: ErrorOptions): ScimError {
+    return new ScimError(503, detail, undefined, { 'Retry-After': String(retryAfterSeconds) }, options);
   }
 
   /** RFC 9110 §15.5.16: a body in a media type other than application/scim+json or application/json (UTF-8). */
@@ -71,8 +76,8 @@ export class ScimError extends Error {
  * Operations retry it after reading again; if it reaches the client it is a 503 with Retry-After.
  */
 export class ConcurrentWriteError extends ScimError {
-  constructor(retryAfterSeconds: number) {
-    super(503, 'Another change to this resource was in progress: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) });
+  constructor(retryAfterSeconds: number, options?: ErrorOptions) {
+    super(503, 'Another change to this resource was in progress: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) }, options);
   }
 }
 

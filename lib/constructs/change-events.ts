@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { breachAlarm } from './alarms';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, type Archive } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -118,29 +119,19 @@ export class ChangeEvents extends Construct {
     });
 
     this.alarms = {
-      iteratorAge: new Alarm(this, 'IteratorAgeAlarm', {
-        alarmDescription: 'Change events are more than 5 minutes behind the table: the publisher is failing or throttled.',
+      iteratorAge: breachAlarm(this, 'IteratorAgeAlarm', {
+        description: 'Change events are more than 5 minutes behind the table: the publisher is failing or throttled.',
         metric: this.publisher.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
         threshold: Duration.minutes(5).toMilliseconds(),
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      deadLetters: new Alarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Stream batches the publisher gave up on, or change events it set aside: their events were not published (docs/events.md).',
+      deadLetters: breachAlarm(this, 'DeadLettersAlarm', {
+        description: 'Stream batches the publisher gave up on, or change events it set aside: their events were not published (docs/events.md).',
         metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      errors: new Alarm(this, 'ErrorsAlarm', {
-        alarmDescription: 'The change-event publisher failed (PutEvents refused entries after retries, or a bug).',
+      errors: breachAlarm(this, 'ErrorsAlarm', {
+        description: 'The change-event publisher failed (PutEvents refused entries after retries, or a bug).',
         metric: this.publisher.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     };
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { breachAlarm } from './alarms';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -138,21 +139,13 @@ export class GraphSync extends Construct {
     });
 
     this.alarms = {
-      failedExecutions: new Alarm(this, 'FailedExecutionsAlarm', {
-        alarmDescription: 'Graph sync executions failed (the dispatcher or the state machine itself, not one tenant run).',
+      failedExecutions: breachAlarm(this, 'FailedExecutionsAlarm', {
+        description: 'Graph sync executions failed (the dispatcher or the state machine itself, not one tenant run).',
         metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
-      runnerErrors: new Alarm(this, 'RunnerErrorsAlarm', {
-        alarmDescription: 'Graph sync slices crashed (runs fail cleanly with a status; a crash is a bug or a timeout).',
+      runnerErrors: breachAlarm(this, 'RunnerErrorsAlarm', {
+        description: 'Graph sync slices crashed (runs fail cleanly with a status; a crash is a bug or a timeout).',
         metric: this.runner.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     };
   }

@@ -10,6 +10,7 @@ import { FUNCTION_DEFAULTS, ROOT } from './function-defaults';
 import { LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { TABLE } from '../../lambdas/contracts/table';
+import { tenantPartitionKey } from '../../lambdas/contracts/partitions';
 import { MAX_REQUEST_MS } from '../../lambdas/contracts/limits';
 import { authOf, handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
 import { PORTAL_UI_DIR } from '../../lambdas/contracts/portal';
@@ -37,11 +38,11 @@ export const TABLE_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
  */
 export const BOOKKEEPING_WRITES = {
   actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  leadingKeys: ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'],
+  leadingKeys: [tenantPartitionKey('*', 'log'), tenantPartitionKey('*', 'tokenUses')],
 } as const;
 
 /** The partitions of seen OAuth assertion ids, which only the token endpoint writes. */
-export const ASSERTION_REPLAY_LEADING_KEYS = ['TENANT#*#JTI'] as const;
+export const ASSERTION_REPLAY_LEADING_KEYS = [tenantPartitionKey('*', 'assertionIds')] as const;
 
 /**
  * The connection page's functions carry its built bundle (portal/build.ts: esbuild, content-hashed

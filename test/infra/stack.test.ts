@@ -2,11 +2,20 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { authOf, routes } from '../../lambdas/contracts/routes';
 import { TABLE } from '../../lambdas/contracts/table';
-import { ASSERTION_REPLAY_LEADING_KEYS, TABLE_ACTIONS } from '../../lib/constructs/operation-function';
+import { assertionReplayKey, logPartition, tokenUseKey } from '../../lambdas/adapters/dynamodb/keys';
 import { ScimStack } from '../../lib/scim-stack';
 
 const isTokenEndpoint = (route: (typeof routes)[number]) => authOf(route) === 'client' && route.method === 'POST';
 
+/**
+ * What IAM must let every route write, as the code really keys it (adapters/dynamodb/keys.ts): a
+ * prefix changed in one place and not the other fails here.
+ */
+const BOOKKEEPING_LEADING_KEYS = [logPartition('*'), tokenUseKey('*', '').pk];
+const ASSERTION_REPLAY_LEADING_KEYS = [assertionReplayKey('*', '').pk];
+
+/** Written out, not imported from the construct under test. */
+const READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
 
 describe('ScimStack, derived from the route table', () => {
@@ -52,12 +61,82 @@ describe('ScimStack, derived from the route table', () => {
     }
   });
 
-  it('has an API Gateway method for every route', () => {
-    for (const route of routes) {
-      const methods = template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: route.method } });
-      expect(Object.keys(methods).length).toBeGreaterThan(0);
+  /** The full path of an API Gateway resource, walked up its parents to the API's root. */
+  function pathOf(resourceId: string): string {
+    const resources = template.findResources('AWS::ApiGateway::Resource');
+    const parts: string[] = [];
+    let current: string | undefined = resourceId;
+    while (current !== undefined && resources[current]) {
+      const properties: Record<string, any> = (resources[current] as { Properties: Record<string, any> }).Properties;
+      parts.unshift(properties.PathPart);
+      current = properties.ParentId?.Ref;
     }
-    template.resourceCountIs('AWS::ApiGateway::Method', routes.length);
+    return `/${parts.join('/')}`;
+  }
+
+  /** The logical id of the Lambda an AWS_PROXY integration invokes. */
+  function integratedFunctionOf(method: Record<string, any>): string | undefined {
+    const join: unknown[] = method.Properties.Integration?.Uri?.['Fn::Join']?.[1] ?? [];
+    const target = join.find((part): part is { 'Fn::GetAtt': [string, string] } => typeof part === 'object' && part !== null && 'Fn::GetAtt' in part);
+    return target?.['Fn::GetAtt'][0];
+  }
+
+  it("serves every route at its exact path and method, integrated with that operation's function", () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Record<string, any>[];
+    const served = methods.map((method) => ({ method: method.Properties.HttpMethod, path: pathOf(method.Properties.ResourceId?.Ref), functionId: integratedFunctionOf(method) }));
+
+    for (const route of routes) {
+      const matching = served.filter((candidate) => candidate.method === route.method && candidate.path === route.path);
+      expect({ route: `${route.method} ${route.path}`, count: matching.length }).toEqual({ route: `${route.method} ${route.path}`, count: 1 });
+      expect(matching[0]?.functionId).toBe(functionFor(route.operation).logicalId);
+    }
+    expect(served).toHaveLength(routes.length);
+  });
+
+  /** Each DynamoDB statement of a function: its actions (sorted) and the leading keys it is fenced to, if any. */
+  function dynamoStatementsOf(logicalId: string): { actions: string[]; leadingKeys?: string[] }[] {
+    return statementsOf(logicalId)
+      .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')))
+      .map((statement) => {
+        const leadingKeys = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+        return { actions: [...actionsOf(statement)].sort(), ...(leadingKeys ? { leadingKeys } : {}) };
+      });
+  }
+
+  it('grants a read route exactly the read actions, and writes only to its log and token-use partitions (getUser)', () => {
+    expect(dynamoStatementsOf(functionFor('getUser').logicalId)).toEqual([
+      { actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'] },
+      { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], leadingKeys: ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'] },
+    ]);
+  });
+
+  it('grants a write route exactly the item read and write actions, and no Scan (createUser)', () => {
+    expect(dynamoStatementsOf(functionFor('createUser').logicalId)).toEqual([
+      {
+        actions: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
+      },
+    ]);
+  });
+
+  it('grants the change-event publisher the table stream only, no item action', () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^Publishes change events') } });
+    const [logicalId] = Object.keys(functions);
+
+    expect(dynamoStatementsOf(logicalId as string).flatMap((statement) => statement.actions).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
   });
 
   it('passes every request body to the Lambdas as raw bytes, so invalid UTF-8 is a 400 and not U+FFFD', () => {
@@ -81,14 +160,14 @@ describe('ScimStack, derived from the route table', () => {
           if (isTokenEndpoint(route) && actionsOf(statement).length === 1) {
             // The token endpoint's seen assertion ids (RFC 7523 jti), and nothing else.
             expect(actionsOf(statement)).toEqual(['dynamodb:PutItem']);
-            expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...ASSERTION_REPLAY_LEADING_KEYS] } });
+            expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ASSERTION_REPLAY_LEADING_KEYS } });
             continue;
           }
           expect(actionsOf(statement).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
-          expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'] } });
+          expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': BOOKKEEPING_LEADING_KEYS } });
         }
       } else {
-        expect(actions).toEqual(expect.arrayContaining([...TABLE_ACTIONS.write]));
+        expect(actions).toEqual(expect.arrayContaining([...READ_ACTIONS, ...WRITE_ACTIONS]));
       }
       expect(actions).toContain('secretsmanager:GetSecretValue');
     }
@@ -128,7 +207,7 @@ describe('ScimStack, derived from the route table', () => {
     expect(serving[0].Properties).toMatchObject({ HttpMethod: 'GET', AuthorizationType: 'AWS_IAM' });
     expect(policyActionsOf(logicalId)).toContain('dynamodb:Query');
     const writes = statementsOf(logicalId).filter((statement) => actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action)));
-    expect(writes.map((statement) => statement.Condition)).toEqual(writes.map(() => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#LOG', 'TENANT#*#TOKENUSE'] } })));
+    expect(writes.map((statement) => statement.Condition)).toEqual(writes.map(() => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': BOOKKEEPING_LEADING_KEYS } })));
   });
 
   it('has the single table: on-demand, point-in-time recovery, new-image stream, TTL and keys-only indexes', () => {

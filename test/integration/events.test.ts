@@ -16,8 +16,8 @@ import { startLocalService, streamCheckpointFile, type LocalService } from '../.
 import { readCheckpoint, StreamPublisher } from '../../lambdas/local/stream-publisher';
 import { readEvents, waitForEvents, type Published } from '../support/events-file';
 import { scim } from '../support/local-service';
+import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 const validators = new Map(EVENT_SCHEMAS.map(({ detailType, schema }) => [detailType, new Ajv2020({ strict: true, allErrors: true, validateFormats: false }).compile(schema)]));
 
@@ -51,7 +51,7 @@ describe('Change events over the local service (DynamoDB Local stream → publis
   });
 
   const createUser = async (userName = `${randomUUID()}@contoso.example`) => {
-    const response = await scim(users, service.token, { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true, title: 'Engineer' } });
+    const response = await scim(users, service.token, { method: 'POST', body: { schemas: [USER_SCHEMA], userName, active: true, title: 'Engineer' } });
     expect(response.status).toBe(201);
     return String(response.body?.id);
   };
@@ -71,7 +71,7 @@ describe('Change events over the local service (DynamoDB Local stream → publis
     const userName = `${randomUUID()}@contoso.example`;
     const first = await createUser(userName);
 
-    const duplicate = await scim(users, service.token, { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: userName.toUpperCase() } });
+    const duplicate = await scim(users, service.token, { method: 'POST', body: { schemas: [USER_SCHEMA], userName: userName.toUpperCase() } });
     const marker = await createUser();
 
     expect(duplicate.status).toBe(409);
@@ -103,7 +103,7 @@ describe('Change events over the local service (DynamoDB Local stream → publis
 
   it('reports a group\'s creation, rename and new member', async () => {
     const userId = await createUser();
-    const created = await scim(groups, service.token, { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Sales' } });
+    const created = await scim(groups, service.token, { method: 'POST', body: { schemas: [GROUP_SCHEMA], displayName: 'Sales' } });
     const groupId = String(created.body?.id);
     const rename = await scim(`${groups}/${groupId}`, service.token, { method: 'PATCH', body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: 'Sales EMEA' }] } });
     const add = await scim(`${groups}/${groupId}`, service.token, { method: 'PATCH', body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: userId }] }] } });

@@ -7,6 +7,7 @@ import { createWiring } from '../../lambdas/wiring';
 import { FakeGraph } from '../support/fake-graph';
 import { inScope, seedDirectory, type SeededDirectory } from '../support/graph-directory';
 import { scim, startTestService, type TestService } from '../support/local-service';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
 interface Captured {
   readonly code: number;
@@ -41,7 +42,7 @@ async function waitForEvents(file: string, done: (events: Published[]) => boolea
   }
 }
 
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const ENTERPRISE = ENTERPRISE_USER_SCHEMA;
 
 // Runs of 1,000 users over DynamoDB Local take minutes on a loaded 2-core machine.
 jest.setTimeout(900_000);
@@ -148,7 +149,7 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
     const issued = await admin('token', 'issue', tenantId);
     const token = /^Secret Token: (\S+)$/m.exec(issued.out)?.[1] as string;
 
-    const write = await scim(`${service.baseUrl}/${tenantId}/Users`, token, { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `x-${randomUUID()}@c.example` } });
+    const write = await scim(`${service.baseUrl}/${tenantId}/Users`, token, { method: 'POST', body: { schemas: [USER_SCHEMA], userName: `x-${randomUUID()}@c.example` } });
 
     expect(write.status).toBe(403);
     expect(String(write.body?.detail)).toMatch(/pulled from Microsoft Graph/);

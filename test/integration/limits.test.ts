@@ -5,6 +5,7 @@ import { MAX_PATCH_OPERATIONS } from '../../lambdas/scim/patch';
 import { MAX_STRING_LENGTH } from '../../lambdas/scim/schema/attributes';
 import { createGroup, createUser, ERROR_URN, filterUrl, newTenant, patchBody, read, userBody, type ConformanceTenant } from '../support/conformance';
 import { scim, startTestService, type ScimCall, type TestService } from '../support/local-service';
+import { ENTERPRISE_USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
 /**
  * docs/operations.md "Limits": oversized or over-complex requests are refused with a 4xx that names
@@ -105,7 +106,7 @@ describe('limits: oversized and over-complex requests', () => {
     ['displayName', () => ({ displayName: 'd'.repeat(MAX_STRING_LENGTH + 1) })],
     ['name.givenName', () => ({ name: { givenName: 'g'.repeat(100_000) } })],
     ['an email value', () => ({ emails: [{ type: 'work', value: `${'e'.repeat(MAX_STRING_LENGTH)}@x.example`, primary: true }] })],
-    ['the enterprise department', () => ({ 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'd'.repeat(MAX_STRING_LENGTH + 1) } })],
+    ['the enterprise department', () => ({ [ENTERPRISE_USER_SCHEMA]: { department: 'd'.repeat(MAX_STRING_LENGTH + 1) } })],
   ])('answers a create whose %s is longer than the limit with 400, and creates nothing', async (_name, overrides) => {
     const before = await state();
 

@@ -5,6 +5,7 @@ import { CLIENT_ASSERTION_TYPE_JWT, GRANT_JWT_BEARER } from '../../lambdas/tenan
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, scanAll, type RawItem } from '../support/table-inspection';
+import { USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
 interface Captured {
   readonly code: number;
@@ -117,7 +118,7 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
 
       const granted = await postToken(tokenUrl, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'scim' });
       const accessToken = granted.body.access_token as string;
-      const created = await scim(`${tenantUrl}/Users`, accessToken, { method: 'POST', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@oauth.example' } });
+      const created = await scim(`${tenantUrl}/Users`, accessToken, { method: 'POST', body: { schemas: [USER_SCHEMA], userName: 'ada@oauth.example' } });
       const config = await scim(`${tenantUrl}/ServiceProviderConfig`, accessToken);
 
       expect(granted.status).toBe(200);

@@ -6,8 +6,8 @@ import { setMapping, setPolicy } from '../../lambdas/operations/profile-admin';
 import { createTenant, disconnectTenant, reconnectTenant } from '../../lambdas/operations/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import { scim, startTestService, type TestService } from '../support/local-service';
+import { PATCH_OP } from '../../lambdas/scim/schema/urns';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ACME = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
 
 function userEvents(file: string, userId: string): ChangeEvent[] {

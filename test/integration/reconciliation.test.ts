@@ -4,8 +4,8 @@ import type { ChangeEvent } from '../../lambdas/events/catalog';
 import { createTenant } from '../../lambdas/operations/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import { scim, startTestService, type ScimCall, type TestService } from '../support/local-service';
+import { PATCH_OP } from '../../lambdas/scim/schema/urns';
 
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** The tenant's published events, in file order (docs/events.md "Local mode"). */
 function tenantEvents(file: string, tenantId: string): ChangeEvent[] {

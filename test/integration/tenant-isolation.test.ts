@@ -3,12 +3,13 @@ import { authOf, routes, type Route } from '../../lambdas/contracts/routes';
 import { createTenant, issueToken, revokeToken } from '../../lambdas/operations/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import { scim, startTestService, type TestService } from '../support/local-service';
+import { ERROR_MESSAGE, PATCH_OP, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
-const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const ERROR_URN = ERROR_MESSAGE;
 
 /** A body each route accepts, so that only authentication decides the outcome. */
 function bodyFor(route: Route): unknown {
-  if (route.method === 'PATCH') return { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Changed' }] };
+  if (route.method === 'PATCH') return { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Changed' }] };
   if (route.method !== 'POST' && route.method !== 'PUT') return undefined;
   return route.path.includes('/Groups') ? { displayName: `G ${randomUUID()}` } : { userName: `${randomUUID()}@a.example` };
 }
@@ -41,7 +42,7 @@ describe('tenant isolation: every route × every credential', () => {
     const group = await scim(`${service.baseUrl}/${tenantA}/Groups`, tokenA, { method: 'POST', body: { displayName: `Victims ${randomUUID()}` } });
     ids.Users = String(user.body?.id);
     ids.Groups = String(group.body?.id);
-    ids.Schemas = 'urn:ietf:params:scim:schemas:core:2.0:User';
+    ids.Schemas = USER_SCHEMA;
     ids.ResourceTypes = 'User';
   });
 

@@ -3,9 +3,10 @@ import { createTenant } from '../../lambdas/operations/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import entraCreateUser from '../fixtures/entra/create-user.json';
 import { scim, startTestService, type TestService } from '../support/local-service';
+import { ENTERPRISE_USER_SCHEMA, ERROR_MESSAGE, LIST_RESPONSE, PATCH_OP, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
-const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
-const LIST_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const ERROR_URN = ERROR_MESSAGE;
+const LIST_URN = LIST_RESPONSE;
 
 describe('Users over HTTP against the local server (walking skeleton)', () => {
   let service: TestService;
@@ -45,8 +46,8 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       const created = response.body as Record<string, any>;
       expect(created.id).toEqual(expect.any(String));
       expect(created.userName).toBe(body.userName);
-      expect(created.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']);
-      expect(created['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']).toEqual({ employeeNumber: '701984', department: 'Design' });
+      expect(created.schemas).toEqual([USER_SCHEMA, ENTERPRISE_USER_SCHEMA]);
+      expect(created[ENTERPRISE_USER_SCHEMA]).toEqual({ employeeNumber: '701984', department: 'Design' });
       expect(created.meta).toEqual({
         resourceType: 'User',
         created: expect.any(String),
@@ -128,7 +129,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
     const rename = (id: string, userName: string) =>
       scim(`${users}/${id}`, token, {
         method: 'PATCH',
-        body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'userName', value: userName }] },
+        body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'userName', value: userName }] },
       });
 
     it('moves the userName: the new name matches, the old one is free again', async () => {
@@ -183,18 +184,18 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
     });
 
     it('accepts the manager as a bare id string and returns it as {value}', async () => {
-      const body = { ...newUser(), 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: 'some-manager-id' } };
+      const body = { ...newUser(), [ENTERPRISE_USER_SCHEMA]: { manager: 'some-manager-id' } };
 
       const response = await scim(users, token, { method: 'POST', body });
 
-      expect(response.body?.['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']).toEqual({ manager: { value: 'some-manager-id' } });
+      expect(response.body?.[ENTERPRISE_USER_SCHEMA]).toEqual({ manager: { value: 'some-manager-id' } });
     });
   });
 
   describe('bad input gets a SCIM error and changes nothing', () => {
     it.each([
       ['malformed JSON', '{"userName": ', 400, 'invalidSyntax', 'not valid JSON'],
-      ['a missing userName', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], displayName: 'No Name' }, 400, 'invalidValue', 'userName is required'],
+      ['a missing userName', { schemas: [USER_SCHEMA], displayName: 'No Name' }, 400, 'invalidValue', 'userName is required'],
       ['a userName that is not a string', { userName: 42 }, 400, 'invalidValue', 'userName must be a string'],
       ['a body that is not an object', '[1,2]', 400, 'invalidSyntax', 'JSON object'],
     ])('refuses %s', async (_name, body, status, scimType, detail) => {

@@ -1,5 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Item } from './codec';
+import { UnprocessedItemsError } from './errors';
 import type { ItemKey } from './keys';
 
 /** BatchGetItem takes at most 100 keys; BatchWriteItem at most 25 requests. */
@@ -26,7 +27,7 @@ export async function batchGetItems(client: DynamoDBDocumentClient, tableName: s
   for (const chunk of chunks(keys, BATCH_GET_LIMIT)) {
     let pending = chunk as unknown as Item[];
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt >= MAX_ATTEMPTS) throw Object.assign(new Error('BatchGetItem left keys unprocessed'), { name: 'ProvisionedThroughputExceededException' });
+      if (attempt >= MAX_ATTEMPTS) throw new UnprocessedItemsError('BatchGetItem', pending.length);
       await backoff(attempt);
       const { Responses, UnprocessedKeys } = await client.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
@@ -43,7 +44,7 @@ export async function batchDeleteItems(client: DynamoDBDocumentClient, tableName
   for (const chunk of chunks(keys, BATCH_WRITE_LIMIT)) {
     let pending: Item[] = chunk.map((key) => ({ DeleteRequest: { Key: key } }));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt >= MAX_ATTEMPTS) throw Object.assign(new Error('BatchWriteItem left requests unprocessed'), { name: 'ProvisionedThroughputExceededException' });
+      if (attempt >= MAX_ATTEMPTS) throw new UnprocessedItemsError('BatchWriteItem', pending.length);
       await backoff(attempt);
       const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
       pending = (UnprocessedItems?.[tableName] ?? []) as Item[];

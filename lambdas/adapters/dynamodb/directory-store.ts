@@ -1,44 +1,32 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import type { DirectoryStore, PageStart, ResourcePage, StoredResource, UserLookupKey } from '../../operations/ports';
-import { fromResourceItem } from './codec';
+import type { Clock, DirectoryStore, PageStart, ResourcePage, StoredResource, UserLookupKey } from '../../operations/ports';
 import { translateStorageError } from './errors';
-import { batchGetItems } from './batch';
 import { foldCase, resourceCountKey, tenantPrefix, userKey, userNameMarkerKey } from './keys';
-import { PartitionPages } from './partition-pages';
+import { ResourceReads } from './resource-reads';
 
 /** Largest number of ids one lookup returns (externalId is not unique, but a handful share one at most). */
 const LOOKUP_LIMIT = 100;
 
 /** DirectoryStore over the single table (docs/data-model.md lists every request each method sends). */
 export class DynamoDirectoryStore implements DirectoryStore {
-  private readonly pages: PartitionPages;
+  private readonly reads: ResourceReads;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Times the remembered page positions (partition-pages.ts). @default the wall clock */
+    clock?: Clock,
   ) {
-    this.pages = new PartitionPages(client, tableName);
+    this.reads = new ResourceReads(client, tableName, clock);
   }
 
   async getUser(tenantId: string, id: string): Promise<StoredResource | undefined> {
-    try {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: userKey(tenantId, id), ConsistentRead: true }));
-      return Item ? fromResourceItem(Item) : undefined;
-    } catch (error) {
-      translateStorageError(error);
-    }
+    return this.reads.one(userKey(tenantId, id));
   }
 
   async getUsers(tenantId: string, ids: readonly string[]): Promise<StoredResource[]> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return [];
-    try {
-      const items = await batchGetItems(this.client, this.tableName, unique.map((id) => userKey(tenantId, id)));
-      return items.map(fromResourceItem);
-    } catch (error) {
-      translateStorageError(error);
-    }
+    return this.reads.many(ids, (id) => userKey(tenantId, id));
   }
 
   async findUserIds(tenantId: string, key: UserLookupKey, value: string): Promise<string[]> {
@@ -68,11 +56,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   async listUsers(tenantId: string, start: PageStart, limit: number): Promise<ResourcePage> {
-    try {
-      return await this.pages.page(userKey(tenantId, '').pk, start, limit);
-    } catch (error) {
-      translateStorageError(error);
-    }
+    return this.reads.page(userKey(tenantId, '').pk, start, limit);
   }
 
   async countResources(tenantId: string, resourceType: 'User' | 'Group'): Promise<number> {

@@ -8,6 +8,22 @@ const TRANSIENT = new Set(['InternalServerError', 'ServiceUnavailable', 'Transac
 export const RETRY_AFTER_SECONDS = 2;
 
 /**
+ * A batch call (BatchGetItem, BatchWriteItem) that DynamoDB kept answering with unprocessed items,
+ * after every backoff: the table is throttling, so the client is asked to retry (429).
+ */
+export class UnprocessedItemsError extends Error {
+  constructor(
+    /** The batch API, for the log. */
+    readonly api: 'BatchGetItem' | 'BatchWriteItem',
+    /** How many keys or requests were still unprocessed. */
+    readonly unprocessed: number,
+  ) {
+    super(`${api} left ${unprocessed} item${unprocessed === 1 ? '' : 's'} unprocessed after every retry`);
+    this.name = 'UnprocessedItemsError';
+  }
+}
+
+/**
  * DynamoDB refuses a key over its size limits (partition key 2,048 bytes, sort key 1,024 bytes,
  * index keys alike) with a ValidationException, or a ValidationError cancellation reason inside a
  * transaction. The value came from the client (an id in the path, a userName, an externalId, a
@@ -54,28 +70,31 @@ export function cancellationCodes(error: unknown): string[] | undefined {
 /**
  * Translates an infrastructure failure at the adapter's edge (STYLE.md): throttling → 429 and
  * transient faults → 503, both with Retry-After, so Entra retries rather than counting a failure.
+ * Each translation keeps the DynamoDB error as its `cause`, so the request log says what happened.
  * Anything else is rethrown unchanged and becomes a 500 that reveals nothing.
  */
 export function translateStorageError(error: unknown): never {
   if (error instanceof ScimError) throw error;
+  const cause = { cause: error };
+  if (error instanceof UnprocessedItemsError) throw ScimError.throttled(RETRY_AFTER_SECONDS, cause);
   const candidate = error as AwsLikeError;
   const name = candidate?.name ?? '';
   const codes = cancellationCodes(error) ?? [];
   if (THROTTLING.has(name) || codes.some((code) => THROTTLING.has(code) || code === 'ThrottlingError')) {
-    throw ScimError.throttled(RETRY_AFTER_SECONDS);
+    throw ScimError.throttled(RETRY_AFTER_SECONDS, cause);
   }
   if (keyTooLarge(error)) {
-    throw ScimError.badRequest('invalidValue', 'A value used as a storage key (a resource id, userName, externalId, work email or displayName) is too long: keys are limited to 1,024 bytes.');
+    throw new ScimError(400, 'A value used as a storage key (a resource id, userName, externalId, work email or displayName) is too long: keys are limited to 1,024 bytes.', 'invalidValue', {}, cause);
   }
   const validation = (pattern: RegExp) =>
     (name === 'ValidationException' && pattern.test(candidate?.message ?? '')) ||
     (candidate?.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && pattern.test(reason.Message ?? ''));
-  if (validation(ITEM_TOO_LARGE)) throw ScimError.badRequest('invalidValue', 'The resource is too large to store: DynamoDB items are limited to 400 KB.');
-  if (validation(EMPTY_KEY)) throw ScimError.badRequest('invalidValue', 'A value used as a storage key (an id, userName, externalId or displayName) is empty.');
-  if (name === 'TransactionConflictException' || codes.includes('TransactionConflict')) throw new ConcurrentWriteError(RETRY_AFTER_SECONDS);
+  if (validation(ITEM_TOO_LARGE)) throw new ScimError(400, 'The resource is too large to store: DynamoDB items are limited to 400 KB.', 'invalidValue', {}, cause);
+  if (validation(EMPTY_KEY)) throw new ScimError(400, 'A value used as a storage key (an id, userName, externalId or displayName) is empty.', 'invalidValue', {}, cause);
+  if (name === 'TransactionConflictException' || codes.includes('TransactionConflict')) throw new ConcurrentWriteError(RETRY_AFTER_SECONDS, cause);
   const status = candidate?.$metadata?.httpStatusCode ?? 0;
   if (TRANSIENT.has(name) || status >= 500) {
-    throw ScimError.unavailable(RETRY_AFTER_SECONDS);
+    throw ScimError.unavailable(RETRY_AFTER_SECONDS, undefined, cause);
   }
   throw error;
 }

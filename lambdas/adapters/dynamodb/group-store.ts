@@ -1,6 +1,6 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import type { GroupLookupKey, GroupStore, PageStart, ResourcePage, StoredResource } from '../../operations/ports';
+import type { Clock, GroupLookupKey, GroupStore, PageStart, ResourcePage, StoredResource } from '../../operations/ports';
 import type { MemberType } from '../../operations/write-plan';
 import { batchGetItems } from './batch';
 import { fromResourceItem, isPresentMembership } from './codec';
@@ -15,39 +15,30 @@ import {
   membershipKey,
   userKey,
 } from './keys';
-import { PartitionPages } from './partition-pages';
+import { ResourceReads } from './resource-reads';
 import { indexSortKeys, queryItems } from './query';
 
 const LOOKUP_LIMIT = 100;
 
 /** GroupStore over the single table: one item per membership (docs/data-model.md). */
 export class DynamoGroupStore implements GroupStore {
-  private readonly pages: PartitionPages;
+  private readonly reads: ResourceReads;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Times the remembered page positions (partition-pages.ts). @default the wall clock */
+    clock?: Clock,
   ) {
-    this.pages = new PartitionPages(client, tableName);
+    this.reads = new ResourceReads(client, tableName, clock);
   }
 
   async getGroup(tenantId: string, id: string): Promise<StoredResource | undefined> {
-    try {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: groupKey(tenantId, id), ConsistentRead: true }));
-      return Item ? fromResourceItem(Item) : undefined;
-    } catch (error) {
-      translateStorageError(error);
-    }
+    return this.reads.one(groupKey(tenantId, id));
   }
 
   async getGroups(tenantId: string, ids: readonly string[]): Promise<StoredResource[]> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return [];
-    try {
-      return (await batchGetItems(this.client, this.tableName, unique.map((id) => groupKey(tenantId, id)))).map(fromResourceItem);
-    } catch (error) {
-      translateStorageError(error);
-    }
+    return this.reads.many(ids, (id) => groupKey(tenantId, id));
   }
 
   async findGroupIds(tenantId: string, key: GroupLookupKey, value: string): Promise<string[]> {
@@ -61,11 +52,7 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async listGroups(tenantId: string, start: PageStart, limit: number): Promise<ResourcePage> {
-    try {
-      return await this.pages.page(groupKey(tenantId, '').pk, start, limit);
-    } catch (error) {
-      translateStorageError(error);
-    }
+    return this.reads.page(groupKey(tenantId, '').pk, start, limit);
   }
 
   async listMembers(tenantId: string, groupId: string, limit: number, afterId?: string): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { TENANT_KEY_PREFIX, tenantPartitionKey } from '../../contracts/partitions';
 import { TABLE } from '../../contracts/table';
 import { foldCase } from '../../scim/resources/fold-case';
 
@@ -12,7 +13,7 @@ export interface ItemKey {
 }
 
 export function tenantPrefix(tenantId: string): string {
-  return `TENANT#${tenantId}`;
+  return `${TENANT_KEY_PREFIX}${tenantId}`;
 }
 
 export { foldCase };
@@ -22,12 +23,12 @@ export function tenantKey(tenantId: string): ItemKey {
 }
 
 export function userKey(tenantId: string, userId: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#USER`, sk: userId };
+  return { pk: tenantPartitionKey(tenantId, 'users'), sk: userId };
 }
 
 /** The item whose existence makes userName unique per tenant (written in the create transaction). */
 export function userNameMarkerKey(tenantId: string, userName: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#USERNAME`, sk: foldCase(userName) };
+  return { pk: tenantPartitionKey(tenantId, 'userNames'), sk: foldCase(userName) };
 }
 
 export function userExternalIdIndexKey(tenantId: string, externalId: string, userId: string): Record<string, string> {
@@ -42,7 +43,7 @@ export function userWorkEmailIndexKey(tenantId: string, email: string, userId: s
 
 /** Outbox row of one change event; the sort key orders a tenant's events by time. */
 export function eventKey(tenantId: string, occurredAt: string, eventId: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#EVENT`, sk: `${occurredAt}#${eventId}` };
+  return { pk: tenantPartitionKey(tenantId, 'events'), sk: `${occurredAt}#${eventId}` };
 }
 
 /**
@@ -54,7 +55,7 @@ export function heldChangeKey(tenantId: string, occurredAt: string, resourceId: 
 }
 
 export function heldPartition(tenantId: string): string {
-  return `${tenantPrefix(tenantId)}#HELD`;
+  return tenantPartitionKey(tenantId, 'heldChanges');
 }
 
 /** The tenant's removal guard: settings, the removal counters, the hold in force, the release/reject lock. */
@@ -68,7 +69,7 @@ export function resourceCountKey(tenantId: string, resourceType: 'User' | 'Group
 }
 
 export function groupKey(tenantId: string, groupId: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#GROUP`, sk: groupId };
+  return { pk: tenantPartitionKey(tenantId, 'groups'), sk: groupId };
 }
 
 export function groupExternalIdIndexKey(tenantId: string, externalId: string, groupId: string): Record<string, string> {
@@ -119,12 +120,12 @@ export function logKey(tenantId: string, at: string, requestId: string, change?:
 }
 
 export function logPartition(tenantId: string): string {
-  return `${tenantPrefix(tenantId)}#LOG`;
+  return tenantPartitionKey(tenantId, 'log');
 }
 
 /** When a token was last used: kept apart from the tenant record so read routes never write the record. */
 export function tokenUseKey(tenantId: string, tokenId: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#TOKENUSE`, sk: tokenId };
+  return { pk: tenantPartitionKey(tenantId, 'tokenUses'), sk: tokenId };
 }
 
 /** The registry of tenants (gsi2), for `scim-admin tenant list` without a Scan. */
@@ -132,5 +133,5 @@ export const TENANT_REGISTRY_PARTITION = 'TENANTS';
 
 /** A seen assertion id (RFC 7523 `jti`), `id` being a digest of issuer and jti; TTL-deleted after its expiry. */
 export function assertionReplayKey(tenantId: string, id: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#JTI`, sk: id };
+  return { pk: tenantPartitionKey(tenantId, 'assertionIds'), sk: id };
 }

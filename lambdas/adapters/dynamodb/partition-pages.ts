@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PageStart, ResourcePage } from '../../operations/ports';
+import type { Clock, PageStart, ResourcePage } from '../../operations/ports';
 import { fromResourceItem, type Item } from './codec';
 
 /** How long a remembered page position stays usable; positions drift as resources come and go. */
@@ -8,29 +8,61 @@ const MAX_POSITIONS = 10_000;
 /** Keys read per Query while skipping to a startIndex (a page of keys only stays far below 1 MB). */
 const SKIP_PAGE_LIMIT = 1_000;
 
+/** The wall clock, for callers that pass none. */
+const SYSTEM_CLOCK: Clock = { now: () => new Date() };
+
 /**
- * Remembered (partition, position) → id of the item just before that position, per container. An
- * Okta-style import asks startIndex=1, 101, 201… in turn: each page resumes from the previous one's
- * end in O(page) instead of walking the partition from its start (docs/data-model.md "Paging").
+ * Remembered (partition, position) → id of the item just before that position, for as long as the
+ * store lives (one per container, wiring.ts). An Okta-style import asks startIndex=1, 101, 201… in
+ * turn: each page resumes from the previous one's end in O(page) instead of walking the partition
+ * from its start (docs/data-model.md "Paging"). Timed by the Clock port, so tests can age it.
  */
-const positions = new Map<string, { readonly afterId: string; readonly at: number }>();
+export class PagePositions {
+  private readonly positions = new Map<string, { readonly afterId: string; readonly at: number }>();
 
-function remember(partition: string, position: number, afterId: string): void {
-  if (positions.size >= MAX_POSITIONS) positions.delete(positions.keys().next().value as string);
-  positions.set(`${partition}|${position}`, { afterId, at: Date.now() });
-}
+  constructor(private readonly clock: Clock = SYSTEM_CLOCK) {}
 
-function recall(partition: string, position: number): string | undefined {
-  const entry = positions.get(`${partition}|${position}`);
-  return entry && Date.now() - entry.at < POSITION_TTL_MS ? entry.afterId : undefined;
+  remember(partition: string, position: number, afterId: string): void {
+    if (this.positions.size >= MAX_POSITIONS) this.positions.delete(this.positions.keys().next().value as string);
+    this.positions.set(`${partition}|${position}`, { afterId, at: this.clock.now().getTime() });
+  }
+
+  recall(partition: string, position: number): string | undefined {
+    const entry = this.positions.get(`${partition}|${position}`);
+    return entry && this.fresh(entry.at) ? entry.afterId : undefined;
+  }
+
+  /** The nearest fresh remembered position before `position` in `partition` (1 and no id when none). */
+  nearestBefore(partition: string, position: number): { from: number; afterId?: string } {
+    let from = 1;
+    let afterId: string | undefined;
+    for (const [key, entry] of this.positions) {
+      const [keyPartition, keyPosition] = key.split('|');
+      const at = Number(keyPosition);
+      if (keyPartition === partition && at < position && at > from && this.fresh(entry.at)) {
+        from = at;
+        afterId = entry.afterId;
+      }
+    }
+    return { from, ...(afterId !== undefined ? { afterId } : {}) };
+  }
+
+  private fresh(at: number): boolean {
+    return this.clock.now().getTime() - at < POSITION_TTL_MS;
+  }
 }
 
 /** Pages through one partition of resource items (users or groups of a tenant) in id order. */
 export class PartitionPages {
+  private readonly positions: PagePositions;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    clock?: Clock,
+  ) {
+    this.positions = new PagePositions(clock);
+  }
 
   async page(partition: string, start: PageStart, limit: number): Promise<ResourcePage> {
     let afterId: string | undefined;
@@ -64,24 +96,17 @@ export class PartitionPages {
     }
     const resources = items.map(fromResourceItem);
     const last = resources.at(-1)?.id;
-    if (last !== undefined) remember(partition, position + resources.length, last);
+    if (last !== undefined) this.positions.remember(partition, position + resources.length, last);
     return { items: resources, ...(more && last !== undefined ? { lastId: last } : {}) };
   }
 
   /** The id of the item at `position - 1`, walking keys only from the nearest remembered position. */
   private async idBefore(partition: string, position: number): Promise<string | undefined> {
-    const known = recall(partition, position);
+    const known = this.positions.recall(partition, position);
     if (known !== undefined) return known;
-    let from = 1;
-    let afterId: string | undefined;
-    for (const [key, entry] of positions) {
-      const [keyPartition, keyPosition] = key.split('|');
-      const at = Number(keyPosition);
-      if (keyPartition === partition && at < position && at > from && Date.now() - entry.at < POSITION_TTL_MS) {
-        from = at;
-        afterId = entry.afterId;
-      }
-    }
+    const nearest = this.positions.nearestBefore(partition, position);
+    let from = nearest.from;
+    const afterId = nearest.afterId;
     let skip = position - from;
     let exclusiveStart: Item | undefined = afterId !== undefined ? { pk: partition, sk: afterId } : undefined;
     let lastId = afterId;
@@ -101,7 +126,7 @@ export class PartitionPages {
       if (found.length > 0) lastId = String(found.at(-1)?.sk);
       skip -= found.length;
       from += found.length;
-      if (lastId !== undefined) remember(partition, from, lastId);
+      if (lastId !== undefined) this.positions.remember(partition, from, lastId);
       if (!LastEvaluatedKey) break;
       exclusiveStart = LastEvaluatedKey;
     }

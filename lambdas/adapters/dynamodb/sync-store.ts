@@ -5,8 +5,10 @@ import type { ConnectorRecord } from '../../sync/connector';
 import type { GroupLink, RunRecord, UserLink } from '../../sync/run-record';
 import { batchDeleteItems, batchGetItems, chunks } from './batch';
 import type { Item } from './codec';
-import { cancellationCodes, translateStorageError } from './errors';
-import { tenantPrefix, type ItemKey } from './keys';
+import { ConnectorConflict } from '../../operations/write-conflicts';
+import { cancellationCodes, translateStorageError, UnprocessedItemsError } from './errors';
+import { tenantPartitionKey } from '../../contracts/partitions';
+import type { ItemKey } from './keys';
 import { forEachQueryPage, indexSortKeys } from './query';
 
 /**
@@ -14,7 +16,7 @@ import { forEachQueryPage, indexSortKeys } from './query';
  * the tenant, like the rest of the table.
  */
 export function syncPartition(tenantId: string): string {
-  return `${tenantPrefix(tenantId)}#SYNC`;
+  return tenantPartitionKey(tenantId, 'sync');
 }
 
 export function connectorKey(tenantId: string): ItemKey {
@@ -30,11 +32,11 @@ export function runKey(tenantId: string, runId: string): ItemKey {
 }
 
 export function userLinkKey(tenantId: string, graphId: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#SYNCLINK#USER`, sk: graphId };
+  return { pk: tenantPartitionKey(tenantId, 'userLinks'), sk: graphId };
 }
 
 export function groupLinkKey(tenantId: string, graphId: string): ItemKey {
-  return { pk: `${tenantPrefix(tenantId)}#SYNCLINK#GROUP`, sk: graphId };
+  return { pk: tenantPartitionKey(tenantId, 'groupLinks'), sk: graphId };
 }
 
 /** The registry of connectors (gsi2), for the dispatcher without a Scan. */
@@ -45,12 +47,7 @@ export const RUN_RETENTION_DAYS = 90;
 
 const KIND = { connector: 'syncConnector', lease: 'syncLease', run: 'syncRun', userLink: 'syncUserLink', groupLink: 'syncGroupLink' } as const;
 
-export class ConnectorConflict extends Error {
-  constructor(tenantId: string) {
-    super(`The Graph connector of ${tenantId} exists already or changed concurrently`);
-    this.name = 'ConnectorConflict';
-  }
-}
+export { ConnectorConflict } from '../../operations/write-conflicts';
 
 function isConditionalFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException' || (cancellationCodes(error) ?? []).includes('ConditionalCheckFailed');
@@ -99,7 +96,7 @@ export class DynamoSyncStore implements SyncStore {
         }),
       );
     } catch (error) {
-      if (isConditionalFailure(error)) throw new ConnectorConflict(connector.tenantId);
+      if (isConditionalFailure(error)) throw new ConnectorConflict(connector.tenantId, { cause: error });
       translateStorageError(error);
     }
   }
@@ -228,7 +225,7 @@ export class DynamoSyncStore implements SyncStore {
       let pending: Item[] = chunk;
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** Math.min(attempt, 6)));
-        if (attempt >= 8) throw Object.assign(new Error('BatchWriteItem left items unprocessed'), { name: 'ProvisionedThroughputExceededException' });
+        if (attempt >= 8) throw new UnprocessedItemsError('BatchWriteItem', pending.length);
         const result = await this.send(() => this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending.map((Item) => ({ PutRequest: { Item } })) } })));
         pending = (result.UnprocessedItems?.[this.tableName] ?? []).map((request) => request.PutRequest?.Item as Item);
       }

@@ -7,16 +7,11 @@ import type { TenantRecord } from '../../tenancy/tenant';
 import { batchDeleteItems, batchGetItems } from './batch';
 import { fromLogItem, outboxItems, toLogItem, type Item } from './codec';
 import { cancellationCodes, translateStorageError } from './errors';
+import { TENANT_PARTITIONS, tenantPartitionKey, type TenantPartition } from '../../contracts/partitions';
+import { TenantWriteConflict } from '../../operations/write-conflicts';
 import { forEachQueryPage, indexSortKeys, queryItems } from './query';
-import { groupKey, logKey, logPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
+import { groupKey, logKey, logPartition, membersPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
 
-/** Thrown when a conditional tenant write finds another version (the caller re-reads and retries). */
-export class TenantWriteConflict extends Error {
-  constructor(tenantId: string) {
-    super(`Tenant ${tenantId} exists already or changed concurrently`);
-    this.name = 'TenantWriteConflict';
-  }
-}
 
 function isConditionalFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException' || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed';
@@ -64,7 +59,7 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
     try {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: toTenantItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
-      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId);
+      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId, { cause: error });
       translateStorageError(error);
     }
   }
@@ -88,7 +83,7 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
         }),
       );
     } catch (error) {
-      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId);
+      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId, { cause: error });
       translateStorageError(error);
     }
   }
@@ -141,8 +136,9 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
       ExpressionAttributeValues: { ':pk': groupKey(tenantId, '').pk },
       ProjectionExpression: 'sk',
     });
-    for (const group of groups) await purge(`${prefix}#GROUP#${String(group.sk)}`);
-    for (const suffix of ['#USER', '#USERNAME', '#GROUP', '#EVENT', '#LOG', '#TOKENUSE', '#JTI', '#HELD', '#SYNC', '#SYNCLINK#USER', '#SYNCLINK#GROUP', '']) await purge(`${prefix}${suffix}`);
+    for (const group of groups) await purge(membersPartition(tenantId, String(group.sk)));
+    for (const partition of Object.keys(TENANT_PARTITIONS) as TenantPartition[]) await purge(tenantPartitionKey(tenantId, partition));
+    await purge(prefix);
     return deleted;
   }
 
@@ -158,7 +154,7 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
         }),
       );
     } catch (error) {
-      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenantId);
+      if (isConditionalFailure(error)) throw new TenantWriteConflict(tenantId, { cause: error });
       translateStorageError(error);
     }
   }

@@ -1,6 +1,7 @@
 import { ScimError } from '../../scim/errors';
 import type { LogEntry } from '../../tenancy/provisioning-log';
 import { AdminError } from '../admin-error';
+import { TenantWriteConflict } from '../write-conflicts';
 import type { ConnectionDeps, ConnectionRequest } from './request';
 
 /** Longest detail a provisioning-log entry keeps (the chain's failure entries keep the same). */
@@ -36,9 +37,9 @@ export async function asConnectionCall<T>(status: 400 | 409, run: () => Promise<
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AdminError) throw new ScimError(status, error.message, status === 400 ? 'invalidValue' : undefined);
-    if ((error as Error)?.name === 'TenantWriteConflict') {
-      throw new ScimError(409, 'The connection changed while this request ran: reload and try again.');
+    if (error instanceof AdminError) throw new ScimError(status, error.message, status === 400 ? 'invalidValue' : undefined, {}, { cause: error });
+    if (error instanceof TenantWriteConflict) {
+      throw new ScimError(409, 'The connection changed while this request ran: reload and try again.', undefined, {}, { cause: error });
     }
     throw error;
   }

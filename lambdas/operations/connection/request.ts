@@ -1,8 +1,7 @@
-import type { OperationName } from '../../contracts/routes';
 import type { SessionClaims } from '../../tenancy/portal-link';
 import type { TenantRecord } from '../../tenancy/tenant';
 import type { Dependencies } from '../ports';
-import type { ScimResponse } from '../request';
+import type { OperationRequest, ScimResponse } from '../request';
 
 /** Fetches a URL the way a SCIM client would (the test connection's call to the service's own Tenant URL). */
 export interface TenantUrlProbe {
@@ -14,23 +13,12 @@ export interface ConnectionDeps extends Dependencies {
   readonly probe: TenantUrlProbe;
 }
 
-/** A request of the connection API or the page, as operations see it. */
-export interface ConnectionRequest {
-  readonly operation: OperationName;
-  /** The tenant in the path; for portal routes the chain has checked the session is this tenant's. */
-  readonly tenantId: string;
-  readonly pathParameters: Readonly<Record<string, string | undefined>>;
-  readonly query: Readonly<Record<string, string | undefined>>;
-  /** Header names lower-cased. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: unknown;
-  readonly requestId: string;
+/** A request of the connection API or the page, as operations see it (for portal routes the chain has checked the session is the path tenant's). */
+export interface ConnectionRequest extends OperationRequest {
   /** `https://host[/stage]`: where this service's URLs start, as the caller reached it. */
   readonly serviceBase: string;
   /** Who acts: `portal` (session) or `api` (IAM); written to the provisioning log. */
   readonly actor: string;
-  /** Loaded by the chain for IAM and portal routes. */
-  readonly tenant?: TenantRecord;
   /** The verified session of a portal route. */
   readonly session?: SessionClaims;
 }

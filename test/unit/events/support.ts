@@ -6,6 +6,7 @@ import { normalizeResource } from '../../../lambdas/scim/resources/normalize';
 import { renderResource } from '../../../lambdas/scim/resources/render';
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
 import entraCreateUser from '../../fixtures/entra/create-user.json';
+import { GROUP_SCHEMA } from '../../../lambdas/scim/schema/urns';
 
 const TENANT_URL = 'https://scim.example/scim/v2/acme';
 const AT = '2026-11-24T10:00:00.000Z';
@@ -17,7 +18,7 @@ export function userSnapshot(id: string, version: number, overrides: Record<stri
 }
 
 export function groupSnapshot(id: string, version: number, displayName = 'Sales') {
-  const data = normalizeResource({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName, externalId: 'sales' }, GROUP_RESOURCE_TYPE);
+  const data = normalizeResource({ schemas: [GROUP_SCHEMA], displayName, externalId: 'sales' }, GROUP_RESOURCE_TYPE);
   return renderResource(GROUP_RESOURCE_TYPE, { id, version, created: AT, lastModified: AT }, data, TENANT_URL);
 }
 

@@ -5,9 +5,10 @@ import { replaceGroup } from '../../../lambdas/operations/replace-group';
 import { CommitFailure } from '../../../lambdas/operations/write-plan';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { MemoryPorts, scimRequest } from '../../support/memory-ports';
+import { GROUP_SCHEMA, PATCH_OP } from '../../../lambdas/scim/schema/urns';
 
-const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH = PATCH_OP;
+const GROUP = GROUP_SCHEMA;
 
 const patch = (id: string, operations: unknown[], headers: Record<string, string> = {}) =>
   scimRequest('patchGroup', { pathParameters: { tenantId: 'acme', id }, headers, body: { schemas: [PATCH], Operations: operations } });

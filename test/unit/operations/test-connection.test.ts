@@ -3,6 +3,7 @@ import { serviceBaseOf } from '../../../lambdas/http/service-base';
 import type { ConnectionDeps, ConnectionRequest } from '../../../lambdas/operations/connection/request';
 import { summarise, testConnection } from '../../../lambdas/operations/connection/test-connection';
 import type { TenantRecord } from '../../../lambdas/tenancy/tenant';
+import { LIST_RESPONSE } from '../../../lambdas/scim/schema/urns';
 
 const tenant: TenantRecord = { tenantId: 'acme', displayName: 'Acme', status: 'connected', createdAt: '2026-12-01T00:00:00Z', tokens: [], version: 1 };
 
@@ -24,7 +25,7 @@ function deps(answer: { status: number; body: string } | Error) {
 
 describe("test connection: the service's own Tenant URL, called as Entra does", () => {
   it('calls only the tenant URL of the request, with the given token, and logs the result without the token', async () => {
-    const { fake, calls, logged } = deps({ status: 200, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0 }) });
+    const { fake, calls, logged } = deps({ status: 200, body: JSON.stringify({ schemas: [LIST_RESPONSE], totalResults: 0 }) });
 
     const response = await testConnection(request({ token: 'scimsk_abc' }), fake);
 

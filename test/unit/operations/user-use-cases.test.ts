@@ -3,9 +3,10 @@ import { patchUser } from '../../../lambdas/operations/patch-user';
 import { replaceUser } from '../../../lambdas/operations/replace-user';
 import { CommitFailure } from '../../../lambdas/operations/write-plan';
 import { MemoryPorts, scimRequest } from '../../support/memory-ports';
+import { PATCH_OP, USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const USER = USER_SCHEMA;
+const PATCH = PATCH_OP;
 
 describe('user use cases over in-memory ports (the write plan, without Java)', () => {
   let ports: MemoryPorts;

@@ -2,6 +2,7 @@ import { withCustomExtensions } from '../../../lambdas/scim/schema/custom';
 import { readPath } from '../../../lambdas/scim/resources/read-path';
 import { USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
 import { changedFields, DEFAULT_MAPPING, editRefusal, effectiveProfile, type OwnershipPolicy } from '../../../lambdas/tenancy/profile';
+import { ENTERPRISE_USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
 
 const policies: Record<string, OwnershipPolicy> = {
   directory: { default: 'directory', fields: {} },
@@ -69,7 +70,7 @@ describe('default attribute mapping reads what Entra sends', () => {
       { type: 'work', streetAddress: '1 Main St', locality: 'Springfield', country: 'US' },
       { type: 'other', formatted: 'Building 7' },
     ],
-    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'R&D', organization: 'Contoso', manager: { value: 'u-9' } },
+    [ENTERPRISE_USER_SCHEMA]: { department: 'R&D', organization: 'Contoso', manager: { value: 'u-9' } },
   };
 
   it.each([
