@@ -1,4 +1,4 @@
-import { tokenUrlOf } from '../lambdas/admin/oauth-commands';
+import { tokenUrlOf } from '../lambdas/admin/target';
 import { createClient } from '../lambdas/operations/oauth-admin';
 import { getWiring } from '../lambdas/wiring';
 import type { BenchEnvironment, BenchTenant } from './harness';

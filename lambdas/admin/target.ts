@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DEFAULT_MAX_BODY_BYTES, type Config } from '../config';
+import { OAUTH_BASE_PATH, SCIM_BASE_PATH } from '../contracts/routes';
 import type { LocalInstance } from '../local/run';
 import { AdminError } from '../operations/tenant-admin';
 
@@ -22,6 +23,9 @@ export interface TargetOptions {
   readonly stack: string;
   readonly region?: string;
 }
+
+/** `/scim/v2`: Tenant URLs are `<service base>/scim/v2/<tenantId>`. */
+const SCIM_BASE = SCIM_BASE_PATH;
 
 function isRunning(pid: number): boolean {
   try {
@@ -69,6 +73,22 @@ async function stackTarget(stack: string, region: string | undefined): Promise<T
   }
 }
 
+/** Where the service's URLs start: a Tenant URL base without its `/scim/v2`. */
+function serviceBase(tenantUrlBase: string): string {
+  return tenantUrlBase.endsWith(SCIM_BASE) ? tenantUrlBase.slice(0, -SCIM_BASE.length) : tenantUrlBase;
+}
+
+/** `<base>/scim/v2` → `<base>/oauth2/v1/<tenant>/token`: the Token URL to paste into Entra. */
+export function tokenUrlOf(tenantUrlBase: string, tenantId: string): string {
+  return `${serviceBase(tenantUrlBase)}${OAUTH_BASE_PATH.replace('{tenantId}', encodeURIComponent(tenantId))}/token`;
+}
+
+/** Where the service's URLs start for a target: its Tenant URL base without `/scim/v2`. */
+export function serviceBaseOf(target: Target): string {
+  return serviceBase(target.tenantUrlBase);
+}
+
+/** Resolves `--local` or `--stack`/`--region` to the table, token key and Tenant URL base to work on. */
 export async function resolveTarget(options: TargetOptions): Promise<Target> {
   return options.local ? localTarget(options.dataDir) : stackTarget(options.stack, options.region);
 }

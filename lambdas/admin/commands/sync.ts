@@ -1,52 +1,18 @@
 import { join } from 'node:path';
-import type { GraphClientOptions } from '../adapters/graph/graph-client';
-import { AdminError } from '../operations/admin-error';
-import { connectSync, disconnectSync, syncStatus } from '../operations/sync-admin';
-import { RunInProgress, runSyncSlice, startRun } from '../operations/sync-run';
-import { SyncError } from '../sync/errors';
-import { runSummary, type RunRecord } from '../sync/run-record';
-import { createSyncDependencies } from '../sync-wiring';
-import type { CliIo } from './cli';
-import type { Target } from './target';
+import { connectSync, disconnectSync, syncStatus } from '../../operations/sync-admin';
+import { runSyncSlice, startRun } from '../../operations/sync-run';
+import { runSummary, type RunRecord } from '../../sync/run-record';
+import { createSyncDependencies } from '../../sync-wiring';
+import { AdminError } from '../../operations/admin-error';
+import { defineCommand, printJson, reconcileOptions, TENANT_ARG, type CliIo } from '../command';
+import type { Target } from '../target';
 
-/** The options `sync …` commands add to the CLI (node:util parseArgs shapes). */
-export const SYNC_OPTIONS = {
-  'entra-tenant': { type: 'string' },
-  'client-id': { type: 'string' },
-  'client-secret': { type: 'string' },
-  cloud: { type: 'string' },
-  'graph-url': { type: 'string' },
-  'login-url': { type: 'string' },
-  schedule: { type: 'string' },
-  'time-zone': { type: 'string' },
-  filter: { type: 'string', multiple: true },
-  group: { type: 'string', multiple: true },
-  map: { type: 'string', multiple: true },
-  'revoke-scim-tokens': { type: 'boolean', default: false },
-  wait: { type: 'boolean', default: false },
-} as const;
-
-export const SYNC_USAGE = `  sync connect <tenant> --entra-tenant <id> --client-id <id> --client-secret <s>
-      [--cloud global|usgov|china | --graph-url <url> --login-url <url>] [--schedule "<cron>"]
-      [--filter <attr>=<v1>,<v2>]… [--group <displayName>]…
-      [--time-zone <IANA zone>] [--map <field>=<Graph property>]… [--revoke-scim-tokens]
-  sync run <tenant> [--wait]
-  sync status <tenant> [--json]
-  sync disconnect <tenant>`;
-
-type SyncValues = { readonly json?: boolean } & { readonly [K in keyof typeof SYNC_OPTIONS]?: (typeof SYNC_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof SYNC_OPTIONS)[K] extends { type: 'boolean' } ? boolean : string };
-
-/** Test seam: how the CLI's Graph client waits (tests pass a recording no-op). */
-export interface SyncCommandOptions {
-  readonly graph?: GraphClientOptions;
-  /** Poll interval of `sync run --wait` against a deployed stack. @default 2,000 ms */
-  readonly pollMs?: number;
-}
-
-function need(positionals: readonly string[], index: number, what: string): string {
-  const value = positionals[index];
-  if (value === undefined || value === '') throw new AdminError(`Missing ${what}.`);
-  return value;
+/** The connector's secret store: Secrets Manager under the stack's prefix, or the local data folder. */
+function syncDependencies(target: Target, io: CliIo) {
+  const secrets = target.syncSecretPrefix
+    ? { secretPrefix: target.syncSecretPrefix, tenantUrlBase: target.tenantUrlBase }
+    : { secretsDir: join(io.dataDir, 'connector-secrets'), tenantUrlBase: target.tenantUrlBase };
+  return createSyncDependencies(target.config, secrets, io.sync?.graph);
 }
 
 function required(value: string | undefined, option: string): string {
@@ -83,19 +49,28 @@ function summaryLines(run: RunRecord): string[] {
   return lines;
 }
 
-/** Runs one `sync …` command (docs/operations.md). */
-export async function runSyncCommand(command: string, positionals: readonly string[], values: SyncValues, target: Target, io: CliIo, options: SyncCommandOptions = {}): Promise<void> {
-  const deps = createSyncDependencies(
-    target.config,
-    target.syncSecretPrefix ? { secretPrefix: target.syncSecretPrefix, tenantUrlBase: target.tenantUrlBase } : { secretsDir: join(io.dataDir, 'connector-secrets'), tenantUrlBase: target.tenantUrlBase },
-    options.graph,
-  );
-  const tenantId = need(positionals, 2, 'tenant id');
-  const json = (value: unknown) => io.out(JSON.stringify(value, null, 2));
-  const reconcile = { onProgress: (done: number) => io.progress?.(`Reconciling profiles: ${done} users`), tenantUrlBase: target.tenantUrlBase };
-
-  switch (command) {
-    case 'sync connect': {
+/** `sync …`: Graph pull sync (docs/graph-sync.md). */
+export const SYNC_COMMANDS = [
+  defineCommand({
+    name: 'sync connect',
+    args: [TENANT_ARG],
+    options: {
+      'entra-tenant': { type: 'string', value: '<id>', required: true, help: 'The Entra tenant (directory) id to pull from.' },
+      'client-id': { type: 'string', value: '<id>', required: true, help: "The app registration's client id." },
+      'client-secret': { type: 'string', value: '<s>', required: true, help: "The app's client secret (stored, never shown)." },
+      cloud: { type: 'string', value: 'global|usgov|china', help: 'The national cloud (default global).' },
+      'graph-url': { type: 'string', value: '<url>', help: 'Graph endpoint instead of --cloud (with --login-url).' },
+      'login-url': { type: 'string', value: '<url>', help: 'Token endpoint instead of --cloud (with --graph-url).' },
+      schedule: { type: 'string', value: '"<cron>"', help: 'Runs on this cron schedule (default: on demand only).' },
+      'time-zone': { type: 'string', value: '<IANA zone>', help: "The schedule's time zone (default UTC)." },
+      filter: { type: 'string', multiple: true, value: '<attr>=<v1>,<v2>', help: 'Only users whose attribute has one of the values (repeatable).' },
+      group: { type: 'string', multiple: true, value: '<displayName>', help: 'Only members of this group (repeatable).' },
+      map: { type: 'string', multiple: true, value: '<field>=<Graph property>', help: 'Fill a profile field from a Graph property (repeatable).' },
+      'revoke-scim-tokens': { type: 'boolean', help: "Revoke the tenant's live SCIM tokens (it cannot be SCIM- and Graph-connected at once)." },
+    },
+    help: 'Makes the tenant pull its directory from Microsoft Graph; SCIM writes are refused while it is connected.',
+    async run({ args: [tenantId = ''], values, target, io }) {
+      const deps = syncDependencies(target, io);
       const connector = await connectSync(
         deps,
         {
@@ -113,24 +88,24 @@ export async function runSyncCommand(command: string, positionals: readonly stri
           map: values.map ?? [],
           revokeScimTokens: values['revoke-scim-tokens'] === true,
         },
-        reconcile,
+        reconcileOptions(io, target),
       );
       io.progress?.('');
-      if (values.json) return json((await syncStatus(deps, tenantId, 0)).connector);
+      if (values.json) return printJson(io, (await syncStatus(deps, tenantId, 0)).connector);
       io.out(`Tenant "${tenantId}" pulls its directory from Entra tenant ${connector.entraTenantId} (app ${connector.clientId}) through ${connector.graphUrl}.`);
       io.out(connector.schedule ? `Schedule: "${connector.schedule}" in ${connector.timeZone}.` : 'Schedule: none (runs on demand only).');
       io.out(`The client secret is stored in ${target.syncSecretPrefix ? 'Secrets Manager' : 'the local data folder'} and never shown. SCIM writes to this tenant are refused while it is Graph-connected.`);
       io.out(`First run: scim-admin ${target.syncSecretPrefix ? '' : '--local '}sync run ${tenantId} --wait`);
-      return;
-    }
-    case 'sync run': {
-      let run: RunRecord;
-      try {
-        run = await startRun(deps, tenantId, 'manual');
-      } catch (error) {
-        if (error instanceof RunInProgress || error instanceof SyncError) throw new AdminError(error.message);
-        throw error;
-      }
+    },
+  }),
+  defineCommand({
+    name: 'sync run',
+    args: [TENANT_ARG],
+    options: { wait: { type: 'boolean', help: 'Show a progress bar on stderr until the run ends, then its summary.' } },
+    help: 'Starts a run (locally the CLI does the run itself; against a stack the scheduler starts it within a minute).',
+    async run({ args: [tenantId = ''], values, target, io }) {
+      const deps = syncDependencies(target, io);
+      let run = await startRun(deps, tenantId, 'manual');
       let phase = run.phase;
       let phasePages = 0;
       const show = (current: RunRecord) => {
@@ -145,7 +120,7 @@ export async function runSyncCommand(command: string, positionals: readonly stri
         // A deployed stack: the scheduler's next tick (within a minute) starts the queued run.
         if (!values.wait) return io.out(`Run ${run.runId} of "${tenantId}" is queued: the dispatcher starts it within a minute ("sync status ${tenantId}").`);
         while (run.status === 'queued' || run.status === 'running') {
-          await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2_000));
+          await new Promise((resolve) => setTimeout(resolve, io.sync?.pollMs ?? 2_000));
           run = (await deps.sync.getRun(tenantId, run.runId)) ?? run;
           show(run);
         }
@@ -154,14 +129,19 @@ export async function runSyncCommand(command: string, positionals: readonly stri
         run = await runSyncSlice(deps, tenantId, run.runId, { onProgress: show });
       }
       if (values.wait) io.progress?.('');
-      if (values.json) json(runSummary(run));
+      if (values.json) printJson(io, runSummary(run));
       else summaryLines(run).forEach((line) => io.out(line));
       if (run.status === 'failed') throw new AdminError(`Sync run ${run.runId} failed: ${run.errors.at(-1)?.message ?? 'see sync status'}`);
-      return;
-    }
-    case 'sync status': {
-      const status = await syncStatus(deps, tenantId);
-      if (values.json) return json(status);
+    },
+  }),
+  defineCommand({
+    name: 'sync status',
+    args: [TENANT_ARG],
+    options: {},
+    help: "Shows the connector, its filters and delta link, and the last runs' counts and errors.",
+    async run({ args: [tenantId = ''], values, target, io }) {
+      const status = await syncStatus(syncDependencies(target, io), tenantId);
+      if (values.json) return printJson(io, status);
       const connector = status.connector;
       io.out(`Tenant:     ${tenantId} (${status.connected ? 'Graph-connected' : 'no Graph connector'})`);
       if (connector) {
@@ -183,15 +163,17 @@ export async function runSyncCommand(command: string, positionals: readonly stri
         );
         for (const error of run.errorDetails.slice(0, 5)) io.out(`    error ${error.code}: ${error.message}`);
       }
-      return;
-    }
-    case 'sync disconnect': {
-      await disconnectSync(deps, tenantId, reconcile);
+    },
+  }),
+  defineCommand({
+    name: 'sync disconnect',
+    args: [TENANT_ARG],
+    options: {},
+    help: 'Deletes the connector, its links and client secret; the tenant becomes disconnected, accounts stay as manual accounts.',
+    async run({ args: [tenantId = ''], target, io }) {
+      await disconnectSync(syncDependencies(target, io), tenantId, reconcileOptions(io, target));
       io.progress?.('');
       io.out(`Tenant "${tenantId}" no longer pulls from Graph: its connector, links and client secret are deleted; accounts stay as manual accounts. Connect SCIM again with "tenant reconnect ${tenantId}".`);
-      return;
-    }
-    default:
-      throw new AdminError(`Unknown command "${command}".`);
-  }
-}
+    },
+  }),
+];
