@@ -6,8 +6,14 @@ import tseslint from 'typescript-eslint';
 
 const pureRestrictions = {
   patterns: [
-    { group: ['@aws-sdk/*', '@middy/*', 'aws-lambda', '@aws-lambda-powertools/*'], message: 'Pure code: no AWS SDK, middy or Lambda types here (see STYLE.md).' },
-    { group: ['**/adapters/**', '**/http/**', '**/handlers/**', '**/local/**', '**/wiring', '**/config'], message: 'Pure code depends on nothing impure.' },
+    {
+      group: ['@aws-sdk/*', '@middy/*', 'aws-lambda', '@aws-lambda-powertools/*'],
+      message: 'Pure code: no AWS SDK, middy or Lambda types here (see STYLE.md).',
+    },
+    {
+      group: ['**/adapters/**', '**/http/**', '**/handlers/**', '**/local/**', '**/wiring', '**/config'],
+      message: 'Pure code depends on nothing impure.',
+    },
   ],
 };
 
@@ -16,7 +22,24 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', AbortController: 'readonly', fetch: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -25,16 +48,36 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lambdas/scim/**', 'lambdas/tenancy/**', 'lambdas/events/**', 'lambdas/contracts/**', 'lambdas/operations/**', 'lambdas/sync/**'],
+    files: [
+      'lambdas/scim/**',
+      'lambdas/tenancy/**',
+      'lambdas/events/**',
+      'lambdas/contracts/**',
+      'lambdas/operations/**',
+      'lambdas/sync/**',
+    ],
     rules: {
       'no-restricted-imports': ['error', pureRestrictions],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only lambdas/config.ts reads the environment.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Only lambdas/config.ts reads the environment.' },
+      ],
     },
   },
   {
     files: ['lib/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(\\.\\./)*lambdas/(?!contracts/)', message: 'lib/ imports nothing from lambdas/ but contracts/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(\\.\\./)*lambdas/(?!contracts/)',
+              message: 'lib/ imports nothing from lambdas/ but contracts/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -26,10 +26,20 @@ export interface AuthFigures {
   /** DynamoDB requests a forged access token costs (verified offline: none). */
   readonly forgedAccessTokenRequests: number;
   /** The client credentials grant over HTTP through the local server. */
-  readonly tokenEndpoint: { readonly p50Ms: number; readonly p99Ms: number; readonly handlerCpuMs: number; readonly dynamodbRequests: number; readonly commands: Record<string, number> };
+  readonly tokenEndpoint: {
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly handlerCpuMs: number;
+    readonly dynamodbRequests: number;
+    readonly commands: Record<string, number>;
+  };
 }
 
-async function measureCredential(environment: BenchEnvironment, tenant: BenchTenant, runs: number): Promise<CredentialFigures> {
+async function measureCredential(
+  environment: BenchEnvironment,
+  tenant: BenchTenant,
+  runs: number,
+): Promise<CredentialFigures> {
   const call = matchCall(`nobody@${tenant.tenantId}.example`);
   await measureDirect(environment, tenant, call);
   const cpu: number[] = [];
@@ -64,14 +74,21 @@ async function measureCredential(environment: BenchEnvironment, tenant: BenchTen
  * Authentication per request with an OAuth access token vs the Secret Token (same SCIM call, same
  * tenant), and the token endpoint's latency (docs/performance.md "Authentication").
  */
-export async function measureAuth(environment: BenchEnvironment, options: { direct: number; http: number }): Promise<AuthFigures> {
+export async function measureAuth(
+  environment: BenchEnvironment,
+  options: { direct: number; http: number },
+): Promise<AuthFigures> {
   const tenant = await environment.createTenant('auth');
   const { client, clientSecret } = await createClient(getWiring().deps, tenant.tenantId, { label: 'bench' });
   const tokenUrl = tokenUrlOf(environment.service.baseUrl, tenant.tenantId);
   const basic = `Basic ${Buffer.from(`${client.clientId}:${clientSecret}`).toString('base64')}`;
   const requestToken = async () => {
     const started = performance.now();
-    const response = await fetch(tokenUrl, { method: 'POST', headers: { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    const response = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
     const body = (await response.json()) as { access_token?: string };
     if (response.status !== 200 || !body.access_token) throw new Error(`token endpoint answered ${response.status}`);
     return { ms: performance.now() - started, token: body.access_token };
@@ -86,7 +103,12 @@ export async function measureAuth(environment: BenchEnvironment, options: { dire
   for (let run = 0; run < options.direct; run += 1) {
     const { commands } = await environment.record(async () => {
       const before = process.cpuUsage();
-      await environment.invokeOAuth('issueAccessToken', tenant.tenantId, { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, 'grant_type=client_credentials');
+      await environment.invokeOAuth(
+        'issueAccessToken',
+        tenant.tenantId,
+        { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        'grant_type=client_credentials',
+      );
       const used = process.cpuUsage(before);
       endpointCpu.push((used.user + used.system) / 1000);
     });
@@ -99,7 +121,9 @@ export async function measureAuth(environment: BenchEnvironment, options: { dire
   const accessTokenFigures = await measureCredential(environment, oauthTenant, options.direct);
   const [header = '', payload = ''] = accessToken.split('.');
   const { commands: forged } = await environment.record(() =>
-    getWiring().authenticator.authenticate(tenant.tenantId, `Bearer ${header}.${payload}.${'A'.repeat(43)}`).catch(() => undefined),
+    getWiring()
+      .authenticator.authenticate(tenant.tenantId, `Bearer ${header}.${payload}.${'A'.repeat(43)}`)
+      .catch(() => undefined),
   );
 
   return {

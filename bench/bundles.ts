@@ -64,7 +64,10 @@ function initMs(file: string): number {
 export async function measureBundles(options: { processes: number }): Promise<BundleFigures> {
   const outDir = mkdtempSync(join(tmpdir(), 'scim-bench-bundles-'));
   try {
-    const entries = [...routes.map((route) => ({ name: route.operation, entry: handlerEntry(route.operation) })), { name: 'publishChanges', entry: 'lambdas/handlers/publish-changes.ts' }];
+    const entries = [
+      ...routes.map((route) => ({ name: route.operation, entry: handlerEntry(route.operation) })),
+      { name: 'publishChanges', entry: 'lambdas/handlers/publish-changes.ts' },
+    ];
     const bundles: Record<string, number> = {};
     for (const { name, entry } of entries) {
       // The route table may name a handler another change has not written yet: say so, skip it.
@@ -75,10 +78,16 @@ export async function measureBundles(options: { processes: number }): Promise<Bu
     const baselineEntry = join(outDir, 'baseline-entry.ts');
     writeFileSync(baselineEntry, BASELINE_SOURCE);
     // Resolve the baseline's imports from the repository, as the handlers' are.
-    const baselineBytes = await build({ ...BUNDLING, entryPoints: [baselineEntry], outfile: join(outDir, 'baseline.js'), nodePaths: [join(ROOT, 'node_modules')], metafile: true }).then((result) =>
-      Object.values(result.metafile?.outputs ?? {}).reduce((sum, output) => sum + output.bytes, 0),
+    const baselineBytes = await build({
+      ...BUNDLING,
+      entryPoints: [baselineEntry],
+      outfile: join(outDir, 'baseline.js'),
+      nodePaths: [join(ROOT, 'node_modules')],
+      metafile: true,
+    }).then((result) => Object.values(result.metafile?.outputs ?? {}).reduce((sum, output) => sum + output.bytes, 0));
+    progress(
+      `bundles: ${Object.keys(bundles).length} built; heaviest ${heaviest} (${bundles[heaviest]} bytes); timing init in ${options.processes} fresh processes each`,
     );
-    progress(`bundles: ${Object.keys(bundles).length} built; heaviest ${heaviest} (${bundles[heaviest]} bytes); timing init in ${options.processes} fresh processes each`);
     const heavy: number[] = [];
     const base: number[] = [];
     // Interleaved, so drift in machine load hits both sides alike; one unrecorded run each warms the disk cache.
@@ -90,7 +99,12 @@ export async function measureBundles(options: { processes: number }): Promise<Bu
     }
     const heaviestMs = round(percentile(heavy, 50));
     const baselineMs = round(percentile(base, 50));
-    return { bundles, heaviest, init: { heaviestMs, baselineMs, baselineBytes, processes: options.processes }, initRatio: round(heaviestMs / baselineMs) };
+    return {
+      bundles,
+      heaviest,
+      init: { heaviestMs, baselineMs, baselineBytes, processes: options.processes },
+      initRatio: round(heaviestMs / baselineMs),
+    };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -45,7 +45,9 @@ export function valueSize(value: AttributeValue): number {
     case 'L':
       return 3 + (inner as AttributeValue[]).reduce((sum, item) => sum + 1 + valueSize(item), 0);
     case 'M':
-      return 3 + Object.entries(inner as WireItem).reduce((sum, [name, item]) => sum + 1 + utf8(name) + valueSize(item), 0);
+      return (
+        3 + Object.entries(inner as WireItem).reduce((sum, [name, item]) => sum + 1 + utf8(name) + valueSize(item), 0)
+      );
     default:
       return 1;
   }
@@ -74,8 +76,16 @@ const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
  * An UpdateItem's size is the item's before or after, whichever is larger; the bench sees only the
  * key and the new values, which is exact for the small counter and token-use items this service updates.
  */
-function updateSize(update: { Key?: WireItem; ExpressionAttributeValues?: WireItem; ExpressionAttributeNames?: Record<string, string> }): number {
-  return itemSize(update.Key) + itemSize(update.ExpressionAttributeValues) + Object.values(update.ExpressionAttributeNames ?? {}).reduce((sum, name) => sum + utf8(name), 0);
+function updateSize(update: {
+  Key?: WireItem;
+  ExpressionAttributeValues?: WireItem;
+  ExpressionAttributeNames?: Record<string, string>;
+}): number {
+  return (
+    itemSize(update.Key) +
+    itemSize(update.ExpressionAttributeValues) +
+    Object.values(update.ExpressionAttributeNames ?? {}).reduce((sum, name) => sum + utf8(name), 0)
+  );
 }
 
 /** Capacity one command consumed, from its wire-format input and output. Deletes count as 1 KB (the old item is not returned). */
@@ -101,7 +111,10 @@ export function capacityOf(command: string, input: any, output: any): Capacity {
       return { read: readUnits(bytes, input?.ConsistentRead === true), write: 0 };
     }
     case 'PutItem':
-      return { read: 0, write: writeUnits(itemSize(input?.Item)) + indexWrites(input?.Item, input?.ConditionExpression ?? '') };
+      return {
+        read: 0,
+        write: writeUnits(itemSize(input?.Item)) + indexWrites(input?.Item, input?.ConditionExpression ?? ''),
+      };
     case 'UpdateItem':
       return { read: 0, write: writeUnits(output?.Attributes ? itemSize(output.Attributes) : updateSize(input ?? {})) };
     case 'DeleteItem':
@@ -109,7 +122,10 @@ export function capacityOf(command: string, input: any, output: any): Capacity {
     case 'BatchWriteItem': {
       let write = 0;
       for (const requests of Object.values<any[]>(input?.RequestItems ?? {})) {
-        for (const request of requests) write += writeUnits(request.PutRequest ? itemSize(request.PutRequest.Item) : 0) + indexWrites(request.PutRequest?.Item);
+        for (const request of requests)
+          write +=
+            writeUnits(request.PutRequest ? itemSize(request.PutRequest.Item) : 0) +
+            indexWrites(request.PutRequest?.Item);
       }
       return { read: 0, write };
     }
@@ -126,7 +142,10 @@ export function capacityOf(command: string, input: any, output: any): Capacity {
     }
     case 'TransactGetItems': {
       const responses = (output?.Responses ?? []) as Array<{ Item?: WireItem }>;
-      return { read: 2 * responses.reduce((sum, response) => sum + readUnits(itemSize(response.Item), true), 0), write: 0 };
+      return {
+        read: 2 * responses.reduce((sum, response) => sum + readUnits(itemSize(response.Item), true), 0),
+        write: 0,
+      };
     }
     default:
       return { read: 0, write: 0 };

@@ -40,7 +40,16 @@ export const ENTRA_MIX: Partial<Record<MeasuredOperation, number>> = {
   listUsersPage: 0.01,
 };
 
-const WRITES = new Set<MeasuredOperation>(['createUser', 'patchUser', 'deactivateUser', 'deleteUser', 'createGroup', 'addOneMember', 'addHundredMembers', 'removeOneMember']);
+const WRITES = new Set<MeasuredOperation>([
+  'createUser',
+  'patchUser',
+  'deactivateUser',
+  'deleteUser',
+  'createGroup',
+  'addOneMember',
+  'addHundredMembers',
+  'removeOneMember',
+]);
 
 /** One GetSecretValue per this many requests: the key is cached 5 minutes per container, re-read on cold starts. */
 const REQUESTS_PER_SECRET_CALL = 1000;
@@ -67,13 +76,19 @@ export function costPerMillion(operations: Record<MeasuredOperation, OperationFi
   for (const [operation, share] of Object.entries(ENTRA_MIX) as Array<[MeasuredOperation, number]>) {
     const figures = operations[operation];
     const count = share * 1_000_000;
-    dynamodb += count * ((figures.capacity.read * PRICES.dynamodbPerMillionReadUnits + figures.capacity.write * PRICES.dynamodbPerMillionWriteUnits) / 1_000_000);
+    dynamodb +=
+      count *
+      ((figures.capacity.read * PRICES.dynamodbPerMillionReadUnits +
+        figures.capacity.write * PRICES.dynamodbPerMillionWriteUnits) /
+        1_000_000);
     gbSeconds += count * PRICES.lambdaMemoryGb * (Math.ceil(figures.p50Ms) / 1000);
     if (WRITES.has(operation)) events += count;
   }
   const publisherInvocations = events / EVENTS_PER_PUBLISHER_BATCH;
   gbSeconds += publisherInvocations * PRICES.lambdaMemoryGb * (PUBLISHER_MS / 1000);
-  const lambda = gbSeconds * PRICES.lambdaPerGbSecondArm + ((1_000_000 + publisherInvocations) / 1_000_000) * PRICES.lambdaPerMillionRequests;
+  const lambda =
+    gbSeconds * PRICES.lambdaPerGbSecondArm +
+    ((1_000_000 + publisherInvocations) / 1_000_000) * PRICES.lambdaPerMillionRequests;
   const breakdown = {
     dynamodb: round(dynamodb, 3),
     lambda: round(lambda, 3),
@@ -82,7 +97,10 @@ export function costPerMillion(operations: Record<MeasuredOperation, OperationFi
     eventBridge: round((events / 1_000_000) * PRICES.eventBridgePerMillionEvents, 3),
   };
   return {
-    total: round(Object.values(breakdown).reduce((sum, value) => sum + value, 0), 2),
+    total: round(
+      Object.values(breakdown).reduce((sum, value) => sum + value, 0),
+      2,
+    ),
     breakdown,
     mix: ENTRA_MIX,
     assumptions: [

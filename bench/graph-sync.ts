@@ -36,7 +36,10 @@ export interface GraphSyncFigures {
  * users in five groups (one holding everyone), then a delta run after `changes` users changed.
  * DynamoDB requests are those of the handlers' client, which the sync's use cases and its own store share.
  */
-export async function runGraphSync(environment: BenchEnvironment, options: { users: number; changes: number }): Promise<GraphSyncFigures> {
+export async function runGraphSync(
+  environment: BenchEnvironment,
+  options: { users: number; changes: number },
+): Promise<GraphSyncFigures> {
   const pageSize = 100;
   const graph = await new FakeGraph({ pageSize, membersPerAppearance: 500 }).start();
   try {
@@ -53,14 +56,28 @@ export async function runGraphSync(environment: BenchEnvironment, options: { use
       tenantUrlBase: environment.service.baseUrl,
     };
     const tenant = await environment.createTenant('graph');
-    await connectSync(deps, { tenantId: tenant.tenantId, entraTenantId: graph.entraTenantId, clientId: graph.clientId, clientSecret: graph.clientSecret, graphUrl: graph.url, loginUrl: graph.url, filters: [], groups: [], map: [], revokeScimTokens: true });
+    await connectSync(deps, {
+      tenantId: tenant.tenantId,
+      entraTenantId: graph.entraTenantId,
+      clientId: graph.clientId,
+      clientSecret: graph.clientSecret,
+      graphUrl: graph.url,
+      loginUrl: graph.url,
+      filters: [],
+      groups: [],
+      map: [],
+      revokeScimTokens: true,
+    });
 
     const measure = async (label: string, changed: (run: RunRecord) => number): Promise<GraphRunFigures> => {
       const before = graph.requests.token + graph.requests.users + graph.requests.groups;
       const started = performance.now();
       const { result: run, commands } = await environment.record(async () => {
         const queued = await startRun(deps, tenant.tenantId, 'manual');
-        return runSyncSlice(deps, tenant.tenantId, queued.runId, { onProgress: (current) => current.counts.pages % 20 === 0 && progress(`  ${label}: ${current.phase}, ${current.counts.pages} pages`) });
+        return runSyncSlice(deps, tenant.tenantId, queued.runId, {
+          onProgress: (current) =>
+            current.counts.pages % 20 === 0 && progress(`  ${label}: ${current.phase}, ${current.counts.pages} pages`),
+        });
       });
       const seconds = round((performance.now() - started) / 1000, 1);
       const changedUsers = changed(run);
@@ -76,13 +93,16 @@ export async function runGraphSync(environment: BenchEnvironment, options: { use
         errors: run.counts.errors,
       };
       progress(`graph sync ${label}: ${JSON.stringify(figures)}`);
-      if (run.status !== 'succeeded') throw new Error(`graph sync ${label} ${run.status}: ${run.errors.at(-1)?.message}`);
+      if (run.status !== 'succeeded')
+        throw new Error(`graph sync ${label} ${run.status}: ${run.errors.at(-1)?.message}`);
       return figures;
     };
 
     progress(`graph sync: initial pull of ${options.users} users`);
     const initialPull = await measure('initial pull', (run) => run.counts.created);
-    directory.users.slice(0, options.changes).forEach((user, index) => graph.updateUser(user.id, { jobTitle: `Changed ${index}` }));
+    directory.users
+      .slice(0, options.changes)
+      .forEach((user, index) => graph.updateUser(user.id, { jobTitle: `Changed ${index}` }));
     const deltaRun = await measure(`delta run (${options.changes} changes)`, (run) => run.counts.updated);
     return { initialPull, deltaRun, pageSize };
   } finally {

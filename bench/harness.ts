@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { toGroupItem, toMembershipItem, toUserItem, toUserNameMarkerItem, type Item } from '../lambdas/adapters/dynamodb/codec';
+import {
+  toGroupItem,
+  toMembershipItem,
+  toUserItem,
+  toUserNameMarkerItem,
+  type Item,
+} from '../lambdas/adapters/dynamodb/codec';
 import { resourceCountKey } from '../lambdas/adapters/dynamodb/keys';
 import { handlerFileName, routes, SCIM_BASE_PATH, type OperationName } from '../lambdas/contracts/routes';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../lambdas/local/dynamodb-local';
@@ -14,7 +20,8 @@ import { createTenant } from '../lambdas/operations/tenant-admin';
 import { createDocumentClient, getWiring } from '../lambdas/wiring';
 import { capacityOf, type Capacity } from './capacity';
 
-export const progress = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+export const progress = (message: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 /** One DynamoDB command as the handler's client sent it. */
 export interface SentCommand {
@@ -58,8 +65,18 @@ export class BenchEnvironment {
     const database = await startDynamoDbLocal();
     const dataDir = mkdtempSync(join(tmpdir(), 'scim-bench-'));
     try {
-      const service = await startLocalService({ dataDir, port: 0, dynamodbEndpoint: database.endpoint, tableName: `scim-bench-${randomUUID().slice(0, 8)}` });
-      const environment = new BenchEnvironment(database, service, dataDir, createDocumentClient({ dynamodbEndpoint: database.endpoint }));
+      const service = await startLocalService({
+        dataDir,
+        port: 0,
+        dynamodbEndpoint: database.endpoint,
+        tableName: `scim-bench-${randomUUID().slice(0, 8)}`,
+      });
+      const environment = new BenchEnvironment(
+        database,
+        service,
+        dataDir,
+        createDocumentClient({ dynamodbEndpoint: database.endpoint }),
+      );
       environment.attachRecorder();
       return environment;
     } catch (error) {
@@ -82,7 +99,12 @@ export class BenchEnvironment {
         const result = await next(args);
         if (this.recording) {
           const body = (args.request as { body?: unknown }).body;
-          const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : undefined;
+          const text =
+            typeof body === 'string'
+              ? body
+              : body instanceof Uint8Array
+                ? Buffer.from(body).toString('utf8')
+                : undefined;
           const input = text ? JSON.parse(text) : undefined;
           const name = String(context.commandName);
           this.recording.push({ name, capacity: capacityOf(name, input, (result as { output?: unknown }).output) });
@@ -120,7 +142,10 @@ export class BenchEnvironment {
     const started = performance.now();
     const response = await fetch(`${this.tenantUrl(tenant)}${spec.path}${query}`, {
       method: spec.method,
-      headers: { Authorization: `Bearer ${tenant.token}`, ...(spec.body === undefined ? {} : { 'Content-Type': 'application/scim+json' }) },
+      headers: {
+        Authorization: `Bearer ${tenant.token}`,
+        ...(spec.body === undefined ? {} : { 'Content-Type': 'application/scim+json' }),
+      },
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
     });
     const text = await response.text();
@@ -129,18 +154,29 @@ export class BenchEnvironment {
   }
 
   /** Calls the route's handler module directly with an API Gateway proxy event, as lambdas/local/server.ts does. */
-  async invoke(tenant: BenchTenant, operation: OperationName, spec: ScimRequestSpec, pathParameters: Record<string, string> = {}): Promise<APIGatewayProxyResult> {
+  async invoke(
+    tenant: BenchTenant,
+    operation: OperationName,
+    spec: ScimRequestSpec,
+    pathParameters: Record<string, string> = {},
+  ): Promise<APIGatewayProxyResult> {
     const route = routes.find((candidate) => candidate.operation === operation);
     if (!route) throw new Error(`no route for ${operation}`);
     let loading = this.handlers.get(operation);
     if (!loading) {
-      loading = import(`../lambdas/handlers/${handlerFileName(operation)}`).then((module: { handler: ProxyHandler }) => module.handler);
+      loading = import(`../lambdas/handlers/${handlerFileName(operation)}`).then(
+        (module: { handler: ProxyHandler }) => module.handler,
+      );
       this.handlers.set(operation, loading);
     }
     const handler = await loading;
     const requestId = randomUUID();
     const path = `${SCIM_BASE_PATH}/${tenant.tenantId}${spec.path}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${tenant.token}`, host: '127.0.0.1', 'X-Forwarded-Proto': 'http' };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${tenant.token}`,
+      host: '127.0.0.1',
+      'X-Forwarded-Proto': 'http',
+    };
     if (spec.body !== undefined) headers['content-type'] = 'application/scim+json';
     const event = {
       resource: route.path,
@@ -149,19 +185,37 @@ export class BenchEnvironment {
       headers,
       multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
       queryStringParameters: spec.query ?? null,
-      multiValueQueryStringParameters: spec.query ? Object.fromEntries(Object.entries(spec.query).map(([name, value]) => [name, [value]])) : null,
+      multiValueQueryStringParameters: spec.query
+        ? Object.fromEntries(Object.entries(spec.query).map(([name, value]) => [name, [value]]))
+        : null,
       pathParameters: { tenantId: tenant.tenantId, ...pathParameters },
       stageVariables: null,
       body: spec.body === undefined ? null : JSON.stringify(spec.body),
       isBase64Encoded: false,
-      requestContext: { requestId, domainName: '127.0.0.1', path, httpMethod: spec.method, stage: 'bench', resourcePath: route.path },
+      requestContext: {
+        requestId,
+        domainName: '127.0.0.1',
+        path,
+        httpMethod: spec.method,
+        stage: 'bench',
+        resourcePath: route.path,
+      },
     } as unknown as APIGatewayProxyEvent;
-    const context = { functionName: `bench-${operation}`, awsRequestId: requestId, getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+    const context = {
+      functionName: `bench-${operation}`,
+      awsRequestId: requestId,
+      getRemainingTimeInMillis: () => 10_000,
+    } as unknown as Context;
     return handler(event, context);
   }
 
   /** Calls an OAuth endpoint's handler module directly (route auth `client`), as the local server does. */
-  async invokeOAuth(operation: OperationName, tenantId: string, headers: Record<string, string>, body: string): Promise<APIGatewayProxyResult> {
+  async invokeOAuth(
+    operation: OperationName,
+    tenantId: string,
+    headers: Record<string, string>,
+    body: string,
+  ): Promise<APIGatewayProxyResult> {
     const route = routes.find((candidate) => candidate.operation === operation);
     if (!route) throw new Error(`no route for ${operation}`);
     const handler = (await import(`../lambdas/handlers/${handlerFileName(operation)}`)) as { handler: ProxyHandler };
@@ -176,9 +230,20 @@ export class BenchEnvironment {
       queryStringParameters: null,
       body,
       isBase64Encoded: false,
-      requestContext: { requestId, domainName: '127.0.0.1', path, httpMethod: route.method, stage: 'bench', resourcePath: route.path },
+      requestContext: {
+        requestId,
+        domainName: '127.0.0.1',
+        path,
+        httpMethod: route.method,
+        stage: 'bench',
+        resourcePath: route.path,
+      },
     } as unknown as APIGatewayProxyEvent;
-    return handler.handler(event, { functionName: `bench-${operation}`, awsRequestId: requestId, getRemainingTimeInMillis: () => 10_000 } as unknown as Context);
+    return handler.handler(event, {
+      functionName: `bench-${operation}`,
+      awsRequestId: requestId,
+      getRemainingTimeInMillis: () => 10_000,
+    } as unknown as Context);
   }
 
   /** Writes items with BatchWriteItem (25 per call, 8 writers), retrying unprocessed ones. */
@@ -191,7 +256,9 @@ export class BenchEnvironment {
       for (let batch = batches.shift(); batch; batch = batches.shift()) {
         let pending: Item[] = batch.map((item) => ({ PutRequest: { Item: item } }));
         while (pending.length > 0) {
-          const { UnprocessedItems } = await this.seeding.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+          const { UnprocessedItems } = await this.seeding.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+          );
           pending = (UnprocessedItems?.[this.tableName] ?? []) as Item[];
         }
         written += batch.length;
@@ -208,7 +275,11 @@ export class BenchEnvironment {
    * Seeds `count` users straight into the table (user, userName marker), optionally as members of
    * `group`, and sets the tenant's user count item. Returns the user ids.
    */
-  async seedUsers(tenant: BenchTenant, count: number, options: { prefix: string; memberOf?: string; existingUsers?: number } = { prefix: 'u' }): Promise<string[]> {
+  async seedUsers(
+    tenant: BenchTenant,
+    count: number,
+    options: { prefix: string; memberOf?: string; existingUsers?: number } = { prefix: 'u' },
+  ): Promise<string[]> {
     const now = new Date().toISOString();
     const users: StoredResource[] = Array.from({ length: count }, (_unused, index) => ({
       id: randomUUID(),
@@ -224,9 +295,17 @@ export class BenchEnvironment {
         emails: [{ type: 'work', primary: true, value: `${options.prefix}${index}@${tenant.tenantId}.example` }],
       },
     }));
-    const items: Item[] = users.flatMap((user) => [toUserItem(tenant.tenantId, user), toUserNameMarkerItem(tenant.tenantId, String(user.data.userName), user.id)]);
-    if (options.memberOf) items.push(...users.map((user) => toMembershipItem(tenant.tenantId, options.memberOf as string, user.id, 1)));
-    items.push({ ...resourceCountKey(tenant.tenantId, 'User'), kind: 'count', count: count + (options.existingUsers ?? 0) });
+    const items: Item[] = users.flatMap((user) => [
+      toUserItem(tenant.tenantId, user),
+      toUserNameMarkerItem(tenant.tenantId, String(user.data.userName), user.id),
+    ]);
+    if (options.memberOf)
+      items.push(...users.map((user) => toMembershipItem(tenant.tenantId, options.memberOf as string, user.id, 1)));
+    items.push({
+      ...resourceCountKey(tenant.tenantId, 'User'),
+      kind: 'count',
+      count: count + (options.existingUsers ?? 0),
+    });
     await this.seedItems(items, `${tenant.tenantId} users`);
     return users.map((user) => user.id);
   }
@@ -234,8 +313,17 @@ export class BenchEnvironment {
   /** Seeds one group item (its members are seeded with seedUsers' memberOf). */
   async seedGroup(tenant: BenchTenant, displayName: string): Promise<string> {
     const now = new Date().toISOString();
-    const group: StoredResource = { id: randomUUID(), version: 1, created: now, lastModified: now, data: { displayName, externalId: randomUUID() } };
-    await this.seedItems([toGroupItem(tenant.tenantId, group), { ...resourceCountKey(tenant.tenantId, 'Group'), kind: 'count', count: 1 }], 'group');
+    const group: StoredResource = {
+      id: randomUUID(),
+      version: 1,
+      created: now,
+      lastModified: now,
+      data: { displayName, externalId: randomUUID() },
+    };
+    await this.seedItems(
+      [toGroupItem(tenant.tenantId, group), { ...resourceCountKey(tenant.tenantId, 'Group'), kind: 'count', count: 1 }],
+      'group',
+    );
     return group.id;
   }
 

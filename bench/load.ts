@@ -16,7 +16,18 @@ const POOL = 200;
  * One cycle of Entra's mix (shared/entra/README.md: a match before every create, then mostly PATCHes
  * and member changes): 4 matches, 3 user PATCHes, 1 create, 1 member add, 1 member remove.
  */
-const CYCLE = ['match', 'patchUser', 'match', 'createUser', 'patchUser', 'addMember', 'match', 'patchUser', 'removeMember', 'match'] as const;
+const CYCLE = [
+  'match',
+  'patchUser',
+  'match',
+  'createUser',
+  'patchUser',
+  'addMember',
+  'match',
+  'patchUser',
+  'removeMember',
+  'match',
+] as const;
 type LoadOperation = (typeof CYCLE)[number];
 
 /** `load` in bench/results/latest.json (docs/performance.md "Load"): these fields exactly. */
@@ -68,21 +79,46 @@ interface LoadTenant {
 }
 
 /** A request of the mix, with the status that counts as success. */
-function nextRequest(state: LoadTenant, stamp: string): { spec: ScimRequestSpec; expect: number; operation: LoadOperation } {
+function nextRequest(
+  state: LoadTenant,
+  stamp: string,
+): { spec: ScimRequestSpec; expect: number; operation: LoadOperation } {
   const operation = CYCLE[state.next++ % CYCLE.length] as LoadOperation;
   const count = state.counters[operation]++;
   const { tenant, users, groupId } = state;
   switch (operation) {
     case 'match':
       // Every other match misses, as Entra's match before a create does.
-      return { operation, expect: 200, spec: { method: 'GET', path: '/Users', query: { filter: `userName eq "${count % 2 === 0 ? userNameOf(tenant, 'l', count % POOL) : `absent${count}-${stamp}@example.com`}"` } } };
+      return {
+        operation,
+        expect: 200,
+        spec: {
+          method: 'GET',
+          path: '/Users',
+          query: {
+            filter: `userName eq "${count % 2 === 0 ? userNameOf(tenant, 'l', count % POOL) : `absent${count}-${stamp}@example.com`}"`,
+          },
+        },
+      };
     case 'createUser':
-      return { operation, expect: 201, spec: { method: 'POST', path: '/Users', body: newUserBody(`load${count}-${stamp}@${tenant.tenantId}.example`, `load${count}-${stamp}`) } };
+      return {
+        operation,
+        expect: 201,
+        spec: {
+          method: 'POST',
+          path: '/Users',
+          body: newUserBody(`load${count}-${stamp}@${tenant.tenantId}.example`, `load${count}-${stamp}`),
+        },
+      };
     case 'patchUser':
       return {
         operation,
         expect: 200,
-        spec: { method: 'PATCH', path: `/Users/${users[count % POOL]}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: `Title ${count}` }] } },
+        spec: {
+          method: 'PATCH',
+          path: `/Users/${users[count % POOL]}`,
+          body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: `Title ${count}` }] },
+        },
       };
     case 'addMember':
     case 'removeMember': {
@@ -90,18 +126,33 @@ function nextRequest(state: LoadTenant, stamp: string): { spec: ScimRequestSpec;
       // added long before it is removed and the group's size stays bounded.
       const member = users[(operation === 'addMember' ? count : count + POOL / 2) % POOL] as string;
       const op = operation === 'addMember' ? 'Add' : 'Remove';
-      return { operation, expect: 204, spec: { method: 'PATCH', path: `/Groups/${groupId}`, body: { schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: [{ value: member }] }] } } };
+      return {
+        operation,
+        expect: 204,
+        spec: {
+          method: 'PATCH',
+          path: `/Groups/${groupId}`,
+          body: { schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: [{ value: member }] }] },
+        },
+      };
     }
   }
 }
 
 /** Sends one request with a deadline; network failures and timeouts come back as status 0. */
-async function send(environment: BenchEnvironment, tenant: BenchTenant, spec: ScimRequestSpec): Promise<{ status: number; detail: string }> {
+async function send(
+  environment: BenchEnvironment,
+  tenant: BenchTenant,
+  spec: ScimRequestSpec,
+): Promise<{ status: number; detail: string }> {
   const query = spec.query ? `?${new URLSearchParams(spec.query).toString().replace(/\+/g, '%20')}` : '';
   try {
     const response = await fetch(`${environment.tenantUrl(tenant)}${spec.path}${query}`, {
       method: spec.method,
-      headers: { Authorization: `Bearer ${tenant.token}`, ...(spec.body === undefined ? {} : { 'Content-Type': 'application/scim+json' }) },
+      headers: {
+        Authorization: `Bearer ${tenant.token}`,
+        ...(spec.body === undefined ? {} : { 'Content-Type': 'application/scim+json' }),
+      },
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
@@ -120,7 +171,10 @@ async function send(environment: BenchEnvironment, tenant: BenchTenant, spec: Sc
 export async function checkReachable(environment: BenchEnvironment, tenant: BenchTenant): Promise<void> {
   const url = `${environment.tenantUrl(tenant)}/ServiceProviderConfig`;
   const { status, detail } = await send(environment, tenant, { method: 'GET', path: '/ServiceProviderConfig' });
-  if (status !== 200) throw new Error(`load: the SCIM service does not answer at ${url} (${status === 0 ? detail : `HTTP ${status}: ${detail}`}); is it running?`);
+  if (status !== 200)
+    throw new Error(
+      `load: the SCIM service does not answer at ${url} (${status === 0 ? detail : `HTTP ${status}: ${detail}`}); is it running?`,
+    );
 }
 
 /** Linux clock ticks per second (USER_HZ), the unit of utime/stime in /proc/<pid>/stat. */
@@ -142,7 +196,8 @@ function processTreeCpuMs(rootPid: number | undefined): number | undefined {
         // The process ended while we listed /proc.
       }
     }
-    const inTree = (pid: number): boolean => pid === rootPid || (pid > 1 && stats.has(pid) && inTree(stats.get(pid)?.parent ?? 0));
+    const inTree = (pid: number): boolean =>
+      pid === rootPid || (pid > 1 && stats.has(pid) && inTree(stats.get(pid)?.parent ?? 0));
     let ticks = 0;
     for (const [pid, stat] of stats) if (inTree(pid)) ticks += stat.ticks;
     return (ticks * 1000) / CLOCK_TICKS;
@@ -158,11 +213,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * not earlier ones have answered, and its latency runs from the time it was due. A closed loop
  * (send, wait, send) slows down with the server and hides the queue ("coordinated omission").
  */
-async function runStep(environment: BenchEnvironment, tenants: readonly LoadTenant[], seconds: number, stamp: string): Promise<LoadStep> {
+async function runStep(
+  environment: BenchEnvironment,
+  tenants: readonly LoadTenant[],
+  seconds: number,
+  stamp: string,
+): Promise<LoadStep> {
   const perTenant = RATE_PER_TENANT * seconds;
   const schedule: Array<{ at: number; state: LoadTenant }> = [];
   for (let index = 0; index < tenants.length; index++) {
-    for (let k = 0; k < perTenant; k++) schedule.push({ at: ((k + index / tenants.length) * 1000) / RATE_PER_TENANT, state: tenants[index] as LoadTenant });
+    for (let k = 0; k < perTenant; k++)
+      schedule.push({
+        at: ((k + index / tenants.length) * 1000) / RATE_PER_TENANT,
+        state: tenants[index] as LoadTenant,
+      });
   }
   schedule.sort((a, b) => a.at - b.at);
   const latencies: number[] = [];
@@ -185,7 +249,8 @@ async function runStep(environment: BenchEnvironment, tenants: readonly LoadTena
         if (status === 429 || status === 503) throttled++;
         else if (status !== expect) {
           errors++;
-          if (errors <= 3) progress(`  load error: ${operation} ${spec.method} ${spec.path} → ${status || 'no answer'} ${detail}`);
+          if (errors <= 3)
+            progress(`  load error: ${operation} ${spec.method} ${spec.path} → ${status || 'no answer'} ${detail}`);
         }
       }),
     );
@@ -204,7 +269,10 @@ async function runStep(environment: BenchEnvironment, tenants: readonly LoadTena
     p99Ms,
     maxMs: round(Math.max(...latencies)),
     cpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / schedule.length),
-    dynamodbLocalCpuMsPerRequest: databaseCpuBefore === undefined || databaseCpuAfter === undefined ? null : round((databaseCpuAfter - databaseCpuBefore) / schedule.length),
+    dynamodbLocalCpuMsPerRequest:
+      databaseCpuBefore === undefined || databaseCpuAfter === undefined
+        ? null
+        : round((databaseCpuAfter - databaseCpuBefore) / schedule.length),
     passed: errors === 0 && throttled === 0 && p99Ms < P99_LIMIT_MS,
   };
 }
@@ -214,7 +282,10 @@ async function runStep(environment: BenchEnvironment, tenants: readonly LoadTena
  * last passing and the first failing N while steps remain. `load` reports the step at
  * maxTenantsAt25rps (or the first step, when even one tenant fails).
  */
-export async function runLoad(environment: BenchEnvironment, plan: LoadPlan): Promise<{ load: LoadFigures; steps: LoadStep[] }> {
+export async function runLoad(
+  environment: BenchEnvironment,
+  plan: LoadPlan,
+): Promise<{ load: LoadFigures; steps: LoadStep[] }> {
   const stamp = Date.now().toString(36);
   const tenants: LoadTenant[] = [];
   const ensureTenants = async (count: number) => {
@@ -222,12 +293,20 @@ export async function runLoad(environment: BenchEnvironment, plan: LoadPlan): Pr
       const tenant = await environment.createTenant(`load${tenants.length}`);
       const groupId = await environment.seedGroup(tenant, 'Load group');
       const users = await environment.seedUsers(tenant, POOL, { prefix: 'l' });
-      tenants.push({ tenant, users, groupId, next: 0, counters: { match: 0, createUser: 0, patchUser: 0, addMember: 0, removeMember: 0 } });
+      tenants.push({
+        tenant,
+        users,
+        groupId,
+        next: 0,
+        counters: { match: 0, createUser: 0, patchUser: 0, addMember: 0, removeMember: 0 },
+      });
     }
   };
   await ensureTenants(1);
   await checkReachable(environment, (tenants[0] as LoadTenant).tenant);
-  progress(`load: ${RATE_PER_TENANT} requests/s per tenant, ${plan.seconds} s per step, at most ${plan.maxSteps} steps`);
+  progress(
+    `load: ${RATE_PER_TENANT} requests/s per tenant, ${plan.seconds} s per step, at most ${plan.maxSteps} steps`,
+  );
   // Warm-up (not reported): module loads, tenant cache, JIT.
   await runStep(environment, tenants.slice(0, 1), 2, stamp);
 
@@ -239,7 +318,9 @@ export async function runLoad(environment: BenchEnvironment, plan: LoadPlan): Pr
     await ensureTenants(next);
     const step = await runStep(environment, tenants.slice(0, next), plan.seconds, stamp);
     steps.push(step);
-    progress(`  ${next} tenants: ${step.requests} requests, ${step.errors} errors, ${step.throttled} throttled, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, CPU/request ${step.cpuMsPerRequest} ms node + ${step.dynamodbLocalCpuMsPerRequest ?? '?'} ms DynamoDB Local → ${step.passed ? 'pass' : 'fail'}`);
+    progress(
+      `  ${next} tenants: ${step.requests} requests, ${step.errors} errors, ${step.throttled} throttled, p50 ${step.p50Ms} ms, p99 ${step.p99Ms} ms, CPU/request ${step.cpuMsPerRequest} ms node + ${step.dynamodbLocalCpuMsPerRequest ?? '?'} ms DynamoDB Local → ${step.passed ? 'pass' : 'fail'}`,
+    );
     if (step.passed) passed = Math.max(passed, next);
     else failed = Math.min(failed ?? next, next);
     if (failed === undefined) {
@@ -274,10 +355,16 @@ export interface MixFigures {
 }
 
 /** Averages the measured per-operation figures over the mix (shares sum to 1). */
-export function mixFigures(operations: Readonly<Record<string, OperationFigures>>, mix: Readonly<Record<string, number>>): MixFigures {
+export function mixFigures(
+  operations: Readonly<Record<string, OperationFigures>>,
+  mix: Readonly<Record<string, number>>,
+): MixFigures {
   const weighted = (pick: (figures: OperationFigures) => number) =>
     round(
-      Object.entries(mix).reduce((sum, [operation, share]) => sum + share * pick(operations[operation] as OperationFigures), 0),
+      Object.entries(mix).reduce(
+        (sum, [operation, share]) => sum + share * pick(operations[operation] as OperationFigures),
+        0,
+      ),
       3,
     );
   return {

@@ -32,16 +32,33 @@ export interface Call {
   readonly expect: number;
 }
 
-export const userNameOf = (tenant: BenchTenant, prefix: string, index: number) => `${prefix}${index}@${tenant.tenantId}.example`;
+export const userNameOf = (tenant: BenchTenant, prefix: string, index: number) =>
+  `${prefix}${index}@${tenant.tenantId}.example`;
 
-export const matchCall = (userName: string): Call => ({ route: 'listUsers', spec: { method: 'GET', path: '/Users', query: { filter: `userName eq "${userName}"` } }, expect: 200 });
+export const matchCall = (userName: string): Call => ({
+  route: 'listUsers',
+  spec: { method: 'GET', path: '/Users', query: { filter: `userName eq "${userName}"` } },
+  expect: 200,
+});
 export const membersCall = (groupId: string, op: 'Add' | 'Remove', memberIds: readonly string[]): Call => ({
   route: 'patchGroup',
-  spec: { method: 'PATCH', path: `/Groups/${groupId}`, body: { schemas: [PATCH_OP], Operations: [{ op, path: 'members', value: memberIds.map((value) => ({ $ref: null, value })) }] } },
+  spec: {
+    method: 'PATCH',
+    path: `/Groups/${groupId}`,
+    body: {
+      schemas: [PATCH_OP],
+      Operations: [{ op, path: 'members', value: memberIds.map((value) => ({ $ref: null, value })) }],
+    },
+  },
   pathParameters: { id: groupId },
   expect: 204,
 });
-export const getGroupCall = (groupId: string): Call => ({ route: 'getGroup', spec: { method: 'GET', path: `/Groups/${groupId}`, query: { excludedAttributes: 'members' } }, pathParameters: { id: groupId }, expect: 200 });
+export const getGroupCall = (groupId: string): Call => ({
+  route: 'getGroup',
+  spec: { method: 'GET', path: `/Groups/${groupId}`, query: { excludedAttributes: 'members' } },
+  pathParameters: { id: groupId },
+  expect: 200,
+});
 
 export const newUserBody = (userName: string, externalId: string) => ({
   schemas: [USER_SCHEMA],
@@ -79,13 +96,19 @@ export async function measureDirect(environment: BenchEnvironment, tenant: Bench
     cpu = (used.user + used.system) / 1000;
     return response;
   });
-  if (result.statusCode !== call.expect) throw new Error(`${call.spec.method} ${call.spec.path} answered ${result.statusCode}, expected ${call.expect}: ${result.body}`);
+  if (result.statusCode !== call.expect)
+    throw new Error(
+      `${call.spec.method} ${call.spec.path} answered ${result.statusCode}, expected ${call.expect}: ${result.body}`,
+    );
   return { commands, cpuMs: cpu };
 }
 
 export async function measureHttp(environment: BenchEnvironment, tenant: BenchTenant, call: Call): Promise<number> {
   const { status, body, ms } = await environment.http(tenant, call.spec);
-  if (status !== call.expect) throw new Error(`HTTP ${call.spec.method} ${call.spec.path} answered ${status}, expected ${call.expect}: ${JSON.stringify(body)}`);
+  if (status !== call.expect)
+    throw new Error(
+      `HTTP ${call.spec.method} ${call.spec.path} answered ${status}, expected ${call.expect}: ${JSON.stringify(body)}`,
+    );
   return ms;
 }
 
@@ -96,7 +119,10 @@ const median = (values: readonly number[]) => percentile(values, 50);
  * capacity, CPU) and `http` calls through the local server (p50/p99). Operations that consume a
  * resource (delete, deactivate, add) get a fresh one each call, seeded beforehand with BatchWrite.
  */
-export async function measureOperations(environment: BenchEnvironment, options: { direct: number; http: number; hundredCalls: number }): Promise<Record<MeasuredOperation, OperationFigures>> {
+export async function measureOperations(
+  environment: BenchEnvironment,
+  options: { direct: number; http: number; hundredCalls: number },
+): Promise<Record<MeasuredOperation, OperationFigures>> {
   const tenant = await environment.createTenant('ops');
   const perOperation = options.direct + options.http + 1;
   const hundredRuns = options.hundredCalls + Math.min(options.direct, 5) + 1;
@@ -105,7 +131,11 @@ export async function measureOperations(environment: BenchEnvironment, options: 
   const addGroup = await environment.seedGroup(tenant, 'Add target');
   const removeGroup = await environment.seedGroup(tenant, 'Remove target');
   const pool = await environment.seedUsers(tenant, poolSize, { prefix: 'p' });
-  const members = await environment.seedUsers(tenant, perOperation + 10, { prefix: 'm', memberOf: removeGroup, existingUsers: poolSize });
+  const members = await environment.seedUsers(tenant, perOperation + 10, {
+    prefix: 'm',
+    memberOf: removeGroup,
+    existingUsers: poolSize,
+  });
   let next = 100;
   const take = (count: number) => {
     const taken = pool.slice(next, next + count);
@@ -115,29 +145,72 @@ export async function measureOperations(environment: BenchEnvironment, options: 
   let removed = 0;
   const stamp = Date.now().toString(36);
   const calls: Record<MeasuredOperation, (index: number) => Call> = {
-    createUser: (index) => ({ route: 'createUser', spec: { method: 'POST', path: '/Users', body: newUserBody(`new${index}-${stamp}@${tenant.tenantId}.example`, `new${index}`) }, expect: 201 }),
-    getUser: (index) => ({ route: 'getUser', spec: { method: 'GET', path: `/Users/${pool[index % 100]}` }, pathParameters: { id: String(pool[index % 100]) }, expect: 200 }),
+    createUser: (index) => ({
+      route: 'createUser',
+      spec: {
+        method: 'POST',
+        path: '/Users',
+        body: newUserBody(`new${index}-${stamp}@${tenant.tenantId}.example`, `new${index}`),
+      },
+      expect: 201,
+    }),
+    getUser: (index) => ({
+      route: 'getUser',
+      spec: { method: 'GET', path: `/Users/${pool[index % 100]}` },
+      pathParameters: { id: String(pool[index % 100]) },
+      expect: 200,
+    }),
     matchUserName: (index) => matchCall(userNameOf(tenant, 'p', index % 100).toUpperCase()),
     patchUser: (index) => ({
       route: 'patchUser',
-      spec: { method: 'PATCH', path: `/Users/${pool[index % 100]}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: `Title ${index}` }] } },
+      spec: {
+        method: 'PATCH',
+        path: `/Users/${pool[index % 100]}`,
+        body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: `Title ${index}` }] },
+      },
       pathParameters: { id: String(pool[index % 100]) },
       expect: 200,
     }),
     deactivateUser: () => {
       const [id = ''] = take(1);
-      return { route: 'patchUser', spec: { method: 'PATCH', path: `/Users/${id}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] } }, pathParameters: { id }, expect: 200 };
+      return {
+        route: 'patchUser',
+        spec: {
+          method: 'PATCH',
+          path: `/Users/${id}`,
+          body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] },
+        },
+        pathParameters: { id },
+        expect: 200,
+      };
     },
     deleteUser: () => {
       const [id = ''] = take(1);
-      return { route: 'deleteUser', spec: { method: 'DELETE', path: `/Users/${id}` }, pathParameters: { id }, expect: 204 };
+      return {
+        route: 'deleteUser',
+        spec: { method: 'DELETE', path: `/Users/${id}` },
+        pathParameters: { id },
+        expect: 204,
+      };
     },
-    createGroup: (index) => ({ route: 'createGroup', spec: { method: 'POST', path: '/Groups', body: { schemas: [GROUP_SCHEMA], displayName: `Group ${index} ${stamp}`, externalId: `g${index}-${stamp}` } }, expect: 201 }),
+    createGroup: (index) => ({
+      route: 'createGroup',
+      spec: {
+        method: 'POST',
+        path: '/Groups',
+        body: { schemas: [GROUP_SCHEMA], displayName: `Group ${index} ${stamp}`, externalId: `g${index}-${stamp}` },
+      },
+      expect: 201,
+    }),
     addOneMember: () => membersCall(addGroup, 'Add', take(1)),
     addHundredMembers: () => membersCall(addGroup, 'Add', take(100)),
     removeOneMember: () => membersCall(removeGroup, 'Remove', [members[removed++] as string]),
     getGroupWithoutMembers: () => getGroupCall(removeGroup),
-    listUsersPage: () => ({ route: 'listUsers', spec: { method: 'GET', path: '/Users', query: { startIndex: '1', count: '100' } }, expect: 200 }),
+    listUsersPage: () => ({
+      route: 'listUsers',
+      spec: { method: 'GET', path: '/Users', query: { startIndex: '1', count: '100' } },
+      expect: 200,
+    }),
   };
 
   const figures = {} as Record<MeasuredOperation, OperationFigures>;
@@ -157,8 +230,18 @@ export async function measureOperations(environment: BenchEnvironment, options: 
       requests: median(direct.map((run) => run.commands.length)),
       commands: countByName(last?.commands ?? []),
       capacity: {
-        read: round(direct.reduce((sum, run) => sum + run.commands.reduce((total, command) => total + command.capacity.read, 0), 0) / direct.length),
-        write: round(direct.reduce((sum, run) => sum + run.commands.reduce((total, command) => total + command.capacity.write, 0), 0) / direct.length),
+        read: round(
+          direct.reduce(
+            (sum, run) => sum + run.commands.reduce((total, command) => total + command.capacity.read, 0),
+            0,
+          ) / direct.length,
+        ),
+        write: round(
+          direct.reduce(
+            (sum, run) => sum + run.commands.reduce((total, command) => total + command.capacity.write, 0),
+            0,
+          ) / direct.length,
+        ),
       },
       cpuMs: round(median(direct.map((run) => run.cpuMs))),
       p50Ms: round(percentile(latencies, 50)),

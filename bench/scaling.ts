@@ -2,7 +2,12 @@ import type { BenchEnvironment } from './harness';
 import { percentile, progress, round } from './harness';
 import { getGroupCall, matchCall, measureDirect, measureHttp, membersCall, userNameOf, type Call } from './operations';
 
-export const SCALED_OPERATIONS = ['matchUserName', 'addOneMember', 'removeOneMember', 'getGroupWithoutMembers'] as const;
+export const SCALED_OPERATIONS = [
+  'matchUserName',
+  'addOneMember',
+  'removeOneMember',
+  'getGroupWithoutMembers',
+] as const;
 type ScaledOperation = (typeof SCALED_OPERATIONS)[number];
 
 export interface ScalingFigures {
@@ -21,7 +26,10 @@ interface Sample {
  * The same calls on a tenant of `small` users (all in one group) and one of `large`: adding an
  * outsider to the group and removing it again keeps the group's size constant across calls.
  */
-export async function measureScaling(environment: BenchEnvironment, options: { small: number; large: number; direct: number; http: number }): Promise<Record<ScaledOperation, ScalingFigures>> {
+export async function measureScaling(
+  environment: BenchEnvironment,
+  options: { small: number; large: number; direct: number; http: number },
+): Promise<Record<ScaledOperation, ScalingFigures>> {
   // Both tenants are seeded before either is measured, so the table is the same size for both and
   // the ratio reflects the tenant's size, not DynamoDB Local's table growing between the two.
   const seeded = [];
@@ -43,7 +51,9 @@ export async function measureScaling(environment: BenchEnvironment, options: { s
       removeOneMember: () => membersCall(groupId, 'Remove', [outsider]),
       getGroupWithoutMembers: () => getGroupCall(groupId),
     };
-    const sample = Object.fromEntries(SCALED_OPERATIONS.map((operation) => [operation, { requests: [], ms: [] } as Sample])) as Record<ScaledOperation, Sample>;
+    const sample = Object.fromEntries(
+      SCALED_OPERATIONS.map((operation) => [operation, { requests: [], ms: [] } as Sample]),
+    ) as Record<ScaledOperation, Sample>;
     // Warm the handlers' caches (tenant record, token key) for this tenant.
     await measureDirect(environment, tenant, calls.matchUserName(0));
     measured.push({ size, tenant, calls, sample });
@@ -59,7 +69,9 @@ export async function measureScaling(environment: BenchEnvironment, options: { s
       }
     }
   }
-  const samples: Record<number, Record<ScaledOperation, Sample>> = Object.fromEntries(measured.map(({ size, sample }) => [size, sample]));
+  const samples: Record<number, Record<ScaledOperation, Sample>> = Object.fromEntries(
+    measured.map(({ size, sample }) => [size, sample]),
+  );
   const figures = {} as Record<ScaledOperation, ScalingFigures>;
   for (const operation of SCALED_OPERATIONS) {
     const small = samples[options.small]?.[operation] as Sample;

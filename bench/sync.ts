@@ -30,9 +30,14 @@ export interface SyncFigures {
  * userName then created; each group is matched by displayName, created, then filled in batches.
  * Group 0 ("All Users") holds every user; the others a slice each.
  */
-export async function runSync(environment: BenchEnvironment, options: { users: number; groups: number; clients: number }): Promise<SyncFigures> {
+export async function runSync(
+  environment: BenchEnvironment,
+  options: { users: number; groups: number; clients: number },
+): Promise<SyncFigures> {
   const tenant: BenchTenant = await environment.createTenant('sync');
-  progress(`sync: ${options.users} users, ${options.groups} groups, ${options.clients} clients, tenant ${tenant.tenantId}`);
+  progress(
+    `sync: ${options.users} users, ${options.groups} groups, ${options.clients} clients, tenant ${tenant.tenantId}`,
+  );
   let operations = 0;
   let errors = 0;
   let throttled = 0;
@@ -48,7 +53,10 @@ export async function runSync(environment: BenchEnvironment, options: { users: n
       }
       if (response.status !== expect) {
         errors++;
-        if (errors <= 5) progress(`  sync error: ${spec.method} ${spec.path} → ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
+        if (errors <= 5)
+          progress(
+            `  sync error: ${spec.method} ${spec.path} → ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`,
+          );
         return undefined;
       }
       if (spec.method !== 'GET') changesMade++;
@@ -57,9 +65,11 @@ export async function runSync(environment: BenchEnvironment, options: { users: n
   };
   const parallel = async (count: number, work: (index: number) => Promise<void>) => {
     let next = 0;
-    await Promise.all(Array.from({ length: options.clients }, async () => {
-      for (let index = next++; index < count; index = next++) await work(index);
-    }));
+    await Promise.all(
+      Array.from({ length: options.clients }, async () => {
+        for (let index = next++; index < count; index = next++) await work(index);
+      }),
+    );
   };
 
   const started = performance.now();
@@ -78,14 +88,40 @@ export async function runSync(environment: BenchEnvironment, options: { users: n
   const memberships: Array<[string, string]> = [];
   await parallel(options.groups, async (index) => {
     const displayName = index === 0 ? 'All Users' : `Sync Group ${index}`;
-    await call({ method: 'GET', path: '/Groups', query: { excludedAttributes: 'members', filter: `displayName eq "${displayName}"` } }, 200);
-    const created = await call({ method: 'POST', path: '/Groups', body: { schemas: [GROUP_SCHEMA], displayName, externalId: `sync-group-${index}` } }, 201);
+    await call(
+      {
+        method: 'GET',
+        path: '/Groups',
+        query: { excludedAttributes: 'members', filter: `displayName eq "${displayName}"` },
+      },
+      200,
+    );
+    const created = await call(
+      {
+        method: 'POST',
+        path: '/Groups',
+        body: { schemas: [GROUP_SCHEMA], displayName, externalId: `sync-group-${index}` },
+      },
+      201,
+    );
     if (!created) return;
     const groupId = String(created.id);
-    const members = userIds.filter((id, user) => id !== undefined && (index === 0 || user % (options.groups - 1) === index - 1));
+    const members = userIds.filter(
+      (id, user) => id !== undefined && (index === 0 || user % (options.groups - 1) === index - 1),
+    );
     for (let start = 0; start < members.length; start += MEMBER_BATCH) {
       const batch = members.slice(start, start + MEMBER_BATCH);
-      const done = await call({ method: 'PATCH', path: `/Groups/${groupId}`, body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: batch.map((value) => ({ $ref: null, value })) }] } }, 204);
+      const done = await call(
+        {
+          method: 'PATCH',
+          path: `/Groups/${groupId}`,
+          body: {
+            schemas: [PATCH_OP],
+            Operations: [{ op: 'Add', path: 'members', value: batch.map((value) => ({ $ref: null, value })) }],
+          },
+        },
+        204,
+      );
       if (done !== undefined) memberships.push(...batch.map((member): [string, string] => [groupId, member]));
     }
     memberships.push(['group', groupId]);
@@ -93,7 +129,12 @@ export async function runSync(environment: BenchEnvironment, options: { users: n
   const seconds = (performance.now() - started) / 1000;
   progress(`  sync: ${operations} calls in ${round(seconds, 1)} s, ${errors} errors; waiting for events`);
 
-  const expected = new Set<string>([...userIds.filter(Boolean).map((id) => `User Created ${id}`), ...memberships.map(([group, member]) => (group === 'group' ? `Group Created ${member}` : `member ${group} ${member}`))]);
+  const expected = new Set<string>([
+    ...userIds.filter(Boolean).map((id) => `User Created ${id}`),
+    ...memberships.map(([group, member]) =>
+      group === 'group' ? `Group Created ${member}` : `member ${group} ${member}`,
+    ),
+  ]);
   const events = await waitForEvents(environment.service.eventsFile, tenant.tenantId, expected);
   return {
     users: options.users,
@@ -126,7 +167,8 @@ async function waitForEvents(file: string, tenantId: string, expected: ReadonlyS
         if (detail.tenantId !== tenantId) continue;
         lines++;
         ids.add(detail.eventId);
-        if (detail.detailType === 'User Created' || detail.detailType === 'Group Created') covered.add(`${detail.detailType} ${detail.resourceId}`);
+        if (detail.detailType === 'User Created' || detail.detailType === 'Group Created')
+          covered.add(`${detail.detailType} ${detail.resourceId}`);
         for (const member of detail.members?.added ?? []) covered.add(`member ${detail.resourceId} ${member}`);
       }
     }
@@ -136,7 +178,12 @@ async function waitForEvents(file: string, tenantId: string, expected: ReadonlyS
       lastGrowth = Date.now();
     }
     if (missing === 0 || Date.now() - lastGrowth > 20_000) {
-      return { eventsDelivered: ids.size, duplicateEvents: lines - ids.size, changesWithoutEvent: missing, eventsWaitSeconds: round((Date.now() - started) / 1000, 1) };
+      return {
+        eventsDelivered: ids.size,
+        duplicateEvents: lines - ids.size,
+        changesWithoutEvent: missing,
+        eventsWaitSeconds: round((Date.now() - started) / 1000, 1),
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }

@@ -7,7 +7,10 @@ import { eventSchemaDocument, schemaFileText } from '../lambdas/events/schema-do
 for (const definition of EVENT_DEFINITIONS) {
   for (const version of definition.versions) {
     const file = schemaFileName(definition.detailType, version.version);
-    writeFileSync(join(__dirname, '..', 'lambdas', 'contracts', 'events', file), schemaFileText(eventSchemaDocument(definition, version)));
+    writeFileSync(
+      join(__dirname, '..', 'lambdas', 'contracts', 'events', file),
+      schemaFileText(eventSchemaDocument(definition, version)),
+    );
     console.log(file);
   }
 }

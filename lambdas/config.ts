@@ -1,5 +1,9 @@
 import { ENV } from './contracts/env';
-import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, MIN_ACCESS_TOKEN_LIFETIME_SECONDS } from './tenancy/access-token-claims';
+import {
+  DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS,
+  MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+  MIN_ACCESS_TOKEN_LIFETIME_SECONDS,
+} from './tenancy/access-token-claims';
 
 /** Runtime configuration: the only reader of process.env (STYLE.md). */
 export interface Config {
@@ -31,7 +35,9 @@ export const API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export class ConfigError extends Error {
   constructor(variable: string, expected: string, value: string) {
     // The value is quoted only by its length: a misplaced secret must not reach the log.
-    super(`${variable} must be ${expected} (it is set to a value of ${value.length} character${value.length === 1 ? '' : 's'}).`);
+    super(
+      `${variable} must be ${expected} (it is set to a value of ${value.length} character${value.length === 1 ? '' : 's'}).`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -47,7 +53,8 @@ function integerOf(env: NodeJS.ProcessEnv, variable: string, fallback: number, m
   const text = valueOf(env, variable);
   if (text === undefined) return fallback;
   const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new ConfigError(variable, `a whole number from ${min} to ${max}`, text);
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new ConfigError(variable, `a whole number from ${min} to ${max}`, text);
   return value;
 }
 
@@ -65,7 +72,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!tableName) throw new Error(`${ENV.tableName} is not set`);
   const tokenKeySecretArn = valueOf(env, ENV.tokenKeySecretArn);
   const tokenKeyFile = valueOf(env, ENV.tokenKeyFile);
-  if (!tokenKeySecretArn && !tokenKeyFile) throw new Error(`Set ${ENV.tokenKeySecretArn} (AWS) or ${ENV.tokenKeyFile} (local mode)`);
+  if (!tokenKeySecretArn && !tokenKeyFile)
+    throw new Error(`Set ${ENV.tokenKeySecretArn} (AWS) or ${ENV.tokenKeyFile} (local mode)`);
   return {
     tableName,
     tokenKeySecretArn,
@@ -73,7 +81,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dynamodbEndpoint: valueOf(env, ENV.dynamodbEndpoint),
     maxBodyBytes: integerOf(env, ENV.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 1, API_GATEWAY_MAX_PAYLOAD_BYTES),
     // The bounds of tenancy/access-token-claims.ts (Entra accepts access tokens of at most 6 hours).
-    accessTokenLifetimeSeconds: integerOf(env, ENV.accessTokenLifetime, DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, MIN_ACCESS_TOKEN_LIFETIME_SECONDS, MAX_ACCESS_TOKEN_LIFETIME_SECONDS),
+    accessTokenLifetimeSeconds: integerOf(
+      env,
+      ENV.accessTokenLifetime,
+      DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS,
+      MIN_ACCESS_TOKEN_LIFETIME_SECONDS,
+      MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+    ),
     jwksAllowLoopbackHttp: booleanOf(env, ENV.jwksAllowLoopbackHttp, false),
   };
 }
@@ -106,6 +120,7 @@ export interface SyncConfig {
 export function readSyncConfig(env: NodeJS.ProcessEnv = process.env): SyncConfig {
   const secretPrefix = env[ENV.graphSyncSecretPrefix] || undefined;
   const secretsDir = env[ENV.graphSyncSecretsDir] || undefined;
-  if (!secretPrefix && !secretsDir) throw new Error(`Set ${ENV.graphSyncSecretPrefix} (AWS) or ${ENV.graphSyncSecretsDir} (local mode)`);
+  if (!secretPrefix && !secretsDir)
+    throw new Error(`Set ${ENV.graphSyncSecretPrefix} (AWS) or ${ENV.graphSyncSecretsDir} (local mode)`);
   return { secretPrefix, secretsDir, tenantUrlBase: env[ENV.tenantUrlBase] ?? '' };
 }

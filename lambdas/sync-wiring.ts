@@ -8,9 +8,15 @@ import type { SyncDependencies } from './operations/sync-ports';
 import { createDocumentClient, createWiring } from './wiring';
 
 /** Builds the sync's dependencies on top of the SCIM ones (the same stores, so writes take the same path). */
-export function createSyncDependencies(config: Config, sync: SyncConfig, graphOptions: GraphClientOptions = {}): SyncDependencies {
+export function createSyncDependencies(
+  config: Config,
+  sync: SyncConfig,
+  graphOptions: GraphClientOptions = {},
+): SyncDependencies {
   const { deps } = createWiring(config);
-  const secrets = sync.secretPrefix ? new SecretsManagerConnectorSecrets(new SecretsManagerClient({}), sync.secretPrefix) : new FileConnectorSecrets(sync.secretsDir ?? '');
+  const secrets = sync.secretPrefix
+    ? new SecretsManagerConnectorSecrets(new SecretsManagerClient({}), sync.secretPrefix)
+    : new FileConnectorSecrets(sync.secretsDir ?? '');
   return {
     ...deps,
     sync: new DynamoSyncStore(createDocumentClient(config), config.tableName),

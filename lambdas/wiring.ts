@@ -32,7 +32,9 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export function createDocumentClient(config: Pick<Config, 'dynamodbEndpoint'>): DynamoDBDocumentClient {
   const client = new DynamoDBClient(
-    config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS } : {},
+    config.dynamodbEndpoint
+      ? { endpoint: config.dynamodbEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }
+      : {},
   );
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

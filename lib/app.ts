@@ -14,7 +14,10 @@ export function stagePropsFrom(app: App): { stage: string; props: ScimStackProps
   const retentionDays = Number(context('logRetentionDays') ?? (ephemeral ? 7 : 90));
   const eventArchiveDays = Number(context('eventArchiveDays') ?? (ephemeral ? 7 : 90));
   // EventBridge reads 0 as "keep forever"; a typo must not silently become that (or fail at deploy).
-  if (!Number.isInteger(eventArchiveDays) || eventArchiveDays < 1) throw new Error(`eventArchiveDays must be a whole number of days, at least 1 (got ${context('eventArchiveDays')}).`);
+  if (!Number.isInteger(eventArchiveDays) || eventArchiveDays < 1)
+    throw new Error(
+      `eventArchiveDays must be a whole number of days, at least 1 (got ${context('eventArchiveDays')}).`,
+    );
   const domainName = context('domainName');
   const props: ScimStackProps = {
     description: `SCIM 2.0 provisioning endpoint (${stage})`,

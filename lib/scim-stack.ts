@@ -59,11 +59,19 @@ export class ScimStack extends Stack {
       ...(props.domain ? { domain: props.domain } : {}),
       ...(props.throttleRate ? { throttleRate: props.throttleRate, throttleBurst: props.throttleRate * 2 } : {}),
     });
-    const graphSync = new GraphSync(this, 'GraphSync', { table: directory.table, tokenKey: tokenKey.secret, tenantUrlBase: `${api.baseUrl}${SCIM_BASE_PATH}`, logRetention });
+    const graphSync = new GraphSync(this, 'GraphSync', {
+      table: directory.table,
+      tokenKey: tokenKey.secret,
+      tenantUrlBase: `${api.baseUrl}${SCIM_BASE_PATH}`,
+      logRetention,
+    });
     if (props.waf) {
       new WebFirewall(this, 'Firewall', { stageArn: api.api.deploymentStage.stageArn });
     } else {
-      Validations.of(api.api).acknowledge({ id: 'AwsSolutions-APIG3', reason: 'WAF is optional per stage (context waf=true); this stage runs without it.' });
+      Validations.of(api.api).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: 'WAF is optional per stage (context waf=true); this stage runs without it.',
+      });
     }
     new Monitoring(this, 'Monitoring', {
       api: api.api,
@@ -74,7 +82,10 @@ export class ScimStack extends Stack {
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
     });
     // Node.js 22 is the runtime the product runs on (DEVELOPERS.md); cdk-nag L1 asks for the newest.
-    Validations.of(this).acknowledge({ id: 'AwsSolutions-L1', reason: 'Functions run Node.js 22 on purpose: the code and its bundles target it.' });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Functions run Node.js 22 on purpose: the code and its bundles target it.',
+    });
 
     new CfnOutput(this, 'TenantUrlBase', {
       value: `${api.baseUrl}${SCIM_BASE_PATH}`,
@@ -82,8 +93,17 @@ export class ScimStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: directory.table.tableName });
     new CfnOutput(this, 'TokenKeySecretArn', { value: tokenKey.secret.secretArn });
-    new CfnOutput(this, 'GraphSyncSecretPrefix', { value: graphSync.secretPrefix, description: 'Connector client secrets are <prefix><tenantId> in Secrets Manager (scim-admin reads this)' });
-    new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Consumers put their EventBridge rules on this bus (docs/events.md)' });
-    new CfnOutput(this, 'EventArchiveArn', { value: events.archive.archiveArn, description: 'Replay missed change events from this archive (docs/events.md "Replay")' });
+    new CfnOutput(this, 'GraphSyncSecretPrefix', {
+      value: graphSync.secretPrefix,
+      description: 'Connector client secrets are <prefix><tenantId> in Secrets Manager (scim-admin reads this)',
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: events.bus.eventBusName,
+      description: 'Consumers put their EventBridge rules on this bus (docs/events.md)',
+    });
+    new CfnOutput(this, 'EventArchiveArn', {
+      value: events.archive.archiveArn,
+      description: 'Replay missed change events from this archive (docs/events.md "Replay")',
+    });
   }
 }

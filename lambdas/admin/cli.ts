@@ -30,7 +30,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     const stack = typeof values.stack === 'string' ? values.stack : 'Scim-dev';
     const region = typeof values.region === 'string' ? values.region : undefined;
-    const target = await resolveTarget({ local: values.local === true, dataDir: io.dataDir, stack, ...(region ? { region } : {}) });
+    const target = await resolveTarget({
+      local: values.local === true,
+      dataDir: io.dataDir,
+      stack,
+      ...(region ? { region } : {}),
+    });
     const { deps } = createWiring(target.config);
     const context: CommandContext = { args, values, target, deps, io };
     await command.run(context);

@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { GLOBAL_OPTIONS, UsageError, type Command, type OptionSpec, type OptionSpecs, type ParsedValues } from './command';
+import {
+  GLOBAL_OPTIONS,
+  UsageError,
+  type Command,
+  type OptionSpec,
+  type OptionSpecs,
+  type ParsedValues,
+} from './command';
 import { GUARD_COMMANDS } from './commands/guard';
 import { LOG_COMMANDS } from './commands/log';
 import { OAUTH_COMMANDS } from './commands/oauth';
@@ -31,7 +38,11 @@ function optionText(name: string, spec: OptionSpec): string {
 
 /** `tenant create <id> [--name <display name>] …`: a command's usage line, from its row. */
 export function usageLine(command: Command): string {
-  const parts = [command.name, ...command.args.map((arg) => arg.label), ...Object.entries(command.options).map(([name, spec]) => optionText(name, spec))];
+  const parts = [
+    command.name,
+    ...command.args.map((arg) => arg.label),
+    ...Object.entries(command.options).map(([name, spec]) => optionText(name, spec)),
+  ];
   return [...parts, ...(command.note ? [command.note] : [])].join(' ');
 }
 
@@ -48,7 +59,13 @@ Target: --local is the instance "npm start" runs from this checkout; otherwise t
 }
 
 function optionHelp(options: OptionSpecs): string[] {
-  const rows = Object.entries(options).map(([name, spec]) => [`${spec.short ? `-${spec.short}, ` : ''}${optionText(name, { ...spec, required: true, multiple: false })}`, `${spec.help ?? ''}${spec.multiple ? ' (repeatable)' : ''}`] as const);
+  const rows = Object.entries(options).map(
+    ([name, spec]) =>
+      [
+        `${spec.short ? `-${spec.short}, ` : ''}${optionText(name, { ...spec, required: true, multiple: false })}`,
+        `${spec.help ?? ''}${spec.multiple ? ' (repeatable)' : ''}`,
+      ] as const,
+  );
   const width = Math.max(...rows.map(([left]) => left.length));
   return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`.trimEnd());
 }
@@ -56,12 +73,25 @@ function optionHelp(options: OptionSpecs): string[] {
 /** `scim-admin tenant create --help`: the command's usage line, what it does and its options. */
 export function commandHelp(command: Command): string {
   const own = Object.keys(command.options).length > 0 ? ['', 'Options:', ...optionHelp(command.options)] : [];
-  return [`Usage: scim-admin ${GLOBAL_LINE} ${usageLine(command)} [--json]`, '', command.help, ...own, '', 'Global options:', ...optionHelp(GLOBAL_OPTIONS)].join('\n');
+  return [
+    `Usage: scim-admin ${GLOBAL_LINE} ${usageLine(command)} [--json]`,
+    '',
+    command.help,
+    ...own,
+    '',
+    'Global options:',
+    ...optionHelp(GLOBAL_OPTIONS),
+  ].join('\n');
 }
 
 /** The command whose words start the positionals (longest name first), or undefined. */
-export function findCommand(positionals: readonly string[], commands: readonly Command[] = COMMANDS): Command | undefined {
-  const matches = commands.filter((command) => command.name.split(' ').every((word, index) => positionals[index] === word));
+export function findCommand(
+  positionals: readonly string[],
+  commands: readonly Command[] = COMMANDS,
+): Command | undefined {
+  const matches = commands.filter((command) =>
+    command.name.split(' ').every((word, index) => positionals[index] === word),
+  );
   return matches.sort((a, b) => b.name.length - a.name.length)[0];
 }
 
@@ -74,7 +104,12 @@ export function commandsUnder(word: string, commands: readonly Command[] = COMMA
 type ParseShape = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
 
 function parseShapes(options: OptionSpecs): Record<string, ParseShape> {
-  return Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) }]));
+  return Object.fromEntries(
+    Object.entries(options).map(([name, spec]) => [
+      name,
+      { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) },
+    ]),
+  );
 }
 
 /**
@@ -87,7 +122,8 @@ export function allOptions(commands: readonly Command[] = COMMANDS): Record<stri
   for (const options of [GLOBAL_OPTIONS, ...commands.map((command) => command.options)]) {
     for (const [name, shape] of Object.entries(parseShapes(options))) {
       const known = all[name];
-      if (known && JSON.stringify(known) !== JSON.stringify(shape)) throw new Error(`Option --${name} has two shapes in the command table.`);
+      if (known && JSON.stringify(known) !== JSON.stringify(shape))
+        throw new Error(`Option --${name} has two shapes in the command table.`);
       all[name] = shape;
     }
   }
@@ -120,7 +156,13 @@ function parseError(error: unknown): UsageError {
 export function parseInvocation(argv: readonly string[], commands: readonly Command[] = COMMANDS): Invocation {
   let first;
   try {
-    first = parseArgs({ args: [...argv], options: commands === COMMANDS ? ALL_OPTIONS : allOptions(commands), allowPositionals: true, strict: false, tokens: true });
+    first = parseArgs({
+      args: [...argv],
+      options: commands === COMMANDS ? ALL_OPTIONS : allOptions(commands),
+      allowPositionals: true,
+      strict: false,
+      tokens: true,
+    });
   } catch (error) {
     throw parseError(error);
   }
@@ -132,12 +174,14 @@ export function parseInvocation(argv: readonly string[], commands: readonly Comm
   }
   const command = findCommand(words, commands);
   if (!command) {
-    if (help && words.length === 1 && commandsUnder(words[0] ?? '', commands).length > 0) return { args: [], values: {}, help, area: words[0] };
+    if (help && words.length === 1 && commandsUnder(words[0] ?? '', commands).length > 0)
+      return { args: [], values: {}, help, area: words[0] };
     throw new UsageError(`Unknown command "${words.slice(0, 2).join(' ')}".`);
   }
   const allowed = { ...GLOBAL_OPTIONS, ...command.options };
   for (const token of first.tokens) {
-    if (token.kind === 'option' && !(token.name in allowed)) throw new UsageError(`Unknown option ${token.rawName} for "${command.name}".`);
+    if (token.kind === 'option' && !(token.name in allowed))
+      throw new UsageError(`Unknown option ${token.rawName} for "${command.name}".`);
   }
   let parsed;
   try {
@@ -145,13 +189,17 @@ export function parseInvocation(argv: readonly string[], commands: readonly Comm
   } catch (error) {
     throw parseError(error);
   }
-  const args = (first.positionals[0] === 'help' ? parsed.positionals.slice(1) : parsed.positionals).slice(command.name.split(' ').length);
+  const args = (first.positionals[0] === 'help' ? parsed.positionals.slice(1) : parsed.positionals).slice(
+    command.name.split(' ').length,
+  );
   if (help) return { command, args, values: parsed.values, help };
   command.args.forEach((arg, index) => {
     const value = args[index];
-    if (arg.what && !arg.variadic && (value === undefined || value === '')) throw new UsageError(`Missing ${arg.what}.`);
+    if (arg.what && !arg.variadic && (value === undefined || value === ''))
+      throw new UsageError(`Missing ${arg.what}.`);
   });
   const variadic = command.args.some((arg) => arg.variadic);
-  if (!variadic && args.length > command.args.length) throw new UsageError(`Unexpected argument "${args[command.args.length]}" for "${command.name}".`);
+  if (!variadic && args.length > command.args.length)
+    throw new UsageError(`Unexpected argument "${args[command.args.length]}" for "${command.name}".`);
   return { command, args, values: parsed.values, help };
 }

@@ -56,10 +56,16 @@ export const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h', help: "Print this command's help." },
 } as const satisfies OptionSpecs;
 
-type ValueOf<S extends OptionSpec> = S extends { multiple: true } ? string[] : S extends { type: 'boolean' } ? boolean : string;
+type ValueOf<S extends OptionSpec> = S extends { multiple: true }
+  ? string[]
+  : S extends { type: 'boolean' }
+    ? boolean
+    : string;
 
 /** The parsed values of a command's own options and the global ones (absent when not given). */
-export type ValuesOf<O extends OptionSpecs> = { readonly [K in keyof O | keyof typeof GLOBAL_OPTIONS]?: ValueOf<(O & typeof GLOBAL_OPTIONS)[K]> };
+export type ValuesOf<O extends OptionSpecs> = {
+  readonly [K in keyof O | keyof typeof GLOBAL_OPTIONS]?: ValueOf<(O & typeof GLOBAL_OPTIONS)[K]>;
+};
 
 /** What a handler gets: its positional arguments (after the command's words), options, and the world. */
 export interface CommandContext<V = ParsedValues> {
@@ -131,5 +137,8 @@ export function printJson(io: CliIo, value: unknown): void {
 
 /** The progress callback of commands that reconcile profiles, and the base of the Tenant URLs in their events. */
 export function reconcileOptions(io: CliIo, target: Target) {
-  return { onProgress: (done: number) => io.progress?.(`Reconciling profiles: ${done} users`), tenantUrlBase: target.tenantUrlBase };
+  return {
+    onProgress: (done: number) => io.progress?.(`Reconciling profiles: ${done} users`),
+    tenantUrlBase: target.tenantUrlBase,
+  };
 }

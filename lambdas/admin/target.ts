@@ -39,11 +39,18 @@ function isRunning(pid: number): boolean {
 /** `--local`: the instance `npm start` runs from this checkout (its DynamoDB Local, table and key file). */
 function localTarget(dataDir: string): Target {
   const file = join(dataDir, 'instance.json');
-  if (!existsSync(file)) throw new AdminError(`No local instance found (${file} is missing): run "npm start" in this checkout first.`);
+  if (!existsSync(file))
+    throw new AdminError(`No local instance found (${file} is missing): run "npm start" in this checkout first.`);
   const instance = JSON.parse(readFileSync(file, 'utf8')) as LocalInstance;
-  if (!isRunning(instance.pid)) throw new AdminError(`The local instance (pid ${instance.pid}) is not running: start it with "npm start".`);
+  if (!isRunning(instance.pid))
+    throw new AdminError(`The local instance (pid ${instance.pid}) is not running: start it with "npm start".`);
   return {
-    config: { tableName: instance.tableName, dynamodbEndpoint: instance.endpoint, tokenKeyFile: instance.tokenKeyFile, maxBodyBytes: DEFAULT_MAX_BODY_BYTES },
+    config: {
+      tableName: instance.tableName,
+      dynamodbEndpoint: instance.endpoint,
+      tokenKeyFile: instance.tokenKeyFile,
+      maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    },
     tenantUrlBase: instance.baseUrl,
     description: `local instance at ${instance.baseUrl}`,
   };
@@ -54,10 +61,14 @@ async function stackTarget(stack: string, region: string | undefined): Promise<T
   const client = new CloudFormationClient(region ? { region } : {});
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stack }));
-    const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
+    const outputs = Object.fromEntries(
+      (Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]),
+    );
     const { TableName, TokenKeySecretArn, TenantUrlBase, GraphSyncSecretPrefix } = outputs;
     if (!TableName || !TokenKeySecretArn || !TenantUrlBase) {
-      throw new AdminError(`Stack ${stack} lacks the outputs TableName, TokenKeySecretArn and TenantUrlBase: is it a SCIM stack?`);
+      throw new AdminError(
+        `Stack ${stack} lacks the outputs TableName, TokenKeySecretArn and TenantUrlBase: is it a SCIM stack?`,
+      );
     }
     return {
       config: { tableName: TableName, tokenKeySecretArn: TokenKeySecretArn, maxBodyBytes: DEFAULT_MAX_BODY_BYTES },

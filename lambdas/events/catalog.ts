@@ -74,7 +74,11 @@ const encoder = new TextEncoder();
 
 /** The UTF-8 size of an event's entry, as EventBridge counts it (lambdas/events/entries.ts entrySize). */
 function entryBytes(event: ChangeEvent, source: string): number {
-  return encoder.encode(source).length + encoder.encode(event.detailType).length + encoder.encode(JSON.stringify(event)).length;
+  return (
+    encoder.encode(source).length +
+    encoder.encode(event.detailType).length +
+    encoder.encode(JSON.stringify(event)).length
+  );
 }
 
 /**

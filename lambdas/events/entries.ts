@@ -25,7 +25,9 @@ const encoder = new TextEncoder();
  * or Resources are sent). https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
  */
 export function entrySize(entry: EventEntry): number {
-  return encoder.encode(entry.Source).length + encoder.encode(entry.DetailType).length + encoder.encode(entry.Detail).length;
+  return (
+    encoder.encode(entry.Source).length + encoder.encode(entry.DetailType).length + encoder.encode(entry.Detail).length
+  );
 }
 
 /**

@@ -1,4 +1,11 @@
-import { MEMBERS_PER_EVENT, TRUNCATABLE_PARTS, schemaFileName, type EventDefinition, type EventVersionDefinition, type SnapshotKind } from '../contracts/events/definitions';
+import {
+  MEMBERS_PER_EVENT,
+  TRUNCATABLE_PARTS,
+  schemaFileName,
+  type EventDefinition,
+  type EventVersionDefinition,
+  type SnapshotKind,
+} from '../contracts/events/definitions';
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -8,7 +15,13 @@ function snapshotSchema(kind: SnapshotKind): Json {
   const resource = (name: 'userName' | 'displayName', extra: Json = {}): Json => ({
     type: ['object', 'null'],
     required: ['schemas', 'id', name, 'meta'],
-    properties: { schemas: { type: 'array', items: { type: 'string' } }, id: { type: 'string' }, [name]: { type: 'string' }, ...extra, meta: { type: 'object' } },
+    properties: {
+      schemas: { type: 'array', items: { type: 'string' } },
+      id: { type: 'string' },
+      [name]: { type: 'string' },
+      ...extra,
+      meta: { type: 'object' },
+    },
     description: `${SNAPSHOT_DESCRIPTION} null when \`truncated\` names \`snapshot\`.`,
   });
   switch (kind) {
@@ -54,7 +67,11 @@ export function eventSchemaDocument(definition: EventDefinition, version: EventV
       ...(definition.membership ? ['members'] : []),
     ],
     properties: {
-      eventId: { type: 'string', minLength: 1, description: 'Unique per change and stable across redelivery: drop duplicates by it.' },
+      eventId: {
+        type: 'string',
+        minLength: 1,
+        description: 'Unique per change and stable across redelivery: drop duplicates by it.',
+      },
       detailType: { type: 'string', const: detailType, description: 'Same as the EventBridge detail-type.' },
       schemaVersion: { type: 'integer', const: version.version, description: 'Version of this schema.' },
       tenantId: { type: 'string', minLength: 1 },
@@ -73,7 +90,10 @@ export function eventSchemaDocument(definition: EventDefinition, version: EventV
         items: { type: 'string', minLength: 1 },
         description: 'Names of the changed attributes; extension attributes as `<schema URN>:<name>`.',
       },
-      previous: { type: 'object', description: 'Previous values of the changed attributes (attributes that had no value are omitted).' },
+      previous: {
+        type: 'object',
+        description: 'Previous values of the changed attributes (attributes that had no value are omitted).',
+      },
       snapshot: snapshotSchema(definition.snapshot),
       profile: {
         type: 'object',

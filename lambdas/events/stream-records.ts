@@ -55,7 +55,9 @@ export function matchesPattern(value: unknown, pattern: unknown): boolean {
   if (Array.isArray(pattern)) return pattern.some((accepted) => accepted === value);
   if (typeof pattern !== 'object' || pattern === null) return pattern === value;
   if (typeof value !== 'object' || value === null) return false;
-  return Object.entries(pattern).every(([name, inner]) => matchesPattern((value as Record<string, unknown>)[name], inner));
+  return Object.entries(pattern).every(([name, inner]) =>
+    matchesPattern((value as Record<string, unknown>)[name], inner),
+  );
 }
 
 /** Is this stream record the insert of an outbox row (the only records that are published)? */
@@ -72,7 +74,9 @@ export function changeEventOf(record: StreamRecord): ChangeEvent {
   }
   const event = detail as ChangeEvent;
   if (typeof event.eventId !== 'string' || !(DETAIL_TYPES as readonly string[]).includes(event.detailType)) {
-    throw new Error(`Stream record ${record.dynamodb?.SequenceNumber ?? '?'} holds no change event (eventId or detailType missing)`);
+    throw new Error(
+      `Stream record ${record.dynamodb?.SequenceNumber ?? '?'} holds no change event (eventId or detailType missing)`,
+    );
   }
   // Rebuilt in the catalog's field order (a map comes back from the stream in any order), restoring
   // the empty maps DynamoDB Local leaves out of stream images (an empty `previous`).
@@ -90,5 +94,11 @@ export function changeEventOf(record: StreamRecord): ChangeEvent {
     previous: event.previous ?? {},
     snapshot: event.snapshot ?? null,
   };
-  return { ...ordered, ...event, changedAttributes: ordered.changedAttributes, previous: ordered.previous, snapshot: ordered.snapshot };
+  return {
+    ...ordered,
+    ...event,
+    changedAttributes: ordered.changedAttributes,
+    previous: ordered.previous,
+    snapshot: ordered.snapshot,
+  };
 }

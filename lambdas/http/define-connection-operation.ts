@@ -32,14 +32,24 @@ const chainStates = new WeakMap<APIGatewayProxyEvent, ChainState>();
 export const MAX_CONNECTION_BODY_BYTES = 64 * 1024;
 
 /** The same refusal for every session fault, so a probe learns nothing about which check failed. */
-const NO_SESSION = 'No valid portal session for this connection: it has expired or was revoked, or it belongs to another tenant. Open your setup link again.';
+const NO_SESSION =
+  'No valid portal session for this connection: it has expired or was revoked, or it belongs to another tenant. Open your setup link again.';
 
 /** The connection API's error body: JSON, not SCIM (these routes are not SCIM). */
 export function connectionErrorResult(error: ScimError, https: boolean): APIGatewayProxyResult {
   return {
     statusCode: error.status,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...securityHeaders(NOTHING_CSP, https), ...error.headers },
-    body: JSON.stringify({ status: error.status, ...(error.scimType ? { error: error.scimType } : {}), detail: error.detail }),
+    headers: {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      ...securityHeaders(NOTHING_CSP, https),
+      ...error.headers,
+    },
+    body: JSON.stringify({
+      status: error.status,
+      ...(error.scimType ? { error: error.scimType } : {}),
+      detail: error.detail,
+    }),
   };
 }
 
@@ -55,8 +65,18 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 function requestContext(operation: OperationName, wiring: () => Wiring): ConnectionMiddleware {
-  const logLine = (state: ChainState, event: APIGatewayProxyEvent, status: number, extra: Record<string, unknown> = {}) => {
-    const fields = { status, method: event.httpMethod, durationMs: Math.round(performance.now() - (state.started ?? 0)), ...extra };
+  const logLine = (
+    state: ChainState,
+    event: APIGatewayProxyEvent,
+    status: number,
+    extra: Record<string, unknown> = {},
+  ) => {
+    const fields = {
+      status,
+      method: event.httpMethod,
+      durationMs: Math.round(performance.now() - (state.started ?? 0)),
+      ...extra,
+    };
     if (status >= 500) state.log?.error('request failed', fields);
     else state.log?.info('request', fields);
   };
@@ -65,7 +85,11 @@ function requestContext(operation: OperationName, wiring: () => Wiring): Connect
       chainStates.set(request.event, request.internal);
       request.internal.started = performance.now();
       request.internal.log = logger.createChild({
-        persistentKeys: { operation, tenantId: request.event.pathParameters?.tenantId, requestId: request.event.requestContext?.requestId },
+        persistentKeys: {
+          operation,
+          tenantId: request.event.pathParameters?.tenantId,
+          requestId: request.event.requestContext?.requestId,
+        },
       });
     },
     after: (request) => logLine(request.internal, request.event, request.response?.statusCode ?? 0),
@@ -73,9 +97,17 @@ function requestContext(operation: OperationName, wiring: () => Wiring): Connect
       const known = request.error instanceof ScimError;
       const error = known
         ? (request.error as ScimError)
-        : new ScimError(500, `Internal error; quote request id ${request.event.requestContext?.requestId ?? 'unknown'} to support.`);
+        : new ScimError(
+            500,
+            `Internal error; quote request id ${request.event.requestContext?.requestId ?? 'unknown'} to support.`,
+          );
       request.response = connectionErrorResult(error, isHttps(request.event));
-      logLine(request.internal, request.event, error.status, known ? { detail: error.detail } : { error: request.error });
+      logLine(
+        request.internal,
+        request.event,
+        error.status,
+        known ? { detail: error.detail } : { error: request.error },
+      );
       // A failed action of an authenticated caller is in the tenant's log too (docs/portal.md).
       const tenant = request.internal.tenant;
       if (tenant) {
@@ -128,10 +160,13 @@ function portalSession(wiring: () => Wiring): ConnectionMiddleware {
       if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD') {
         // Browsers send Origin on every cross-origin and every non-GET same-origin fetch (Fetch standard §3.1).
         const expected = originOf(serviceBaseOf(event));
-        if (headers.origin !== expected) throw new ScimError(403, `Refused: a change must come from the connection page itself (Origin ${expected}).`);
+        if (headers.origin !== expected)
+          throw new ScimError(403, `Refused: a change must come from the connection page itself (Origin ${expected}).`);
         const site = headers['sec-fetch-site'];
-        if (site !== undefined && site !== 'same-origin') throw new ScimError(403, 'Refused: a change must come from the connection page itself (Sec-Fetch-Site).');
-        if (!csrfTokenMatches(session, headers[CSRF_HEADER], ring)) throw new ScimError(403, `Missing or wrong ${CSRF_HEADER} header: reload the page and try again.`);
+        if (site !== undefined && site !== 'same-origin')
+          throw new ScimError(403, 'Refused: a change must come from the connection page itself (Sec-Fetch-Site).');
+        if (!csrfTokenMatches(session, headers[CSRF_HEADER], ring))
+          throw new ScimError(403, `Missing or wrong ${CSRF_HEADER} header: reload the page and try again.`);
       }
       request.internal.tenant = tenant;
       request.internal.session = session;
@@ -145,7 +180,8 @@ function jsonBody(): ConnectionMiddleware {
       const { event } = request;
       if (event.body === null || event.body === undefined || event.body === '') return;
       const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-      if (Buffer.byteLength(raw, 'utf8') > MAX_CONNECTION_BODY_BYTES) throw ScimError.payloadTooLarge(MAX_CONNECTION_BODY_BYTES);
+      if (Buffer.byteLength(raw, 'utf8') > MAX_CONNECTION_BODY_BYTES)
+        throw ScimError.payloadTooLarge(MAX_CONNECTION_BODY_BYTES);
       try {
         request.internal.body = JSON.parse(raw);
       } catch (error) {
@@ -168,18 +204,27 @@ export interface ConnectionOperationOptions {
  * link (public): log line → JSON errors → authorisation by the route the request came through (one
  * function serves an operation's IAM and portal routes) → JSON body → operation.
  */
-export function defineConnectionOperation(operation: OperationName, run: ConnectionOperation, options: ConnectionOperationOptions = {}) {
+export function defineConnectionOperation(
+  operation: OperationName,
+  run: ConnectionOperation,
+  options: ConnectionOperationOptions = {},
+) {
   const candidates = routesOf(operation);
   for (const route of candidates) {
-    if (!['iam', 'portal', 'public'].includes(authOf(route))) throw new Error(`${operation} has a ${authOf(route)} route: not a connection route`);
+    if (!['iam', 'portal', 'public'].includes(authOf(route)))
+      throw new Error(`${operation} has a ${authOf(route)} route: not a connection route`);
   }
   const wiring = options.wiring ?? getWiring;
-  const depsOf = options.deps ?? ((current: Wiring) => ({ ...current.deps, probe: (probe ??= new FetchTenantUrlProbe()) }));
+  const depsOf =
+    options.deps ?? ((current: Wiring) => ({ ...current.deps, probe: (probe ??= new FetchTenantUrlProbe()) }));
   const authorisers = { iam: loadTenant(wiring), portal: portalSession(wiring) };
   const authorise: ConnectionMiddleware = {
     before: async (request) => {
       // API Gateway's `resource` is the route's path template (the local server sets the same).
-      const route = candidates.find((candidate) => candidate.path === request.event.resource && candidate.method === request.event.httpMethod) ?? candidates[0];
+      const route =
+        candidates.find(
+          (candidate) => candidate.path === request.event.resource && candidate.method === request.event.httpMethod,
+        ) ?? candidates[0];
       const auth = route ? authOf(route) : 'public';
       request.internal.actor = auth === 'iam' ? ACTORS.api : ACTORS.portal;
       if (auth === 'iam') await authorisers.iam.before?.(request);
@@ -201,7 +246,11 @@ export function defineConnectionOperation(operation: OperationName, run: Connect
     });
 }
 
-function connectionRequest(event: APIGatewayProxyEvent, operation: OperationName, state: ChainState | undefined): ConnectionRequest {
+function connectionRequest(
+  event: APIGatewayProxyEvent,
+  operation: OperationName,
+  state: ChainState | undefined,
+): ConnectionRequest {
   return {
     operation,
     tenantId: event.pathParameters?.tenantId ?? '',
@@ -217,7 +266,10 @@ function connectionRequest(event: APIGatewayProxyEvent, operation: OperationName
   };
 }
 
-function respond(event: APIGatewayProxyEvent, response: { status: number; body?: unknown; headers?: Readonly<Record<string, string>> }): APIGatewayProxyResult {
+function respond(
+  event: APIGatewayProxyEvent,
+  response: { status: number; body?: unknown; headers?: Readonly<Record<string, string>> },
+): APIGatewayProxyResult {
   const text = typeof response.body === 'string';
   const hasBody = response.body !== undefined && response.status !== 204;
   return {

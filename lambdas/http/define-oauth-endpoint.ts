@@ -33,14 +33,29 @@ function toResult(response: OAuthResponse): APIGatewayProxyResult {
 /** An infrastructure fault (never bad input): 503 with Retry-After when it is transient, else 500. */
 function faultResult(error: unknown, requestId: string): APIGatewayProxyResult {
   if (error instanceof ScimError && error.status === 503) {
-    return toResult({ status: 503, body: { error: 'temporarily_unavailable', error_description: error.detail }, headers: { ...NO_STORE, ...error.headers } });
+    return toResult({
+      status: 503,
+      body: { error: 'temporarily_unavailable', error_description: error.detail },
+      headers: { ...NO_STORE, ...error.headers },
+    });
   }
-  return toResult({ status: 500, body: { error: 'server_error', error_description: `Internal error; quote request id ${requestId} to support.` }, headers: NO_STORE });
+  return toResult({
+    status: 500,
+    body: { error: 'server_error', error_description: `Internal error; quote request id ${requestId} to support.` },
+    headers: NO_STORE,
+  });
 }
 
 /** 405 for a method an OAuth endpoint does not serve (the local server's answer; RFC 6749 §3.2 needs POST). */
 export function oauthMethodNotAllowed(method: string, path: string): APIGatewayProxyResult {
-  return toResult({ status: 405, body: { error: 'invalid_request', error_description: `${method.slice(0, 16)} is not supported on ${path.slice(0, 200)}.` }, headers: NO_STORE });
+  return toResult({
+    status: 405,
+    body: {
+      error: 'invalid_request',
+      error_description: `${method.slice(0, 16)} is not supported on ${path.slice(0, 200)}.`,
+    },
+    headers: NO_STORE,
+  });
 }
 
 export interface OAuthEndpointOptions {
@@ -60,10 +75,24 @@ export function defineOAuthEndpoint(operation: OperationName, run: OAuthOperatio
     const log = logger.createChild({ persistentKeys: { operation, tenantId, requestId, correlationId: requestId } });
     let result: APIGatewayProxyResult;
     try {
-      const body = event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+      const body =
+        event.body === null || event.body === undefined
+          ? undefined
+          : event.isBase64Encoded
+            ? Buffer.from(event.body, 'base64').toString('utf8')
+            : event.body;
       const deps = wiring().oauth;
       if (!deps) throw new Error('The wiring has no OAuth dependencies');
-      const response = await run({ tenantId, headers: lowerCaseHeaders(event.headers), ...(body !== undefined ? { body } : {}), requestId, issuer: issuerOf(event, tenantId) }, deps);
+      const response = await run(
+        {
+          tenantId,
+          headers: lowerCaseHeaders(event.headers),
+          ...(body !== undefined ? { body } : {}),
+          requestId,
+          issuer: issuerOf(event, tenantId),
+        },
+        deps,
+      );
       result = toResult(response);
     } catch (error) {
       result = faultResult(error, requestId);
@@ -71,7 +100,12 @@ export function defineOAuthEndpoint(operation: OperationName, run: OAuthOperatio
       return result;
     }
     const oauthError = result.statusCode >= 400 ? (JSON.parse(result.body) as { error?: string }).error : undefined;
-    log.info('request', { status: result.statusCode, method: event.httpMethod, durationMs: Math.round(performance.now() - started), ...(oauthError ? { oauthError } : {}) });
+    log.info('request', {
+      status: result.statusCode,
+      method: event.httpMethod,
+      durationMs: Math.round(performance.now() - started),
+      ...(oauthError ? { oauthError } : {}),
+    });
     return result;
   });
 }

@@ -52,12 +52,17 @@ export function defineOperation(operation: OperationName, run: Operation, option
     .handler(async (event, context) => {
       const state = chainOf(context);
       const { tenant } = state;
-      const pulled = tenant && route.access === 'write' && authOf(route) === 'token' ? scimWriteRefusal(tenant) : undefined;
+      const pulled =
+        tenant && route.access === 'write' && authOf(route) === 'token' ? scimWriteRefusal(tenant) : undefined;
       if (pulled) throw new ScimError(403, pulled);
       const request = { ...toScimRequest(event, operation, state.body), ...(tenant ? { tenant } : {}) };
       checkProjectionQuery(request);
       const started = state.started ?? performance.now();
-      const remainingMs = () => Math.min(context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY, API_GATEWAY_TIMEOUT_MS - (performance.now() - started));
+      const remainingMs = () =>
+        Math.min(
+          context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
+          API_GATEWAY_TIMEOUT_MS - (performance.now() - started),
+        );
       return toProxyResult(await run(request, guardCommits(wiring().deps, state, remainingMs, reserveMs)));
     });
 }

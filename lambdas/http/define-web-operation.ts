@@ -21,7 +21,10 @@ function portalUi(): PortalUiFiles {
  * The chain of the page and its assets: no tenant, no table, no key — only the built files, with the
  * page's Content-Security-Policy and caching by kind.
  */
-export function defineWebOperation(operation: OperationName, run: (request: WebRequest, ui: PortalUiFiles) => WebResponse) {
+export function defineWebOperation(
+  operation: OperationName,
+  run: (request: WebRequest, ui: PortalUiFiles) => WebResponse,
+) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const serviceBase = serviceBaseOf(event);
     const https = serviceBase.startsWith('https:');
@@ -30,7 +33,12 @@ export function defineWebOperation(operation: OperationName, run: (request: WebR
       response = run({ pathParameters: event.pathParameters ?? {}, serviceBase }, portalUi());
     } catch (error) {
       logger.error('request failed', { operation, error });
-      response = { status: 500, body: 'The connection page is unavailable.\n', contentType: 'text/plain; charset=utf-8', immutable: false };
+      response = {
+        status: 500,
+        body: 'The connection page is unavailable.\n',
+        contentType: 'text/plain; charset=utf-8',
+        immutable: false,
+      };
     }
     return {
       statusCode: response.status,

@@ -16,7 +16,9 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** The media type of a Content-Type value, lower-cased, and whether its charset (if any) is UTF-8. */
 export function mediaTypeOf(contentType: string | undefined): { type: string; utf8: boolean } {
   const [type = '', ...parameters] = (contentType ?? '').split(';');
-  const charset = parameters.map((parameter) => parameter.split('=')).find(([name]) => name?.trim().toLowerCase() === 'charset')?.[1];
+  const charset = parameters
+    .map((parameter) => parameter.split('='))
+    .find(([name]) => name?.trim().toLowerCase() === 'charset')?.[1];
   const utf8 = charset === undefined || /^"?utf-8"?$/i.test(charset.trim());
   return { type: type.trim().toLowerCase(), utf8 };
 }
@@ -55,7 +57,13 @@ export function jsonBody(operation: OperationName, maxBodyBytes: () => number): 
       try {
         raw = strictUtf8.decode(bytes);
       } catch (cause) {
-        throw new ScimError(400, 'The request body is not valid UTF-8 (RFC 8259 §8.1).', 'invalidSyntax', {}, { cause });
+        throw new ScimError(
+          400,
+          'The request body is not valid UTF-8 (RFC 8259 §8.1).',
+          'invalidSyntax',
+          {},
+          { cause },
+        );
       }
       let parsed: unknown;
       try {
@@ -64,9 +72,16 @@ export function jsonBody(operation: OperationName, maxBodyBytes: () => number): 
         // V8's message quotes the body around the fault; only the position is passed on (the cause
         // is never logged for a 4xx: requestLog logs a 4xx's detail only).
         const position = /position (\d+)/.exec((cause as Error).message)?.[1];
-        throw new ScimError(400, `The request body is not valid JSON${position !== undefined ? ` (at character ${position})` : ''}.`, 'invalidSyntax', {}, { cause });
+        throw new ScimError(
+          400,
+          `The request body is not valid JSON${position !== undefined ? ` (at character ${position})` : ''}.`,
+          'invalidSyntax',
+          {},
+          { cause },
+        );
       }
-      if (exceedsDepth(parsed, MAX_JSON_DEPTH)) throw ScimError.badRequest('invalidSyntax', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      if (exceedsDepth(parsed, MAX_JSON_DEPTH))
+        throw ScimError.badRequest('invalidSyntax', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
       chainOf(request.context).body = parsed;
     },
   };

@@ -23,7 +23,8 @@ export function requestLog(operation: OperationName): ScimMiddleware {
             operation,
             tenantId: event.pathParameters?.tenantId,
             requestId: event.requestContext?.requestId,
-            correlationId: headers['x-correlation-id'] ?? headers['client-request-id'] ?? event.requestContext?.requestId,
+            correlationId:
+              headers['x-correlation-id'] ?? headers['client-request-id'] ?? event.requestContext?.requestId,
           },
         }),
       };
@@ -49,7 +50,12 @@ export function requestLog(operation: OperationName): ScimMiddleware {
   };
 }
 
-function logLine(state: ChainState, event: APIGatewayProxyEvent, status: number, extra: Record<string, unknown> = {}): void {
+function logLine(
+  state: ChainState,
+  event: APIGatewayProxyEvent,
+  status: number,
+  extra: Record<string, unknown> = {},
+): void {
   const fields = {
     status,
     method: event.httpMethod,

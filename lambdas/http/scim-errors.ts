@@ -4,7 +4,13 @@ import { errorResult } from './mapping';
 
 /** The masked answer to an unexpected error: nothing about it but the id to quote. */
 export function internalError(requestId: string | undefined, cause: unknown): ScimError {
-  return new ScimError(500, `Internal error; quote request id ${requestId ?? 'unknown'} to support.`, undefined, {}, { cause });
+  return new ScimError(
+    500,
+    `Internal error; quote request id ${requestId ?? 'unknown'} to support.`,
+    undefined,
+    {},
+    { cause },
+  );
 }
 
 /**
@@ -16,7 +22,8 @@ export function scimErrors(): ScimMiddleware {
   return {
     onError: (request) => {
       const error = request.error;
-      const failure = error instanceof ScimError ? error : internalError(request.event.requestContext?.requestId, error);
+      const failure =
+        error instanceof ScimError ? error : internalError(request.event.requestContext?.requestId, error);
       chainOf(request.context).failure = failure;
       request.response = errorResult(failure);
     },

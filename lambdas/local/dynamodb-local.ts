@@ -30,7 +30,9 @@ export function assertJava17(): void {
   const output = `${result.stderr ?? ''}${result.stdout ?? ''}`;
   const major = /version "(\d+)/.exec(output)?.[1];
   if (result.error || major === undefined || Number(major) < 17) {
-    throw new Error('DynamoDB Local needs Java 17 or newer on the PATH: install it (e.g. `apt-get install openjdk-17-jre-headless` or `brew install openjdk@17`) and try again.');
+    throw new Error(
+      'DynamoDB Local needs Java 17 or newer on the PATH: install it (e.g. `apt-get install openjdk-17-jre-headless` or `brew install openjdk@17`) and try again.',
+    );
   }
 }
 
@@ -53,7 +55,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   // DynamoDB Local runs in its own working directory and refuses a folder that does not exist.
   const dbPath = options.dbPath !== undefined ? resolvePath(options.dbPath) : undefined;
   if (dbPath !== undefined) mkdirSync(dbPath, { recursive: true });
-  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'pipe', ...(dbPath !== undefined ? { path: dbPath } : {}) });
+  const child = spawnDynamoDbLocal({
+    port,
+    sharedDb: true,
+    stdio: 'pipe',
+    ...(dbPath !== undefined ? { path: dbPath } : {}),
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
@@ -65,12 +72,14 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   void exited.then((code) => (exitCode = code));
   try {
     for (;;) {
-      if (exitCode !== undefined) throw new Error(`DynamoDB Local exited with code ${exitCode} before answering:\n${output}`);
+      if (exitCode !== undefined)
+        throw new Error(`DynamoDB Local exited with code ${exitCode} before answering:\n${output}`);
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         break;
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within the start timeout:\n${output}`);
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within the start timeout:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
@@ -92,4 +101,3 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     },
   };
 }
-

@@ -105,7 +105,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     checkpointFile: streamCheckpointFile(options.dataDir),
     sink: new JsonLinesEventSink(events, options.onEvent),
     deadLetters: new JsonLinesDeadLetterSink(deadLettersFile(options.dataDir), (entry) =>
-      console.error(`event set aside (${entry.reason}, ${entry.bytes} bytes): ${entry.eventId} → ${deadLettersFile(options.dataDir)}`),
+      console.error(
+        `event set aside (${entry.reason}, ${entry.bytes} bytes): ${entry.eventId} → ${deadLettersFile(options.dataDir)}`,
+      ),
     ),
   });
   publisher.start();

@@ -35,7 +35,9 @@ const handlers = new Map<string, Promise<ProxyHandler>>();
 function loadHandler(operation: string): Promise<ProxyHandler> {
   let loading = handlers.get(operation);
   if (!loading) {
-    loading = import(`../handlers/${handlerFileName(operation)}`).then((module: { handler: ProxyHandler }) => module.handler);
+    loading = import(`../handlers/${handlerFileName(operation)}`).then(
+      (module: { handler: ProxyHandler }) => module.handler,
+    );
     handlers.set(operation, loading);
   }
   return loading;
@@ -133,10 +135,17 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
     const method = request.method ?? 'GET';
     const finish = (result: APIGatewayProxyResult) => {
       send(response, result);
-      options.onRequest?.({ method, path: url.pathname, status: result.statusCode, ms: Math.round(performance.now() - started) });
+      options.onRequest?.({
+        method,
+        path: url.pathname,
+        status: result.statusCode,
+        ms: Math.round(performance.now() - started),
+      });
     };
     void (async () => {
-      const candidates = compiled.map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) })).filter((c) => c.match);
+      const candidates = compiled
+        .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
+        .filter((c) => c.match);
       const hit = candidates.find((c) => c.entry.route.method === method);
       if (!hit?.match && candidates.length > 0 && candidates.every((c) => authOf(c.entry.route) === 'client')) {
         // The OAuth endpoints answer in their own protocol (RFC 6749 §5.2), never with a SCIM body.
@@ -145,7 +154,16 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
       }
       if (!hit?.match) {
         const status = candidates.length > 0 ? 405 : 404;
-        finish(errorResult(new ScimError(status, status === 405 ? `${method} is not supported on ${url.pathname}.` : `No SCIM endpoint at ${url.pathname}.`)));
+        finish(
+          errorResult(
+            new ScimError(
+              status,
+              status === 405
+                ? `${method} is not supported on ${url.pathname}.`
+                : `No SCIM endpoint at ${url.pathname}.`,
+            ),
+          ),
+        );
         return;
       }
       const body = await readBody(request);
@@ -155,7 +173,11 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
       }
       const pathParameters = decodePathParameters(hit.entry.parameterNames, hit.match);
       if (!pathParameters) {
-        finish(errorResult(ScimError.badRequest('invalidSyntax', 'The request path holds malformed percent-encoding (RFC 3986 §2.1).')));
+        finish(
+          errorResult(
+            ScimError.badRequest('invalidSyntax', 'The request path holds malformed percent-encoding (RFC 3986 §2.1).'),
+          ),
+        );
         return;
       }
       const { single, multi } = parseQuery(url.search);

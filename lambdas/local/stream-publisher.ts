@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type Shard } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DeadLetterSink, EventSink } from '../operations/event-sink';
 import { publishChanges } from '../operations/publish-changes';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
@@ -92,7 +98,10 @@ export class StreamPublisher {
         busy = await this.pollOnce(signal);
       } catch (error) {
         if (signal.aborted) return;
-        (this.options.onError ?? ((cause: unknown) => console.error('event publisher:', cause instanceof Error ? cause.message : cause)))(error);
+        (
+          this.options.onError ??
+          ((cause: unknown) => console.error('event publisher:', cause instanceof Error ? cause.message : cause))
+        )(error);
         this.iterators.clear();
       }
       if (!busy && !signal.aborted) await this.sleep(this.pollIntervalMs);
@@ -114,17 +123,25 @@ export class StreamPublisher {
   /** Reads each open shard once; true when records were published (poll again at once). */
   private async pollOnce(signal: AbortSignal): Promise<boolean> {
     const checkpoint = await this.loadCheckpoint(signal);
-    if (Date.now() - this.shardsReadAt > SHARD_REFRESH_MS || this.shards.length === 0) await this.readShards(checkpoint.streamArn, signal);
+    if (Date.now() - this.shardsReadAt > SHARD_REFRESH_MS || this.shards.length === 0)
+      await this.readShards(checkpoint.streamArn, signal);
     let busy = false;
     for (const shard of this.readyShards()) {
       const shardId = shard.ShardId ?? '';
       const iterator = this.iterators.get(shardId) ?? (await this.iteratorFor(checkpoint, shardId, signal));
-      const page = await this.streams!.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }), { abortSignal: signal });
+      const page = await this.streams!.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }), {
+        abortSignal: signal,
+      });
       const records = page.Records ?? [];
       if (records.length > 0) {
-        await publishChanges(records, { events: this.options.sink, deadLetters: this.options.deadLetters, sleep: (ms) => this.sleep(ms) });
+        await publishChanges(records, {
+          events: this.options.sink,
+          deadLetters: this.options.deadLetters,
+          sleep: (ms) => this.sleep(ms),
+        });
         const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
-        if (last !== undefined) await this.saveCheckpoint({ ...checkpoint, shards: { ...this.checkpoint!.shards, [shardId]: last } });
+        if (last !== undefined)
+          await this.saveCheckpoint({ ...checkpoint, shards: { ...this.checkpoint!.shards, [shardId]: last } });
         busy = true;
       }
       // No next iterator: the shard is closed and read to its end.
@@ -147,7 +164,10 @@ export class StreamPublisher {
     const shards: Shard[] = [];
     let start: string | undefined;
     do {
-      const page = await this.streams!.send(new DescribeStreamCommand({ StreamArn: streamArn, ...(start ? { ExclusiveStartShardId: start } : {}) }), { abortSignal: signal });
+      const page = await this.streams!.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ...(start ? { ExclusiveStartShardId: start } : {}) }),
+        { abortSignal: signal },
+      );
       shards.push(...(page.StreamDescription?.Shards ?? []));
       start = page.StreamDescription?.LastEvaluatedShardId;
     } while (start);
@@ -161,14 +181,24 @@ export class StreamPublisher {
     const request = { StreamArn: checkpoint.streamArn, ShardId: shardId };
     if (after !== undefined) {
       try {
-        const { ShardIterator } = await this.streams!.send(new GetShardIteratorCommand({ ...request, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }), { abortSignal: signal });
+        const { ShardIterator } = await this.streams!.send(
+          new GetShardIteratorCommand({
+            ...request,
+            ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+            SequenceNumber: after,
+          }),
+          { abortSignal: signal },
+        );
         if (ShardIterator) return ShardIterator;
       } catch (error) {
         // Records past the stream's 24-hour retention are gone: start at the oldest one kept.
         if ((error as { name?: string }).name !== 'TrimmedDataAccessException') throw error;
       }
     }
-    const { ShardIterator } = await this.streams!.send(new GetShardIteratorCommand({ ...request, ShardIteratorType: 'TRIM_HORIZON' }), { abortSignal: signal });
+    const { ShardIterator } = await this.streams!.send(
+      new GetShardIteratorCommand({ ...request, ShardIteratorType: 'TRIM_HORIZON' }),
+      { abortSignal: signal },
+    );
     if (!ShardIterator) throw new Error(`No iterator for shard ${shardId} of ${checkpoint.streamArn}`);
     return ShardIterator;
   }
@@ -176,7 +206,9 @@ export class StreamPublisher {
   /** The checkpoint of the table's current stream (a recreated table has a new stream: start afresh). */
   private async loadCheckpoint(signal: AbortSignal): Promise<StreamCheckpoint> {
     if (this.checkpoint) return this.checkpoint;
-    const table = await this.client!.send(new DescribeTableCommand({ TableName: this.options.tableName }), { abortSignal: signal });
+    const table = await this.client!.send(new DescribeTableCommand({ TableName: this.options.tableName }), {
+      abortSignal: signal,
+    });
     const streamArn = table.Table?.LatestStreamArn;
     if (!streamArn) throw new Error(`Table ${this.options.tableName} has no stream`);
     const saved = readCheckpoint(this.options.checkpointFile);
@@ -195,5 +227,7 @@ export class StreamPublisher {
 export function readCheckpoint(file: string): StreamCheckpoint | undefined {
   if (!existsSync(file)) return undefined;
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<StreamCheckpoint>;
-  return typeof parsed.streamArn === 'string' && typeof parsed.shards === 'object' && parsed.shards !== null ? { streamArn: parsed.streamArn, shards: parsed.shards } : undefined;
+  return typeof parsed.streamArn === 'string' && typeof parsed.shards === 'object' && parsed.shards !== null
+    ? { streamArn: parsed.streamArn, shards: parsed.shards }
+    : undefined;
 }

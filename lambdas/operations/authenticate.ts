@@ -44,13 +44,18 @@ export class Authenticator {
     this.keyCache = new TtlCache(KEY_CACHE_TTL_MS, deps.clock, 1);
   }
 
-  async authenticate(tenantId: string, authorization: string | undefined): Promise<Authenticated | AccessTokenAuthenticated> {
+  async authenticate(
+    tenantId: string,
+    authorization: string | undefined,
+  ): Promise<Authenticated | AccessTokenAuthenticated> {
     const presented = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
     if (presented === undefined || !isValidTenantId(tenantId)) throw ScimError.unauthorized();
     const ring = await this.keyCache.get('ring', () => this.deps.tokenKeys.getKeyRing());
     // An OAuth access token (a JWT; docs/security.md "OAuth access tokens"): verified offline.
     if (looksLikeAccessToken(presented)) {
-      return authenticateAccessToken(tenantId, presented, ring, this.deps.clock.now(), (recheck) => this.cachedTenant(tenantId, recheck));
+      return authenticateAccessToken(tenantId, presented, ring, this.deps.clock.now(), (recheck) =>
+        this.cachedTenant(tenantId, recheck),
+      );
     }
     let found = await this.lookup(tenantId, presented, ring);
     // A token issued (or a tenant created) after this container cached the record: read it again,
@@ -66,7 +71,11 @@ export class Authenticator {
   }
 
   /** Same work whether the tenant exists or not (cache read, MAX_LIVE_TOKENS digests): timing tells nothing (T20). */
-  private async lookup(tenantId: string, presented: string, ring: TokenKeyRing): Promise<{ tenant?: TenantRecord; token?: TokenRecord }> {
+  private async lookup(
+    tenantId: string,
+    presented: string,
+    ring: TokenKeyRing,
+  ): Promise<{ tenant?: TenantRecord; token?: TokenRecord }> {
     const tenant = await this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId));
     const token = matchTokenEvenly(tenant, presented, ring, this.deps.clock.now());
     return { ...(tenant ? { tenant } : {}), ...(token ? { token } : {}) };

@@ -12,7 +12,12 @@ import { chunkMemberChanges, type MemberType, type PlannedTransaction, type Writ
  * The transaction that creates a group (pure): the group, its count, its first members (each
  * conditional on the member existing) and `Group Created` listing them.
  */
-export function createGroupTransaction(group: StoredResource, first: readonly string[], memberTypes: ReadonlyMap<string, MemberType>, event: ChangeEvent): PlannedTransaction {
+export function createGroupTransaction(
+  group: StoredResource,
+  first: readonly string[],
+  memberTypes: ReadonlyMap<string, MemberType>,
+  event: ChangeEvent,
+): PlannedTransaction {
   const writes: Write[] = [
     { type: 'putResource', resourceType: 'Group', resource: group, expected: { kind: 'absent' } },
     { type: 'countResources', resourceType: 'Group', delta: 1 },
@@ -37,7 +42,10 @@ export const createGroup: Operation = async (request, deps) => {
   const group: StoredResource = { id: deps.ids.newId(), version: 1, created: now, lastModified: now, data };
   const memberTypes = await resolveMembers(request, deps, memberIds, group.id);
 
-  const [firstChunk = []] = chunkMemberChanges(memberIds.map((memberId) => ({ memberId, add: true })), 2);
+  const [firstChunk = []] = chunkMemberChanges(
+    memberIds.map((memberId) => ({ memberId, add: true })),
+    2,
+  );
   const first = firstChunk.map((change) => change.memberId);
   const event = buildEvent({
     detailType: 'Group Created',
@@ -52,7 +60,10 @@ export const createGroup: Operation = async (request, deps) => {
     ...(first.length > 0 ? { members: { added: first, removed: [] } } : {}),
   });
   await withRetryOnConflict(request, `Group "${group.id}"`, () =>
-    deps.writes.commit({ tenantId: request.tenantId, transactions: [createGroupTransaction(group, first, memberTypes, event)] }),
+    deps.writes.commit({
+      tenantId: request.tenantId,
+      transactions: [createGroupTransaction(group, first, memberTypes, event)],
+    }),
   );
 
   const rest = memberIds.slice(first.length);
@@ -62,7 +73,12 @@ export const createGroup: Operation = async (request, deps) => {
           const current = (await deps.groups.getGroup(request.tenantId, group.id)) ?? group;
           const present = await deps.groups.presentMembers(request.tenantId, group.id, rest);
           const add = rest.filter((id) => !present.has(id));
-          return saveGroup(request, deps, { before: current, data: current.data, members: { add, remove: [] }, memberTypes });
+          return saveGroup(request, deps, {
+            before: current,
+            data: current.data,
+            members: { add, remove: [] },
+            memberTypes,
+          });
         })
       : group;
   return groupResponse(request, deps, 201, stored, [...memberIds].sort());

@@ -51,7 +51,8 @@ export const createUser: Operation = async (request, deps) => {
   try {
     await deps.writes.commit(createUserPlan(request.tenantId, user, event));
   } catch (error) {
-    if (isCommitFailure(error, 'uniqueConflict')) throw ScimError.conflict(`userName "${String(data.userName)}" is already taken in this tenant.`);
+    if (isCommitFailure(error, 'uniqueConflict'))
+      throw ScimError.conflict(`userName "${String(data.userName)}" is already taken in this tenant.`);
     if (error instanceof CommitFailure) throw scimErrorOf(error, request, `User "${user.id}"`);
     throw error;
   }

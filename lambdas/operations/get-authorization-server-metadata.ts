@@ -8,7 +8,8 @@ import { oauthErrorResponse, type OAuthOperation } from './issue-access-token';
  * id and reads nothing, so it neither costs a table read nor tells which tenants exist.
  */
 export const getAuthorizationServerMetadata: OAuthOperation = async (request) => {
-  if (!isValidTenantId(request.tenantId)) return { ...oauthErrorResponse(new OAuthError('invalid_request', 'Not a tenant id.')), status: 404 };
+  if (!isValidTenantId(request.tenantId))
+    return { ...oauthErrorResponse(new OAuthError('invalid_request', 'Not a tenant id.')), status: 404 };
   return {
     status: 200,
     headers: { 'Cache-Control': 'public, max-age=3600' },
@@ -24,4 +25,3 @@ export const getAuthorizationServerMetadata: OAuthOperation = async (request) =>
     },
   };
 };
-

@@ -9,4 +9,3 @@ export const getProfile: Operation = async (request, deps) => {
   if (!user) throw ScimError.notFound(`User "${id}" not found.`);
   return profileResponse(request, user);
 };
-

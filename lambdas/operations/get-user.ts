@@ -12,6 +12,8 @@ export const getUser: Operation = async (request, deps) => {
   if (!user) throw ScimError.notFound(`User "${id}" not found.`);
   const unchanged = notModified(request, user);
   if (unchanged) return unchanged;
-  const groups = wantsAttribute(request.query, userTypeOf(request), 'groups') ? await groupsAttribute(request, deps, id) : {};
+  const groups = wantsAttribute(request.query, userTypeOf(request), 'groups')
+    ? await groupsAttribute(request, deps, id)
+    : {};
   return userResponse(request, 200, user, groups);
 };

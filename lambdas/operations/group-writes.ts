@@ -8,7 +8,14 @@ import { renderResource } from '../scim/resources/render';
 import { GROUP_RESOURCE_TYPE } from '../scim/schema/attributes';
 import { logEntryOfEvent } from '../tenancy/provisioning-log';
 import type { Dependencies, MembershipWrite, StoredResource } from './ports';
-import { chunkMemberChanges, isCommitFailure, type MemberChange, type MemberType, type PlannedTransaction, type Write } from './write-plan';
+import {
+  chunkMemberChanges,
+  isCommitFailure,
+  type MemberChange,
+  type MemberType,
+  type PlannedTransaction,
+  type Write,
+} from './write-plan';
 import type { ScimRequest, ScimResponse } from './request';
 import { resourceResponse } from './responses';
 
@@ -44,7 +51,13 @@ export function renderGroup(request: ScimRequest, group: StoredResource, extra: 
 }
 
 /** A group response; `knownMembers` (a create's own) saves reading the members back. */
-export async function groupResponse(request: ScimRequest, deps: Dependencies, status: 200 | 201, group: StoredResource, knownMembers?: readonly string[]): Promise<ScimResponse> {
+export async function groupResponse(
+  request: ScimRequest,
+  deps: Dependencies,
+  status: 200 | 201,
+  group: StoredResource,
+  knownMembers?: readonly string[],
+): Promise<ScimResponse> {
   const known = knownMembers && knownMembers.length > 0 ? { members: knownMembers.map((value) => ({ value })) } : {};
   const members = !wantsMembers(request) ? {} : knownMembers ? known : await membersAttribute(request, deps, group.id);
   const response = resourceResponse(status, renderGroup(request, group, members));
@@ -57,7 +70,8 @@ export function memberIdsOf(data: ScimObject): string[] {
   if (members === undefined) return [];
   const ids = (Array.isArray(members) ? members : [members]).map((member: unknown, index) => {
     const value = (member as ScimObject | undefined)?.value;
-    if (typeof value !== 'string' || value === '') throw ScimError.badRequest('invalidValue', `members[${index}].value must be the id of a user or group.`);
+    if (typeof value !== 'string' || value === '')
+      throw ScimError.badRequest('invalidValue', `members[${index}].value must be the id of a user or group.`);
     return value;
   });
   return [...new Set(ids)];
@@ -67,17 +81,32 @@ export function memberIdsOf(data: ScimObject): string[] {
  * Refuses members that are not users or groups of this tenant (a typo would otherwise dangle
  * forever); returns each member's type, which the commit's existence check needs.
  */
-export async function resolveMembers(request: ScimRequest, deps: Dependencies, ids: readonly string[], groupId: string): Promise<Map<string, MemberType>> {
+export async function resolveMembers(
+  request: ScimRequest,
+  deps: Dependencies,
+  ids: readonly string[],
+  groupId: string,
+): Promise<Map<string, MemberType>> {
   if (ids.length > MAX_MEMBER_VALUES) {
-    throw ScimError.badRequest('invalidValue', `A request may name at most ${MAX_MEMBER_VALUES} members; send the rest in another request.`);
+    throw ScimError.badRequest(
+      'invalidValue',
+      `A request may name at most ${MAX_MEMBER_VALUES} members; send the rest in another request.`,
+    );
   }
-  if (ids.includes(groupId)) throw ScimError.badRequest('invalidValue', `Group "${groupId}" cannot be a member of itself.`);
+  if (ids.includes(groupId))
+    throw ScimError.badRequest('invalidValue', `Group "${groupId}" cannot be a member of itself.`);
   if (ids.length === 0) return new Map();
   const found = await deps.groups.existingMembers(request.tenantId, ids);
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
-    const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(', ');
-    throw ScimError.badRequest('invalidValue', `members: no user or group with id ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} in this tenant.`);
+    const shown = missing
+      .slice(0, 5)
+      .map((id) => `"${id}"`)
+      .join(', ');
+    throw ScimError.badRequest(
+      'invalidValue',
+      `members: no user or group with id ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} in this tenant.`,
+    );
   }
   return found;
 }
@@ -87,14 +116,21 @@ export async function resolveMembers(request: ScimRequest, deps: Dependencies, i
  * yet, members to remove that are. `present` holds what is known of the named ids (for a replace-all
  * the whole member list is read: O(group)).
  */
-export async function membershipWrites(request: ScimRequest, deps: Dependencies, groupId: string, delta: MemberDelta | undefined, present?: ReadonlySet<string>): Promise<MembershipWrite> {
+export async function membershipWrites(
+  request: ScimRequest,
+  deps: Dependencies,
+  groupId: string,
+  delta: MemberDelta | undefined,
+  present?: ReadonlySet<string>,
+): Promise<MembershipWrite> {
   if (!delta) return { add: [], remove: [] };
   if (delta.replaceAll) {
     const target = new Set(delta.replaceAll);
     const current = new Set(await deps.groups.listMembers(request.tenantId, groupId, Number.MAX_SAFE_INTEGER));
     return { add: [...target].filter((id) => !current.has(id)), remove: [...current].filter((id) => !target.has(id)) };
   }
-  const known = present ?? (await deps.groups.presentMembers(request.tenantId, groupId, [...delta.add, ...delta.remove]));
+  const known =
+    present ?? (await deps.groups.presentMembers(request.tenantId, groupId, [...delta.add, ...delta.remove]));
   return { add: delta.add.filter((id) => !known.has(id)), remove: delta.remove.filter((id) => known.has(id)) };
 }
 
@@ -127,7 +163,10 @@ export interface GroupStage {
  */
 export function groupStages(change: GroupChange): GroupStage[] {
   const attributes = changedAttributes(change.before.data, change.data, GROUP_RESOURCE_TYPE).length > 0;
-  const changes: MemberChange[] = [...change.members.add.map((memberId) => ({ memberId, add: true })), ...change.members.remove.map((memberId) => ({ memberId, add: false }))];
+  const changes: MemberChange[] = [
+    ...change.members.add.map((memberId) => ({ memberId, add: true })),
+    ...change.members.remove.map((memberId) => ({ memberId, add: false })),
+  ];
   const chunks = chunkMemberChanges(changes, attributes ? 1 : 0);
   if (attributes && chunks.length === 0) chunks.push([]);
   return chunks.map((chunk, index) => ({ withAttributes: attributes && index === 0, chunk }));
@@ -140,18 +179,38 @@ export function groupStages(change: GroupChange): GroupStage[] {
  * (docs/data-model.md "Write path"). `Group Members Added` / `Removed` list exactly the members this
  * transaction changes, and every added member's existence is part of its condition.
  */
-export function groupStageTransaction(context: ChangeContext, change: GroupChange, stage: GroupStage, version: number): PlannedTransaction {
+export function groupStageTransaction(
+  context: ChangeContext,
+  change: GroupChange,
+  stage: GroupStage,
+  version: number,
+): PlannedTransaction {
   const { before, data } = change;
-  const base = { tenantId: context.tenantId, resourceType: 'Group' as const, resourceId: before.id, occurredAt: context.now, requestId: context.requestId };
+  const base = {
+    tenantId: context.tenantId,
+    resourceType: 'Group' as const,
+    resourceId: before.id,
+    occurredAt: context.now,
+    requestId: context.requestId,
+  };
   const group: StoredResource = { ...before, version, lastModified: context.now, data };
   const snapshot = renderResource(GROUP_RESOURCE_TYPE, group, data, context.tenantUrl);
   const events: ChangeEvent[] = [];
   const writes: Write[] = [];
   if (stage.withAttributes) {
     const changed = changedAttributes(before.data, data, GROUP_RESOURCE_TYPE);
-    writes.push({ type: 'putResource', resourceType: 'Group', resource: group, expected: { kind: 'version', version: before.version } });
-    const previous = Object.fromEntries(changed.filter((name) => before.data[name] !== undefined).map((name) => [name, before.data[name]]));
-    events.push(buildEvent({ ...base, detailType: 'Group Updated', version, changedAttributes: changed, previous, snapshot }));
+    writes.push({
+      type: 'putResource',
+      resourceType: 'Group',
+      resource: group,
+      expected: { kind: 'version', version: before.version },
+    });
+    const previous = Object.fromEntries(
+      changed.filter((name) => before.data[name] !== undefined).map((name) => [name, before.data[name]]),
+    );
+    events.push(
+      buildEvent({ ...base, detailType: 'Group Updated', version, changedAttributes: changed, previous, snapshot }),
+    );
   }
   const added = stage.chunk.filter((item) => item.add).map((item) => item.memberId);
   const removed = stage.chunk.filter((item) => !item.add).map((item) => item.memberId);
@@ -160,8 +219,28 @@ export function groupStageTransaction(context: ChangeContext, change: GroupChang
     writes.push({ type: 'addMember', groupId: before.id, memberId, rev: version });
   }
   for (const memberId of removed) writes.push({ type: 'removeMember', groupId: before.id, memberId, rev: version });
-  if (added.length > 0) events.push(buildEvent({ ...base, detailType: 'Group Members Added', version, changedAttributes: ['members'], snapshot, members: { added, removed: [] } }));
-  if (removed.length > 0) events.push(buildEvent({ ...base, detailType: 'Group Members Removed', version, changedAttributes: ['members'], snapshot, members: { added: [], removed } }));
+  if (added.length > 0)
+    events.push(
+      buildEvent({
+        ...base,
+        detailType: 'Group Members Added',
+        version,
+        changedAttributes: ['members'],
+        snapshot,
+        members: { added, removed: [] },
+      }),
+    );
+  if (removed.length > 0)
+    events.push(
+      buildEvent({
+        ...base,
+        detailType: 'Group Members Removed',
+        version,
+        changedAttributes: ['members'],
+        snapshot,
+        members: { added: [], removed },
+      }),
+    );
   writes.push(...events.map((event): Write => ({ type: 'event', event })));
   const first = events[0];
   if (first) writes.push({ type: 'log', entry: logEntryOfEvent(first) });
@@ -187,7 +266,9 @@ export class HeldVersions {
   }
 
   settle(first: number, count: number, failure: unknown): void {
-    this.held = isCommitFailure(failure, 'transactionConflict', 'throttled', 'unavailable') ? { first, count } : undefined;
+    this.held = isCommitFailure(failure, 'transactionConflict', 'throttled', 'unavailable')
+      ? { first, count }
+      : undefined;
   }
 }
 
@@ -197,11 +278,23 @@ export class HeldVersions {
  * used, when nothing changes. `expectedVersion` (If-Match) makes the reservation fail on a stale
  * group. Returns the group as stored.
  */
-export async function saveGroup(request: ScimRequest, deps: Dependencies, change: GroupChange, expectedVersion?: number, held = new HeldVersions()): Promise<StoredResource> {
+export async function saveGroup(
+  request: ScimRequest,
+  deps: Dependencies,
+  change: GroupChange,
+  expectedVersion?: number,
+  held = new HeldVersions(),
+): Promise<StoredResource> {
   const stages = groupStages(change);
   if (stages.length === 0) return change.before;
-  const context: ChangeContext = { tenantId: request.tenantId, requestId: request.requestId, tenantUrl: request.tenantUrl, now: deps.clock.now().toISOString() };
-  const commit = (transactions: PlannedTransaction[]) => deps.writes.commit({ tenantId: request.tenantId, transactions });
+  const context: ChangeContext = {
+    tenantId: request.tenantId,
+    requestId: request.requestId,
+    tenantUrl: request.tenantUrl,
+    now: deps.clock.now().toISOString(),
+  };
+  const commit = (transactions: PlannedTransaction[]) =>
+    deps.writes.commit({ tenantId: request.tenantId, transactions });
   let rest = stages;
   let version = change.before.version;
   const head = stages[0];
@@ -212,7 +305,14 @@ export async function saveGroup(request: ScimRequest, deps: Dependencies, change
   }
   if (rest.length > 0) {
     const first =
-      held.take(rest.length) ?? (await deps.writes.reserveVersions(request.tenantId, change.before.id, rest.length, context.now, head?.withAttributes ? undefined : expectedVersion));
+      held.take(rest.length) ??
+      (await deps.writes.reserveVersions(
+        request.tenantId,
+        change.before.id,
+        rest.length,
+        context.now,
+        head?.withAttributes ? undefined : expectedVersion,
+      ));
     try {
       await commit(rest.map((stage, index) => groupStageTransaction(context, change, stage, first + index)));
       held.settle(first, rest.length, undefined);

@@ -1,6 +1,15 @@
 import { foldCase } from '../scim/resources/fold-case';
 import type { LogEntry } from '../tenancy/provisioning-log';
-import { formatWindow, GuardSettingsError, removalLimit, removalsInWindow, windowIndexOf, type GuardSettings, type HeldOperation, type Hold } from '../tenancy/removal-guard';
+import {
+  formatWindow,
+  GuardSettingsError,
+  removalLimit,
+  removalsInWindow,
+  windowIndexOf,
+  type GuardSettings,
+  type HeldOperation,
+  type Hold,
+} from '../tenancy/removal-guard';
 import { AdminError } from './admin-error';
 import type { Dependencies, GuardAction, StoredResource } from './ports';
 import { isCommitFailure, type HeldChange, type PlannedTransaction, type Write } from './write-plan';
@@ -56,7 +65,13 @@ export async function showGuard(deps: GuardAdminDeps, tenantId: string): Promise
   const index = windowIndexOf(now, settings.windowSeconds);
   const stored = guard.window;
   // The counters as of now: the stored window may be the previous one (no removal since it ended).
-  const current = !stored ? undefined : stored.index >= index ? stored : stored.index === index - 1 ? { index, current: 0, previous: stored.current } : undefined;
+  const current = !stored
+    ? undefined
+    : stored.index >= index
+      ? stored
+      : stored.index === index - 1
+        ? { index, current: 0, previous: stored.current }
+        : undefined;
   return {
     tenantId,
     enabled: settings.enabled,
@@ -83,7 +98,8 @@ export interface GuardChange {
 
 export async function setGuard(deps: GuardAdminDeps, tenantId: string, change: GuardChange): Promise<GuardView> {
   await tenantOrFail(deps, tenantId);
-  if (Object.values(change).every((value) => value === undefined)) throw new GuardSettingsError('Give at least one of --max-removals, --percent, --window, --on, --off.');
+  if (Object.values(change).every((value) => value === undefined))
+    throw new GuardSettingsError('Give at least one of --max-removals, --percent, --window, --on, --off.');
   const { settings } = await deps.guard.getGuard(tenantId);
   const { percent: _percent, ...kept } = settings;
   const percent = change.percent === undefined ? settings.percent : (change.percent ?? undefined);
@@ -134,14 +150,21 @@ export async function listHeldChanges(deps: GuardAdminDeps, tenantId: string): P
 }
 
 /** Runs a release or reject under the tenant's guard lock; refuses when nothing is held. */
-async function underLock<T>(deps: GuardAdminDeps, tenantId: string, kind: GuardAction, work: (hold: Hold | undefined, settings: GuardSettings) => Promise<T>): Promise<T> {
+async function underLock<T>(
+  deps: GuardAdminDeps,
+  tenantId: string,
+  kind: GuardAction,
+  work: (hold: Hold | undefined, settings: GuardSettings) => Promise<T>,
+): Promise<T> {
   await tenantOrFail(deps, tenantId);
   const guard = await deps.guard.getGuard(tenantId);
   const first = await deps.guard.listHeld(tenantId, 1);
   if (first.items.length === 0 && !guard.hold) throw new AdminError(`Nothing is held for tenant "${tenantId}".`);
   const now = deps.clock.now().getTime();
   if (!(await deps.guard.lock(tenantId, kind, now, now + GUARD_LOCK_MS))) {
-    throw new AdminError(`Another guard release or reject is running for tenant "${tenantId}"; run this again once it has finished.`);
+    throw new AdminError(
+      `Another guard release or reject is running for tenant "${tenantId}"; run this again once it has finished.`,
+    );
   }
   try {
     const result = await work(guard.hold, guard.settings);
@@ -169,7 +192,17 @@ export async function releaseHeld(deps: GuardAdminDeps, tenantId: string): Promi
       if (page.items.length === 0) return { released };
       for (const held of page.items) {
         try {
-          await deps.writes.commit({ tenantId, transactions: [{ writes: [{ type: 'dropHeld', held }, { type: 'event', event: held.event }] }] });
+          await deps.writes.commit({
+            tenantId,
+            transactions: [
+              {
+                writes: [
+                  { type: 'dropHeld', held },
+                  { type: 'event', event: held.event },
+                ],
+              },
+            ],
+          });
           released += 1;
         } catch (error) {
           if (!isCommitFailure(error, 'notFound')) throw error;
@@ -196,7 +229,12 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * (nothing of the hold was published, so consumers already have that state), with the memberships
  * a held delete swept; then drops its held changes. Throws CommitFailure for the caller to judge.
  */
-async function restoreUser(deps: GuardAdminDeps, tenantId: string, rows: readonly HeldChange[], requestId: string): Promise<void> {
+async function restoreUser(
+  deps: GuardAdminDeps,
+  tenantId: string,
+  rows: readonly HeldChange[],
+  requestId: string,
+): Promise<void> {
   const first = rows[0] as HeldChange;
   const id = first.event.resourceId;
   const current = await deps.directory.getUser(tenantId, id);
@@ -205,10 +243,27 @@ async function restoreUser(deps: GuardAdminDeps, tenantId: string, rows: readonl
   const version = Math.max(current?.version ?? 0, ...rows.map((row) => row.event.version)) + 1;
   const restored: StoredResource = { ...first.before, version, lastModified: now };
   const name = String(restored.data.userName);
-  const entry: LogEntry = { tenantId, at: now, requestId, operation: 'guardReject', status: 200, resourceType: 'User', resourceId: id, version, name, actor: 'admin', detail: 'Restored by guard reject: its held removal was never published.' };
+  const entry: LogEntry = {
+    tenantId,
+    at: now,
+    requestId,
+    operation: 'guardReject',
+    status: 200,
+    resourceType: 'User',
+    resourceId: id,
+    version,
+    name,
+    actor: 'admin',
+    detail: 'Restored by guard reject: its held removal was never published.',
+  };
   const own: Write[] = current
     ? [
-        { type: 'putResource', resourceType: 'User', resource: restored, expected: { kind: 'version', version: current.version } },
+        {
+          type: 'putResource',
+          resourceType: 'User',
+          resource: restored,
+          expected: { kind: 'version', version: current.version },
+        },
         ...(foldCase(String(current.data.userName)) === foldCase(name)
           ? []
           : [
@@ -222,9 +277,13 @@ async function restoreUser(deps: GuardAdminDeps, tenantId: string, rows: readonl
         { type: 'countResources', resourceType: 'User', delta: 1 },
       ];
   const groupIds = rows.flatMap((row) => row.groupIds ?? []);
-  const groups = groupIds.length === 0 ? [] : (await deps.groups.getGroups(tenantId, [...new Set(groupIds)])).filter((group) => !group.deleting);
+  const groups =
+    groupIds.length === 0
+      ? []
+      : (await deps.groups.getGroups(tenantId, [...new Set(groupIds)])).filter((group) => !group.deleting);
   const present = new Set<string>();
-  for (const group of groups) if ((await deps.groups.presentMembers(tenantId, group.id, [id])).has(id)) present.add(group.id);
+  for (const group of groups)
+    if ((await deps.groups.presentMembers(tenantId, group.id, [id])).has(id)) present.add(group.id);
   const memberships: Write[] = groups
     .filter((group) => !present.has(group.id))
     .flatMap((group): Write[] => [
@@ -252,7 +311,8 @@ async function restoreUser(deps: GuardAdminDeps, tenantId: string, rows: readonl
 export async function rejectHeld(deps: GuardAdminDeps, tenantId: string): Promise<RejectResult> {
   return underLock(deps, tenantId, 'reject', async () => {
     const byUser = new Map<string, HeldChange[]>();
-    for (const held of await allHeld(deps, tenantId)) byUser.set(held.event.resourceId, [...(byUser.get(held.event.resourceId) ?? []), held]);
+    for (const held of await allHeld(deps, tenantId))
+      byUser.set(held.event.resourceId, [...(byUser.get(held.event.resourceId) ?? []), held]);
     const requestId = `admin-${deps.ids.newId()}`;
     let restored = 0;
     const kept: { resourceId: string; reason: string }[] = [];
@@ -263,10 +323,14 @@ export async function rejectHeld(deps: GuardAdminDeps, tenantId: string): Promis
           restored += 1;
           break;
         } catch (error) {
-          const retry = isCommitFailure(error, 'versionConflict', 'memberStateChanged', 'memberMissing', 'transactionConflict') && attempt < 5;
+          const retry =
+            isCommitFailure(error, 'versionConflict', 'memberStateChanged', 'memberMissing', 'transactionConflict') &&
+            attempt < 5;
           if (retry) continue;
-          if (isCommitFailure(error, 'uniqueConflict')) kept.push({ resourceId, reason: 'its userName now belongs to another user' });
-          else if (isCommitFailure(error, 'notFound')) break; // another reject dropped these rows already
+          if (isCommitFailure(error, 'uniqueConflict'))
+            kept.push({ resourceId, reason: 'its userName now belongs to another user' });
+          else if (isCommitFailure(error, 'notFound'))
+            break; // another reject dropped these rows already
           else if (error instanceof AdminError) kept.push({ resourceId, reason: error.message });
           else throw error;
           break;

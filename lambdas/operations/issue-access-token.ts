@@ -27,7 +27,8 @@ export interface OAuthResponse {
 }
 
 /** What the OAuth endpoints may touch. */
-export interface OAuthDependencies extends Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock' | 'log'>, AssertionDeps {
+export interface OAuthDependencies
+  extends Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock' | 'log'>, AssertionDeps {
   readonly accessTokenLifetimeSeconds: number;
 }
 
@@ -35,7 +36,8 @@ export type OAuthOperation = (request: OAuthRequest, deps: OAuthDependencies) =>
 
 /** RFC 6749 §5.1: token responses (and their errors) must not be cached. */
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
-const AUTHENTICATION_FAILED = 'Client authentication failed: unknown client, wrong secret, or a revoked or expired client.';
+const AUTHENTICATION_FAILED =
+  'Client authentication failed: unknown client, wrong secret, or a revoked or expired client.';
 /** Refusals are logged at most this often per tenant and error per container, so a flood writes little. */
 const REFUSAL_LOG_INTERVAL_MS = 1_000;
 const refusalsLogged = new Map<string, number>();
@@ -45,7 +47,10 @@ export function oauthErrorResponse(error: OAuthError): OAuthResponse {
   return {
     status: error.status,
     body: { error: error.error, error_description: error.description },
-    headers: { ...NO_STORE, ...(error.status === 401 ? { 'WWW-Authenticate': `Basic realm="scim", error="${error.error}"` } : {}) },
+    headers: {
+      ...NO_STORE,
+      ...(error.status === 401 ? { 'WWW-Authenticate': `Basic realm="scim", error="${error.error}"` } : {}),
+    },
   };
 }
 
@@ -59,17 +64,30 @@ async function authenticateClient(
   const now = deps.clock.now();
   const { credential } = request;
   if (credential.kind === 'secret') {
-    const client = tenant ? matchClientSecret(clientsOf(tenant), credential.clientId, credential.clientSecret, ring, now) : undefined;
+    const client = tenant
+      ? matchClientSecret(clientsOf(tenant), credential.clientId, credential.clientSecret, ring, now)
+      : undefined;
     if (!client) throw new OAuthError('invalid_client', AUTHENTICATION_FAILED);
-    return { subject: { kind: 'client', clientId: client.clientId }, who: `client ${client.clientId} ("${client.label}")` };
+    return {
+      subject: { kind: 'client', clientId: client.clientId },
+      who: `client ${client.clientId} ("${client.label}")`,
+    };
   }
   const federation = tenant?.federation;
-  if (credential.clientId !== undefined && federation && credential.clientId !== federation.subject && credential.clientId !== federation.audience) {
+  if (
+    credential.clientId !== undefined &&
+    federation &&
+    credential.clientId !== federation.subject &&
+    credential.clientId !== federation.audience
+  ) {
     // RFC 7521 §4.2: a client_id beside an assertion must name the same client.
     throw new OAuthError('invalid_client', 'client_id does not name the client the assertion is about.');
   }
   const { subject } = await verifyClientAssertion(deps, tenantId, federation, credential.assertion, now);
-  return { subject: { kind: 'federation', federationId: (federation as NonNullable<typeof federation>).id, subject }, who: `federated subject ${subject}` };
+  return {
+    subject: { kind: 'federation', federationId: (federation as NonNullable<typeof federation>).id, subject },
+    who: `federated subject ${subject}`,
+  };
 }
 
 async function appendLog(deps: OAuthDependencies, entry: LogEntry): Promise<void> {
@@ -87,13 +105,21 @@ export const issueAccessToken: OAuthOperation = async (request, deps) => {
   let tenant: TenantRecord | undefined;
   let grant: TokenRequest | undefined;
   try {
-    grant = parseTokenRequest({ contentType: request.headers['content-type'], authorization: request.headers.authorization, body: request.body });
+    grant = parseTokenRequest({
+      contentType: request.headers['content-type'],
+      authorization: request.headers.authorization,
+      body: request.body,
+    });
     tenant = isValidTenantId(tenantId) ? await deps.tenants.getTenant(tenantId) : undefined;
     const trusted = tenant?.status === 'connected' ? tenant : undefined;
     const ring = await deps.tokenKeys.getKeyRing();
     const { subject, who } = await authenticateClient(grant, trusted, tenantId, ring, deps);
     const now = deps.clock.now();
-    const { token, expiresIn } = await signAccessToken({ tenantId, subject, lifetimeSeconds: deps.accessTokenLifetimeSeconds }, ring, now);
+    const { token, expiresIn } = await signAccessToken(
+      { tenantId, subject, lifetimeSeconds: deps.accessTokenLifetimeSeconds },
+      ring,
+      now,
+    );
     await appendLog(deps, {
       tenantId,
       at: now.toISOString(),
@@ -102,11 +128,18 @@ export const issueAccessToken: OAuthOperation = async (request, deps) => {
       status: 200,
       detail: `${grant.grantType} grant to ${who}; expires in ${expiresIn} s`,
     });
-    return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: grant.scope.join(' ') }, headers: NO_STORE };
+    return {
+      status: 200,
+      body: { access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: grant.scope.join(' ') },
+      headers: NO_STORE,
+    };
   } catch (caught) {
     if (!(caught instanceof OAuthError)) throw caught;
     // RFC 7523 §3.1: a bad assertion presented as the grant itself is invalid_grant.
-    const error = grant?.grantType === GRANT_JWT_BEARER && caught.error === 'invalid_client' ? new OAuthError('invalid_grant', caught.description) : caught;
+    const error =
+      grant?.grantType === GRANT_JWT_BEARER && caught.error === 'invalid_client'
+        ? new OAuthError('invalid_grant', caught.description)
+        : caught;
     if (tenant) await logRefusal(deps, request, error);
     return oauthErrorResponse(error);
   }

@@ -14,7 +14,10 @@ export const listGroupProfiles: Operation = async (request, deps) => {
   const count = paging.count;
   const group = await deps.groups.getGroup(request.tenantId, id);
   if (!group) throw ScimError.notFound(`Group "${id}" not found.`);
-  const afterId = paging.kind === 'cursor' && paging.cursor !== undefined ? String(decodeCursor(paging.cursor).afterId ?? '') : undefined;
+  const afterId =
+    paging.kind === 'cursor' && paging.cursor !== undefined
+      ? String(decodeCursor(paging.cursor).afterId ?? '')
+      : undefined;
   const memberIds = await deps.groups.listMembers(request.tenantId, id, count + 1, afterId || undefined);
   const page = memberIds.slice(0, count);
   const users = await deps.directory.getUsers(request.tenantId, page);
@@ -22,10 +25,20 @@ export const listGroupProfiles: Operation = async (request, deps) => {
   const profiles = page
     .map((memberId) => byId.get(memberId))
     .filter((user): user is StoredResource => user !== undefined)
-    .map((user) => ({ id: user.id, userName: user.data.userName, active: user.data.active !== false, profile: profileOf(request.tenant, user) }));
+    .map((user) => ({
+      id: user.id,
+      userName: user.data.userName,
+      active: user.data.active !== false,
+      profile: profileOf(request.tenant, user),
+    }));
   const last = page.at(-1);
   return {
     status: 200,
-    body: { groupId: id, displayName: group.data.displayName, profiles, ...(memberIds.length > count && last ? { nextCursor: encodeCursor({ afterId: last }) } : {}) },
+    body: {
+      groupId: id,
+      displayName: group.data.displayName,
+      profiles,
+      ...(memberIds.length > count && last ? { nextCursor: encodeCursor({ afterId: last }) } : {}),
+    },
   };
 };

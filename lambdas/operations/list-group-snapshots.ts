@@ -10,7 +10,11 @@ import { snapshotPage, snapshotPosition } from './snapshot-paging';
  */
 export const listGroupSnapshots: Operation = async (request, deps) => {
   const position = snapshotPosition(request, deps.clock);
-  const fetched = await deps.groups.listGroups(request.tenantId, position.afterId !== undefined ? { afterId: position.afterId } : {}, position.count + 1);
+  const fetched = await deps.groups.listGroups(
+    request.tenantId,
+    position.afterId !== undefined ? { afterId: position.afterId } : {},
+    position.count + 1,
+  );
   const { items, nextCursor } = snapshotPage(position, fetched.items);
   const groups = items.map((group) => ({
     id: group.id,
@@ -18,5 +22,8 @@ export const listGroupSnapshots: Operation = async (request, deps) => {
     displayName: group.data.displayName,
     snapshot: renderResource(GROUP_RESOURCE_TYPE, group, group.data, request.tenantUrl),
   }));
-  return { status: 200, body: { tenantId: request.tenantId, asOf: position.asOf, groups, ...(nextCursor ? { nextCursor } : {}) } };
+  return {
+    status: 200,
+    body: { tenantId: request.tenantId, asOf: position.asOf, groups, ...(nextCursor ? { nextCursor } : {}) },
+  };
 };

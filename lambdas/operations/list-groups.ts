@@ -29,7 +29,9 @@ export const listGroups: Operation = (request, deps) =>
   listResources(request, {
     resourceType: GROUP_RESOURCE_TYPE,
     lookup: async (plan) =>
-      plan.key === 'displayName' || plan.key === 'externalId' ? deps.groups.findGroupIds(request.tenantId, plan.key, plan.value) : undefined,
+      plan.key === 'displayName' || plan.key === 'externalId'
+        ? deps.groups.findGroupIds(request.tenantId, plan.key, plan.value)
+        : undefined,
     getByIds: (ids) => deps.groups.getGroups(request.tenantId, ids),
     page: (start, limit) => deps.groups.listGroups(request.tenantId, start, limit),
     count: () => deps.directory.countResources(request.tenantId, 'Group'),
@@ -41,7 +43,10 @@ export const listGroups: Operation = (request, deps) =>
         const members = await membersAttribute(request, deps, group.id);
         budget -= Array.isArray(members.members) ? members.members.length : 0;
         if (budget < 0) {
-          throw ScimError.badRequest('tooMany', `These groups have more than ${MAX_MEMBERS_PER_PAGE} members together: list them with excludedAttributes=members or a smaller count.`);
+          throw ScimError.badRequest(
+            'tooMany',
+            `These groups have more than ${MAX_MEMBERS_PER_PAGE} members together: list them with excludedAttributes=members or a smaller count.`,
+          );
         }
         rendered.push(renderGroup(request, group, members));
       }

@@ -12,7 +12,11 @@ import { userTypeOf } from './tenant-schema';
 export const listUserProfiles: Operation = async (request, deps) => {
   const position = snapshotPosition(request, deps.clock);
   // One more than the page, to know whether a next page exists (strongly consistent Query).
-  const fetched = await deps.directory.listUsers(request.tenantId, position.afterId !== undefined ? { afterId: position.afterId } : {}, position.count + 1);
+  const fetched = await deps.directory.listUsers(
+    request.tenantId,
+    position.afterId !== undefined ? { afterId: position.afterId } : {},
+    position.count + 1,
+  );
   const { items, nextCursor } = snapshotPage(position, fetched.items);
   const type = userTypeOf(request);
   const profiles = items.map((user) => ({
@@ -23,5 +27,8 @@ export const listUserProfiles: Operation = async (request, deps) => {
     profile: profileOf(request.tenant, user),
     snapshot: renderResource(type, user, user.data, request.tenantUrl),
   }));
-  return { status: 200, body: { tenantId: request.tenantId, asOf: position.asOf, profiles, ...(nextCursor ? { nextCursor } : {}) } };
+  return {
+    status: 200,
+    body: { tenantId: request.tenantId, asOf: position.asOf, profiles, ...(nextCursor ? { nextCursor } : {}) },
+  };
 };

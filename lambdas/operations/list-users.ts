@@ -13,7 +13,10 @@ const USER_KEYS: ReadonlySet<string> = new Set<UserLookupKey>(['userName', 'exte
 export const listUsers: Operation = (request, deps) =>
   listResources(request, {
     resourceType: userTypeOf(request),
-    lookup: async (plan) => (USER_KEYS.has(plan.key) ? deps.directory.findUserIds(request.tenantId, plan.key as UserLookupKey, plan.value) : undefined),
+    lookup: async (plan) =>
+      USER_KEYS.has(plan.key)
+        ? deps.directory.findUserIds(request.tenantId, plan.key as UserLookupKey, plan.value)
+        : undefined,
     getByIds: (ids) => deps.directory.getUsers(request.tenantId, ids),
     page: (start, limit) => deps.directory.listUsers(request.tenantId, start, limit),
     count: () => deps.directory.countResources(request.tenantId, 'User'),

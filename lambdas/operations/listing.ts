@@ -35,7 +35,10 @@ async function candidates(source: ListSource, filter: Filter): Promise<StoredRes
   const plan = planLookup(filter, source.resourceType.name);
   // DynamoDB refuses an empty string as a key; no resource has an empty id, userName, externalId or displayName.
   if (plan && plan.value.trim() === '') {
-    throw ScimError.badRequest('invalidFilter', `filter compares ${plan.key} with an empty or blank string, which no resource has; send the ${plan.key} to look for.`);
+    throw ScimError.badRequest(
+      'invalidFilter',
+      `filter compares ${plan.key} with an empty or blank string, which no resource has; send the ${plan.key} to look for.`,
+    );
   }
   if (plan) {
     const ids = plan.key === 'id' ? [plan.value] : await source.lookup(plan);
@@ -84,27 +87,32 @@ export async function listResources(request: ScimRequest, source: ListSource): P
     });
   }
 
-  const start: PageStart = paging.kind === 'index' ? { startIndex: paging.startIndex } : { afterId: afterIdOf(paging.cursor) };
+  const start: PageStart =
+    paging.kind === 'index' ? { startIndex: paging.startIndex } : { afterId: afterIdOf(paging.cursor) };
   const [page, totalResults] = await Promise.all([source.page(start, paging.count), source.count()]);
   const resources = (await source.render(page.items, undefined)).map(project);
   return listResponse({
     resources,
     totalResults,
     startIndex: paging.kind === 'index' ? paging.startIndex : 1,
-    ...(paging.kind === 'cursor' && page.lastId !== undefined ? { nextCursor: encodeCursor({ afterId: page.lastId }) } : {}),
+    ...(paging.kind === 'cursor' && page.lastId !== undefined
+      ? { nextCursor: encodeCursor({ afterId: page.lastId }) }
+      : {}),
   });
 }
 
 function offsetOf(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   const { offset } = decodeCursor(cursor);
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw ScimError.badRequest('invalidCursor', 'cursor is not one this filter issued: start again without one.');
+  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0)
+    throw ScimError.badRequest('invalidCursor', 'cursor is not one this filter issued: start again without one.');
   return offset;
 }
 
 function afterIdOf(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   const { afterId } = decodeCursor(cursor);
-  if (typeof afterId !== 'string' || afterId === '') throw ScimError.badRequest('invalidCursor', 'cursor is not one this listing issued: start again without one.');
+  if (typeof afterId !== 'string' || afterId === '')
+    throw ScimError.badRequest('invalidCursor', 'cursor is not one this listing issued: start again without one.');
   return afterId;
 }

@@ -32,13 +32,19 @@ async function tenantOrFail(deps: AdminDeps, tenantId: string): Promise<TenantRe
 }
 
 /** Creates an OAuth client with a new secret; refused past MAX_LIVE_CLIENTS live clients. */
-export async function createClient(deps: AdminDeps, tenantId: string, options: { label?: string; expiresAt?: string } = {}): Promise<CreatedClient> {
+export async function createClient(
+  deps: AdminDeps,
+  tenantId: string,
+  options: { label?: string; expiresAt?: string } = {},
+): Promise<CreatedClient> {
   const tenant = await tenantOrFail(deps, tenantId);
   if (tenant.status !== 'connected') throw new AdminError(`Tenant "${tenantId}" is disconnected: reconnect it first.`);
   const now = deps.clock.now();
   const live = clientsOf(tenant).filter((client) => isLiveClient(client, now));
   if (live.length >= MAX_LIVE_CLIENTS) {
-    throw new AdminError(`Tenant "${tenantId}" already has ${MAX_LIVE_CLIENTS} live OAuth clients (${live.map((c) => c.clientId).join(', ')}): revoke one first.`);
+    throw new AdminError(
+      `Tenant "${tenantId}" already has ${MAX_LIVE_CLIENTS} live OAuth clients (${live.map((c) => c.clientId).join(', ')}): revoke one first.`,
+    );
   }
   const ring = await deps.tokenKeys.getKeyRing();
   const clientSecret = generateClientSecret();
@@ -50,7 +56,11 @@ export async function createClient(deps: AdminDeps, tenantId: string, options: {
     createdAt: now.toISOString(),
     ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
   };
-  const updated: TenantRecord = { ...tenant, oauthClients: [...clientsOf(tenant), client], version: tenant.version + 1 };
+  const updated: TenantRecord = {
+    ...tenant,
+    oauthClients: [...clientsOf(tenant), client],
+    version: tenant.version + 1,
+  };
   await deps.tenants.updateTenant(updated, tenant.version);
   return { tenant: updated, client, clientSecret };
 }
@@ -134,5 +144,10 @@ export async function unfederateTenant(deps: AdminDeps, tenantId: string): Promi
 /** A disconnect ends OAuth too: every client revoked and the federation removed (reconnecting needs new ones). */
 export function revokedOAuth(tenant: TenantRecord, at: string): Pick<TenantRecord, 'oauthClients' | 'federation'> {
   const { oauthClients } = tenant;
-  return oauthClients ? { oauthClients: oauthClients.map((client) => (client.revokedAt ? client : { ...client, revokedAt: at })), federation: undefined } : { federation: undefined };
+  return oauthClients
+    ? {
+        oauthClients: oauthClients.map((client) => (client.revokedAt ? client : { ...client, revokedAt: at })),
+        federation: undefined,
+      }
+    : { federation: undefined };
 }

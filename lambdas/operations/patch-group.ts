@@ -23,7 +23,10 @@ export const patchGroup: Operation = async (request, deps) => {
   const held = new HeldVersions();
   const group = await withRetryOnConflict(request, `Group "${id}"`, async () => {
     // The group and the named members' state in one read when they fit (Entra names one member per op).
-    const read = named.length <= NAMED_IN_ONE_READ ? await deps.groups.getGroupWithMembership(request.tenantId, id, named) : { group: await deps.groups.getGroup(request.tenantId, id) };
+    const read =
+      named.length <= NAMED_IN_ONE_READ
+        ? await deps.groups.getGroupWithMembership(request.tenantId, id, named)
+        : { group: await deps.groups.getGroup(request.tenantId, id) };
     const before = read.group;
     if (!before || before.deleting) throw ScimError.notFound(`Group "${id}" not found.`);
     // A version this request reserved itself (its last try hit a conflict) is not someone else's change.
@@ -31,7 +34,13 @@ export const patchGroup: Operation = async (request, deps) => {
     const { data } = applyPatch(before.data, operations, GROUP_RESOURCE_TYPE);
     const members = await membershipWrites(request, deps, id, delta, 'present' in read ? read.present : undefined);
     const memberTypes = await resolveMembers(request, deps, members.add, id);
-    return saveGroup(request, deps, { before, data, members, memberTypes }, hasIfMatch(request) ? before.version : undefined, held);
+    return saveGroup(
+      request,
+      deps,
+      { before, data, members, memberTypes },
+      hasIfMatch(request) ? before.version : undefined,
+      held,
+    );
   });
   return { status: 204, headers: { ETag: etagOf(group.version) } };
 };

@@ -71,7 +71,11 @@ export interface GroupStore {
   /** The subset of `memberIds` that are members of the group (one BatchGetItem per 100 ids). */
   presentMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<Set<string>>;
   /** The group and which of `memberIds` are its members, in one BatchGetItem (up to 99 ids). */
-  getGroupWithMembership(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<{ group?: StoredResource; present: Set<string> }>;
+  getGroupWithMembership(
+    tenantId: string,
+    groupId: string,
+    memberIds: readonly string[],
+  ): Promise<{ group?: StoredResource; present: Set<string> }>;
   /** Ids of the groups the member belongs to. */
   groupsOf(tenantId: string, memberId: string): Promise<string[]>;
   /** Which of `ids` are users or groups of this tenant (not being deleted), and which of the two. */
@@ -91,14 +95,28 @@ export interface WriteStore {
    * deleted, `versionConflict` when `expectedVersion` is given and stale. Sets lastModified to `at`.
    * Returns the first version.
    */
-  reserveVersions(tenantId: string, groupId: string, count: number, at: string, expectedVersion?: number): Promise<number>;
+  reserveVersions(
+    tenantId: string,
+    groupId: string,
+    count: number,
+    at: string,
+    expectedVersion?: number,
+  ): Promise<number>;
   /**
    * Marks a user or group as being deleted and bumps its version: from then on no membership of it
    * can commit and no other write changes it. Returns the marked resource (`notFound`, `versionConflict`).
    */
-  beginDelete(tenantId: string, resourceType: MemberType, id: string, expectedVersion?: number): Promise<StoredResource>;
+  beginDelete(
+    tenantId: string,
+    resourceType: MemberType,
+    id: string,
+    expectedVersion?: number,
+  ): Promise<StoredResource>;
   /** Removes every membership of a member (as member), or of a group (its members), idempotently. */
-  sweepMemberships(tenantId: string, target: { readonly memberId: string } | { readonly groupId: string }): Promise<void>;
+  sweepMemberships(
+    tenantId: string,
+    target: { readonly memberId: string } | { readonly groupId: string },
+  ): Promise<void>;
 }
 
 /** A tenant's removal guard as stored (docs/removal-guard.md); settings are the defaults until set. */

@@ -29,7 +29,9 @@ export function checkIfMatch(request: ScimRequest, stored: StoredResource): void
   if (header === undefined) return;
   const versions = versionsIn(header);
   if (versions !== 'any' && !versions.has(String(stored.version))) {
-    throw ScimError.preconditionFailed(`If-Match ${header} does not match the current version ${etagOf(stored.version)}.`);
+    throw ScimError.preconditionFailed(
+      `If-Match ${header} does not match the current version ${etagOf(stored.version)}.`,
+    );
   }
 }
 
@@ -38,7 +40,8 @@ export function notModified(request: ScimRequest, stored: StoredResource): ScimR
   const header = request.headers['if-none-match'];
   if (header === undefined) return undefined;
   const versions = versionsIn(header);
-  if (versions === 'any' || versions.has(String(stored.version))) return { status: 304, headers: { ETag: etagOf(stored.version) } };
+  if (versions === 'any' || versions.has(String(stored.version)))
+    return { status: 304, headers: { ETag: etagOf(stored.version) } };
   return undefined;
 }
 
@@ -53,7 +56,8 @@ export const WRITE_RETRY_BUDGET_MS = 4_000;
 export const CONTENDED_RETRY_AFTER_SECONDS = 1;
 
 /** Full jitter, 10 ms doubling per try, capped at 250 ms: contenders spread out instead of colliding again. */
-const backoff = (tries: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 10 * 2 ** tries)));
+const backoff = (tries: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 10 * 2 ** tries)));
 
 /** Seconds a throttled or briefly unavailable table asks the client to wait (Retry-After). */
 export const STORAGE_RETRY_AFTER_SECONDS = 2;
@@ -78,7 +82,10 @@ export function scimErrorOf(failure: CommitFailure, request: ScimRequest, what: 
     case 'notFound':
       return ScimError.notFound(`${what} not found.`);
     case 'memberMissing':
-      return ScimError.badRequest('invalidValue', `members: "${failure.write?.type === 'memberExists' ? failure.write.memberId : '?'}" is not a user or group of this tenant (or is being deleted).`);
+      return ScimError.badRequest(
+        'invalidValue',
+        `members: "${failure.write?.type === 'memberExists' ? failure.write.memberId : '?'}" is not a user or group of this tenant (or is being deleted).`,
+      );
     case 'throttled':
       return ScimError.throttled(STORAGE_RETRY_AFTER_SECONDS);
     case 'unavailable':
@@ -99,7 +106,11 @@ function isRetryable(error: unknown, request: ScimRequest): boolean {
  * (RFC 7232 §4.2 ties it to a precondition it sent): when the retry budget is spent, the answer is
  * 503 with Retry-After. Commit failures that reach the end are mapped by `scimErrorOf`.
  */
-export async function withRetryOnConflict<T>(request: ScimRequest, what: string, attempt: () => Promise<T>): Promise<T> {
+export async function withRetryOnConflict<T>(
+  request: ScimRequest,
+  what: string,
+  attempt: () => Promise<T>,
+): Promise<T> {
   const deadline = Date.now() + WRITE_RETRY_BUDGET_MS;
   for (let tries = 1; ; tries += 1) {
     try {

@@ -27,7 +27,12 @@ const PAGE = 200;
  * After a tenant's policy, mapping or connection changed: every user whose effective profile changed
  * gets the next version and a `User Updated` event carrying the new profile. Admin-only work, O(users).
  */
-export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRecord, after: TenantRecord, options: ReconcileOptions = {}): Promise<number> {
+export async function reconcileProfiles(
+  deps: ProfileAdminDeps,
+  before: TenantRecord,
+  after: TenantRecord,
+  options: ReconcileOptions = {},
+): Promise<number> {
   const tenantUrl = `${options.tenantUrlBase ?? ''}/${after.tenantId}`;
   const requestId = `admin-${deps.ids.newId()}`;
   let updated = 0;
@@ -37,7 +42,7 @@ export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRe
     const page = await deps.directory.listUsers(after.tenantId, afterId === undefined ? {} : { afterId }, PAGE);
     for (const listed of page.items) {
       // A user written meanwhile (a PATCH from Entra) is read again: the change is applied to the newest version.
-      for (let user: StoredResource | undefined = listed; user && !user.deleting; ) {
+      for (let user: StoredResource | undefined = listed; user && !user.deleting;) {
         const previous = profileOf(before, user);
         const profile = profileOf(after, user);
         const changed = changedFields(previous, profile);
@@ -74,7 +79,12 @@ export async function reconcileProfiles(deps: ProfileAdminDeps, before: TenantRe
   return updated;
 }
 
-async function changeSettings(deps: ProfileAdminDeps, tenantId: string, change: (settings: ProfileSettings) => ProfileSettings, options: ReconcileOptions) {
+async function changeSettings(
+  deps: ProfileAdminDeps,
+  tenantId: string,
+  change: (settings: ProfileSettings) => ProfileSettings,
+  options: ReconcileOptions,
+) {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   const updated: TenantRecord = { ...tenant, profile: change(tenant.profile ?? {}), version: tenant.version + 1 };
@@ -84,7 +94,12 @@ async function changeSettings(deps: ProfileAdminDeps, tenantId: string, change: 
 }
 
 /** Sets the ownership policy: a default owner and per-field owners (hybrid). */
-export async function setPolicy(deps: ProfileAdminDeps, tenantId: string, policy: OwnershipPolicy, options: ReconcileOptions = {}) {
+export async function setPolicy(
+  deps: ProfileAdminDeps,
+  tenantId: string,
+  policy: OwnershipPolicy,
+  options: ReconcileOptions = {},
+) {
   for (const field of Object.keys(policy.fields)) {
     if (!FIELD_NAME.test(field)) throw new AdminError(`"${field}" is not a field name (letters and digits).`);
   }
@@ -96,7 +111,12 @@ export async function setPolicy(deps: ProfileAdminDeps, tenantId: string, policy
  * restores the default). A path in the tenant's own extension (`urn:…:extension:acme:2.0:User:x`)
  * declares that extension: Entra can then send it, and it is stored and listed in /Schemas.
  */
-export async function setMapping(deps: ProfileAdminDeps, tenantId: string, entries: Readonly<Record<string, string>>, options: ReconcileOptions = {}) {
+export async function setMapping(
+  deps: ProfileAdminDeps,
+  tenantId: string,
+  entries: Readonly<Record<string, string>>,
+  options: ReconcileOptions = {},
+) {
   for (const [field, path] of Object.entries(entries)) {
     if (!FIELD_NAME.test(field)) throw new AdminError(`"${field}" is not a field name (letters and digits).`);
     if (path === '') continue;
@@ -106,7 +126,10 @@ export async function setMapping(deps: ProfileAdminDeps, tenantId: string, entri
     } catch (error) {
       throw new AdminError(`${field}=${path}: ${(error as Error).message}`, { cause: error });
     }
-    if (!parsed) throw new AdminError(`${field}=${path}: the path names no User attribute (core, enterprise, or urn:ietf:params:scim:schemas:extension:<name>:2.0:User:<attribute>).`);
+    if (!parsed)
+      throw new AdminError(
+        `${field}=${path}: the path names no User attribute (core, enterprise, or urn:ietf:params:scim:schemas:extension:<name>:2.0:User:<attribute>).`,
+      );
   }
   return changeSettings(
     deps,

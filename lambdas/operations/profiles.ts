@@ -8,7 +8,9 @@ import { userTypeOfTenant } from './tenant-schema';
 export function directoryProfile(tenant: TenantRecord | undefined, user: StoredResource): Profile {
   const settings = tenant?.profile ?? {};
   const type = userTypeOfTenant(tenant);
-  return Object.fromEntries(Object.entries(mappingOf(settings)).map(([field, path]) => [field, readPath(user.data, path, type)]));
+  return Object.fromEntries(
+    Object.entries(mappingOf(settings)).map(([field, path]) => [field, readPath(user.data, path, type)]),
+  );
 }
 
 /** Is the account managed by SCIM? Every account of a disconnected tenant is a manual account. */
@@ -17,7 +19,17 @@ export function isManaged(tenant: TenantRecord | undefined): boolean {
 }
 
 /** The effective profile of a user under its tenant's policy (what events carry and the portal shows). */
-export function profileOf(tenant: TenantRecord | undefined, user: StoredResource, managed = isManaged(tenant)): Record<string, string | null> {
+export function profileOf(
+  tenant: TenantRecord | undefined,
+  user: StoredResource,
+  managed = isManaged(tenant),
+): Record<string, string | null> {
   const settings = tenant?.profile ?? {};
-  return effectiveProfile(fieldsOf(settings), directoryProfile(tenant, user), user.userValues ?? {}, policyOf(settings), managed);
+  return effectiveProfile(
+    fieldsOf(settings),
+    directoryProfile(tenant, user),
+    user.userValues ?? {},
+    policyOf(settings),
+    managed,
+  );
 }

@@ -14,7 +14,12 @@ export interface PublishDependencies {
  * Per-entry PutEvents error codes that retrying cannot fix: the entry itself is at fault. Set aside
  * at once. Others (throttling, internal failures, access) are retried, then fail the batch.
  */
-const PERMANENT_ERRORS: ReadonlySet<string> = new Set(['EntryTooLarge', 'MalformedDetail', 'InvalidArgument', 'ValidationException']);
+const PERMANENT_ERRORS: ReadonlySet<string> = new Set([
+  'EntryTooLarge',
+  'MalformedDetail',
+  'InvalidArgument',
+  'ValidationException',
+]);
 
 export interface PublishOptions {
   /** Calls per chunk, the first included. @default 5 */
@@ -35,8 +40,15 @@ export interface PublishResult {
 /** Thrown when entries are still refused after every retry: the stream delivers the batch again. */
 export class PublishFailedError extends Error {
   constructor(readonly failures: readonly (EventEntryFailure & { readonly eventId: string })[]) {
-    const shown = failures.slice(0, 3).map((failure) => `${failure.eventId}: ${failure.errorCode}${failure.errorMessage ? ` (${failure.errorMessage})` : ''}`);
-    super(`${failures.length} event(s) not published after retries: ${shown.join('; ')}${failures.length > 3 ? '; …' : ''}`);
+    const shown = failures
+      .slice(0, 3)
+      .map(
+        (failure) =>
+          `${failure.eventId}: ${failure.errorCode}${failure.errorMessage ? ` (${failure.errorMessage})` : ''}`,
+      );
+    super(
+      `${failures.length} event(s) not published after retries: ${shown.join('; ')}${failures.length > 3 ? '; …' : ''}`,
+    );
     this.name = 'PublishFailedError';
   }
 }
@@ -49,7 +61,17 @@ interface Pending {
 
 function setAsideOf(item: Pending, reason: string): SetAsideEntry {
   const { event, entry } = item;
-  return { eventId: event.eventId, detailType: event.detailType, tenantId: event.tenantId, resourceType: event.resourceType, resourceId: event.resourceId, version: event.version, bytes: entrySize(entry), reason, entry };
+  return {
+    eventId: event.eventId,
+    detailType: event.detailType,
+    tenantId: event.tenantId,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    version: event.version,
+    bytes: entrySize(entry),
+    reason,
+    entry,
+  };
 }
 
 /**
@@ -60,7 +82,11 @@ function setAsideOf(item: Pending, reason: string): SetAsideEntry {
  * never be published (over 256 KB, or refused as malformed) is set aside in the dead-letter sink, and
  * the entries after it are published in order: one bad event never stops the others.
  */
-export async function publishChanges(records: readonly StreamRecord[], deps: PublishDependencies, options: PublishOptions = {}): Promise<PublishResult> {
+export async function publishChanges(
+  records: readonly StreamRecord[],
+  deps: PublishDependencies,
+  options: PublishOptions = {},
+): Promise<PublishResult> {
   const pending: Pending[] = records.filter(isPublishable).map((record) => {
     const event = changeEventOf(record);
     return { eventId: event.eventId, event, entry: toEventEntry(event) };
@@ -82,7 +108,11 @@ export async function publishChanges(records: readonly StreamRecord[], deps: Pub
   return { published, setAside, skipped: records.length - pending.length };
 }
 
-async function putWithRetry(chunk: readonly Pending[], deps: PublishDependencies, options: PublishOptions): Promise<{ published: number; setAside: number }> {
+async function putWithRetry(
+  chunk: readonly Pending[],
+  deps: PublishDependencies,
+  options: PublishOptions,
+): Promise<{ published: number; setAside: number }> {
   const maxAttempts = options.maxAttempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 100;
   let remaining = chunk;
@@ -92,7 +122,11 @@ async function putWithRetry(chunk: readonly Pending[], deps: PublishDependencies
     if (failures.length === 0) break;
     const permanent = failures.filter((failure) => PERMANENT_ERRORS.has(failure.errorCode));
     if (permanent.length > 0) {
-      await deps.deadLetters.setAside(permanent.flatMap((failure) => (remaining[failure.index] ? [setAsideOf(remaining[failure.index] as Pending, failure.errorCode)] : [])));
+      await deps.deadLetters.setAside(
+        permanent.flatMap((failure) =>
+          remaining[failure.index] ? [setAsideOf(remaining[failure.index] as Pending, failure.errorCode)] : [],
+        ),
+      );
       setAside += permanent.length;
     }
     const retryable = failures.filter((failure) => !PERMANENT_ERRORS.has(failure.errorCode));

@@ -1,6 +1,13 @@
 import { buildEvent, type ChangeEvent } from '../events/catalog';
 import { logEntryOfEvent, type LogEntry } from '../tenancy/provisioning-log';
-import { formatWindow, removalLimit, removalsInWindow, type GuardSettings, type HeldOperation, type Hold } from '../tenancy/removal-guard';
+import {
+  formatWindow,
+  removalLimit,
+  removalsInWindow,
+  type GuardSettings,
+  type HeldOperation,
+  type Hold,
+} from '../tenancy/removal-guard';
 import { isCommitFailure, type HeldChange, type Write } from './write-plan';
 import type { Dependencies, StoredResource } from './ports';
 
@@ -16,7 +23,15 @@ export interface Routing {
   readonly operation: HeldOperation;
 }
 
-function removalsHeldEvent(tenantId: string, hold: Hold, version: number, requestId: string, trigger: { readonly resourceId: string; readonly operation: HeldOperation }, settings: GuardSettings, limit: number): ChangeEvent {
+function removalsHeldEvent(
+  tenantId: string,
+  hold: Hold,
+  version: number,
+  requestId: string,
+  trigger: { readonly resourceId: string; readonly operation: HeldOperation },
+  settings: GuardSettings,
+  limit: number,
+): ChangeEvent {
   return buildEvent({
     detailType: 'Removals Held',
     tenantId,
@@ -44,7 +59,13 @@ function removalsHeldEvent(tenantId: string, hold: Hold, version: number, reques
  * hold (one `Removals Held` event) and is held, and while a hold is in force every removal is held.
  * Other changes cost nothing here: no read unless the user carries a hold.
  */
-export async function routeUserChange(deps: GuardDependencies, tenantId: string, user: StoredResource, operation: HeldOperation, requestId: string): Promise<Routing> {
+export async function routeUserChange(
+  deps: GuardDependencies,
+  tenantId: string,
+  user: StoredResource,
+  operation: HeldOperation,
+  requestId: string,
+): Promise<Routing> {
   const removal = operation !== 'update';
   if (user.heldBy === undefined && !removal) return { operation };
   const guard = await deps.guard.getGuard(tenantId);
@@ -53,13 +74,28 @@ export async function routeUserChange(deps: GuardDependencies, tenantId: string,
   const { settings } = guard;
   const at = deps.clock.now();
   const window = await deps.guard.countRemoval(tenantId, at.getTime(), settings.windowSeconds);
-  const limit = removalLimit(settings, settings.percent === undefined ? 0 : await deps.directory.countResources(tenantId, 'User'));
+  const limit = removalLimit(
+    settings,
+    settings.percent === undefined ? 0 : await deps.directory.countResources(tenantId, 'User'),
+  );
   if (removalsInWindow(window, at.getTime(), settings.windowSeconds) <= limit) return { operation };
   let holds = guard.holds;
   for (let attempt = 1; ; attempt += 1) {
     const candidate: Hold = { id: deps.ids.newId(), since: at.toISOString() };
     try {
-      const hold = await deps.guard.startHold(tenantId, candidate, removalsHeldEvent(tenantId, candidate, holds + 1, requestId, { resourceId: user.id, operation }, settings, limit));
+      const hold = await deps.guard.startHold(
+        tenantId,
+        candidate,
+        removalsHeldEvent(
+          tenantId,
+          candidate,
+          holds + 1,
+          requestId,
+          { resourceId: user.id, operation },
+          settings,
+          limit,
+        ),
+      );
       return { hold, operation };
     } catch (error) {
       if (!isCommitFailure(error, 'versionConflict') || attempt >= START_HOLD_ATTEMPTS) throw error;
@@ -80,13 +116,34 @@ export function markHeld(user: StoredResource, routing: Routing): StoredResource
  * The writes that report a change: its event in the outbox, or held with what a reject needs; and
  * its provisioning-log entry, which says when it was held.
  */
-export function reportWrites(routing: Routing, event: ChangeEvent, before: StoredResource, groupIds?: readonly string[]): Write[] {
+export function reportWrites(
+  routing: Routing,
+  event: ChangeEvent,
+  before: StoredResource,
+  groupIds?: readonly string[],
+): Write[] {
   const entry: LogEntry = logEntryOfEvent(event);
-  if (!routing.hold) return [{ type: 'event', event }, { type: 'log', entry }];
+  if (!routing.hold)
+    return [
+      { type: 'event', event },
+      { type: 'log', entry },
+    ];
   const { deleting: _deleting, heldBy: _heldBy, ...restorable } = before;
-  const held: HeldChange = { holdId: routing.hold.id, operation: routing.operation, event, before: restorable, ...(groupIds ? { groupIds } : {}) };
+  const held: HeldChange = {
+    holdId: routing.hold.id,
+    operation: routing.operation,
+    event,
+    before: restorable,
+    ...(groupIds ? { groupIds } : {}),
+  };
   return [
     { type: 'holdEvent', held },
-    { type: 'log', entry: { ...entry, detail: `Held by the removal guard (hold ${routing.hold.id}): published when an admin releases it.` } },
+    {
+      type: 'log',
+      entry: {
+        ...entry,
+        detail: `Held by the removal guard (hold ${routing.hold.id}): published when an admin releases it.`,
+      },
+    },
   ];
 }

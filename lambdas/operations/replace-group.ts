@@ -18,7 +18,13 @@ export const replaceGroup: Operation = async (request, deps) => {
     if (!held.isOwn(before.version)) checkIfMatch(request, before);
     const writes = await membershipWrites(request, deps, id, { replaceAll: memberIds, add: [], remove: [] });
     const memberTypes = await resolveMembers(request, deps, writes.add, id);
-    return saveGroup(request, deps, { before, data, members: writes, memberTypes }, hasIfMatch(request) ? before.version : undefined, held);
+    return saveGroup(
+      request,
+      deps,
+      { before, data, members: writes, memberTypes },
+      hasIfMatch(request) ? before.version : undefined,
+      held,
+    );
   });
   return groupResponse(request, deps, 200, group);
 };

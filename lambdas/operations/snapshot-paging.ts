@@ -29,8 +29,16 @@ export function snapshotPosition(request: ScimRequest, clock: Clock): SnapshotPo
 }
 
 /** One page of a walk: the first `count` items, and a cursor when the store had more. */
-export function snapshotPage<T extends { readonly id: string }>(position: SnapshotPosition, fetched: readonly T[]): { items: T[]; nextCursor?: string } {
+export function snapshotPage<T extends { readonly id: string }>(
+  position: SnapshotPosition,
+  fetched: readonly T[],
+): { items: T[]; nextCursor?: string } {
   const items = fetched.slice(0, position.count);
   const last = items.at(-1);
-  return { items, ...(fetched.length > position.count && last ? { nextCursor: encodeCursor({ afterId: last.id, asOf: position.asOf }) } : {}) };
+  return {
+    items,
+    ...(fetched.length > position.count && last
+      ? { nextCursor: encodeCursor({ afterId: last.id, asOf: position.asOf }) }
+      : {}),
+  };
 }

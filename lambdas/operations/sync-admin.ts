@@ -40,12 +40,19 @@ export interface ConnectRequest {
 
 function endpointsOf(request: ConnectRequest): Pick<ConnectorRecord, 'cloud' | 'graphUrl' | 'loginUrl'> {
   if (request.graphUrl !== undefined || request.loginUrl !== undefined) {
-    if (request.cloud !== undefined) throw new ConnectorError('Give either --cloud or --graph-url with --login-url, not both.');
-    if (request.graphUrl === undefined || request.loginUrl === undefined) throw new ConnectorError('--graph-url and --login-url go together.');
-    return { cloud: 'custom', graphUrl: checkServiceRoot('--graph-url', request.graphUrl), loginUrl: checkServiceRoot('--login-url', request.loginUrl) };
+    if (request.cloud !== undefined)
+      throw new ConnectorError('Give either --cloud or --graph-url with --login-url, not both.');
+    if (request.graphUrl === undefined || request.loginUrl === undefined)
+      throw new ConnectorError('--graph-url and --login-url go together.');
+    return {
+      cloud: 'custom',
+      graphUrl: checkServiceRoot('--graph-url', request.graphUrl),
+      loginUrl: checkServiceRoot('--login-url', request.loginUrl),
+    };
   }
   const cloud = (request.cloud ?? 'global') as NationalCloud;
-  if (!(cloud in NATIONAL_CLOUDS)) throw new ConnectorError(`--cloud "${request.cloud}" is not one of ${Object.keys(NATIONAL_CLOUDS).join(', ')}.`);
+  if (!(cloud in NATIONAL_CLOUDS))
+    throw new ConnectorError(`--cloud "${request.cloud}" is not one of ${Object.keys(NATIONAL_CLOUDS).join(', ')}.`);
   return { cloud, ...NATIONAL_CLOUDS[cloud] };
 }
 
@@ -53,13 +60,19 @@ function propertyMap(pairs: readonly string[]): Record<string, string> {
   const map: Record<string, string> = {};
   for (const pair of pairs) {
     const equals = pair.indexOf('=');
-    if (equals <= 0 || equals === pair.length - 1) throw new ConnectorError(`--map "${pair}" is not <field>=<Graph property>.`);
+    if (equals <= 0 || equals === pair.length - 1)
+      throw new ConnectorError(`--map "${pair}" is not <field>=<Graph property>.`);
     map[pair.slice(0, equals)] = pair.slice(equals + 1);
   }
   return map;
 }
 
-function tenantEvent(tenant: TenantRecord, detailType: 'Tenant Disconnected' | 'Tenant Reconnected', now: string, requestId: string) {
+function tenantEvent(
+  tenant: TenantRecord,
+  detailType: 'Tenant Disconnected' | 'Tenant Reconnected',
+  now: string,
+  requestId: string,
+) {
   return buildEvent({
     detailType,
     tenantId: tenant.tenantId,
@@ -80,7 +93,11 @@ function tenantEvent(tenant: TenantRecord, detailType: 'Tenant Disconnected' | '
  * while the tenant has live SCIM tokens unless `revokeScimTokens` (then they are revoked in the same
  * tenant write). A changed $select or directory drops the delta links: the next run is a full pull.
  */
-export async function connectSync(deps: SyncDependencies, request: ConnectRequest, options: ReconcileOptions = {}): Promise<ConnectorRecord> {
+export async function connectSync(
+  deps: SyncDependencies,
+  request: ConnectRequest,
+  options: ReconcileOptions = {},
+): Promise<ConnectorRecord> {
   const tenant = await deps.tenants.getTenant(request.tenantId);
   if (!tenant) throw new AdminError(`Tenant "${request.tenantId}" does not exist.`);
   try {
@@ -140,13 +157,17 @@ export async function connectSync(deps: SyncDependencies, request: ConnectReques
       tokens: tenant.tokens.map((token) => (isLiveToken(token, now) ? { ...token, revokedAt: at } : token)),
       version: tenant.version + 1,
     };
-    const events = tenant.status === 'disconnected' ? [tenantEvent(updated, 'Tenant Reconnected', at, `admin-${deps.ids.newId()}`)] : [];
+    const events =
+      tenant.status === 'disconnected'
+        ? [tenantEvent(updated, 'Tenant Reconnected', at, `admin-${deps.ids.newId()}`)]
+        : [];
     await deps.tenants.updateTenant(updated, tenant.version, events);
     if (tenant.status === 'disconnected') await reconcileProfiles(deps, tenant, updated, options);
     return connector;
   } catch (error) {
     if (error instanceof ConnectorError) throw new AdminError(error.message);
-    if (error instanceof ConnectorConflict) throw new AdminError(`The connector of "${tenant.tenantId}" changed while connecting: run the command again.`);
+    if (error instanceof ConnectorConflict)
+      throw new AdminError(`The connector of "${tenant.tenantId}" changed while connecting: run the command again.`);
     throw error;
   }
 }
@@ -156,21 +177,28 @@ export async function connectSync(deps: SyncDependencies, request: ConnectReques
  * disconnected (accounts turn manual, as after a SCIM disconnect) and may be reconnected to SCIM
  * with `tenant reconnect`, or to Graph again with `sync connect`. Refused while a run holds the lease.
  */
-export async function disconnectSync(deps: SyncDependencies, tenantId: string, options: ReconcileOptions = {}): Promise<void> {
+export async function disconnectSync(
+  deps: SyncDependencies,
+  tenantId: string,
+  options: ReconcileOptions = {},
+): Promise<void> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   const connector = await deps.sync.getConnector(tenantId);
   if (!connector) throw new AdminError(`Tenant "${tenantId}" has no Graph connector.`);
   const lease = await deps.sync.getLease(tenantId);
   if (lease && Date.parse(lease.until) > deps.clock.now().getTime()) {
-    throw new AdminError(`A sync run (${lease.runId}) of "${tenantId}" is in progress: wait for it to finish ("sync status"), then disconnect.`);
+    throw new AdminError(
+      `A sync run (${lease.runId}) of "${tenantId}" is in progress: wait for it to finish ("sync status"), then disconnect.`,
+    );
   }
   await deps.sync.deleteConnector(tenantId);
   await deps.secrets.delete(tenantId);
   const { directorySource: _source, ...rest } = tenant;
   const updated: TenantRecord = { ...rest, status: 'disconnected', version: tenant.version + 1 };
   const at = deps.clock.now().toISOString();
-  const events = tenant.status === 'connected' ? [tenantEvent(updated, 'Tenant Disconnected', at, `admin-${deps.ids.newId()}`)] : [];
+  const events =
+    tenant.status === 'connected' ? [tenantEvent(updated, 'Tenant Disconnected', at, `admin-${deps.ids.newId()}`)] : [];
   await deps.tenants.updateTenant(updated, tenant.version, events);
   if (tenant.status === 'connected') await reconcileProfiles(deps, tenant, updated, options);
 }
@@ -179,7 +207,8 @@ export async function disconnectSync(deps: SyncDependencies, tenantId: string, o
 export async function syncStatus(deps: SyncDependencies, tenantId: string, limit = 10) {
   const connector = await deps.sync.getConnector(tenantId);
   const runs: RunRecord[] = await deps.sync.listRuns(tenantId, limit);
-  if (!connector && runs.length === 0) throw new AdminError(`Tenant "${tenantId}" has no Graph connector: connect one with "sync connect".`);
+  if (!connector && runs.length === 0)
+    throw new AdminError(`Tenant "${tenantId}" has no Graph connector: connect one with "sync connect".`);
   const now = deps.clock.now().getTime();
   return {
     tenantId,
@@ -197,7 +226,9 @@ export async function syncStatus(deps: SyncDependencies, tenantId: string, limit
             filters: connector.filters,
             properties: connector.properties,
             secretSetAt: connector.secretSetAt,
-            deltaLinkAgeSeconds: connector.delta?.at ? Math.max(0, Math.round((now - Date.parse(connector.delta.at)) / 1000)) : null,
+            deltaLinkAgeSeconds: connector.delta?.at
+              ? Math.max(0, Math.round((now - Date.parse(connector.delta.at)) / 1000))
+              : null,
           },
         }
       : {}),

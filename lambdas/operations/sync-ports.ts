@@ -47,7 +47,10 @@ export interface SyncStore {
    * it to `until`, hand it off (extend, and let the run's next slice take it), or release it (no
    * `until`). Throws LeaseLost when the holder no longer holds it.
    */
-  saveRun(run: RunRecord, lease: { readonly holder: string; readonly until?: string; readonly handoff?: boolean }): Promise<void>;
+  saveRun(
+    run: RunRecord,
+    lease: { readonly holder: string; readonly until?: string; readonly handoff?: boolean },
+  ): Promise<void>;
   /** Saves a run that holds no lease (a queued or abandoned run's record). */
   putRun(run: RunRecord): Promise<void>;
   /** The tenant's runs, newest first. */

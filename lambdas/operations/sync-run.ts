@@ -5,7 +5,17 @@ import type { DeltaPage } from '../sync/delta';
 import { removedReason } from '../sync/delta';
 import { ResyncRequired, SyncError } from '../sync/errors';
 import { GROUP_SELECT, patchBody, userOperations, userSelect, type GraphObject } from '../sync/mapping';
-import { addCounts, newRunId, withErrors, ZERO_COUNTS, type GroupLink, type RunCounts, type RunError, type RunRecord, type UserLink } from '../sync/run-record';
+import {
+  addCounts,
+  newRunId,
+  withErrors,
+  ZERO_COUNTS,
+  type GroupLink,
+  type RunCounts,
+  type RunError,
+  type RunRecord,
+  type UserLink,
+} from '../sync/run-record';
 import { outOfScopeReason } from '../sync/scope';
 import type { TenantRecord } from '../tenancy/tenant';
 import { userTypeOfTenant } from './tenant-schema';
@@ -57,8 +67,15 @@ export function mergeDuplicates(objects: readonly GraphObject[]): GraphObject[] 
       merged.set(object.id, object);
       continue;
     }
-    const members = [...((earlier['members@delta'] as unknown[]) ?? []), ...((object['members@delta'] as unknown[]) ?? [])];
-    const next: Record<string, unknown> = { ...earlier, ...object, ...(members.length > 0 ? { 'members@delta': members } : {}) };
+    const members = [
+      ...((earlier['members@delta'] as unknown[]) ?? []),
+      ...((object['members@delta'] as unknown[]) ?? []),
+    ];
+    const next: Record<string, unknown> = {
+      ...earlier,
+      ...object,
+      ...(members.length > 0 ? { 'members@delta': members } : {}),
+    };
     if (object['@removed'] === undefined) delete next['@removed'];
     merged.set(object.id, next as GraphObject);
   }
@@ -66,7 +83,11 @@ export function mergeDuplicates(objects: readonly GraphObject[]): GraphObject[] 
 }
 
 function selected(object: GraphObject, properties: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(properties.filter((property) => property in object && property !== 'id').map((property) => [property, object[property]]));
+  return Object.fromEntries(
+    properties
+      .filter((property) => property in object && property !== 'id')
+      .map((property) => [property, object[property]]),
+  );
 }
 
 interface Outcome {
@@ -111,10 +132,18 @@ class RunContext {
 }
 
 /** Finds the SCIM user a Graph user already is: by externalId (the Graph id), else by userName. */
-async function resolveUser(ctx: RunContext, link: UserLink): Promise<{ id: string; version: number; active: boolean } | undefined> {
+async function resolveUser(
+  ctx: RunContext,
+  link: UserLink,
+): Promise<{ id: string; version: number; active: boolean } | undefined> {
   const upn = link.props?.userPrincipalName;
   const byExternalId = await ctx.deps.directory.findUserIds(ctx.tenantId, 'externalId', link.graphId);
-  const ids = byExternalId.length > 0 ? byExternalId : typeof upn === 'string' ? await ctx.deps.directory.findUserIds(ctx.tenantId, 'userName', upn) : [];
+  const ids =
+    byExternalId.length > 0
+      ? byExternalId
+      : typeof upn === 'string'
+        ? await ctx.deps.directory.findUserIds(ctx.tenantId, 'userName', upn)
+        : [];
   if (ids.length === 0) return undefined;
   const user = await ctx.deps.directory.getUser(ctx.tenantId, ids[0] as string);
   return user ? { id: user.id, version: user.version, active: user.data.active !== false } : undefined;
@@ -132,16 +161,25 @@ interface UserWrite extends Outcome {
  * exit and reactivates it on a return (as Entra's provisioning does for scoping filters).
  */
 async function writeUser(ctx: RunContext, link: UserLink, inScope: boolean): Promise<UserWrite> {
-  if (!inScope && link.scimId === undefined) return { link: { ...link, inScope: false }, joined: false, counts: { skipped: 1 }, errors: [] };
+  if (!inScope && link.scimId === undefined)
+    return { link: { ...link, inScope: false }, joined: false, counts: { skipped: 1 }, errors: [] };
   const operations = userOperations(link.props ?? {}, link.graphId, inScope, ctx.connector, ctx.tenant.profile ?? {});
-  let known = link.scimId !== undefined ? { id: link.scimId, version: link.version ?? 0, active: link.active !== false } : undefined;
+  let known =
+    link.scimId !== undefined
+      ? { id: link.scimId, version: link.version ?? 0, active: link.active !== false }
+      : undefined;
   try {
     if (known === undefined) {
       try {
         const type = userTypeOfTenant(ctx.tenant);
         const { data } = applyPatch({}, parsePatchRequest(patchBody(operations), type), type);
         const created = await ctx.writer.createUser(data);
-        return { link: { ...link, scimId: created.id, version: created.version, active: true, inScope: true }, joined: true, counts: { created: 1 }, errors: [] };
+        return {
+          link: { ...link, scimId: created.id, version: created.version, active: true, inScope: true },
+          joined: true,
+          counts: { created: 1 },
+          errors: [],
+        };
       } catch (error) {
         // The userName is taken: a user SCIM created before the switch, or this sync's own write
         // whose link a crash lost. Adopt it (found by the Graph id, else by userName) and patch it.
@@ -156,13 +194,24 @@ async function writeUser(ctx: RunContext, link: UserLink, inScope: boolean): Pro
       return writeUser(ctx, { ...link, scimId: undefined, version: undefined, active: undefined }, inScope);
     }
     const next: UserLink = { ...link, scimId: known.id, version: patched.version, active: inScope, inScope };
-    if (!inScope) return { link: next, joined: false, counts: known.active ? { deactivated: 1 } : { skipped: 1 }, errors: [] };
+    if (!inScope)
+      return { link: next, joined: false, counts: known.active ? { deactivated: 1 } : { skipped: 1 }, errors: [] };
     if (!known.active) return { link: next, joined: true, counts: { reactivated: 1 }, errors: [] };
-    return { link: next, joined: link.scimId === undefined, counts: patched.version !== known.version ? { updated: 1 } : {}, errors: [] };
+    return {
+      link: next,
+      joined: link.scimId === undefined,
+      counts: patched.version !== known.version ? { updated: 1 } : {},
+      errors: [],
+    };
   } catch (error) {
     if (error instanceof ScimError && error.status < 500) {
       const upn = String(link.props?.userPrincipalName ?? '');
-      return { link, joined: false, counts: {}, errors: [ctx.error('writeRefused', `User ${link.graphId} (${upn}) was not written: ${error.detail}`)] };
+      return {
+        link,
+        joined: false,
+        counts: {},
+        errors: [ctx.error('writeRefused', `User ${link.graphId} (${upn}) was not written: ${error.detail}`)],
+      };
     }
     throw error;
   }
@@ -172,7 +221,8 @@ async function writeUser(ctx: RunContext, link: UserLink, inScope: boolean): Pro
 async function joinGroups(ctx: RunContext, joined: readonly UserLink[]): Promise<Partial<RunCounts>> {
   const byGroup = new Map<string, string[]>();
   for (const link of joined) {
-    for (const groupId of Object.keys(link.memberOf)) byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), link.scimId as string]);
+    for (const groupId of Object.keys(link.memberOf))
+      byGroup.set(groupId, [...(byGroup.get(groupId) ?? []), link.scimId as string]);
   }
   if (byGroup.size === 0) return {};
   const groups = await ctx.deps.sync.getGroupLinks(ctx.tenantId, [...byGroup.keys()]);
@@ -188,7 +238,10 @@ async function joinGroups(ctx: RunContext, joined: readonly UserLink[]): Promise
 
 async function applyUserPage(ctx: RunContext, run: RunRecord, page: DeltaPage): Promise<RunRecord> {
   const objects = mergeDuplicates(page.value);
-  const links = await ctx.deps.sync.getUserLinks(ctx.tenantId, objects.map((object) => object.id));
+  const links = await ctx.deps.sync.getUserLinks(
+    ctx.tenantId,
+    objects.map((object) => object.id),
+  );
   const scopeGroupIds = new Set(Object.keys(run.scopeGroups));
   const keep: UserLink[] = [];
   const drop: string[] = [];
@@ -200,7 +253,8 @@ async function applyUserPage(ctx: RunContext, run: RunRecord, page: DeltaPage): 
     const link: UserLink = links.get(object.id) ?? { graphId: object.id, memberOf: {}, inScope: false };
     const removed = removedReason(object);
     if (removed === 'deleted') {
-      if (link.scimId !== undefined && (await ctx.writer.deleteUser(link.scimId))) counts = addCounts(counts, { deleted: 1 });
+      if (link.scimId !== undefined && (await ctx.writer.deleteUser(link.scimId)))
+        counts = addCounts(counts, { deleted: 1 });
       drop.push(object.id);
       return;
     }
@@ -217,10 +271,16 @@ async function applyUserPage(ctx: RunContext, run: RunRecord, page: DeltaPage): 
     const upn = props.userPrincipalName;
     if (typeof upn !== 'string' || upn.trim() === '') {
       keep.push({ ...base, inScope: false });
-      errors.push(ctx.error('missingUserPrincipalName', `Graph user ${object.id} has no userPrincipalName: not written (every user needs one; check that the app may read it).`));
+      errors.push(
+        ctx.error(
+          'missingUserPrincipalName',
+          `Graph user ${object.id} has no userPrincipalName: not written (every user needs one; check that the app may read it).`,
+        ),
+      );
       return;
     }
-    const inScope = outOfScopeReason(props, Object.keys(link.memberOf), ctx.connector.filters, scopeGroupIds) === undefined;
+    const inScope =
+      outOfScopeReason(props, Object.keys(link.memberOf), ctx.connector.filters, scopeGroupIds) === undefined;
     const result = await writeUser(ctx, base, inScope);
     keep.push({ ...result.link, lastRun: run.runId });
     if (result.joined) joined.push(result.link);
@@ -237,9 +297,17 @@ async function applyUserPage(ctx: RunContext, run: RunRecord, page: DeltaPage): 
 
 async function applyGroupPage(ctx: RunContext, run: RunRecord, page: DeltaPage): Promise<RunRecord> {
   const objects = mergeDuplicates(page.value);
-  const members = objects.flatMap((object) => ((object['members@delta'] as Array<Record<string, unknown>> | undefined) ?? []).filter((member) => typeof member?.id === 'string'));
-  const memberIds = (type: string) => [...new Set(members.filter((member) => member['@odata.type'] === type).map((member) => member.id as string))];
-  const groupLinks = await ctx.deps.sync.getGroupLinks(ctx.tenantId, [...new Set([...objects.map((object) => object.id), ...memberIds(GROUP_TYPE)])]);
+  const members = objects.flatMap((object) =>
+    ((object['members@delta'] as Array<Record<string, unknown>> | undefined) ?? []).filter(
+      (member) => typeof member?.id === 'string',
+    ),
+  );
+  const memberIds = (type: string) => [
+    ...new Set(members.filter((member) => member['@odata.type'] === type).map((member) => member.id as string)),
+  ];
+  const groupLinks = await ctx.deps.sync.getGroupLinks(ctx.tenantId, [
+    ...new Set([...objects.map((object) => object.id), ...memberIds(GROUP_TYPE)]),
+  ]);
   const userLinks = await ctx.deps.sync.getUserLinks(ctx.tenantId, memberIds(USER_TYPE));
   const touchedUsers = new Map<string, UserLink>();
   const keepGroups: GroupLink[] = [];
@@ -252,15 +320,19 @@ async function applyGroupPage(ctx: RunContext, run: RunRecord, page: DeltaPage):
   for (const object of objects) {
     const link: GroupLink = groupLinks.get(object.id) ?? { graphId: object.id };
     if (removedReason(object) !== undefined) {
-      if (link.scimId !== undefined && (await ctx.writer.deleteGroup(link.scimId))) counts = addCounts(counts, { groupsDeleted: 1 });
+      if (link.scimId !== undefined && (await ctx.writer.deleteGroup(link.scimId)))
+        counts = addCounts(counts, { groupsDeleted: 1 });
       dropGroups.push(object.id);
       groupLinks.delete(object.id);
       delete scopeGroups[object.id];
       continue;
     }
-    const displayName = typeof object.displayName === 'string' && object.displayName !== '' ? object.displayName : link.displayName;
+    const displayName =
+      typeof object.displayName === 'string' && object.displayName !== '' ? object.displayName : link.displayName;
     if (displayName === undefined) {
-      errors.push(ctx.error('graphPageInvalid', `Graph group ${object.id} arrived without a displayName: not written.`));
+      errors.push(
+        ctx.error('graphPageInvalid', `Graph group ${object.id} arrived without a displayName: not written.`),
+      );
       continue;
     }
     let scimId = link.scimId ?? (await ctx.deps.groups.findGroupIds(ctx.tenantId, 'externalId', object.id))[0];
@@ -278,7 +350,12 @@ async function applyGroupPage(ctx: RunContext, run: RunRecord, page: DeltaPage):
       errors.push(ctx.error('writeRefused', `Group ${object.id} (${displayName}) was not written: ${error.detail}`));
       continue;
     }
-    const next: GroupLink = { graphId: object.id, scimId, displayName, ...(run.full ? { seenRound: run.round } : { seenRound: link.seenRound }) };
+    const next: GroupLink = {
+      graphId: object.id,
+      scimId,
+      displayName,
+      ...(run.full ? { seenRound: run.round } : { seenRound: link.seenRound }),
+    };
     groupLinks.set(object.id, next);
     keepGroups.push(next);
     if (named.has(displayName.toLowerCase())) scopeGroups[object.id] = displayName;
@@ -291,7 +368,8 @@ async function applyGroupPage(ctx: RunContext, run: RunRecord, page: DeltaPage):
       if (typeof id !== 'string') continue;
       const gone = member['@removed'] !== undefined;
       if (member['@odata.type'] === USER_TYPE) {
-        const user: UserLink = touchedUsers.get(id) ?? userLinks.get(id) ?? { graphId: id, memberOf: {}, inScope: false };
+        const user: UserLink = touchedUsers.get(id) ??
+          userLinks.get(id) ?? { graphId: id, memberOf: {}, inScope: false };
         const memberOf = { ...user.memberOf };
         if (gone) delete memberOf[object.id];
         else memberOf[object.id] = run.round;
@@ -334,23 +412,32 @@ async function reconcileUsers(ctx: RunContext, run: RunRecord): Promise<RunRecor
 
   await forEachLimit(page.items, CONCURRENCY, async (link) => {
     if (run.full && link.seenRound !== run.round) {
-      if (link.scimId !== undefined && (await ctx.writer.deleteUser(link.scimId))) counts = addCounts(counts, { deleted: 1 });
+      if (link.scimId !== undefined && (await ctx.writer.deleteUser(link.scimId)))
+        counts = addCounts(counts, { deleted: 1 });
       drop.push(link.graphId);
       return;
     }
     let current = link;
     if (run.full) {
-      const stale = Object.entries(link.memberOf).filter(([, round]) => round !== run.round).map(([groupId]) => groupId);
+      const stale = Object.entries(link.memberOf)
+        .filter(([, round]) => round !== run.round)
+        .map(([groupId]) => groupId);
       if (stale.length > 0) {
-        current = { ...link, memberOf: Object.fromEntries(Object.entries(link.memberOf).filter(([, round]) => round === run.round)) };
-        if (link.scimId !== undefined) stale.forEach((groupId) => leave.set(groupId, [...(leave.get(groupId) ?? []), link.scimId as string]));
+        current = {
+          ...link,
+          memberOf: Object.fromEntries(Object.entries(link.memberOf).filter(([, round]) => round === run.round)),
+        };
+        if (link.scimId !== undefined)
+          stale.forEach((groupId) => leave.set(groupId, [...(leave.get(groupId) ?? []), link.scimId as string]));
       }
     }
     if (current.props === undefined || current.softDeleted || typeof current.props.userPrincipalName !== 'string') {
       if (current !== link) keep.push(current);
       return;
     }
-    const inScope = outOfScopeReason(current.props, Object.keys(current.memberOf), ctx.connector.filters, scopeGroupIds) === undefined;
+    const inScope =
+      outOfScopeReason(current.props, Object.keys(current.memberOf), ctx.connector.filters, scopeGroupIds) ===
+      undefined;
     if (inScope === current.inScope && (!inScope || current.active !== false)) {
       if (current !== link) keep.push(current);
       return;
@@ -386,7 +473,8 @@ async function reconcileGroups(ctx: RunContext, run: RunRecord): Promise<RunReco
   let counts = run.counts;
   for (const link of page.items) {
     if (link.seenRound === run.round) continue;
-    if (link.scimId !== undefined && (await ctx.writer.deleteGroup(link.scimId))) counts = addCounts(counts, { groupsDeleted: 1 });
+    if (link.scimId !== undefined && (await ctx.writer.deleteGroup(link.scimId)))
+      counts = addCounts(counts, { groupsDeleted: 1 });
     drop.push(link.graphId);
   }
   await ctx.deps.sync.deleteLinks(ctx.tenantId, [], drop);
@@ -426,7 +514,12 @@ async function step(ctx: RunContext, run: RunRecord): Promise<RunRecord> {
   const applied = kind === 'groups' ? await applyGroupPage(ctx, run, page) : await applyUserPage(ctx, run, page);
   const counted = { ...applied, counts: addCounts(applied.counts, { pages: 1 }) };
   if (page.nextLink !== undefined) return { ...counted, cursor: page.nextLink };
-  return { ...counted, cursor: undefined, deltaLinks: { ...counted.deltaLinks, [kind]: page.deltaLink }, phase: kind === 'users' ? 'groups' : 'reconcile' };
+  return {
+    ...counted,
+    cursor: undefined,
+    deltaLinks: { ...counted.deltaLinks, [kind]: page.deltaLink },
+    phase: kind === 'users' ? 'groups' : 'reconcile',
+  };
 }
 
 export interface SliceOptions {
@@ -440,7 +533,10 @@ export interface SliceOptions {
 
 function failureOf(error: unknown): { code: RunError['code']; message: string } {
   if (error instanceof SyncError) return { code: error.code, message: error.message };
-  return { code: 'graphError', message: `The run stopped on an unexpected error: ${(error as Error).message ?? String(error)}` };
+  return {
+    code: 'graphError',
+    message: `The run stopped on an unexpected error: ${(error as Error).message ?? String(error)}`,
+  };
 }
 
 /**
@@ -450,25 +546,39 @@ function failureOf(error: unknown): { code: RunError['code']; message: string } 
  * checkpoint; the next run of the tenant resumes from there. Throws LeaseLost when another slice or
  * run holds the tenant.
  */
-export async function runSyncSlice(deps: SyncDependencies, tenantId: string, runId: string, options: SliceOptions = {}): Promise<RunRecord> {
+export async function runSyncSlice(
+  deps: SyncDependencies,
+  tenantId: string,
+  runId: string,
+  options: SliceOptions = {},
+): Promise<RunRecord> {
   const found = await deps.sync.getRun(tenantId, runId);
   if (!found) throw new SyncError('notConnected', `Run ${runId} of tenant "${tenantId}" does not exist.`);
   if (found.status === 'succeeded' || found.status === 'failed') return found;
   const holder = deps.ids.newId();
   const leaseUntil = () => new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
-  if (!(await deps.sync.acquireLease(tenantId, runId, leaseUntil(), deps.clock.now().toISOString(), holder))) throw new LeaseLost(tenantId);
+  if (!(await deps.sync.acquireLease(tenantId, runId, leaseUntil(), deps.clock.now().toISOString(), holder)))
+    throw new LeaseLost(tenantId);
   const wallClock = options.now ?? (() => Date.now());
   let run: RunRecord = { ...found, status: 'running', updatedAt: deps.clock.now().toISOString() };
   try {
     const connector = await deps.sync.getConnector(tenantId);
-    if (!connector) throw new SyncError('notConnected', `Tenant "${tenantId}" has no Graph connector: run "sync connect" first.`);
+    if (!connector)
+      throw new SyncError('notConnected', `Tenant "${tenantId}" has no Graph connector: run "sync connect" first.`);
     const tenant = await deps.tenants.getTenant(tenantId);
     if (!tenant) throw new SyncError('notConnected', `Tenant "${tenantId}" does not exist.`);
     if (tenant.directorySource !== 'graph' || tenant.status !== 'connected') {
-      throw new SyncError('notConnected', `Tenant "${tenantId}" is not Graph-connected (it was disconnected or switched to SCIM): run "sync connect" to pull it again.`);
+      throw new SyncError(
+        'notConnected',
+        `Tenant "${tenantId}" is not Graph-connected (it was disconnected or switched to SCIM): run "sync connect" to pull it again.`,
+      );
     }
     const secret = await deps.secrets.get(tenantId);
-    if (secret === undefined) throw new SyncError('secretMissing', `No client secret is stored for tenant "${tenantId}": run "sync connect" again with --client-secret.`);
+    if (secret === undefined)
+      throw new SyncError(
+        'secretMissing',
+        `No client secret is stored for tenant "${tenantId}": run "sync connect" again with --client-secret.`,
+      );
     const graph = deps.graph(connector, secret);
     const ctx = new RunContext(deps, tenant, connector, graph, runId);
     await deps.sync.saveRun(run, { holder, until: leaseUntil() });
@@ -479,12 +589,24 @@ export async function runSyncSlice(deps: SyncDependencies, tenantId: string, run
       }
       const before = { ...graph.stats };
       const next = await step(ctx, run);
-      run = { ...next, updatedAt: ctx.now(), counts: addCounts(next.counts, { graphRequests: graph.stats.requests - before.requests, throttled: graph.stats.throttled - before.throttled }) };
+      run = {
+        ...next,
+        updatedAt: ctx.now(),
+        counts: addCounts(next.counts, {
+          graphRequests: graph.stats.requests - before.requests,
+          throttled: graph.stats.throttled - before.throttled,
+        }),
+      };
       await deps.sync.saveRun(run, { holder, until: leaseUntil() });
       options.onProgress?.(run);
     }
     await finishConnector(deps, connector, run);
-    run = { ...run, status: 'succeeded', finishedAt: deps.clock.now().toISOString(), updatedAt: deps.clock.now().toISOString() };
+    run = {
+      ...run,
+      status: 'succeeded',
+      finishedAt: deps.clock.now().toISOString(),
+      updatedAt: deps.clock.now().toISOString(),
+    };
     await deps.sync.saveRun(run, { holder });
     options.onProgress?.(run);
     return run;
@@ -499,7 +621,11 @@ export async function runSyncSlice(deps: SyncDependencies, tenantId: string, run
 }
 
 /** Changes the connector, re-reading it on a concurrent change (`sync connect`, another tick); false when it is gone. */
-export async function updateConnector(deps: SyncDependencies, tenantId: string, change: (current: ConnectorRecord) => Partial<ConnectorRecord>): Promise<boolean> {
+export async function updateConnector(
+  deps: SyncDependencies,
+  tenantId: string,
+  change: (current: ConnectorRecord) => Partial<ConnectorRecord>,
+): Promise<boolean> {
   for (let attempt = 0; ; attempt += 1) {
     const current = await deps.sync.getConnector(tenantId);
     if (!current) return false;
@@ -514,7 +640,10 @@ export async function updateConnector(deps: SyncDependencies, tenantId: string, 
 
 /** Commits a finished run's delta links and named groups to the connector. */
 async function finishConnector(deps: SyncDependencies, connector: ConnectorRecord, run: RunRecord): Promise<void> {
-  await updateConnector(deps, connector.tenantId, () => ({ delta: { users: run.deltaLinks.users, groups: run.deltaLinks.groups, at: run.updatedAt }, scopeGroups: run.scopeGroups }));
+  await updateConnector(deps, connector.tenantId, () => ({
+    delta: { users: run.deltaLinks.users, groups: run.deltaLinks.groups, at: run.updatedAt },
+    scopeGroups: run.scopeGroups,
+  }));
 }
 
 /**
@@ -522,16 +651,26 @@ async function finishConnector(deps: SyncDependencies, connector: ConnectorRecor
  * lease expired mid-run) continues that one's checkpoint, so nothing committed is redone and
  * nothing is lost.
  */
-export async function startRun(deps: SyncDependencies, tenantId: string, trigger: RunRecord['trigger']): Promise<RunRecord> {
+export async function startRun(
+  deps: SyncDependencies,
+  tenantId: string,
+  trigger: RunRecord['trigger'],
+): Promise<RunRecord> {
   const connector = await deps.sync.getConnector(tenantId);
-  if (!connector) throw new SyncError('notConnected', `Tenant "${tenantId}" has no Graph connector: run "sync connect" first.`);
+  if (!connector)
+    throw new SyncError('notConnected', `Tenant "${tenantId}" has no Graph connector: run "sync connect" first.`);
   const now = deps.clock.now();
   const lease = await deps.sync.getLease(tenantId);
   if (lease && Date.parse(lease.until) > now.getTime()) throw new RunInProgress(lease.runId);
   let [last] = await deps.sync.listRuns(tenantId, 1);
   if (last && (last.status === 'running' || last.status === 'queued')) {
     last = withErrors({ ...last, status: 'failed', finishedAt: now.toISOString(), updatedAt: now.toISOString() }, [
-      { code: 'graphError', message: 'The run stopped without finishing (its lease expired: a crash or a timeout); the next run continued it.', at: now.toISOString() },
+      {
+        code: 'graphError',
+        message:
+          'The run stopped without finishing (its lease expired: a crash or a timeout); the next run continued it.',
+        at: now.toISOString(),
+      },
     ]);
     await deps.sync.putRun(last);
   }
@@ -551,12 +690,21 @@ export async function startRun(deps: SyncDependencies, tenantId: string, trigger
     ...(resume?.cursor !== undefined ? { cursor: resume.cursor } : {}),
     deltaLinks: resume?.deltaLinks ?? {},
     scopeGroups: resume?.scopeGroups ?? (full ? {} : (connector.scopeGroups ?? {})),
-    ...(!full && connector.delta?.at ? { deltaLinkAgeSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(connector.delta.at)) / 1000)) } : {}),
+    ...(!full && connector.delta?.at
+      ? { deltaLinkAgeSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(connector.delta.at)) / 1000)) }
+      : {}),
     ...(resume ? { resumedFrom: resume.runId } : {}),
     counts: ZERO_COUNTS,
     errors: [],
   };
-  if (!(await deps.sync.acquireLease(tenantId, runId, new Date(now.getTime() + LEASE_MS).toISOString(), now.toISOString()))) {
+  if (
+    !(await deps.sync.acquireLease(
+      tenantId,
+      runId,
+      new Date(now.getTime() + LEASE_MS).toISOString(),
+      now.toISOString(),
+    ))
+  ) {
     throw new RunInProgress((await deps.sync.getLease(tenantId))?.runId ?? 'unknown');
   }
   await deps.sync.createRun(run);

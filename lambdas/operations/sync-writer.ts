@@ -20,7 +20,7 @@ const MEMBERS_PER_PATCH = 500;
 const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 function versionOf(headers: Readonly<Record<string, string>> | undefined, body: unknown): number {
-  const tag = headers?.ETag ?? ((body as { meta?: { version?: string } } | undefined)?.meta?.version ?? '');
+  const tag = headers?.ETag ?? (body as { meta?: { version?: string } } | undefined)?.meta?.version ?? '';
   const version = Number(/"(\d+)"/.exec(tag)?.[1]);
   return Number.isFinite(version) ? version : 0;
 }
@@ -62,15 +62,24 @@ export class SyncWriter {
 
   /** Creates a user from the sync's PATCH operations applied to nothing; returns its id and version. */
   async createUser(data: Readonly<Record<string, unknown>>): Promise<{ id: string; version: number }> {
-    const response = await this.call(createUser, 'createUser', undefined, { schemas: userSchemas(this.tenant.profile ?? {}), ...data });
+    const response = await this.call(createUser, 'createUser', undefined, {
+      schemas: userSchemas(this.tenant.profile ?? {}),
+      ...data,
+    });
     return { id: (response.body as { id: string }).id, version: versionOf(response.headers, response.body) };
   }
 
   /** Patches a user; undefined when it no longer exists. */
-  async patchUser(id: string, operations: readonly PatchOperation[]): Promise<{ version: number; active: boolean } | undefined> {
+  async patchUser(
+    id: string,
+    operations: readonly PatchOperation[],
+  ): Promise<{ version: number; active: boolean } | undefined> {
     try {
       const response = await this.call(patchUser, 'patchUser', id, patchBody(operations));
-      return { version: versionOf(response.headers, response.body), active: (response.body as { active?: unknown }).active !== false };
+      return {
+        version: versionOf(response.headers, response.body),
+        active: (response.body as { active?: unknown }).active !== false,
+      };
     } catch (error) {
       if (error instanceof ScimError && error.status === 404) return undefined;
       throw error;
@@ -83,14 +92,23 @@ export class SyncWriter {
   }
 
   async createGroup(displayName: string, externalId: string): Promise<string> {
-    const response = await this.call(createGroup, 'createGroup', undefined, { schemas: [CORE_GROUP], displayName, externalId });
+    const response = await this.call(createGroup, 'createGroup', undefined, {
+      schemas: [CORE_GROUP],
+      displayName,
+      externalId,
+    });
     return (response.body as { id: string }).id;
   }
 
   /** Renames a group; false when it no longer exists. */
   async renameGroup(id: string, displayName: string): Promise<boolean> {
     try {
-      await this.call(patchGroup, 'patchGroup', id, patchBody([{ op: 'replace', path: 'displayName', value: displayName }]));
+      await this.call(
+        patchGroup,
+        'patchGroup',
+        id,
+        patchBody([{ op: 'replace', path: 'displayName', value: displayName }]),
+      );
       return true;
     } catch (error) {
       if (error instanceof ScimError && error.status === 404) return false;
@@ -105,7 +123,9 @@ export class SyncWriter {
       await this.call(patchGroup, 'patchGroup', id, patchBody([{ op: 'add', path: 'members', value }]));
     }
     for (let start = 0; start < remove.length; start += MEMBERS_PER_PATCH) {
-      const operations = remove.slice(start, start + MEMBERS_PER_PATCH).map((member): PatchOperation => ({ op: 'remove', path: `members[value eq "${member}"]` }));
+      const operations = remove
+        .slice(start, start + MEMBERS_PER_PATCH)
+        .map((member): PatchOperation => ({ op: 'remove', path: `members[value eq "${member}"]` }));
       await this.call(patchGroup, 'patchGroup', id, patchBody(operations));
     }
   }

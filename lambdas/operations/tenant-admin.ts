@@ -1,5 +1,12 @@
 import { buildEvent } from '../events/catalog';
-import { isLiveToken, isValidTenantId, MAX_LIVE_TOKENS, TENANT_ID_PATTERN, type TenantRecord, type TokenRecord } from '../tenancy/tenant';
+import {
+  isLiveToken,
+  isValidTenantId,
+  MAX_LIVE_TOKENS,
+  TENANT_ID_PATTERN,
+  type TenantRecord,
+  type TokenRecord,
+} from '../tenancy/tenant';
 import { digestToken, generateToken } from '../tenancy/tokens';
 import { revokedOAuth } from './oauth-admin';
 import { AdminError } from './admin-error';
@@ -40,12 +47,21 @@ async function newTokenRecord(deps: AdminDeps, options: TokenOptions): Promise<{
 }
 
 /** Creates a connected tenant with its first token. */
-export async function createTenant(deps: AdminDeps, tenantId: string, options: { displayName?: string } & TokenOptions = {}): Promise<IssuedToken> {
+export async function createTenant(
+  deps: AdminDeps,
+  tenantId: string,
+  options: { displayName?: string } & TokenOptions = {},
+): Promise<IssuedToken> {
   if (!isValidTenantId(tenantId)) {
-    throw new AdminError(`Tenant id "${tenantId}" is not a URL-safe slug (${TENANT_ID_PATTERN.source}): use lower-case letters, digits and hyphens.`);
+    throw new AdminError(
+      `Tenant id "${tenantId}" is not a URL-safe slug (${TENANT_ID_PATTERN.source}): use lower-case letters, digits and hyphens.`,
+    );
   }
   const existing = await deps.tenants.getTenant(tenantId);
-  if (existing?.status === 'purging') throw new AdminError(`Tenant "${tenantId}" is being purged: run \`tenant delete ${tenantId} --purge\` again to finish, then create it.`);
+  if (existing?.status === 'purging')
+    throw new AdminError(
+      `Tenant "${tenantId}" is being purged: run \`tenant delete ${tenantId} --purge\` again to finish, then create it.`,
+    );
   if (existing) throw new AdminError(`Tenant "${tenantId}" exists already.`);
   const { record, token } = await newTokenRecord(deps, options);
   const tenant: TenantRecord = {
@@ -67,7 +83,9 @@ export async function issueToken(deps: AdminDeps, tenantId: string, options: Tok
   const now = deps.clock.now();
   const live = tenant.tokens.filter((candidate) => isLiveToken(candidate, now));
   if (live.length >= MAX_LIVE_TOKENS) {
-    throw new AdminError(`Tenant "${tenantId}" already has ${MAX_LIVE_TOKENS} live tokens (${live.map((t) => t.id).join(', ')}): revoke one first.`);
+    throw new AdminError(
+      `Tenant "${tenantId}" already has ${MAX_LIVE_TOKENS} live tokens (${live.map((t) => t.id).join(', ')}): revoke one first.`,
+    );
   }
   const { record, token } = await newTokenRecord(deps, options);
   const updated: TenantRecord = { ...tenant, tokens: [...tenant.tokens, record], version: tenant.version + 1 };
@@ -92,7 +110,12 @@ export async function revokeToken(deps: AdminDeps, tenantId: string, tokenId: st
   return updated;
 }
 
-function tenantEvent(tenant: TenantRecord, detailType: 'Tenant Disconnected' | 'Tenant Reconnected', now: string, requestId: string) {
+function tenantEvent(
+  tenant: TenantRecord,
+  detailType: 'Tenant Disconnected' | 'Tenant Reconnected',
+  now: string,
+  requestId: string,
+) {
   return buildEvent({
     detailType,
     tenantId: tenant.tenantId,
@@ -111,7 +134,11 @@ function tenantEvent(tenant: TenantRecord, detailType: 'Tenant Disconnected' | '
  * Disconnects SCIM: every token is revoked and SCIM requests get the same 401 as a wrong token
  * (within the tenant cache TTL). Accounts stay, becoming manual accounts (`Tenant Disconnected`).
  */
-export async function disconnectTenant(deps: AdminDeps, tenantId: string, options: ReconcileOptions = {}): Promise<TenantRecord> {
+export async function disconnectTenant(
+  deps: AdminDeps,
+  tenantId: string,
+  options: ReconcileOptions = {},
+): Promise<TenantRecord> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   if (tenant.status === 'disconnected') throw new AdminError(`Tenant "${tenantId}" is already disconnected.`);
@@ -123,26 +150,46 @@ export async function disconnectTenant(deps: AdminDeps, tenantId: string, option
     ...revokedOAuth(tenant, now),
     version: tenant.version + 1,
   };
-  await deps.tenants.updateTenant(updated, tenant.version, [tenantEvent(updated, 'Tenant Disconnected', now, `admin-${deps.ids.newId()}`)]);
+  await deps.tenants.updateTenant(updated, tenant.version, [
+    tenantEvent(updated, 'Tenant Disconnected', now, `admin-${deps.ids.newId()}`),
+  ]);
   await reconcileProfiles(deps, tenant, updated, options);
   return updated;
 }
 
 /** Reconnects SCIM with a new token; Entra then re-matches existing users by userName or externalId. */
-export async function reconnectTenant(deps: AdminDeps, tenantId: string, options: TokenOptions & ReconcileOptions = {}): Promise<IssuedToken> {
+export async function reconnectTenant(
+  deps: AdminDeps,
+  tenantId: string,
+  options: TokenOptions & ReconcileOptions = {},
+): Promise<IssuedToken> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
-  if (tenant.status === 'connected') throw new AdminError(`Tenant "${tenantId}" is connected already; use "token issue" for another token.`);
-  const { record, token } = await newTokenRecord(deps, { label: options.label ?? 'reconnect', ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}) });
+  if (tenant.status === 'connected')
+    throw new AdminError(`Tenant "${tenantId}" is connected already; use "token issue" for another token.`);
+  const { record, token } = await newTokenRecord(deps, {
+    label: options.label ?? 'reconnect',
+    ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
+  });
   const now = deps.clock.now().toISOString();
-  const updated: TenantRecord = { ...tenant, status: 'connected', tokens: [...tenant.tokens, record], version: tenant.version + 1 };
-  await deps.tenants.updateTenant(updated, tenant.version, [tenantEvent(updated, 'Tenant Reconnected', now, `admin-${deps.ids.newId()}`)]);
+  const updated: TenantRecord = {
+    ...tenant,
+    status: 'connected',
+    tokens: [...tenant.tokens, record],
+    version: tenant.version + 1,
+  };
+  await deps.tenants.updateTenant(updated, tenant.version, [
+    tenantEvent(updated, 'Tenant Reconnected', now, `admin-${deps.ids.newId()}`),
+  ]);
   await reconcileProfiles(deps, tenant, updated, options);
   return { tenant: updated, record, token };
 }
 
 /** A tenant's tokens with when each was last used (never a digest). */
-export async function listTokens(deps: AdminDeps, tenantId: string): Promise<Array<Omit<TokenRecord, 'digest'> & { readonly live: boolean }>> {
+export async function listTokens(
+  deps: AdminDeps,
+  tenantId: string,
+): Promise<Array<Omit<TokenRecord, 'digest'> & { readonly live: boolean }>> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   const uses = await deps.tenants.tokenUses(tenantId);
@@ -185,13 +232,23 @@ export async function deleteTenant(deps: AdminDeps, tenantId: string, options: P
   let tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   // The connector's client secret lives outside the table: `sync disconnect` deletes it first.
-  if (tenant.directorySource === 'graph') throw new AdminError(`Tenant "${tenantId}" pulls from Microsoft Graph: run \`sync disconnect ${tenantId}\` first (it deletes the connector and its secret), then purge.`);
+  if (tenant.directorySource === 'graph')
+    throw new AdminError(
+      `Tenant "${tenantId}" pulls from Microsoft Graph: run \`sync disconnect ${tenantId}\` first (it deletes the connector and its secret), then purge.`,
+    );
   if (tenant.status !== 'purging') {
-    const purging: TenantRecord = { ...tenant, status: 'purging', tokens: [], purgingSince: deps.clock.now().toISOString(), version: tenant.version + 1 };
+    const purging: TenantRecord = {
+      ...tenant,
+      status: 'purging',
+      tokens: [],
+      purgingSince: deps.clock.now().toISOString(),
+      version: tenant.version + 1,
+    };
     await deps.tenants.updateTenant(purging, tenant.version);
     tenant = purging;
   }
-  const quietAt = Date.parse(tenant.purgingSince ?? deps.clock.now().toISOString()) + (options.quiesceMs ?? PURGE_QUIESCE_MS);
+  const quietAt =
+    Date.parse(tenant.purgingSince ?? deps.clock.now().toISOString()) + (options.quiesceMs ?? PURGE_QUIESCE_MS);
   const wait = quietAt - deps.clock.now().getTime();
   if (wait > 0) {
     options.onWait?.(wait);
@@ -202,7 +259,8 @@ export async function deleteTenant(deps: AdminDeps, tenantId: string, options: P
     const removed = await deps.tenants.purgeTenantData(tenantId, (count) => options.onProgress?.(deleted + count));
     deleted += removed;
     if (removed === 0 && pass > 0) break;
-    if (pass >= PURGE_PASSES) throw new AdminError(`Tenant "${tenantId}" still had items after ${PURGE_PASSES} passes; run the purge again.`);
+    if (pass >= PURGE_PASSES)
+      throw new AdminError(`Tenant "${tenantId}" still had items after ${PURGE_PASSES} passes; run the purge again.`);
   }
   await deps.tenants.deleteTenantRecord(tenantId, tenant.version);
   return deleted + 1;

@@ -22,9 +22,13 @@ function parseEdits(body: unknown): Record<string, string | null> {
   }
   const edits: Record<string, string | null> = {};
   for (const [field, value] of Object.entries(fields)) {
-    if (value !== null && typeof value !== 'string') throw ScimError.badRequest('invalidValue', `fields.${field} must be a string or null.`);
+    if (value !== null && typeof value !== 'string')
+      throw ScimError.badRequest('invalidValue', `fields.${field} must be a string or null.`);
     if (typeof value === 'string' && value.length > MAX_PROFILE_VALUE_LENGTH) {
-      throw ScimError.badRequest('invalidValue', `fields.${field} is ${value.length} characters long; the limit is ${MAX_PROFILE_VALUE_LENGTH}.`);
+      throw ScimError.badRequest(
+        'invalidValue',
+        `fields.${field} is ${value.length} characters long; the limit is ${MAX_PROFILE_VALUE_LENGTH}.`,
+      );
     }
     edits[field] = value;
   }
@@ -42,7 +46,12 @@ export const updateProfile: Operation = async (request, deps) => {
   const managed = isManaged(request.tenant);
   for (const field of Object.keys(edits)) {
     const refusal = editRefusal(field, fieldsOf(settings), policyOf(settings), managed);
-    if (refusal) throw new ScimError(fieldsOf(settings).includes(field) ? 409 : 400, refusal, fieldsOf(settings).includes(field) ? 'mutability' : 'invalidPath');
+    if (refusal)
+      throw new ScimError(
+        fieldsOf(settings).includes(field) ? 409 : 400,
+        refusal,
+        fieldsOf(settings).includes(field) ? 'mutability' : 'invalidPath',
+      );
   }
   const user = await withRetryOnConflict(request, `User "${id}"`, async () => {
     const before = await deps.directory.getUser(request.tenantId, id);
@@ -75,4 +84,3 @@ export const updateProfile: Operation = async (request, deps) => {
   });
   return profileResponse(request, user);
 };
-

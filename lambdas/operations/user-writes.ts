@@ -27,7 +27,8 @@ function previousValues(before: ScimObject, changed: readonly string[]): ScimObj
   const previous: ScimObject = {};
   for (const name of changed) {
     const colon = name.lastIndexOf(':');
-    const value = colon > 0 ? ((before[name.slice(0, colon)] ?? {}) as ScimObject)[name.slice(colon + 1)] : before[name];
+    const value =
+      colon > 0 ? ((before[name.slice(0, colon)] ?? {}) as ScimObject)[name.slice(colon + 1)] : before[name];
     if (value !== undefined) previous[name] = value;
   }
   return previous;
@@ -37,7 +38,12 @@ function previousValues(before: ScimObject, changed: readonly string[]): ScimObj
  * Stores a user's new attributes as the next version with its event, conditional on the version
  * read; returns the stored user. An unchanged document writes nothing and emits no event.
  */
-export async function saveUser(request: ScimRequest, deps: Dependencies, before: StoredResource, data: ScimObject): Promise<StoredResource> {
+export async function saveUser(
+  request: ScimRequest,
+  deps: Dependencies,
+  before: StoredResource,
+  data: ScimObject,
+): Promise<StoredResource> {
   const changed = changedAttributes(before.data, data, userTypeOf(request));
   if (changed.length === 0) return before;
   const now = deps.clock.now().toISOString();
@@ -56,14 +62,28 @@ export async function saveUser(request: ScimRequest, deps: Dependencies, before:
     snapshot: renderResource(userTypeOf(request), after, data, request.tenantUrl),
     profile: profileOf(request.tenant, after),
   });
-  return commitUserChange(deps, request.tenantId, before, after, event, detailType === 'User Deactivated' ? 'deactivate' : 'update');
+  return commitUserChange(
+    deps,
+    request.tenantId,
+    before,
+    after,
+    event,
+    detailType === 'User Deactivated' ? 'deactivate' : 'update',
+  );
 }
 
 /**
  * Commits a user's new version with its event, which the removal guard may hold (a deactivation
  * past the tenant's limit, or any change of a user held behind the hold in force); returns it as stored.
  */
-export async function commitUserChange(deps: GuardDependencies, tenantId: string, before: StoredResource, after: StoredResource, event: ChangeEvent, operation: 'deactivate' | 'update' = 'update'): Promise<StoredResource> {
+export async function commitUserChange(
+  deps: GuardDependencies,
+  tenantId: string,
+  before: StoredResource,
+  after: StoredResource,
+  event: ChangeEvent,
+  operation: 'deactivate' | 'update' = 'update',
+): Promise<StoredResource> {
   const routing = await routeUserChange(deps, tenantId, before, operation, event.requestId);
   const stored = markHeld(after, routing);
   await deps.writes.commit(replaceUserPlan(tenantId, before, stored, event, routing));
@@ -74,7 +94,13 @@ export async function commitUserChange(deps: GuardDependencies, tenantId: string
  * The plan of a user's new version: conditional on the version read, moving the userName marker in
  * the same transaction on a rename (uniqueConflict when the new name is taken).
  */
-export function replaceUserPlan(tenantId: string, before: StoredResource, after: StoredResource, event: ChangeEvent, routing: Routing = { operation: 'update' }): WritePlan {
+export function replaceUserPlan(
+  tenantId: string,
+  before: StoredResource,
+  after: StoredResource,
+  event: ChangeEvent,
+  routing: Routing = { operation: 'update' },
+): WritePlan {
   const oldName = String(before.data.userName);
   const newName = String(after.data.userName);
   const rename: Write[] =
@@ -89,7 +115,12 @@ export function replaceUserPlan(tenantId: string, before: StoredResource, after:
     transactions: [
       {
         writes: [
-          { type: 'putResource', resourceType: 'User', resource: after, expected: { kind: 'version', version: before.version } },
+          {
+            type: 'putResource',
+            resourceType: 'User',
+            resource: after,
+            expected: { kind: 'version', version: before.version },
+          },
           ...rename,
           ...reportWrites(routing, event, before),
         ],
@@ -121,7 +152,12 @@ export function userResource(request: ScimRequest, user: StoredResource, extra: 
   return projectResource(renderResource(type, user, user.data, request.tenantUrl, extra), type, request.query);
 }
 
-export function userResponse(request: ScimRequest, status: 200 | 201, user: StoredResource, extra: ScimObject = {}): ScimResponse {
+export function userResponse(
+  request: ScimRequest,
+  status: 200 | 201,
+  user: StoredResource,
+  extra: ScimObject = {},
+): ScimResponse {
   const type = userTypeOf(request);
   const response = resourceResponse(status, renderResource(type, user, user.data, request.tenantUrl, extra));
   return { ...response, body: projectResource(response.body as ScimObject, type, request.query) };

@@ -51,8 +51,18 @@ export interface HeldChange {
  * cancellation reason maps back to the write that caused it (never to a position in the list).
  */
 export type Write =
-  | { readonly type: 'putResource'; readonly resourceType: MemberType; readonly resource: StoredResource; readonly expected: Expected }
-  | { readonly type: 'deleteResource'; readonly resourceType: MemberType; readonly id: string; readonly expected: Expected }
+  | {
+      readonly type: 'putResource';
+      readonly resourceType: MemberType;
+      readonly resource: StoredResource;
+      readonly expected: Expected;
+    }
+  | {
+      readonly type: 'deleteResource';
+      readonly resourceType: MemberType;
+      readonly id: string;
+      readonly expected: Expected;
+    }
   /** userName is unique per tenant: the marker's existence is the constraint (no read before the write). */
   | { readonly type: 'claimUserName'; readonly userName: string; readonly userId: string }
   | { readonly type: 'releaseUserName'; readonly userName: string }
@@ -139,7 +149,10 @@ export function chunkMemberChanges(changes: readonly MemberChange[], reservedIte
   let items = reservedItems;
   for (const change of changes) {
     const cost = change.add ? 2 : 1;
-    if (current.length > 0 && (items + cost > MEMBERSHIP_ITEMS_PER_TRANSACTION || current.length >= MEMBERS_PER_EVENT)) {
+    if (
+      current.length > 0 &&
+      (items + cost > MEMBERSHIP_ITEMS_PER_TRANSACTION || current.length >= MEMBERS_PER_EVENT)
+    ) {
       result.push(current);
       current = [];
       items = 0;

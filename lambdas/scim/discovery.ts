@@ -1,7 +1,13 @@
 import { ScimError } from './errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './list';
 import type { ScimObject } from './resources/normalize';
-import { LISTED_COMMON_ATTRIBUTES, RESOURCE_TYPES, type AttributeDefinition, type ResourceTypeDefinition, type SchemaDefinition } from './schema/attributes';
+import {
+  LISTED_COMMON_ATTRIBUTES,
+  RESOURCE_TYPES,
+  type AttributeDefinition,
+  type ResourceTypeDefinition,
+  type SchemaDefinition,
+} from './schema/attributes';
 import { RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROVIDER_CONFIG_SCHEMA } from './schema/urns';
 
 /** How long a cursor stays valid, in seconds (RFC 9865 `cursorTimeout`). */
@@ -51,7 +57,9 @@ function renderResourceType(definition: ResourceTypeDefinition, tenantUrl: strin
     endpoint: definition.endpoint,
     description: definition.schema.description,
     schema: definition.schema.id,
-    ...(definition.extensions.length > 0 ? { schemaExtensions: definition.extensions.map((extension) => ({ schema: extension.id, required: false })) } : {}),
+    ...(definition.extensions.length > 0
+      ? { schemaExtensions: definition.extensions.map((extension) => ({ schema: extension.id, required: false })) }
+      : {}),
     meta: { resourceType: 'ResourceType', location: `${tenantUrl}/ResourceTypes/${definition.name}` },
   };
 }
@@ -63,9 +71,13 @@ export function resourceTypes(tenantUrl: string): ScimObject[] {
 
 /** One resource type by id (`User`, `Group`; any letter case), or a 404 ScimError. */
 export function resourceType(name: string, tenantUrl: string): ScimObject {
-  const definition = Object.values(RESOURCE_TYPES).find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  const definition = Object.values(RESOURCE_TYPES).find(
+    (candidate) => candidate.name.toLowerCase() === name.toLowerCase(),
+  );
   if (!definition) {
-    throw ScimError.notFound(`Resource type "${name}" not found: this service serves ${Object.keys(RESOURCE_TYPES).join(' and ')}.`);
+    throw ScimError.notFound(
+      `Resource type "${name}" not found: this service serves ${Object.keys(RESOURCE_TYPES).join(' and ')}.`,
+    );
   }
   return renderResourceType(definition, tenantUrl);
 }
@@ -86,8 +98,12 @@ function renderAttribute(definition: AttributeDefinition): ScimObject {
     mutability: definition.mutability,
     returned: definition.returned,
     uniqueness: definition.uniqueness,
-    ...(definition.canonicalValues && definition.canonicalValues.length > 0 ? { canonicalValues: [...definition.canonicalValues] } : {}),
-    ...(definition.referenceTypes && definition.referenceTypes.length > 0 ? { referenceTypes: [...definition.referenceTypes] } : {}),
+    ...(definition.canonicalValues && definition.canonicalValues.length > 0
+      ? { canonicalValues: [...definition.canonicalValues] }
+      : {}),
+    ...(definition.referenceTypes && definition.referenceTypes.length > 0
+      ? { referenceTypes: [...definition.referenceTypes] }
+      : {}),
     ...(definition.subAttributes ? { subAttributes: definition.subAttributes.map(renderAttribute) } : {}),
   };
 }
@@ -125,7 +141,11 @@ export function schemas(tenantUrl: string, userType?: ResourceTypeDefinition): S
 export function schema(id: string, tenantUrl: string, userType?: ResourceTypeDefinition): ScimObject {
   const definition = allSchemas(userType).find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
   if (!definition) {
-    throw ScimError.notFound(`Schema "${id}" not found: this service serves ${allSchemas().map((candidate) => candidate.id).join(', ')}.`);
+    throw ScimError.notFound(
+      `Schema "${id}" not found: this service serves ${allSchemas()
+        .map((candidate) => candidate.id)
+        .join(', ')}.`,
+    );
   }
   return renderSchema(definition, tenantUrl);
 }

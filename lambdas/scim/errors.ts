@@ -38,7 +38,12 @@ export class ScimError extends Error {
 
   /** RFC 6750 §3: every 401 names the Bearer scheme in WWW-Authenticate. */
   static unauthorized(): ScimError {
-    return new ScimError(401, 'Authentication failed: send a valid Secret Token as "Authorization: Bearer <token>" to this Tenant URL.', undefined, { 'WWW-Authenticate': 'Bearer realm="scim"' });
+    return new ScimError(
+      401,
+      'Authentication failed: send a valid Secret Token as "Authorization: Bearer <token>" to this Tenant URL.',
+      undefined,
+      { 'WWW-Authenticate': 'Bearer realm="scim"' },
+    );
   }
 
   static notFound(detail: string): ScimError {
@@ -58,16 +63,29 @@ export class ScimError extends Error {
   }
 
   static throttled(retryAfterSeconds: number, options?: ErrorOptions): ScimError {
-    return new ScimError(429, 'Too many requests: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) }, options);
+    return new ScimError(
+      429,
+      'Too many requests: retry after the interval in Retry-After.',
+      undefined,
+      { 'Retry-After': String(retryAfterSeconds) },
+      options,
+    );
   }
 
-  static unavailable(retryAfterSeconds: number, detail = 'The service is briefly unavailable: retry after the interval in Retry-After.', options?: ErrorOptions): ScimError {
+  static unavailable(
+    retryAfterSeconds: number,
+    detail = 'The service is briefly unavailable: retry after the interval in Retry-After.',
+    options?: ErrorOptions,
+  ): ScimError {
     return new ScimError(503, detail, undefined, { 'Retry-After': String(retryAfterSeconds) }, options);
   }
 
   /** RFC 9110 §15.5.16: a body in a media type other than application/scim+json or application/json (UTF-8). */
   static unsupportedMediaType(): ScimError {
-    return new ScimError(415, 'The request body must be sent as Content-Type: application/scim+json (or application/json), in UTF-8 (RFC 7644 §3.1).');
+    return new ScimError(
+      415,
+      'The request body must be sent as Content-Type: application/scim+json (or application/json), in UTF-8 (RFC 7644 §3.1).',
+    );
   }
 }
 
@@ -77,7 +95,13 @@ export class ScimError extends Error {
  */
 export class ConcurrentWriteError extends ScimError {
   constructor(retryAfterSeconds: number, options?: ErrorOptions) {
-    super(503, 'Another change to this resource was in progress: retry after the interval in Retry-After.', undefined, { 'Retry-After': String(retryAfterSeconds) }, options);
+    super(
+      503,
+      'Another change to this resource was in progress: retry after the interval in Retry-After.',
+      undefined,
+      { 'Retry-After': String(retryAfterSeconds) },
+      options,
+    );
   }
 }
 

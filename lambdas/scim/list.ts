@@ -54,7 +54,10 @@ export function parsePaging(query: PagingQuery): Paging {
   const cursor = query.cursor;
   if (cursor !== undefined) {
     if (startIndex !== undefined) {
-      throw ScimError.badRequest('invalidValue', 'Send either cursor or startIndex, not both: cursor paging (RFC 9865) and index paging (RFC 7644 §3.4.2.4) do not mix.');
+      throw ScimError.badRequest(
+        'invalidValue',
+        'Send either cursor or startIndex, not both: cursor paging (RFC 9865) and index paging (RFC 7644 §3.4.2.4) do not mix.',
+      );
     }
     const trimmed = cursor.trim();
     return trimmed === '' ? { kind: 'cursor', count } : { kind: 'cursor', cursor: trimmed, count };
@@ -69,7 +72,8 @@ export function encodeCursor(position: Record<string, unknown>): string {
 
 /** Decodes a cursor made by encodeCursor; anything else is a 400 `invalidCursor` (RFC 9865). */
 export function decodeCursor(text: string): Record<string, unknown> {
-  const invalid = () => ScimError.badRequest('invalidCursor', 'cursor is not a cursor this service issued: start again without one.');
+  const invalid = () =>
+    ScimError.badRequest('invalidCursor', 'cursor is not a cursor this service issued: start again without one.');
   if (text.length === 0 || text.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(text)) throw invalid();
   let position: unknown;
   try {

@@ -11,7 +11,9 @@ export type NationalCloud = 'global' | 'usgov' | 'china';
  * Authority and Graph roots of the national clouds (Microsoft Graph "National cloud deployments":
  * learn.microsoft.com/graph/deployments). `custom` is an explicit --graph-url/--login-url pair.
  */
-export const NATIONAL_CLOUDS: Readonly<Record<NationalCloud, { readonly graphUrl: string; readonly loginUrl: string }>> = {
+export const NATIONAL_CLOUDS: Readonly<
+  Record<NationalCloud, { readonly graphUrl: string; readonly loginUrl: string }>
+> = {
   global: { graphUrl: 'https://graph.microsoft.com', loginUrl: 'https://login.microsoftonline.com' },
   usgov: { graphUrl: 'https://graph.microsoft.us', loginUrl: 'https://login.microsoftonline.us' },
   china: { graphUrl: 'https://microsoftgraph.chinacloudapi.cn', loginUrl: 'https://login.chinacloudapi.cn' },
@@ -108,18 +110,25 @@ export function isUserProperty(name: string): boolean {
 /** The client secret as the CLI accepts it: Entra's secrets are about 40 characters; 1,024 is generous. */
 export function checkClientSecret(secret: string): void {
   if (secret.trim() === '' || secret.length > 1024 || /[\r\n]/.test(secret)) {
-    throw new ConnectorError('--client-secret must be the secret value of the app registration (one line, at most 1024 characters).');
+    throw new ConnectorError(
+      '--client-secret must be the secret value of the app registration (one line, at most 1024 characters).',
+    );
   }
 }
 
 export function checkEntraTenantId(id: string): void {
   if (!GUID.test(id) && !DOMAIN.test(id)) {
-    throw new ConnectorError(`--entra-tenant "${id}" is neither a tenant id (GUID) nor a domain such as contoso.onmicrosoft.com.`);
+    throw new ConnectorError(
+      `--entra-tenant "${id}" is neither a tenant id (GUID) nor a domain such as contoso.onmicrosoft.com.`,
+    );
   }
 }
 
 export function checkClientId(id: string): void {
-  if (!GUID.test(id)) throw new ConnectorError(`--client-id "${id}" is not an application (client) id: a GUID such as 00000000-0000-0000-0000-000000000000.`);
+  if (!GUID.test(id))
+    throw new ConnectorError(
+      `--client-id "${id}" is not an application (client) id: a GUID such as 00000000-0000-0000-0000-000000000000.`,
+    );
 }
 
 /** A service root: absolute, no query or fragment; https unless it is this machine (local mode, tests). */
@@ -130,7 +139,8 @@ export function checkServiceRoot(option: string, text: string): string {
   } catch {
     throw new ConnectorError(`${option} "${text}" is not a URL such as https://graph.microsoft.com.`);
   }
-  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') throw new ConnectorError(`${option} must be a root URL without query, fragment or credentials.`);
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '')
+    throw new ConnectorError(`${option} must be a root URL without query, fragment or credentials.`);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new ConnectorError(`${option} must use https (plain http only for 127.0.0.1 or localhost).`);
   }
@@ -153,7 +163,10 @@ export function checkTimeZone(zone: string): void {
 /** Throws unless `cron` is a five-field cron expression (minute hour day-of-month month day-of-week). */
 export function checkSchedule(cron: string, timeZone: string): void {
   const fields = cron.trim().split(/\s+/);
-  if (fields.length !== 5) throw new ConnectorError(`--schedule "${cron}" must have five fields (minute hour day month weekday), e.g. "0 6 * * *".`);
+  if (fields.length !== 5)
+    throw new ConnectorError(
+      `--schedule "${cron}" must have five fields (minute hour day month weekday), e.g. "0 6 * * *".`,
+    );
   try {
     CronExpressionParser.parse(cron, { tz: timeZone, strict: false });
   } catch (error) {
@@ -165,9 +178,15 @@ export function checkSchedule(cron: string, timeZone: string): void {
  * The latest occurrence of the schedule at or before `now` that has not started a run yet, or
  * undefined. A dispatcher that missed ticks starts one run, not one per missed occurrence.
  */
-export function dueOccurrence(connector: Pick<ConnectorRecord, 'schedule' | 'timeZone' | 'lastScheduledAt' | 'createdAt'>, now: Date): string | undefined {
+export function dueOccurrence(
+  connector: Pick<ConnectorRecord, 'schedule' | 'timeZone' | 'lastScheduledAt' | 'createdAt'>,
+  now: Date,
+): string | undefined {
   if (!connector.schedule) return undefined;
-  const expression = CronExpressionParser.parse(connector.schedule, { tz: connector.timeZone, currentDate: new Date(now.getTime() + 1) });
+  const expression = CronExpressionParser.parse(connector.schedule, {
+    tz: connector.timeZone,
+    currentDate: new Date(now.getTime() + 1),
+  });
   const previous = expression.prev().toDate();
   const since = Date.parse(connector.lastScheduledAt ?? connector.createdAt);
   return previous.getTime() > since ? previous.toISOString() : undefined;
@@ -191,16 +210,20 @@ export function parseFilters(options: readonly string[], groups: readonly string
       .filter((value) => value !== '');
     if (values.length === 0) throw new ConnectorError(`--filter ${attribute}= names no value.`);
     if (attribute === 'accountEnabled') {
-      if (values.length !== 1 || (values[0] !== 'true' && values[0] !== 'false')) throw new ConnectorError('--filter accountEnabled= takes true or false.');
+      if (values.length !== 1 || (values[0] !== 'true' && values[0] !== 'false'))
+        throw new ConnectorError('--filter accountEnabled= takes true or false.');
       accountEnabled = values[0] === 'true';
       continue;
     }
     if (!isUserProperty(attribute)) {
-      throw new ConnectorError(`--filter on unknown attribute "${attribute}": use accountEnabled, a Graph user property (${USER_PROPERTIES.join(', ')}) or extension_<appId>_<name>.`);
+      throw new ConnectorError(
+        `--filter on unknown attribute "${attribute}": use accountEnabled, a Graph user property (${USER_PROPERTIES.join(', ')}) or extension_<appId>_<name>.`,
+      );
     }
     attributes[attribute] = [...(attributes[attribute] ?? []), ...values];
   }
   const named = groups.map((group) => group.trim());
-  if (named.some((group) => group === '' || group.length > 256)) throw new ConnectorError('--group takes the displayName of a group (1 to 256 characters).');
+  if (named.some((group) => group === '' || group.length > 256))
+    throw new ConnectorError('--group takes the displayName of a group (1 to 256 characters).');
   return { attributes, ...(accountEnabled !== undefined ? { accountEnabled } : {}), groups: [...new Set(named)] };
 }

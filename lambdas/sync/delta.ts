@@ -19,19 +19,35 @@ export function parseDeltaPage(body: string, url: string): DeltaPage {
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw new SyncError('graphPageNotJson', `Graph answered ${pathOf(url)} with a body that is not JSON (${body.length} bytes): the run stopped before that page; the next run retries it.`);
+    throw new SyncError(
+      'graphPageNotJson',
+      `Graph answered ${pathOf(url)} with a body that is not JSON (${body.length} bytes): the run stopped before that page; the next run retries it.`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || !Array.isArray((parsed as { value?: unknown }).value)) {
-    throw new SyncError('graphPageInvalid', `Graph answered ${pathOf(url)} with JSON that has no "value" array: the run stopped before that page.`);
+    throw new SyncError(
+      'graphPageInvalid',
+      `Graph answered ${pathOf(url)} with JSON that has no "value" array: the run stopped before that page.`,
+    );
   }
   const page = parsed as { value: unknown[]; '@odata.nextLink'?: unknown; '@odata.deltaLink'?: unknown };
   const nextLink = typeof page['@odata.nextLink'] === 'string' ? page['@odata.nextLink'] : undefined;
   const deltaLink = typeof page['@odata.deltaLink'] === 'string' ? page['@odata.deltaLink'] : undefined;
   if (nextLink === undefined && deltaLink === undefined) {
-    throw new SyncError('missingDeltaLink', `Graph's page of ${pathOf(url)} carries neither @odata.nextLink nor @odata.deltaLink: the run stopped before that page; the next run retries it.`);
+    throw new SyncError(
+      'missingDeltaLink',
+      `Graph's page of ${pathOf(url)} carries neither @odata.nextLink nor @odata.deltaLink: the run stopped before that page; the next run retries it.`,
+    );
   }
-  const value = page.value.filter((item): item is GraphObject => typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string');
-  if (value.length !== page.value.length) throw new SyncError('graphPageInvalid', `Graph's page of ${pathOf(url)} holds objects without an "id": the run stopped before that page.`);
+  const value = page.value.filter(
+    (item): item is GraphObject =>
+      typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string',
+  );
+  if (value.length !== page.value.length)
+    throw new SyncError(
+      'graphPageInvalid',
+      `Graph's page of ${pathOf(url)} holds objects without an "id": the run stopped before that page.`,
+    );
   return { value, ...(nextLink !== undefined ? { nextLink } : {}), ...(deltaLink !== undefined ? { deltaLink } : {}) };
 }
 

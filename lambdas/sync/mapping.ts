@@ -48,16 +48,23 @@ export function checkPropertyMap(map: Readonly<Record<string, string>>, settings
   const scimMapping = mappingOf(settings);
   for (const [field, property] of Object.entries(map)) {
     if (scimMapping[field] === undefined) {
-      throw new ConnectorError(`--map ${field}: the tenant has no profile field "${field}" with a SCIM attribute; add it first with "scim-admin mapping set".`);
+      throw new ConnectorError(
+        `--map ${field}: the tenant has no profile field "${field}" with a SCIM attribute; add it first with "scim-admin mapping set".`,
+      );
     }
     if (property !== ADDRESS && !isUserProperty(property)) {
-      throw new ConnectorError(`--map ${field}=${property}: "${property}" is not a Graph user property or extension_<appId>_<name>.`);
+      throw new ConnectorError(
+        `--map ${field}=${property}: "${property}" is not a Graph user property or extension_<appId>_<name>.`,
+      );
     }
   }
 }
 
 /** The Graph properties one user read must $select: the mapped ones, the filters' and the required ones. */
-export function userSelect(connector: Pick<ConnectorRecord, 'properties' | 'filters'>, settings: ProfileSettings): string[] {
+export function userSelect(
+  connector: Pick<ConnectorRecord, 'properties' | 'filters'>,
+  settings: ProfileSettings,
+): string[] {
   const scimMapping = mappingOf(settings);
   const selected = new Set(REQUIRED_USER_PROPERTIES);
   for (const [field, property] of Object.entries(graphPropertiesOf(connector))) {
@@ -89,7 +96,13 @@ function text(value: unknown): string | null {
 
 /** The SCIM value of the `address` field: an address object when the path names an element, else a line. */
 function addressValue(user: Readonly<Record<string, unknown>>, path: string): unknown {
-  const parts = { streetAddress: text(user.streetAddress), locality: text(user.city), region: text(user.state), postalCode: text(user.postalCode), country: text(user.country) };
+  const parts = {
+    streetAddress: text(user.streetAddress),
+    locality: text(user.city),
+    region: text(user.state),
+    postalCode: text(user.postalCode),
+    country: text(user.country),
+  };
   const present = Object.fromEntries(Object.entries(parts).filter(([, value]) => value !== null));
   if (Object.keys(present).length === 0) return null;
   if (/\]$/.test(path)) {
@@ -105,7 +118,13 @@ function addressValue(user: Readonly<Record<string, unknown>>, path: string): un
  * found again after a rename), `active`, and each mapped field. A null in Graph removes the SCIM
  * attribute: Graph carries cleared values, unlike SCIM push.
  */
-export function userOperations(user: Readonly<Record<string, unknown>>, graphId: string, active: boolean, connector: Pick<ConnectorRecord, 'properties'>, settings: ProfileSettings): PatchOperation[] {
+export function userOperations(
+  user: Readonly<Record<string, unknown>>,
+  graphId: string,
+  active: boolean,
+  connector: Pick<ConnectorRecord, 'properties'>,
+  settings: ProfileSettings,
+): PatchOperation[] {
   const scimMapping = mappingOf(settings);
   const operations: PatchOperation[] = [
     { op: 'replace', path: 'userName', value: user.userPrincipalName },

@@ -96,7 +96,10 @@ export interface RunRecord {
 
 /** A run id that sorts by start time. */
 export function newRunId(now: Date, random: string): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${random.replace(/[^a-z0-9]/gi, '').slice(0, 8)}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${random.replace(/[^a-z0-9]/gi, '').slice(0, 8)}`;
 }
 
 /** Adds `delta` to the counts. */
@@ -109,7 +112,11 @@ export function addCounts(counts: RunCounts, delta: Partial<RunCounts>): RunCoun
 /** Appends errors, keeping the first MAX_RUN_ERRORS. */
 export function withErrors(run: RunRecord, errors: readonly RunError[]): RunRecord {
   if (errors.length === 0) return run;
-  return { ...run, errors: [...run.errors, ...errors].slice(0, MAX_RUN_ERRORS), counts: addCounts(run.counts, { errors: errors.length }) };
+  return {
+    ...run,
+    errors: [...run.errors, ...errors].slice(0, MAX_RUN_ERRORS),
+    counts: addCounts(run.counts, { errors: errors.length }),
+  };
 }
 
 /** What `sync status --json` shows of a run (field names are a contract: docs/graph-sync.md). */

@@ -42,7 +42,8 @@ export function looksLikeAccessToken(presented: string): boolean {
 export function isAccessTokenLive(tenant: TenantRecord, claims: AccessTokenClaims, now: Date): boolean {
   if (tenant.status !== 'connected') return false;
   const { subject } = claims;
-  if (subject.kind === 'federation') return tenant.federation?.id === subject.federationId && tenant.federation.subject === subject.subject;
+  if (subject.kind === 'federation')
+    return tenant.federation?.id === subject.federationId && tenant.federation.subject === subject.subject;
   const client = clientsOf(tenant).find((candidate) => candidate.clientId === subject.clientId);
   return client !== undefined && isLiveClient(client, now);
 }

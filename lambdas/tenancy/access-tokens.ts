@@ -1,6 +1,13 @@
 import { hkdfSync, randomUUID, webcrypto } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type CryptoKey } from 'jose';
-import { accessTokenAudience, ACCESS_TOKEN_ISSUER, looksLikeAccessToken, MAX_ACCESS_TOKEN_LIFETIME_SECONDS, type AccessTokenClaims, type AccessTokenSubject } from './access-token-claims';
+import {
+  accessTokenAudience,
+  ACCESS_TOKEN_ISSUER,
+  looksLikeAccessToken,
+  MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
+  type AccessTokenClaims,
+  type AccessTokenSubject,
+} from './access-token-claims';
 import { keyFor, type TokenKeyRing } from './tokens';
 
 /**
@@ -29,7 +36,10 @@ function signingKey(ring: TokenKeyRing, version: string): Promise<CryptoKey> | u
   let key = derivedKeys.get(cacheKey);
   if (!key) {
     const bytes = new Uint8Array(hkdfSync('sha256', secret, '', KEY_PURPOSE, 32));
-    key = webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']) as Promise<CryptoKey>;
+    key = webcrypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]) as Promise<CryptoKey>;
     if (derivedKeys.size > 16) derivedKeys.clear();
     derivedKeys.set(cacheKey, key);
   }
@@ -65,7 +75,12 @@ export async function signAccessToken(
  * The claims of a valid access token for `tenantId`, or undefined for anything else: a bad
  * signature, an unknown key version, another tenant's audience, expiry, `alg` other than HS256.
  */
-export async function verifyAccessToken(presented: string, tenantId: string, ring: TokenKeyRing, now: Date): Promise<AccessTokenClaims | undefined> {
+export async function verifyAccessToken(
+  presented: string,
+  tenantId: string,
+  ring: TokenKeyRing,
+  now: Date,
+): Promise<AccessTokenClaims | undefined> {
   if (!looksLikeAccessToken(presented)) return undefined;
   try {
     const { kid } = decodeProtectedHeader(presented);

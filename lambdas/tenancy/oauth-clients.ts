@@ -56,11 +56,15 @@ export function isWellFormedClientId(clientId: string): boolean {
 
 /** A client is live when it is neither revoked nor past its expiry. */
 export function isLiveClient(client: OAuthClientRecord, now: Date): boolean {
-  return client.revokedAt === undefined && (client.expiresAt === undefined || Date.parse(client.expiresAt) > now.getTime());
+  return (
+    client.revokedAt === undefined && (client.expiresAt === undefined || Date.parse(client.expiresAt) > now.getTime())
+  );
 }
 
 /** The tenant's clients (none on records written before OAuth existed). */
-export function clientsOf(tenant: { readonly oauthClients?: readonly OAuthClientRecord[] }): readonly OAuthClientRecord[] {
+export function clientsOf(tenant: {
+  readonly oauthClients?: readonly OAuthClientRecord[];
+}): readonly OAuthClientRecord[] {
   return tenant.oauthClients ?? [];
 }
 

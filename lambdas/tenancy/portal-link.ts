@@ -58,7 +58,13 @@ function sign(prefix: string, purpose: Purpose, claims: { readonly kv: string },
 }
 
 /** Claims of a well-signed, unexpired value, or undefined: every failure reads the same. */
-function verify(prefix: string, purpose: Purpose, text: string, ring: TokenKeyRing, now: Date): Record<string, unknown> | undefined {
+function verify(
+  prefix: string,
+  purpose: Purpose,
+  text: string,
+  ring: TokenKeyRing,
+  now: Date,
+): Record<string, unknown> | undefined {
   if (text.length > 2048) return undefined;
   const parts = text.split('.');
   if (parts.length !== 3 || parts[0] !== prefix) return undefined;
@@ -82,9 +88,21 @@ function verify(prefix: string, purpose: Purpose, text: string, ring: TokenKeyRi
 }
 
 /** Signs a setup link's secret for `tenantId`, valid for `ttlSeconds`. */
-export function signLink(tenantId: string, generation: number, ttlSeconds: number, ring: TokenKeyRing, now: Date): { secret: string; expiresAt: string } {
+export function signLink(
+  tenantId: string,
+  generation: number,
+  ttlSeconds: number,
+  ring: TokenKeyRing,
+  now: Date,
+): { secret: string; expiresAt: string } {
   const exp = Math.floor(now.getTime() / 1000) + ttlSeconds;
-  const claims: LinkClaims = { t: tenantId, g: generation, exp, kv: ring.current, n: randomBytes(9).toString('base64url') };
+  const claims: LinkClaims = {
+    t: tenantId,
+    g: generation,
+    exp,
+    kv: ring.current,
+    n: randomBytes(9).toString('base64url'),
+  };
   return { secret: sign(LINK_PREFIX, 'link', claims, ring), expiresAt: new Date(exp * 1000).toISOString() };
 }
 
@@ -95,7 +113,11 @@ export function verifyLink(secret: string, ring: TokenKeyRing, now: Date): LinkC
 }
 
 /** Starts a session from an opened link: a new id, SESSION_TTL_SECONDS long. */
-export function signSession(link: LinkClaims, ring: TokenKeyRing, now: Date): { cookie: string; claims: SessionClaims } {
+export function signSession(
+  link: LinkClaims,
+  ring: TokenKeyRing,
+  now: Date,
+): { cookie: string; claims: SessionClaims } {
   const claims: SessionClaims = {
     t: link.t,
     g: link.g,
@@ -134,6 +156,7 @@ export function linkTtlSeconds(text: string | undefined): number {
   if (!match) throw new RangeError(`"${text.slice(0, 40)}" is not a duration like 7d, 12h or 30m.`);
   const seconds = Number(match[1]) * (match[2] === 'd' ? 86_400 : match[2] === 'h' ? 3_600 : 60);
   if (seconds <= 0) throw new RangeError('A setup link must expire in the future.');
-  if (seconds > MAX_LINK_TTL_SECONDS) throw new RangeError(`A setup link lives at most ${MAX_LINK_TTL_SECONDS / 86_400} days.`);
+  if (seconds > MAX_LINK_TTL_SECONDS)
+    throw new RangeError(`A setup link lives at most ${MAX_LINK_TTL_SECONDS / 86_400} days.`);
   return seconds;
 }

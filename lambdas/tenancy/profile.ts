@@ -79,7 +79,9 @@ export function policyOf(settings: ProfileSettings): OwnershipPolicy {
 
 /** Every field of a tenant's profiles: the built-ins and its custom fields. */
 export function fieldsOf(settings: ProfileSettings): string[] {
-  const custom = Object.keys(settings.mapping ?? {}).filter((field) => !(PROFILE_FIELDS as readonly string[]).includes(field));
+  const custom = Object.keys(settings.mapping ?? {}).filter(
+    (field) => !(PROFILE_FIELDS as readonly string[]).includes(field),
+  );
   return [...PROFILE_FIELDS, ...custom.sort()];
 }
 
@@ -110,7 +112,12 @@ export function effectiveProfile(
 }
 
 /** Why an edit is refused, or undefined when it is allowed. */
-export function editRefusal(field: string, fields: readonly string[], policy: OwnershipPolicy, managed: boolean): string | undefined {
+export function editRefusal(
+  field: string,
+  fields: readonly string[],
+  policy: OwnershipPolicy,
+  managed: boolean,
+): string | undefined {
   if (!fields.includes(field)) return `"${field}" is not a profile field of this tenant (${fields.join(', ')}).`;
   if (managed && ownerOf(policy, field) === 'directory') {
     return `"${field}" is owned by the directory while SCIM is connected: change it in Entra ID (or make it user-owned with "scim-admin policy set").`;
@@ -120,5 +127,7 @@ export function editRefusal(field: string, fields: readonly string[], policy: Ow
 
 /** Names of fields whose values differ between two profiles. */
 export function changedFields(before: Profile, after: Profile): string[] {
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((field) => (before[field] ?? null) !== (after[field] ?? null)).sort();
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((field) => (before[field] ?? null) !== (after[field] ?? null))
+    .sort();
 }

@@ -38,7 +38,8 @@ export function parseWindow(text: string): number {
   const match = /^(\d{1,7})([smhd])$/.exec(text.trim());
   if (!match) throw new GuardSettingsError(`--window "${text}" is not a duration like 30m, 1h or 2d.`);
   const seconds = Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number);
-  if (seconds < MIN_WINDOW_SECONDS || seconds > MAX_WINDOW_SECONDS) throw new GuardSettingsError(`--window must be between 1m and 7d (got ${text}).`);
+  if (seconds < MIN_WINDOW_SECONDS || seconds > MAX_WINDOW_SECONDS)
+    throw new GuardSettingsError(`--window must be between 1m and 7d (got ${text}).`);
   return seconds;
 }
 
@@ -55,7 +56,9 @@ export function formatWindow(seconds: number): string {
 export function parseMaxRemovals(text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1 || value > MAX_REMOVALS_LIMIT) {
-    throw new GuardSettingsError(`--max-removals must be a whole number from 1 to ${MAX_REMOVALS_LIMIT} (got ${text}).`);
+    throw new GuardSettingsError(
+      `--max-removals must be a whole number from 1 to ${MAX_REMOVALS_LIMIT} (got ${text}).`,
+    );
   }
   return value;
 }
@@ -64,7 +67,8 @@ export function parseMaxRemovals(text: string): number {
 export function parsePercent(text: string): number | undefined {
   if (text.trim() === 'none') return undefined;
   const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0) || value > 100) throw new GuardSettingsError(`--percent must be above 0 and at most 100, or none (got ${text}).`);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0) || value > 100)
+    throw new GuardSettingsError(`--percent must be above 0 and at most 100, or none (got ${text}).`);
   return value;
 }
 

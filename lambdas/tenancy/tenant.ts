@@ -55,14 +55,21 @@ export function isValidTenantId(tenantId: string): boolean {
 
 /** A token is live when it is neither revoked nor past its expiry. */
 export function isLiveToken(token: TokenRecord, now: Date): boolean {
-  return token.revokedAt === undefined && (token.expiresAt === undefined || Date.parse(token.expiresAt) > now.getTime());
+  return (
+    token.revokedAt === undefined && (token.expiresAt === undefined || Date.parse(token.expiresAt) > now.getTime())
+  );
 }
 
 /**
  * Finds the live token of a connected tenant that `presented` is, comparing digests in constant time.
  * Every live token is compared (no early exit) so timing does not reveal which one matched.
  */
-export function matchToken(tenant: TenantRecord, presented: string, ring: TokenKeyRing, now: Date): TokenRecord | undefined {
+export function matchToken(
+  tenant: TenantRecord,
+  presented: string,
+  ring: TokenKeyRing,
+  now: Date,
+): TokenRecord | undefined {
   return matchTokenEvenly(tenant, presented, ring, now);
 }
 
@@ -83,7 +90,10 @@ export function matchTokenEvenly(
   digest: (token: string, key: string) => string = digestToken,
 ): TokenRecord | undefined {
   if (!isWellFormedToken(presented)) return undefined;
-  const live = tenant?.status === 'connected' ? tenant.tokens.filter((token) => isLiveToken(token, now) && keyFor(ring, token.keyVersion) !== undefined) : [];
+  const live =
+    tenant?.status === 'connected'
+      ? tenant.tokens.filter((token) => isLiveToken(token, now) && keyFor(ring, token.keyVersion) !== undefined)
+      : [];
   const fallbackKey = keyFor(ring, ring.current) ?? '';
   let match: TokenRecord | undefined;
   for (let slot = 0; slot < Math.max(MAX_LIVE_TOKENS, live.length); slot += 1) {

@@ -19,7 +19,6 @@ import { EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
 import { EVENT_SOURCE, SET_ASIDE_DETAIL_TYPE, SET_ASIDE_SOURCE } from '../../lambdas/contracts/events/source';
 import { PUBLISHABLE_RECORD_PATTERN, PUBLISHER_BATCH_SIZE } from '../../lambdas/contracts/events/stream-filter';
 
-
 export interface ChangeEventsProps {
   /** The table whose stream carries the outbox rows (its stream must include new images). */
   readonly table: ITableV2;
@@ -71,7 +70,10 @@ export class ChangeEvents extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
-    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the publisher.' });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the publisher.',
+    });
 
     const { role, logGroup } = new LambdaRole(this, 'PublisherExecution', {
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -126,8 +128,12 @@ export class ChangeEvents extends Construct {
         evaluationPeriods: 3,
       }),
       deadLetters: breachAlarm(this, 'DeadLettersAlarm', {
-        description: 'Stream batches the publisher gave up on, or change events it set aside: their events were not published (docs/events.md).',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        description:
+          'Stream batches the publisher gave up on, or change events it set aside: their events were not published (docs/events.md).',
+        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
       }),
       errors: breachAlarm(this, 'ErrorsAlarm', {
         description: 'The change-event publisher failed (PutEvents refused entries after retries, or a bug).',
@@ -156,7 +162,10 @@ export class ChangeEvents extends Construct {
  * The registry describes whole events, and takes JSON Schema draft 4 or OpenAPI 3 only: the detail's
  * draft 2020-12 schema goes inside an envelope, with `const` as a one-value `enum` and `$id` as `id`.
  */
-export function eventEnvelopeSchema(detailType: string, detailSchema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function eventEnvelopeSchema(
+  detailType: string,
+  detailSchema: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const { $schema: _schema, $id: _id, ...detail } = detailSchema;
   return {
     $schema: 'http://json-schema.org/draft-04/schema#',

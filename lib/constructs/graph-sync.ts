@@ -10,7 +10,16 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Choice, Condition, DefinitionBody, LogLevel, Map as MapState, Pass, StateMachine, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  LogLevel,
+  Map as MapState,
+  Pass,
+  StateMachine,
+  Succeed,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/contracts/env';
@@ -22,8 +31,20 @@ import { LambdaRole } from './lambda-role';
 function tableAccess(table: ITableV2): PolicyStatement {
   return new PolicyStatement({
     effect: Effect.ALLOW,
-    actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'],
-    resources: [table.tableArn, ...Object.values(TABLE.indexes).map((index) => `${table.tableArn}/index/${index.name}`)],
+    actions: [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
+    ],
+    resources: [
+      table.tableArn,
+      ...Object.values(TABLE.indexes).map((index) => `${table.tableArn}/index/${index.name}`),
+    ],
   });
 }
 
@@ -72,7 +93,10 @@ export class GraphSync extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
 
-    const dispatcherRole = new LambdaRole(this, 'DispatcherExecution', { logRetention, description: 'Graph sync dispatcher: finds due runs, takes their leases' });
+    const dispatcherRole = new LambdaRole(this, 'DispatcherExecution', {
+      logRetention,
+      description: 'Graph sync dispatcher: finds due runs, takes their leases',
+    });
     this.dispatcher = new NodejsFunction(this, 'Dispatcher', {
       role: dispatcherRole.role,
       logGroup: dispatcherRole.logGroup,
@@ -85,7 +109,10 @@ export class GraphSync extends Construct {
     });
     this.dispatcher.addToRolePolicy(tableAccess(props.table));
 
-    const runnerRole = new LambdaRole(this, 'RunnerExecution', { logRetention, description: 'Graph sync run: reads Graph, writes the directory through the SCIM use cases' });
+    const runnerRole = new LambdaRole(this, 'RunnerExecution', {
+      logRetention,
+      description: 'Graph sync run: reads Graph, writes the directory through the SCIM use cases',
+    });
     this.runner = new NodejsFunction(this, 'Runner', {
       role: runnerRole.role,
       logGroup: runnerRole.logGroup,
@@ -101,17 +128,39 @@ export class GraphSync extends Construct {
     this.runner.addToRolePolicy(tableAccess(props.table));
     // Secret ARNs end in a random suffix Secrets Manager adds, and scim-admin creates one per connector.
     const secretArns = `arn:${stack.partition}:secretsmanager:${stack.region}:${stack.account}:secret:${this.secretPrefix}*`;
-    this.runner.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [secretArns] }));
+    this.runner.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secretArns],
+      }),
+    );
     Validations.of(runnerRole.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${this.secretPrefix}*]`,
-      reason: "Connector secrets are created per tenant by scim-admin; the wildcard covers only this stack's Graph sync prefix (and Secrets Manager's random ARN suffix).",
+      reason:
+        "Connector secrets are created per tenant by scim-admin; the wildcard covers only this stack's Graph sync prefix (and Secrets Manager's random ARN suffix).",
     });
 
-    const dispatch = new LambdaInvoke(this, 'Dispatch', { lambdaFunction: this.dispatcher, payloadResponseOnly: true, retryOnServiceExceptions: true });
-    const slice = new LambdaInvoke(this, 'RunSlice', { lambdaFunction: this.runner, payloadResponseOnly: true, retryOnServiceExceptions: true });
+    const dispatch = new LambdaInvoke(this, 'Dispatch', {
+      lambdaFunction: this.dispatcher,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+    });
+    const slice = new LambdaInvoke(this, 'RunSlice', {
+      lambdaFunction: this.runner,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+    });
     // A slice that crashed is retried; its checkpoint makes the retry continue at the last page.
-    slice.addRetry({ errors: ['States.TaskFailed', 'States.Timeout'], interval: Duration.seconds(30), maxAttempts: 3, backoffRate: 2 });
-    const loop = new Choice(this, 'RunDone?').when(Condition.booleanEquals('$.done', true), new Succeed(this, 'RunFinished')).otherwise(slice);
+    slice.addRetry({
+      errors: ['States.TaskFailed', 'States.Timeout'],
+      interval: Duration.seconds(30),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
+    const loop = new Choice(this, 'RunDone?')
+      .when(Condition.booleanEquals('$.done', true), new Succeed(this, 'RunFinished'))
+      .otherwise(slice);
     // One tenant's failure never stops the others: the lease expires and the next tick resumes it.
     const runs = new MapState(this, 'EachRun', { itemsPath: '$.runs', maxConcurrency: props.maxConcurrentRuns ?? 10 });
     runs.itemProcessor(slice.next(loop));
@@ -127,9 +176,19 @@ export class GraphSync extends Construct {
     });
     const invoke = 'CDK grants lambda:InvokeFunction on the function and its versions (:*).';
     Validations.of(this.stateMachine.role).acknowledge(
-      { id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.dispatcher.node.defaultChild as CfnFunction)}.Arn>:*]`, reason: invoke },
-      { id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.runner.node.defaultChild as CfnFunction)}.Arn>:*]`, reason: invoke },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing and CloudWatch Logs delivery actions take no resource ARN (Step Functions docs, "IAM policies for logging").' },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.dispatcher.node.defaultChild as CfnFunction)}.Arn>:*]`,
+        reason: invoke,
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.runner.node.defaultChild as CfnFunction)}.Arn>:*]`,
+        reason: invoke,
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing and CloudWatch Logs delivery actions take no resource ARN (Step Functions docs, "IAM policies for logging").',
+      },
     );
 
     this.schedule = new Schedule(this, 'Tick', {

@@ -21,8 +21,14 @@ export class LambdaRole extends Construct {
 
   constructor(scope: Construct, id: string, props: LambdaRoleProps) {
     super(scope, id);
-    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY });
-    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: props.description });
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
     this.role.addToPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
@@ -32,7 +38,8 @@ export class LambdaRole extends Construct {
     );
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5',
-      reason: "Log streams inside the function's own log group get runtime-generated names; the wildcard covers only that group's streams.",
+      reason:
+        "Log streams inside the function's own log group get runtime-generated names; the wildcard covers only that group's streams.",
     });
   }
 }

@@ -15,7 +15,6 @@ import { MAX_REQUEST_MS } from '../../lambdas/contracts/limits';
 import { authOf, handlerEntry, type Access, type Route } from '../../lambdas/contracts/routes';
 import { PORTAL_UI_DIR } from '../../lambdas/contracts/portal';
 
-
 /** DynamoDB actions per access level: no Scan anywhere, a read route gets no write action, `none` nothing. */
 export const TABLE_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
   none: [],
@@ -52,7 +51,9 @@ export const ASSERTION_REPLAY_LEADING_KEYS = [tenantPartitionKey('*', 'assertion
 const PORTAL_UI_HOOKS: ICommandHooks = {
   beforeBundling: () => [],
   beforeInstall: () => [],
-  afterBundling: (inputDir: string, outputDir: string) => [`cd "${inputDir}" && npx tsx portal/build.ts "${join(outputDir, PORTAL_UI_DIR)}"`],
+  afterBundling: (inputDir: string, outputDir: string) => [
+    `cd "${inputDir}" && npx tsx portal/build.ts "${join(outputDir, PORTAL_UI_DIR)}"`,
+  ],
 };
 
 export interface OperationFunctionProps {
@@ -97,7 +98,10 @@ export class OperationFunction extends Construct {
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: [...TABLE_ACTIONS[route.access]],
-        resources: [props.table.tableArn, ...Object.values(TABLE.indexes).map((index) => `${props.table.tableArn}/index/${index.name}`)],
+        resources: [
+          props.table.tableArn,
+          ...Object.values(TABLE.indexes).map((index) => `${props.table.tableArn}/index/${index.name}`),
+        ],
       }),
     );
     if (route.access === 'read') {

@@ -28,7 +28,13 @@ export class RemovalGuardAlarm extends Construct {
     this.alarm = new Alarm(this, 'Alarm', {
       alarmDescription:
         "A tenant's removal guard is holding user removals: find it with the bus's Removals Held event (or `scim-admin guard held <tenant>`), then release or reject them (docs/removal-guard.md).",
-      metric: new Metric({ namespace: 'AWS/Events', metricName: 'MatchedEvents', dimensionsMap: { RuleName: this.rule.ruleName }, statistic: 'Sum', period: Duration.minutes(5) }),
+      metric: new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'MatchedEvents',
+        dimensionsMap: { RuleName: this.rule.ruleName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

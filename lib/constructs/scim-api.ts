@@ -24,20 +24,28 @@ import { OperationFunction } from './operation-function';
 
 /** Why no route uses a Cognito user pool (cdk-nag AwsSolutions-COG4), by the route's auth. */
 const NO_COGNITO_BECAUSE: Readonly<Record<Auth, string>> = {
-  token: 'SCIM clients (Entra ID, Okta) authenticate with a per-tenant bearer token, checked in the function chain by HMAC digest.',
-  client: 'The OAuth 2.0 token endpoint authenticates the client itself (RFC 6749 §2.3: client secret or JWT assertion); its metadata is public (RFC 8414).',
+  token:
+    'SCIM clients (Entra ID, Okta) authenticate with a per-tenant bearer token, checked in the function chain by HMAC digest.',
+  client:
+    'The OAuth 2.0 token endpoint authenticates the client itself (RFC 6749 §2.3: client secret or JWT assertion); its metadata is public (RFC 8414).',
   iam: 'The profile and connection APIs are called by the product back end with SigV4 (IAM authorisation), not by end users.',
-  portal: "The connection page's API is authorised by the signed setup-link session cookie plus a CSRF token, checked in the function chain (docs/portal.md).",
-  public: 'The connection page shell, its static assets and the setup-link exchange carry no tenant data; the link itself is the credential (docs/portal.md).',
+  portal:
+    "The connection page's API is authorised by the signed setup-link session cookie plus a CSRF token, checked in the function chain (docs/portal.md).",
+  public:
+    'The connection page shell, its static assets and the setup-link exchange carry no tenant data; the link itself is the credential (docs/portal.md).',
 };
 
 /** Why a non-IAM route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
 const NO_API_AUTHORIZER_BECAUSE: Readonly<Record<Auth, string>> = {
-  token: 'Authorised in the function chain by the tenant Secret Token or an OAuth access token (a Lambda authorizer would add a hop and cost to every call); see docs/security.md.',
-  client: 'An OAuth token endpoint cannot sit behind an authorizer: it is where clients obtain credentials (RFC 6749 §3.2); see docs/security.md.',
+  token:
+    'Authorised in the function chain by the tenant Secret Token or an OAuth access token (a Lambda authorizer would add a hop and cost to every call); see docs/security.md.',
+  client:
+    'An OAuth token endpoint cannot sit behind an authorizer: it is where clients obtain credentials (RFC 6749 §3.2); see docs/security.md.',
   iam: 'IAM-authorised.',
-  portal: 'Authorised in the function chain by the session cookie and CSRF token (docs/portal.md); a Lambda authorizer would need the same key and table read.',
-  public: 'Public by design: a static page and assets with no data, and the setup-link exchange, which verifies the signed link itself.',
+  portal:
+    'Authorised in the function chain by the session cookie and CSRF token (docs/portal.md); a Lambda authorizer would need the same key and table read.',
+  public:
+    'Public by design: a static page and assets with no data, and the setup-link exchange, which verifies the signed link itself.',
 };
 
 /** A stable Tenant URL on the company's own domain. */
@@ -135,22 +143,30 @@ export class ScimApi extends Construct {
       const iam = auth === 'iam';
       // SCIM routes check the tenant's Secret Token in the chain; the profile and connection APIs are
       // IAM (SigV4) only; the connection page's routes check its session cookie in the chain.
-      const method = resource.addMethod(route.method, new LambdaIntegration(operation.function, { allowTestInvoke: false }), {
-        authorizationType: iam ? AuthorizationType.IAM : AuthorizationType.NONE,
-      });
+      const method = resource.addMethod(
+        route.method,
+        new LambdaIntegration(operation.function, { allowTestInvoke: false }),
+        {
+          authorizationType: iam ? AuthorizationType.IAM : AuthorizationType.NONE,
+        },
+      );
       Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason: NO_COGNITO_BECAUSE[auth] });
-      if (!iam) Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason: NO_API_AUTHORIZER_BECAUSE[auth] });
+      if (!iam)
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason: NO_API_AUTHORIZER_BECAUSE[auth] });
     }
     this.functions = functions;
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG2',
-      reason: 'Bodies are validated in the chain so that clients get RFC 7644 SCIM error bodies; API Gateway validators answer in their own format.',
+      reason:
+        'Bodies are validated in the chain so that clients get RFC 7644 SCIM error bodies; API Gateway validators answer in their own format.',
     });
     const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
-    if (cloudWatchRole) Validations.of(cloudWatchRole).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason: "API Gateway's account-level CloudWatch role uses AmazonAPIGatewayPushToCloudWatchLogs, the policy AWS documents for it.",
-    });
+    if (cloudWatchRole)
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "API Gateway's account-level CloudWatch role uses AmazonAPIGatewayPushToCloudWatchLogs, the policy AWS documents for it.",
+      });
 
     if (props.domain) {
       const domain = new DomainName(this, 'Domain', {
@@ -160,8 +176,15 @@ export class ScimApi extends Construct {
         securityPolicy: SecurityPolicy.TLS_1_2,
       });
       new BasePathMapping(this, 'Mapping', { domainName: domain, restApi: this.api, stage: this.api.deploymentStage });
-      const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.domain.hostedZoneId, zoneName: props.domain.hostedZoneName });
-      new ARecord(this, 'Alias', { zone, recordName: props.domain.domainName, target: RecordTarget.fromAlias(new ApiGatewayDomain(domain)) });
+      const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+        hostedZoneId: props.domain.hostedZoneId,
+        zoneName: props.domain.hostedZoneName,
+      });
+      new ARecord(this, 'Alias', {
+        zone,
+        recordName: props.domain.domainName,
+        target: RecordTarget.fromAlias(new ApiGatewayDomain(domain)),
+      });
       this.baseUrl = `https://${props.domain.domainName}`;
     } else {
       this.baseUrl = this.api.url.replace(/\/$/, '');

@@ -29,7 +29,8 @@ export class TokenKey extends Construct {
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Rotation adds a key version and moves "current" while old digests keep verifying (docs/operations.md); replacing the value on a schedule would invalidate every tenant token.',
+      reason:
+        'Rotation adds a key version and moves "current" while old digests keep verifying (docs/operations.md); replacing the value on a schedule would invalidate every tenant token.',
     });
   }
 }

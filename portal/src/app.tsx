@@ -10,7 +10,8 @@ import { TenantUrl } from './tenant-url';
 import { TestConnection } from './test-connection';
 import { Tokens } from './tokens';
 
-type Load = { state: 'loading' } | { state: 'signedOut'; message: string } | { state: 'ready'; session: PortalSessionView };
+type Load =
+  { state: 'loading' } | { state: 'signedOut'; message: string } | { state: 'ready'; session: PortalSessionView };
 
 /** The whole page: no tenant data until the session route has vouched for this browser. */
 export function App({ api, tenantId }: { api: PortalApi; tenantId: string }) {
@@ -42,7 +43,10 @@ export function App({ api, tenantId }: { api: PortalApi; tenantId: string }) {
 
   const refresh = useCallback(async () => {
     await guard(async () => {
-      const [view, current] = await Promise.all([api.call<ConnectionView>('GET', '/connection'), api.call<SettingsView>('GET', '/settings')]);
+      const [view, current] = await Promise.all([
+        api.call<ConnectionView>('GET', '/connection'),
+        api.call<SettingsView>('GET', '/settings'),
+      ]);
       setConnection(view);
       setSettings(current);
       setLogVersion((version) => version + 1);
@@ -57,17 +61,28 @@ export function App({ api, tenantId }: { api: PortalApi; tenantId: string }) {
         setLoad({ state: 'ready', session });
         return refresh();
       })
-      .catch((caught: Error) => signedOut(caught instanceof ApiError ? caught.message : `The connection page could not load: ${caught.message}`));
+      .catch((caught: Error) =>
+        signedOut(
+          caught instanceof ApiError ? caught.message : `The connection page could not load: ${caught.message}`,
+        ),
+      );
   }, [api, refresh]);
 
-  if (load.state === 'loading') return <main class="page"><p role="status">Loading…</p></main>;
+  if (load.state === 'loading')
+    return (
+      <main class="page">
+        <p role="status">Loading…</p>
+      </main>
+    );
   if (load.state === 'signedOut') {
     return (
       <main class="page">
         <h1>SCIM connection</h1>
         <section class="card" aria-labelledby="signed-out">
           <h2 id="signed-out">No access</h2>
-          <p role="alert" data-testid="signed-out">{load.message}</p>
+          <p role="alert" data-testid="signed-out">
+            {load.message}
+          </p>
           <p>Setup links are personal, expire, and can be revoked. Ask your provider for a new one.</p>
         </section>
       </main>
@@ -104,7 +119,12 @@ export function App({ api, tenantId }: { api: PortalApi; tenantId: string }) {
           <Tokens api={api} guard={guard} connection={connection} onIssued={setLastToken} onChange={refresh} />
           <TestConnection api={api} guard={guard} initialToken={lastToken} onDone={refresh} />
           <EntraSteps tenantUrl={connection.tenantUrl} />
-          <SettingsTable api={api} guard={guard} settings={settings} onChange={(next) => (setSettings(next), setLogVersion((v) => v + 1))} />
+          <SettingsTable
+            api={api}
+            guard={guard}
+            settings={settings}
+            onChange={(next) => (setSettings(next), setLogVersion((v) => v + 1))}
+          />
           <LogTable api={api} guard={guard} version={logVersion} />
           <ConnectionState api={api} guard={guard} connection={connection} onIssued={setLastToken} onChange={refresh} />
         </>

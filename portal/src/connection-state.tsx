@@ -43,7 +43,10 @@ export function ConnectionState({ api, guard, connection, onIssued, onChange }: 
       {connected ? (
         <p>Disconnecting stops provisioning from Entra ID. Accounts are kept and become manual accounts.</p>
       ) : (
-        <p>The connection is disconnected. Reconnecting issues a new Secret Token; Entra ID then matches existing accounts again.</p>
+        <p>
+          The connection is disconnected. Reconnecting issues a new Secret Token; Entra ID then matches existing
+          accounts again.
+        </p>
       )}
       <button type="button" class={connected ? 'danger' : ''} onClick={() => dialog.current?.showModal()}>
         {connected ? 'Disconnect…' : 'Reconnect…'}
@@ -66,17 +69,22 @@ export function ConnectionState({ api, guard, connection, onIssued, onChange }: 
         <div id="confirm-text">
           {connected ? (
             <ul>
-              <li>Every Secret Token is revoked: Entra ID gets “401 Unauthorized” within 30 seconds and stops provisioning.</li>
               <li>
-                The {connection.users} users and {connection.groups} groups are <strong>kept</strong>; every account becomes a manual account that people can
-                edit in the product.
+                Every Secret Token is revoked: Entra ID gets “401 Unauthorized” within 30 seconds and stops
+                provisioning.
+              </li>
+              <li>
+                The {connection.users} users and {connection.groups} groups are <strong>kept</strong>; every account
+                becomes a manual account that people can edit in the product.
               </li>
               <li>Nothing is deleted. You can reconnect later with a new token.</li>
             </ul>
           ) : (
             <ul>
               <li>A new Secret Token is issued and shown once; paste it into Entra ID.</li>
-              <li>Directory-owned fields become read-only in the product again; Entra ID&apos;s next cycle updates them.</li>
+              <li>
+                Directory-owned fields become read-only in the product again; Entra ID&apos;s next cycle updates them.
+              </li>
             </ul>
           )}
         </div>

@@ -55,7 +55,10 @@ export function LogTable({ api, guard, version }: { api: PortalApi; guard: Guard
     event.preventDefault();
     setFilters({ ...draft });
   };
-  const field = (name: keyof Filters) => ({ value: draft[name], onInput: (event: Event) => setDraft({ ...draft, [name]: (event.currentTarget as HTMLInputElement).value }) });
+  const field = (name: keyof Filters) => ({
+    value: draft[name],
+    onInput: (event: Event) => setDraft({ ...draft, [name]: (event.currentTarget as HTMLInputElement).value }),
+  });
 
   return (
     <section class="card" aria-labelledby="log-title">
@@ -63,7 +66,11 @@ export function LogTable({ api, guard, version }: { api: PortalApi; guard: Guard
       <form class="filters" onSubmit={apply} aria-label="Filter the log">
         <div class="field">
           <label for="log-status">Status</label>
-          <select id="log-status" value={draft.status} onChange={(event) => setDraft({ ...draft, status: event.currentTarget.value })}>
+          <select
+            id="log-status"
+            value={draft.status}
+            onChange={(event) => setDraft({ ...draft, status: event.currentTarget.value })}
+          >
             <option value="">All</option>
             <option value="failed">Failed</option>
             <option value="succeeded">Succeeded</option>
@@ -115,7 +122,9 @@ export function LogTable({ api, guard, version }: { api: PortalApi; guard: Guard
                   <td>{entry.status}</td>
                   <td data-testid="log-operation">{entry.operation}</td>
                   <td class="label-cell">{[entry.name, entry.resourceId].filter(Boolean).join(' · ')}</td>
-                  <td class="label-cell">{[entry.scimType ? `[${entry.scimType}]` : '', entry.detail ?? ''].filter(Boolean).join(' ')}</td>
+                  <td class="label-cell">
+                    {[entry.scimType ? `[${entry.scimType}]` : '', entry.detail ?? ''].filter(Boolean).join(' ')}
+                  </td>
                   <td>{entry.actor ?? 'SCIM client'}</td>
                 </tr>
               ))}

@@ -16,7 +16,10 @@ export function SettingsTable({ api, guard, settings, onChange }: Props) {
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  useEffect(() => setMapping(Object.fromEntries(settings.fields.map((field) => [field.name, field.mapping ?? '']))), [settings]);
+  useEffect(
+    () => setMapping(Object.fromEntries(settings.fields.map((field) => [field.name, field.mapping ?? '']))),
+    [settings],
+  );
 
   const save = async (action: () => Promise<SettingsView>, done: (next: SettingsView) => string) => {
     setBusy(true);
@@ -47,7 +50,11 @@ export function SettingsTable({ api, guard, settings, onChange }: Props) {
 
   const saveMapping = (event: Event) => {
     event.preventDefault();
-    const changed = Object.fromEntries(settings.fields.filter((field) => (field.mapping ?? '') !== (mapping[field.name] ?? '')).map((field) => [field.name, mapping[field.name] ?? '']));
+    const changed = Object.fromEntries(
+      settings.fields
+        .filter((field) => (field.mapping ?? '') !== (mapping[field.name] ?? ''))
+        .map((field) => [field.name, mapping[field.name] ?? '']),
+    );
     if (Object.keys(changed).length === 0) {
       setNote('Nothing to save.');
       return;
@@ -59,11 +66,17 @@ export function SettingsTable({ api, guard, settings, onChange }: Props) {
     <section class="card" aria-labelledby="settings-title">
       <h2 id="settings-title">Source of truth</h2>
       <p>
-        A <strong>directory</strong> field always shows what Entra ID sends; a <strong>user</strong> field can be edited by each person in the product.
+        A <strong>directory</strong> field always shows what Entra ID sends; a <strong>user</strong> field can be edited
+        by each person in the product.
       </p>
       <div class="field">
         <label for="default-owner">Default owner</label>
-        <select id="default-owner" value={settings.policy.default} disabled={busy} onChange={(event) => setOwner(undefined, event.currentTarget.value as FieldOwner)}>
+        <select
+          id="default-owner"
+          value={settings.policy.default}
+          disabled={busy}
+          onChange={(event) => setOwner(undefined, event.currentTarget.value as FieldOwner)}
+        >
           <option value="directory">Directory</option>
           <option value="user">User</option>
         </select>
@@ -85,14 +98,22 @@ export function SettingsTable({ api, guard, settings, onChange }: Props) {
                   <th scope="row">{field.name}</th>
                   <td>
                     <label class="visually-hidden" for={`owner-${field.name}`}>{`Owner of ${field.name}`}</label>
-                    <select id={`owner-${field.name}`} value={field.owner} disabled={busy} onChange={(event) => setOwner(field.name, event.currentTarget.value as FieldOwner)}>
+                    <select
+                      id={`owner-${field.name}`}
+                      value={field.owner}
+                      disabled={busy}
+                      onChange={(event) => setOwner(field.name, event.currentTarget.value as FieldOwner)}
+                    >
                       <option value="directory">Directory</option>
                       <option value="user">User</option>
                     </select>
                     {field.ownerIsDefault && <span class="note"> (default)</span>}
                   </td>
                   <td>
-                    <label class="visually-hidden" for={`mapping-${field.name}`}>{`SCIM attribute of ${field.name}`}</label>
+                    <label
+                      class="visually-hidden"
+                      for={`mapping-${field.name}`}
+                    >{`SCIM attribute of ${field.name}`}</label>
                     <input
                       id={`mapping-${field.name}`}
                       type="text"

@@ -38,11 +38,21 @@ export function TestConnection({ api, guard, initialToken, onDone }: Props) {
   return (
     <section class="card" aria-labelledby="test-title">
       <h2 id="test-title">Test connection</h2>
-      <p>The service calls its own Tenant URL the way Entra ID&apos;s “Test Connection” does, with the token you give here.</p>
+      <p>
+        The service calls its own Tenant URL the way Entra ID&apos;s “Test Connection” does, with the token you give
+        here.
+      </p>
       <form class="inline-form" onSubmit={test}>
         <div class="field grow">
           <label for="test-token">Secret Token (as pasted into Entra ID)</label>
-          <input id="test-token" type="password" autocomplete="off" value={token} required onInput={(event) => setToken(event.currentTarget.value)} />
+          <input
+            id="test-token"
+            type="password"
+            autocomplete="off"
+            value={token}
+            required
+            onInput={(event) => setToken(event.currentTarget.value)}
+          />
         </div>
         <button type="submit" disabled={busy}>
           {busy ? 'Testing…' : 'Test connection'}

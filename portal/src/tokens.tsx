@@ -41,7 +41,10 @@ export function Tokens({ api, guard, connection, onIssued, onChange }: Props) {
   const generate = (event: Event) => {
     event.preventDefault();
     void run(async () => {
-      const token = await api.call<IssuedTokenView>('POST', '/tokens', { label, expiresInDays: days === 'never' ? null : Number(days) });
+      const token = await api.call<IssuedTokenView>('POST', '/tokens', {
+        label,
+        expiresInDays: days === 'never' ? null : Number(days),
+      });
       setIssued(token);
       onIssued(token.token);
       await onChange();
@@ -49,7 +52,8 @@ export function Tokens({ api, guard, connection, onIssued, onChange }: Props) {
   };
 
   const revoke = (token: TokenView) => {
-    if (!window.confirm(`Revoke the token "${token.label}"? Entra ID stops provisioning with it within 30 seconds.`)) return;
+    if (!window.confirm(`Revoke the token "${token.label}"? Entra ID stops provisioning with it within 30 seconds.`))
+      return;
     void run(async () => {
       await api.call('DELETE', `/tokens/${encodeURIComponent(token.id)}`);
       await onChange();
@@ -63,7 +67,8 @@ export function Tokens({ api, guard, connection, onIssued, onChange }: Props) {
       {issued && (
         <div class="shown-once" role="region" aria-label="New token">
           <p class="warning">
-            <strong>Copy this token now.</strong> It is shown only once and cannot be retrieved later. Paste it into Entra ID as the Secret Token.
+            <strong>Copy this token now.</strong> It is shown only once and cannot be retrieved later. Paste it into
+            Entra ID as the Secret Token.
           </p>
           <CopyField id="new-token" label={`New token “${issued.label}”`} value={issued.token} secret />
           <button type="button" class="secondary" onClick={() => setIssued(undefined)}>
@@ -98,7 +103,13 @@ export function Tokens({ api, guard, connection, onIssued, onChange }: Props) {
                 <td>{stateOf(token)}</td>
                 <td>
                   {!token.revokedAt && (
-                    <button type="button" class="danger small" disabled={busy} onClick={() => revoke(token)} aria-label={`Revoke token ${token.label}`}>
+                    <button
+                      type="button"
+                      class="danger small"
+                      disabled={busy}
+                      onClick={() => revoke(token)}
+                      aria-label={`Revoke token ${token.label}`}
+                    >
                       Revoke
                     </button>
                   )}
@@ -112,7 +123,13 @@ export function Tokens({ api, guard, connection, onIssued, onChange }: Props) {
         <h3 id="generate-title">Generate new token</h3>
         <div class="field">
           <label for="token-label">Label</label>
-          <input id="token-label" type="text" value={label} required onInput={(event) => setLabel(event.currentTarget.value)} />
+          <input
+            id="token-label"
+            type="text"
+            value={label}
+            required
+            onInput={(event) => setLabel(event.currentTarget.value)}
+          />
         </div>
         <div class="field">
           <label for="token-expiry">Expires after</label>
@@ -130,7 +147,9 @@ export function Tokens({ api, guard, connection, onIssued, onChange }: Props) {
         </button>
       </form>
       {disconnected && <p class="note">The connection is disconnected: reconnect it below to get a new token.</p>}
-      <p class="note">Two tokens can be live at once, so you can rotate: generate, update Entra ID, then revoke the old one.</p>
+      <p class="note">
+        Two tokens can be live at once, so you can rotate: generate, update Entra ID, then revoke the old one.
+      </p>
       {error && (
         <p class="error" role="alert" data-testid="tokens-error">
           {error}

@@ -9,28 +9,37 @@ import { chunkMemberChanges } from '../../lambdas/operations/write-plan';
 const folder = join(__dirname, '..', '..', 'lambdas', 'contracts', 'events');
 
 describe('event schemas: generated from one envelope definition', () => {
-  const versions = EVENT_DEFINITIONS.flatMap((definition) => definition.versions.map((version) => ({ definition, version })));
-
-  it.each(versions.map(({ definition, version }) => [schemaFileName(definition.detailType, version.version), definition, version] as const))(
-    '%s is exactly what `npm run events:schemas` generates',
-    (file, definition, version) => {
-      const committed = readFileSync(join(folder, file), 'utf8');
-
-      expect(committed).toBe(schemaFileText(eventSchemaDocument(definition, version)));
-    },
+  const versions = EVENT_DEFINITIONS.flatMap((definition) =>
+    definition.versions.map((version) => ({ definition, version })),
   );
 
-  it('every schema file in the folder has a definition, and every definition is registered', () => {
-    const files = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+  it.each(
+    versions.map(
+      ({ definition, version }) =>
+        [schemaFileName(definition.detailType, version.version), definition, version] as const,
+    ),
+  )('%s is exactly what `npm run events:schemas` generates', (file, definition, version) => {
+    const committed = readFileSync(join(folder, file), 'utf8');
 
-    expect(files).toEqual(versions.map(({ definition, version }) => schemaFileName(definition.detailType, version.version)).sort());
+    expect(committed).toBe(schemaFileText(eventSchemaDocument(definition, version)));
+  });
+
+  it('every schema file in the folder has a definition, and every definition is registered', () => {
+    const files = readdirSync(folder)
+      .filter((name) => name.endsWith('.json'))
+      .sort();
+
+    expect(files).toEqual(
+      versions.map(({ definition, version }) => schemaFileName(definition.detailType, version.version)).sort(),
+    );
     expect(EVENT_SCHEMAS.map((entry) => entry.file).sort()).toEqual(files);
     expect(CURRENT_EVENT_SCHEMAS.map((entry) => entry.detailType).sort()).toEqual([...DETAIL_TYPES].sort());
   });
 
   it('bounds member lists by the constant the write path chunks by', () => {
     for (const { schema } of EVENT_SCHEMAS) {
-      const members = (schema.properties as Record<string, { properties: Record<string, { maxItems: number }> }>).members;
+      const members = (schema.properties as Record<string, { properties: Record<string, { maxItems: number }> }>)
+        .members;
       expect(members?.properties.added?.maxItems).toBe(MEMBERS_PER_EVENT);
       expect(members?.properties.removed?.maxItems).toBe(MEMBERS_PER_EVENT);
     }

@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { authOf, CONNECTION_BASE_PATH, handlerEntry, PORTAL_API_BASE_PATH, routes as routeTable, type Route } from '../../lambdas/contracts/routes';
+import {
+  authOf,
+  CONNECTION_BASE_PATH,
+  handlerEntry,
+  PORTAL_API_BASE_PATH,
+  routes as routeTable,
+  type Route,
+} from '../../lambdas/contracts/routes';
 
 const routes: readonly Route[] = routeTable;
 
@@ -13,10 +20,20 @@ describe('the route table', () => {
     const methodsAndPaths = routes.map((route) => `${route.method} ${route.path}`);
 
     expect(new Set(operations).size).toBe(operations.length);
-    for (const route of routes) expect(routes.filter((other) => other.operation === route.operation).every((other) => other.access === route.access)).toBe(true);
+    for (const route of routes)
+      expect(
+        routes.filter((other) => other.operation === route.operation).every((other) => other.access === route.access),
+      ).toBe(true);
     expect(new Set(methodsAndPaths).size).toBe(methodsAndPaths.length);
     for (const resource of ['Users', 'Groups']) {
-      for (const [method, suffix] of [['GET', ''], ['POST', ''], ['GET', '/{id}'], ['PUT', '/{id}'], ['PATCH', '/{id}'], ['DELETE', '/{id}']]) {
+      for (const [method, suffix] of [
+        ['GET', ''],
+        ['POST', ''],
+        ['GET', '/{id}'],
+        ['PUT', '/{id}'],
+        ['PATCH', '/{id}'],
+        ['DELETE', '/{id}'],
+      ]) {
         expect(methodsAndPaths).toContain(`${method} /scim/v2/{tenantId}/${resource}${suffix}`);
       }
     }
@@ -56,8 +73,12 @@ describe('the route table', () => {
     const iam = routes.filter((route) => route.path.startsWith(CONNECTION_BASE_PATH));
     const portal = routes.filter((route) => route.path.startsWith(PORTAL_API_BASE_PATH));
 
-    const mirrored = iam.filter((route) => !route.path.endsWith('/portal-links')).map((route) => `${route.method} ${route.path.slice(CONNECTION_BASE_PATH.length) || '/connection'}`);
-    expect(portal.map((route) => `${route.method} ${route.path.slice(PORTAL_API_BASE_PATH.length)}`)).toEqual(expect.arrayContaining(mirrored));
+    const mirrored = iam
+      .filter((route) => !route.path.endsWith('/portal-links'))
+      .map((route) => `${route.method} ${route.path.slice(CONNECTION_BASE_PATH.length) || '/connection'}`);
+    expect(portal.map((route) => `${route.method} ${route.path.slice(PORTAL_API_BASE_PATH.length)}`)).toEqual(
+      expect.arrayContaining(mirrored),
+    );
     expect(iam.every((route) => authOf(route) === 'iam')).toBe(true);
     expect(portal.every((route) => authOf(route) === 'portal')).toBe(true);
   });

@@ -12,7 +12,11 @@ describe('GraphSync: Scheduler tick → state machine → dispatcher and run sli
   });
 
   function fn(description: RegExp): { logicalId: string; properties: Record<string, any> } {
-    const found = Object.entries(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(description.source) } }));
+    const found = Object.entries(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp(description.source) },
+      }),
+    );
     expect(found).toHaveLength(1);
     const [logicalId, resource] = found[0] as [string, { Properties: Record<string, any> }];
     return { logicalId, properties: resource.Properties };
@@ -20,12 +24,16 @@ describe('GraphSync: Scheduler tick → state machine → dispatcher and run sli
 
   function statementsOf(properties: Record<string, any>): Array<Record<string, any>> {
     const role = properties.Role['Fn::GetAtt'][0] as string;
-    const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } })) as Array<{ Properties: Record<string, any> }>;
+    const policies = Object.values(
+      template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } }),
+    ) as Array<{ Properties: Record<string, any> }>;
     return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
   }
 
   it('ticks every minute with one EventBridge Scheduler schedule that starts the state machine', () => {
-    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as Array<{ Properties: Record<string, any> }>;
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as Array<{
+      Properties: Record<string, any>;
+    }>;
 
     expect(schedules).toHaveLength(1);
     expect(schedules[0]?.Properties.ScheduleExpression).toBe('rate(1 minute)');
@@ -33,7 +41,9 @@ describe('GraphSync: Scheduler tick → state machine → dispatcher and run sli
   });
 
   it('loops each dispatched run over one-slice invocations until it answers done, tracing and logging', () => {
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as Array<{ Properties: Record<string, any> }>;
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as Array<{
+      Properties: Record<string, any>;
+    }>;
     const definition = JSON.stringify(machine?.Properties.DefinitionString);
 
     expect(definition).toContain('EachRun');
@@ -48,21 +58,29 @@ describe('GraphSync: Scheduler tick → state machine → dispatcher and run sli
     const statements = statementsOf(runner.properties);
 
     expect(runner.properties.Timeout).toBe(900);
-    expect(Object.keys(runner.properties.Environment.Variables)).toEqual(expect.arrayContaining([ENV.tableName, ENV.graphSyncSecretPrefix, ENV.tenantUrlBase]));
-    const secrets = statements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('secretsmanager:')));
+    expect(Object.keys(runner.properties.Environment.Variables)).toEqual(
+      expect.arrayContaining([ENV.tableName, ENV.graphSyncSecretPrefix, ENV.tenantUrlBase]),
+    );
+    const secrets = statements.filter((statement) =>
+      [statement.Action].flat().some((action: string) => action.startsWith('secretsmanager:')),
+    );
     expect(secrets).toHaveLength(1);
     expect(secrets[0]?.Action).toBe('secretsmanager:GetSecretValue');
     expect(JSON.stringify(secrets[0]?.Resource)).toContain(':secret:scim/graph-sync/Test/*');
   });
 
   it('lets the dispatcher touch the table but no secret', () => {
-    const actions = statementsOf(fn(/picks the runs due/).properties).flatMap((statement) => [statement.Action].flat() as string[]);
+    const actions = statementsOf(fn(/picks the runs due/).properties).flatMap(
+      (statement) => [statement.Action].flat() as string[],
+    );
 
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']));
     expect(actions.some((action) => action.startsWith('secretsmanager:'))).toBe(false);
   });
 
   it('outputs the secret prefix for scim-admin', () => {
-    expect(template.findOutputs('GraphSyncSecretPrefix')).toEqual({ GraphSyncSecretPrefix: expect.objectContaining({ Value: 'scim/graph-sync/Test/' }) });
+    expect(template.findOutputs('GraphSyncSecretPrefix')).toEqual({
+      GraphSyncSecretPrefix: expect.objectContaining({ Value: 'scim/graph-sync/Test/' }),
+    });
   });
 });

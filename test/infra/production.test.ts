@@ -13,7 +13,12 @@ function appWith(context: Record<string, string | boolean> = {}) {
 describe('production stack', () => {
   describe('cdk-nag (AwsSolutions) in the app', () => {
     it('synthesises clean, every acknowledgement carrying its reason in code, and passes CloudFormation validation', () => {
-      const { app } = appWith({ stage: 'prod', waf: 'true', alarmEmail: 'ops@example.invalid', '@aws-cdk/core:validateAgainstDefaultRules': true });
+      const { app } = appWith({
+        stage: 'prod',
+        waf: 'true',
+        alarmEmail: 'ops@example.invalid',
+        '@aws-cdk/core:validateAgainstDefaultRules': true,
+      });
 
       expect(() => app.synth()).not.toThrow();
     });
@@ -28,7 +33,9 @@ describe('production stack', () => {
 
   describe('event archive retention from stage context', () => {
     const retentionOf = (context: Record<string, string>) => {
-      const archives = Object.values(Template.fromStack(appWith(context).stack).findResources('AWS::Events::Archive')) as any[];
+      const archives = Object.values(
+        Template.fromStack(appWith(context).stack).findResources('AWS::Events::Archive'),
+      ) as any[];
       expect(archives).toHaveLength(1);
       return archives[0].Properties.RetentionDays as number;
     };
@@ -42,7 +49,9 @@ describe('production stack', () => {
     });
 
     it.each(['0', '-3', '1.5', 'ninety'])('refuses eventArchiveDays=%s before anything is built', (days) => {
-      expect(() => appWith({ stage: 'prod', eventArchiveDays: days })).toThrow(/eventArchiveDays must be a whole number of days/);
+      expect(() => appWith({ stage: 'prod', eventArchiveDays: days })).toThrow(
+        /eventArchiveDays must be a whole number of days/,
+      );
     });
   });
 
@@ -51,18 +60,30 @@ describe('production stack', () => {
 
     it('writes JSON access logs without the caller or the Authorization header, and throttles the stage', () => {
       const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as any;
-      const format = JSON.parse(stage.Properties.AccessLogSetting.DestinationArn ? stage.Properties.AccessLogSetting.Format : '{}');
+      const format = JSON.parse(
+        stage.Properties.AccessLogSetting.DestinationArn ? stage.Properties.AccessLogSetting.Format : '{}',
+      );
 
       expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
       expect(JSON.stringify(format)).not.toMatch(/authorization|caller|user/i);
       expect(stage.Properties.MethodSettings).toEqual([
-        expect.objectContaining({ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000, LoggingLevel: 'ERROR', MetricsEnabled: true, DataTraceEnabled: false }),
+        expect.objectContaining({
+          ThrottlingRateLimit: 500,
+          ThrottlingBurstLimit: 1000,
+          LoggingLevel: 'ERROR',
+          MetricsEnabled: true,
+          DataTraceEnabled: false,
+        }),
       ]);
     });
 
-    it('compresses responses over 1 KB and keeps every function at 10 s, below API Gateway\'s 29 s', () => {
+    it("compresses responses over 1 KB and keeps every function at 10 s, below API Gateway's 29 s", () => {
       template.hasResourceProperties('AWS::ApiGateway::RestApi', { MinimumCompressionSize: 1024 });
-      for (const fn of Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^SCIM ') } })) as any[]) {
+      for (const fn of Object.values(
+        template.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp('^SCIM ') },
+        }),
+      ) as any[]) {
         expect(fn.Properties.Timeout).toBe(10);
       }
     });
@@ -82,7 +103,9 @@ describe('production stack', () => {
 
     it('lets only the publisher put events', () => {
       const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
-      const putters = policies.filter((policy) => JSON.stringify(policy.Properties.PolicyDocument).includes('events:PutEvents'));
+      const putters = policies.filter((policy) =>
+        JSON.stringify(policy.Properties.PolicyDocument).includes('events:PutEvents'),
+      );
 
       expect(putters).toHaveLength(1);
       expect(JSON.stringify(putters[0].Properties.Roles)).toMatch(/PublisherExecution/);
@@ -96,12 +119,17 @@ describe('production stack', () => {
     it('rate-limits per tenant token with a SCIM 429 and Retry-After', () => {
       const rule = acl().Properties.Rules.find((candidate: any) => candidate.Name === 'PerTenantRate');
 
-      expect(rule.Statement.RateBasedStatement.CustomKeys).toEqual([{ Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }]);
-      expect(rule.Action.Block.CustomResponse).toMatchObject({ ResponseCode: 429, ResponseHeaders: [{ Name: 'Retry-After', Value: '60' }] });
+      expect(rule.Statement.RateBasedStatement.CustomKeys).toEqual([
+        { Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+      ]);
+      expect(rule.Action.Block.CustomResponse).toMatchObject({
+        ResponseCode: 429,
+        ResponseHeaders: [{ Name: 'Retry-After', Value: '60' }],
+      });
       expect(JSON.parse(acl().Properties.CustomResponseBodies.scim429.Content)).toMatchObject({ status: '429' });
     });
 
-    it("never blocks Entra for a missing User-Agent or a large member PATCH (managed rules set to count)", () => {
+    it('never blocks Entra for a missing User-Agent or a large member PATCH (managed rules set to count)', () => {
       const common = acl().Properties.Rules.find((candidate: any) => candidate.Name === 'CommonRuleSet');
 
       expect(common.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual(
@@ -123,7 +151,7 @@ describe('production stack', () => {
     const template = Template.fromStack(appWith({ alarmEmail: 'ops@example.invalid' }).stack);
     const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
 
-    it('alarms on 5xx rate, each function\'s errors and throttles, DynamoDB throttles and the event pipeline, all to the topic', () => {
+    it("alarms on 5xx rate, each function's errors and throttles, DynamoDB throttles and the event pipeline, all to the topic", () => {
       const descriptions = alarms().map((alarm) => String(alarm.Properties.AlarmDescription));
 
       expect(descriptions.some((text) => text.includes('5xx'))).toBe(true);
@@ -141,7 +169,8 @@ describe('production stack', () => {
       const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0] as any;
       const body = JSON.stringify(dashboard.Properties.DashboardBody);
 
-      for (const title of ['Requests', 'Errors', 'Function duration p99 per operation', 'Events published']) expect(body).toContain(title);
+      for (const title of ['Requests', 'Errors', 'Function duration p99 per operation', 'Events published'])
+        expect(body).toContain(title);
     });
   });
 
@@ -152,7 +181,12 @@ describe('production stack', () => {
       template.hasResource('AWS::DynamoDB::GlobalTable', {
         DeletionPolicy: 'Retain',
         Properties: Match.objectLike({
-          Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+          Replicas: [
+            Match.objectLike({
+              DeletionProtectionEnabled: true,
+              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            }),
+          ],
         }),
       });
       template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
@@ -160,10 +194,19 @@ describe('production stack', () => {
 
     it('puts Tenant URLs on a custom domain when one is given', () => {
       const template = Template.fromStack(
-        appWith({ stage: 'prod', domainName: 'scim.example.com', certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc', hostedZoneId: 'Z123', hostedZoneName: 'example.com' }).stack,
+        appWith({
+          stage: 'prod',
+          domainName: 'scim.example.com',
+          certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
+          hostedZoneId: 'Z123',
+          hostedZoneName: 'example.com',
+        }).stack,
       );
 
-      template.hasResourceProperties('AWS::ApiGateway::DomainName', { DomainName: 'scim.example.com', SecurityPolicy: 'TLS_1_2' });
+      template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+        DomainName: 'scim.example.com',
+        SecurityPolicy: 'TLS_1_2',
+      });
       template.resourceCountIs('AWS::Route53::RecordSet', 1);
       template.hasOutput('TenantUrlBase', { Value: 'https://scim.example.com/scim/v2' });
     });

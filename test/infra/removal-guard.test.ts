@@ -11,7 +11,11 @@ describe('RemovalGuardAlarm: every Removals Held event raises an alarm', () => {
   });
 
   function holdsRule(): [string, Record<string, any>] {
-    const rules = Object.entries(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['Removals Held'] } } }));
+    const rules = Object.entries(
+      template.findResources('AWS::Events::Rule', {
+        Properties: { EventPattern: { 'detail-type': ['Removals Held'] } },
+      }),
+    );
     expect(rules).toHaveLength(1);
     return rules[0] as [string, Record<string, any>];
   }

@@ -16,7 +16,13 @@ const ASSERTION_REPLAY_LEADING_KEYS = [assertionReplayKey('*', '').pk];
 
 /** Written out, not imported from the construct under test. */
 const READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
 
 describe('ScimStack, derived from the route table', () => {
   let template: Template;
@@ -28,7 +34,9 @@ describe('ScimStack, derived from the route table', () => {
   });
 
   function functionFor(operation: string): { logicalId: string; properties: Record<string, any> } {
-    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(`\\(${operation}\\)$`) } });
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp(`\\(${operation}\\)$`) },
+    });
     const entries = Object.entries(functions);
     expect(entries).toHaveLength(1);
     const [logicalId, resource] = entries[0] as [string, { Properties: Record<string, any> }];
@@ -77,17 +85,27 @@ describe('ScimStack, derived from the route table', () => {
   /** The logical id of the Lambda an AWS_PROXY integration invokes. */
   function integratedFunctionOf(method: Record<string, any>): string | undefined {
     const join: unknown[] = method.Properties.Integration?.Uri?.['Fn::Join']?.[1] ?? [];
-    const target = join.find((part): part is { 'Fn::GetAtt': [string, string] } => typeof part === 'object' && part !== null && 'Fn::GetAtt' in part);
+    const target = join.find(
+      (part): part is { 'Fn::GetAtt': [string, string] } =>
+        typeof part === 'object' && part !== null && 'Fn::GetAtt' in part,
+    );
     return target?.['Fn::GetAtt'][0];
   }
 
   it("serves every route at its exact path and method, integrated with that operation's function", () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Record<string, any>[];
-    const served = methods.map((method) => ({ method: method.Properties.HttpMethod, path: pathOf(method.Properties.ResourceId?.Ref), functionId: integratedFunctionOf(method) }));
+    const served = methods.map((method) => ({
+      method: method.Properties.HttpMethod,
+      path: pathOf(method.Properties.ResourceId?.Ref),
+      functionId: integratedFunctionOf(method),
+    }));
 
     for (const route of routes) {
       const matching = served.filter((candidate) => candidate.method === route.method && candidate.path === route.path);
-      expect({ route: `${route.method} ${route.path}`, count: matching.length }).toEqual({ route: `${route.method} ${route.path}`, count: 1 });
+      expect({ route: `${route.method} ${route.path}`, count: matching.length }).toEqual({
+        route: `${route.method} ${route.path}`,
+        count: 1,
+      });
       expect(matching[0]?.functionId).toBe(functionFor(route.operation).logicalId);
     }
     expect(served).toHaveLength(routes.length);
@@ -128,15 +146,16 @@ describe('ScimStack, derived from the route table', () => {
   });
 
   it('grants the change-event publisher the table stream only, no item action', () => {
-    const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^Publishes change events') } });
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('^Publishes change events') },
+    });
     const [logicalId] = Object.keys(functions);
 
-    expect(dynamoStatementsOf(logicalId as string).flatMap((statement) => statement.actions).sort()).toEqual([
-      'dynamodb:DescribeStream',
-      'dynamodb:GetRecords',
-      'dynamodb:GetShardIterator',
-      'dynamodb:ListStreams',
-    ]);
+    expect(
+      dynamoStatementsOf(logicalId as string)
+        .flatMap((statement) => statement.actions)
+        .sort(),
+    ).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
   });
 
   it('passes every request body to the Lambdas as raw bytes, so invalid UTF-8 is a 400 and not U+FFFD', () => {
@@ -150,7 +169,9 @@ describe('ScimStack, derived from the route table', () => {
       expect(actions.some((action) => action === '*' || action === 'dynamodb:*')).toBe(false);
       if (route.access === 'none') {
         // The page and its assets: no table action and no key at all.
-        expect(actions.filter((action) => action.startsWith('dynamodb:') || action.startsWith('secretsmanager:'))).toEqual([]);
+        expect(
+          actions.filter((action) => action.startsWith('dynamodb:') || action.startsWith('secretsmanager:')),
+        ).toEqual([]);
         continue;
       }
       if (route.access === 'read') {
@@ -160,11 +181,15 @@ describe('ScimStack, derived from the route table', () => {
           if (isTokenEndpoint(route) && actionsOf(statement).length === 1) {
             // The token endpoint's seen assertion ids (RFC 7523 jti), and nothing else.
             expect(actionsOf(statement)).toEqual(['dynamodb:PutItem']);
-            expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ASSERTION_REPLAY_LEADING_KEYS } });
+            expect(statement.Condition).toEqual({
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ASSERTION_REPLAY_LEADING_KEYS },
+            });
             continue;
           }
           expect(actionsOf(statement).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
-          expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': BOOKKEEPING_LEADING_KEYS } });
+          expect(statement.Condition).toEqual({
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': BOOKKEEPING_LEADING_KEYS },
+          });
         }
       } else {
         expect(actions).toEqual(expect.arrayContaining([...READ_ACTIONS, ...WRITE_ACTIONS]));
@@ -178,7 +203,9 @@ describe('ScimStack, derived from the route table', () => {
     const iam = methods.filter((method) => method.Properties.AuthorizationType === 'AWS_IAM');
 
     expect(iam).toHaveLength(routes.filter((route) => authOf(route) === 'iam').length);
-    expect(methods.filter((method) => method.Properties.AuthorizationType === 'NONE')).toHaveLength(routes.filter((route) => authOf(route) !== 'iam').length);
+    expect(methods.filter((method) => method.Properties.AuthorizationType === 'NONE')).toHaveLength(
+      routes.filter((route) => authOf(route) !== 'iam').length,
+    );
   });
 
   it('gives the OAuth token endpoint its own Lambda, read access, the token key and a jti partition it alone may write', () => {
@@ -187,7 +214,9 @@ describe('ScimStack, derived from the route table', () => {
 
     const { logicalId, properties } = functionFor('issueAccessToken');
     const statements = statementsOf(logicalId);
-    const replayStatements = statements.filter((statement) => JSON.stringify(statement.Condition ?? {}).includes('#JTI'));
+    const replayStatements = statements.filter((statement) =>
+      JSON.stringify(statement.Condition ?? {}).includes('#JTI'),
+    );
 
     expect(properties.Description).toContain('POST /oauth2/v1/{tenantId}/token');
     expect(replayStatements).toHaveLength(1);
@@ -197,18 +226,27 @@ describe('ScimStack, derived from the route table', () => {
     }
   });
 
-  it.each(['listUserProfiles', 'listGroupSnapshots'])('serves the reconciliation read %s as an IAM-authorised GET with a read-only function', (operation) => {
-    const { logicalId } = functionFor(operation);
-    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as any[];
+  it.each(['listUserProfiles', 'listGroupSnapshots'])(
+    'serves the reconciliation read %s as an IAM-authorised GET with a read-only function',
+    (operation) => {
+      const { logicalId } = functionFor(operation);
+      const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as any[];
 
-    const serving = methods.filter((method) => JSON.stringify(method.Properties.Integration ?? {}).includes(`"${logicalId}"`));
+      const serving = methods.filter((method) =>
+        JSON.stringify(method.Properties.Integration ?? {}).includes(`"${logicalId}"`),
+      );
 
-    expect(serving).toHaveLength(1);
-    expect(serving[0].Properties).toMatchObject({ HttpMethod: 'GET', AuthorizationType: 'AWS_IAM' });
-    expect(policyActionsOf(logicalId)).toContain('dynamodb:Query');
-    const writes = statementsOf(logicalId).filter((statement) => actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action)));
-    expect(writes.map((statement) => statement.Condition)).toEqual(writes.map(() => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': BOOKKEEPING_LEADING_KEYS } })));
-  });
+      expect(serving).toHaveLength(1);
+      expect(serving[0].Properties).toMatchObject({ HttpMethod: 'GET', AuthorizationType: 'AWS_IAM' });
+      expect(policyActionsOf(logicalId)).toContain('dynamodb:Query');
+      const writes = statementsOf(logicalId).filter((statement) =>
+        actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action)),
+      );
+      expect(writes.map((statement) => statement.Condition)).toEqual(
+        writes.map(() => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': BOOKKEEPING_LEADING_KEYS } })),
+      );
+    },
+  );
 
   it('has the single table: on-demand, point-in-time recovery, new-image stream, TTL and keys-only indexes', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
@@ -231,6 +269,9 @@ describe('ScimStack, derived from the route table', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'k1', SecretStringTemplate: '{"current":"k1"}' }),
     });
-    template.hasResourceProperties('AWS::SecretsManager::Secret', Match.not(Match.objectLike({ SecretString: Match.anyValue() })));
+    template.hasResourceProperties(
+      'AWS::SecretsManager::Secret',
+      Match.not(Match.objectLike({ SecretString: Match.anyValue() })),
+    );
   });
 });

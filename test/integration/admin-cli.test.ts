@@ -36,7 +36,8 @@ describe('scim-admin --local against a running local service', () => {
     return { tenantUrl, token };
   }
 
-  const probe = (tenantUrl: string, token: string) => scim(`${tenantUrl}/Users?filter=${encodeURIComponent(`userName eq "${randomUUID()}"`)}`, token);
+  const probe = (tenantUrl: string, token: string) =>
+    scim(`${tenantUrl}/Users?filter=${encodeURIComponent(`userName eq "${randomUUID()}"`)}`, token);
 
   it('creates a tenant whose printed Tenant URL and token work, and only together', async () => {
     const id = `acme-${randomUUID().slice(0, 6)}`;
@@ -89,7 +90,7 @@ describe('scim-admin --local against a running local service', () => {
     expect(usage.err).toContain('Unknown command "tenant frobnicate"');
   });
 
-  it("disconnects a tenant (its token then fails) and reconnects it with a new token that works", async () => {
+  it('disconnects a tenant (its token then fails) and reconnects it with a new token that works', async () => {
     const id = `dis-${randomUUID().slice(0, 6)}`;
     const created = issued((await admin('tenant', 'create', id)).out);
     await admin('tenant', 'disconnect', id);
@@ -107,12 +108,18 @@ describe('scim-admin --local against a running local service', () => {
   it('lists the writes and failures of a tenant in its log, newest first, filterable by status', async () => {
     const id = `log-${randomUUID().slice(0, 6)}`;
     const { tenantUrl, token } = issued((await admin('tenant', 'create', id)).out);
-    await scim(`${tenantUrl}/Users`, token, { method: 'POST', body: { userName: 'ada@log.example', title: 'Engineer' } });
+    await scim(`${tenantUrl}/Users`, token, {
+      method: 'POST',
+      body: { userName: 'ada@log.example', title: 'Engineer' },
+    });
     await scim(`${tenantUrl}/Users`, token, { method: 'POST', body: { userName: 'ADA@log.example' } });
     await scim(`${tenantUrl}/Users?filter=${encodeURIComponent('userName eq "ada@log.example"')}`, token);
 
     const all = JSON.parse((await admin('log', id, '--json')).out) as Record<string, unknown>[];
-    const conflicts = JSON.parse((await admin('log', id, '--json', '--status', '409')).out) as Record<string, unknown>[];
+    const conflicts = JSON.parse((await admin('log', id, '--json', '--status', '409')).out) as Record<
+      string,
+      unknown
+    >[];
 
     expect(all.map((entry) => [entry.operation, entry.status])).toEqual([
       ['createUser', 409],
@@ -166,8 +173,14 @@ describe('no token or key ever reaches a log line', () => {
     const key = readFileSync(`${service.dataDir}/token-key.json`, 'utf8');
 
     try {
-      await scim(`${service.tenantUrl}/Users`, service.token, { method: 'POST', body: { userName: 'log@capture.example' } });
-      await scim(`${service.tenantUrl}/Users`, service.token, { method: 'POST', body: { userName: 'log@capture.example' } });
+      await scim(`${service.tenantUrl}/Users`, service.token, {
+        method: 'POST',
+        body: { userName: 'log@capture.example' },
+      });
+      await scim(`${service.tenantUrl}/Users`, service.token, {
+        method: 'POST',
+        body: { userName: 'log@capture.example' },
+      });
       await scim(`${service.tenantUrl}/Users/nope`, wrong);
       await scim(`${service.tenantUrl}/Users`, service.token, { method: 'POST', body: '{not json' });
     } finally {

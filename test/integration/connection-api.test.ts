@@ -33,7 +33,11 @@ describe('the connection API and the page API over the local server', () => {
     return { code, out, err: err.join('\n') };
   }
 
-  async function call(method: string, path: string, init: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Call> {
+  async function call(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Call> {
     const response = await fetch(`${origin}${path}`, {
       method,
       redirect: 'manual',
@@ -66,7 +70,12 @@ describe('the connection API and the page API over the local server', () => {
     const response = await fetch(url, { redirect: 'manual' });
     const setCookie = response.headers.get('set-cookie') ?? '';
     const cookie = new RegExp(`${SESSION_COOKIE}=([^;]+);`).exec(setCookie)?.[1];
-    return { status: response.status, setCookie, ...(cookie ? { cookie } : {}), ...(response.headers.get('location') ? { location: response.headers.get('location') as string } : {}) };
+    return {
+      status: response.status,
+      setCookie,
+      ...(cookie ? { cookie } : {}),
+      ...(response.headers.get('location') ? { location: response.headers.get('location') as string } : {}),
+    };
   }
 
   /** A signed-in page client: session cookie, and CSRF token plus Origin on writes. */
@@ -82,7 +91,10 @@ describe('the connection API and the page API over the local server', () => {
       csrf,
       get: (path: string, on = tenantId) => call('GET', `/portal/${on}/api${path}`, { headers: { Cookie: cookie } }),
       send: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-        call(method, `/portal/${tenantId}/api${path}`, { body, headers: { Cookie: cookie, [CSRF_HEADER]: csrf, Origin: origin, ...headers } }),
+        call(method, `/portal/${tenantId}/api${path}`, {
+          body,
+          headers: { Cookie: cookie, [CSRF_HEADER]: csrf, Origin: origin, ...headers },
+        }),
     };
   }
 
@@ -111,7 +123,12 @@ describe('the connection API and the page API over the local server', () => {
       const expired = signLink(id, 0, 60, ring, new Date(Date.now() - 3_600_000)).secret;
       const foreign = (await linkOf(other)).replace(`/portal/${other}/`, `/portal/${id}/`);
 
-      const results = [await open(tampered), await open(`${origin}/portal/${id}/open?link=${expired}`), await open(foreign), await open(`${origin}/portal/${id}/open`)];
+      const results = [
+        await open(tampered),
+        await open(`${origin}/portal/${id}/open?link=${expired}`),
+        await open(foreign),
+        await open(`${origin}/portal/${id}/open`),
+      ];
       const beforeRevoke = await open(url);
       const revoked = await admin('portal', 'revoke', id);
       const afterRevoke = await open(url);
@@ -162,12 +179,16 @@ describe('the connection API and the page API over the local server', () => {
 
       const none = await call('GET', `/portal/${id}/api/connection`);
       const forged = await call('GET', `/portal/${id}/api/connection`, { headers: { Cookie: tampered } });
-      const linkAsCookie = await call('GET', `/portal/${id}/api/connection`, { headers: { Cookie: `${SESSION_COOKIE}=${link}` } });
+      const linkAsCookie = await call('GET', `/portal/${id}/api/connection`, {
+        headers: { Cookie: `${SESSION_COOKIE}=${link}` },
+      });
       const before = await client.get('/connection');
       await admin('portal', 'revoke', id);
       const after = await client.get('/connection');
 
-      expect([none.status, forged.status, linkAsCookie.status, before.status, after.status]).toEqual([401, 401, 401, 200, 401]);
+      expect([none.status, forged.status, linkAsCookie.status, before.status, after.status]).toEqual([
+        401, 401, 401, 200, 401,
+      ]);
       expect(after.body.detail).toMatch(/Open your setup link again/);
     });
 
@@ -176,14 +197,22 @@ describe('the connection API and the page API over the local server', () => {
       const client = await session(id);
       const body = { label: 'csrf', expiresInDays: 30 };
 
-      const missing = await call('POST', `/portal/${id}/api/tokens`, { body, headers: { Cookie: client.cookie, Origin: origin } });
+      const missing = await call('POST', `/portal/${id}/api/tokens`, {
+        body,
+        headers: { Cookie: client.cookie, Origin: origin },
+      });
       const wrong = await client.send('POST', '/tokens', body, { [CSRF_HEADER]: 'x'.repeat(43) });
       const crossOrigin = await client.send('POST', '/tokens', body, { Origin: 'https://evil.example' });
-      const noOrigin = await call('POST', `/portal/${id}/api/tokens`, { body, headers: { Cookie: client.cookie, [CSRF_HEADER]: client.csrf } });
+      const noOrigin = await call('POST', `/portal/${id}/api/tokens`, {
+        body,
+        headers: { Cookie: client.cookie, [CSRF_HEADER]: client.csrf },
+      });
       const crossSite = await client.send('POST', '/tokens', body, { 'Sec-Fetch-Site': 'cross-site' });
       const tokens = await client.get('/tokens');
 
-      expect([missing.status, wrong.status, crossOrigin.status, noOrigin.status, crossSite.status]).toEqual([403, 403, 403, 403, 403]);
+      expect([missing.status, wrong.status, crossOrigin.status, noOrigin.status, crossSite.status]).toEqual([
+        403, 403, 403, 403, 403,
+      ]);
       expect(missing.body.detail).toContain(CSRF_HEADER);
       expect(tokens.body.tokens).toHaveLength(1);
     });
@@ -204,7 +233,15 @@ describe('the connection API and the page API over the local server', () => {
       expect(api.status).toBe(200);
       expect(api.body).toEqual(shown);
       expect(page.body).toEqual(shown);
-      expect(shown).toMatchObject({ tenantId: id, status: 'connected', tenantUrl, users: 1, groups: 0, failuresLast24h: 1, failuresCapped: false });
+      expect(shown).toMatchObject({
+        tenantId: id,
+        status: 'connected',
+        tenantUrl,
+        users: 1,
+        groups: 0,
+        failuresLast24h: 1,
+        failuresCapped: false,
+      });
       expect(shown.lastRequestAt).not.toBeNull();
       expect(shown.tokens[0]).not.toHaveProperty('digest');
     });
@@ -221,7 +258,9 @@ describe('the connection API and the page API over the local server', () => {
       const tenant = await getWiring().deps.tenants.getTenant(id);
       if (!tenant) throw new Error('tenant missing');
 
-      const view = await describeConnection(getWiring().deps, tenant, 'https://x/scim/v2/x', [(record) => ({ extra: [{ tenant: record.tenantId }] })]);
+      const view = await describeConnection(getWiring().deps, tenant, 'https://x/scim/v2/x', [
+        (record) => ({ extra: [{ tenant: record.tenantId }] }),
+      ]);
       const plain = await describeConnection(getWiring().deps, tenant, `https://x/scim/v2/${id}`);
 
       expect(view.extra).toEqual([{ tenant: id }]);
@@ -250,7 +289,12 @@ describe('the connection API and the page API over the local server', () => {
       expect(listed.body.tokens.map((token: any) => token.label)).toContain('<b>Entra</b> & "prod"');
       expect(revoked.status).toBe(200);
       expect(stopped.status).toBe(401);
-      expect(log.body.entries[0]).toMatchObject({ operation: 'issueToken', status: 201, actor: 'portal', resourceId: issued.body.tokenId });
+      expect(log.body.entries[0]).toMatchObject({
+        operation: 'issueToken',
+        status: 201,
+        actor: 'portal',
+        resourceId: issued.body.tokenId,
+      });
       expect(JSON.stringify(log.body)).not.toContain(issued.body.token);
     });
 
@@ -266,7 +310,10 @@ describe('the connection API and the page API over the local server', () => {
       const notJson = await client.send('POST', '/tokens', '{label');
       const tokens = await client.get('/tokens');
 
-      expect(huge).toMatchObject({ status: 400, body: { error: 'invalidValue', detail: 'label is 10240 characters long; the limit is 200.' } });
+      expect(huge).toMatchObject({
+        status: 400,
+        body: { error: 'invalidValue', detail: 'label is 10240 characters long; the limit is 200.' },
+      });
       expect(missing.status).toBe(400);
       expect(badExpiry.status).toBe(400);
       expect(second.status).toBe(201);
@@ -288,7 +335,8 @@ describe('the connection API and the page API over the local server', () => {
     it('filters by status, operation and time, pages with a cursor, and calls a non-date a 400', async () => {
       const { id, token } = await newTenant();
       const tenantUrl = `${service.baseUrl}/${id}`;
-      for (const name of ['a', 'b', 'c']) await scim(`${tenantUrl}/Users`, token, { method: 'POST', body: { userName: `${name}@log.example` } });
+      for (const name of ['a', 'b', 'c'])
+        await scim(`${tenantUrl}/Users`, token, { method: 'POST', body: { userName: `${name}@log.example` } });
       await scim(`${tenantUrl}/Users`, token, { method: 'POST', body: { userName: 'a@log.example' } });
       const client = await session(id);
 
@@ -305,13 +353,19 @@ describe('the connection API and the page API over the local server', () => {
 
       expect(failed.body.entries.map((entry: any) => entry.status)).toEqual([409]);
       expect(exact.body.entries).toHaveLength(1);
-      expect(created.body.entries.map((entry: any) => entry.name)).toEqual(['c@log.example', 'b@log.example', 'a@log.example']);
+      expect(created.body.entries.map((entry: any) => entry.name)).toEqual([
+        'c@log.example',
+        'b@log.example',
+        'a@log.example',
+      ]);
       expect(future.body.entries).toEqual([]);
       expect(firstPage.body.entries).toHaveLength(2);
       expect(secondPage.body.entries.map((entry: any) => entry.name)).toEqual(['a@log.example']);
       expect(secondPage.body.nextCursor).toBeUndefined();
       expect(notDate).toMatchObject({ status: 400, body: { error: 'invalidValue' } });
-      expect(notDate.body.detail).toBe('since "yesterday" is not a date: use an ISO date or time such as 2026-12-01 or 2026-12-01T09:00:00Z.');
+      expect(notDate.body.detail).toBe(
+        'since "yesterday" is not a date: use an ISO date or time such as 2026-12-01 or 2026-12-01T09:00:00Z.',
+      );
       expect(notDateIam.status).toBe(400);
       expect(badStatus.status).toBe(400);
       expect(badCursor).toMatchObject({ status: 400, body: { error: 'invalidCursor' } });
@@ -323,8 +377,13 @@ describe('the connection API and the page API over the local server', () => {
       const { id } = await newTenant();
       const client = await session(id);
 
-      const owner = await client.send('PUT', '/settings/policy', { default: 'directory', fields: { mobilePhone: 'user' } });
-      const viaIam = await call('PATCH', `/connections/v1/${id}/settings/mapping`, { body: { mapping: { pronouns: 'urn:ietf:params:scim:schemas:extension:conn:2.0:User:pronouns' } } });
+      const owner = await client.send('PUT', '/settings/policy', {
+        default: 'directory',
+        fields: { mobilePhone: 'user' },
+      });
+      const viaIam = await call('PATCH', `/connections/v1/${id}/settings/mapping`, {
+        body: { mapping: { pronouns: 'urn:ietf:params:scim:schemas:extension:conn:2.0:User:pronouns' } },
+      });
       const badOwner = await client.send('PUT', '/settings/policy', { default: 'everyone' });
       const badField = await client.send('PUT', '/settings/policy', { default: 'user', fields: { shoeSize: 'user' } });
       const badPath = await client.send('PATCH', '/settings/mapping', { mapping: { title: 'no such attribute[' } });
@@ -335,10 +394,19 @@ describe('the connection API and the page API over the local server', () => {
       expect(owner.status).toBe(200);
       expect(viaIam.status).toBe(200);
       expect([badOwner.status, badField.status, badPath.status]).toEqual([400, 400, 400]);
-      expect(settings.body.fields.find((field: any) => field.name === 'mobilePhone')).toMatchObject({ owner: 'user', ownerIsDefault: false });
-      expect(settings.body.fields.find((field: any) => field.name === 'pronouns')).toMatchObject({ mapping: 'urn:ietf:params:scim:schemas:extension:conn:2.0:User:pronouns' });
+      expect(settings.body.fields.find((field: any) => field.name === 'mobilePhone')).toMatchObject({
+        owner: 'user',
+        ownerIsDefault: false,
+      });
+      expect(settings.body.fields.find((field: any) => field.name === 'pronouns')).toMatchObject({
+        mapping: 'urn:ietf:params:scim:schemas:extension:conn:2.0:User:pronouns',
+      });
       expect(shown.owners.mobilePhone).toBe('user');
-      expect(log.body.entries.filter((entry: any) => entry.status === 200).map((entry: any) => [entry.operation, entry.actor])).toEqual([
+      expect(
+        log.body.entries
+          .filter((entry: any) => entry.status === 200)
+          .map((entry: any) => [entry.operation, entry.actor]),
+      ).toEqual([
         ['setMapping', 'api'],
         ['setPolicy', 'portal'],
       ]);
@@ -366,7 +434,7 @@ describe('the connection API and the page API over the local server', () => {
       expect(works.status).toBe(200);
     });
 
-    it("tests the connection by calling the Tenant URL as Entra does, with a good and a wrong token", async () => {
+    it('tests the connection by calling the Tenant URL as Entra does, with a good and a wrong token', async () => {
       const { id, token } = await newTenant();
       const client = await session(id);
 

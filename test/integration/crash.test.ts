@@ -40,7 +40,10 @@ describe('crash: SIGKILL of the local server in the middle of a burst of creates
       for (let userName = queue.shift(); userName !== undefined && !killed; userName = queue.shift()) {
         attempted.push(userName);
         try {
-          const response = await scim(`${first.tenantUrl}/Users`, first.token, { method: 'POST', body: userBody({ userName }) });
+          const response = await scim(`${first.tenantUrl}/Users`, first.token, {
+            method: 'POST',
+            body: userBody({ userName }),
+          });
           if (response.status >= 200 && response.status < 300) acknowledged.set(userName, String(response.body?.id));
         } catch {
           // The connection died with the server: not acknowledged.
@@ -63,18 +66,32 @@ describe('crash: SIGKILL of the local server in the middle of a burst of creates
       expect(killed).toBe(true);
       expect(first.child.signalCode).toBe('SIGKILL');
       expect(attempted.length).toBeGreaterThan(acknowledged.size);
-      const reads = await Promise.all([...acknowledged].map(async ([userName, id]) => [userName, await scim(`${second.tenantUrl}/Users/${id}`, second.token)] as const));
+      const reads = await Promise.all(
+        [...acknowledged].map(
+          async ([userName, id]) => [userName, await scim(`${second.tenantUrl}/Users/${id}`, second.token)] as const,
+        ),
+      );
       expect(reads.filter(([, read]) => read.status !== 200).map(([userName]) => userName)).toEqual([]);
-      expect(reads.filter(([userName, read]) => read.body?.userName !== userName).map(([userName]) => userName)).toEqual([]);
+      expect(
+        reads.filter(([userName, read]) => read.body?.userName !== userName).map(([userName]) => userName),
+      ).toEqual([]);
 
       const users = await partition(client, instance.tableName, 'TENANT#demo#USER');
       const markers = await partition(client, instance.tableName, 'TENANT#demo#USERNAME');
-      const userIdByName = new Map(users.map((item) => [String((item.data as { userName: string }).userName).toLowerCase(), String(item.sk)]));
+      const userIdByName = new Map(
+        users.map((item) => [String((item.data as { userName: string }).userName).toLowerCase(), String(item.sk)]),
+      );
       const markerByName = new Map(markers.map((item) => [String(item.sk), String(item.userId)]));
       const halfApplied = attempted.filter((userName) => userIdByName.get(userName) !== markerByName.get(userName));
       expect(halfApplied).toEqual([]);
-      const matched = await Promise.all(attempted.map((userName) => scim(`${second.tenantUrl}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`, second.token)));
-      expect(matched.map((response) => response.body?.totalResults)).toEqual(attempted.map((userName) => (userIdByName.has(userName) ? 1 : 0)));
+      const matched = await Promise.all(
+        attempted.map((userName) =>
+          scim(`${second.tenantUrl}/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`, second.token),
+        ),
+      );
+      expect(matched.map((response) => response.body?.totalResults)).toEqual(
+        attempted.map((userName) => (userIdByName.has(userName) ? 1 : 0)),
+      );
       const total = await scim(`${second.tenantUrl}/Users?count=0`, second.token);
       expect(total.body?.totalResults).toBe(users.length);
 
@@ -97,7 +114,8 @@ async function waitForCreatedEvents(file: string, ids: readonly string[], timeou
       for (const line of readFileSync(file, 'utf8').split('\n')) {
         if (line === '') continue;
         const entry = JSON.parse(line) as { DetailType: string; Detail: string };
-        if (entry.DetailType === 'User Created') published.add(String((JSON.parse(entry.Detail) as { resourceId: string }).resourceId));
+        if (entry.DetailType === 'User Created')
+          published.add(String((JSON.parse(entry.Detail) as { resourceId: string }).resourceId));
       }
     }
     if (ids.every((id) => published.has(id)) || Date.now() > deadline) return published;

@@ -63,7 +63,11 @@ describe('discovery endpoints over HTTP against the local server (RFC 7644 §4)'
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ schemas: [LIST_URN], totalResults: 3, startIndex: 1 });
-    expect((response.body?.Resources as Record<string, unknown>[]).map((schema) => schema.id)).toEqual([USER_URN, GROUP_URN, ENTERPRISE_URN]);
+    expect((response.body?.Resources as Record<string, unknown>[]).map((schema) => schema.id)).toEqual([
+      USER_URN,
+      GROUP_URN,
+      ENTERPRISE_URN,
+    ]);
     expect(JSON.stringify(response.body)).not.toContain('null');
   });
 
@@ -71,21 +75,36 @@ describe('discovery endpoints over HTTP against the local server (RFC 7644 §4)'
     const response = await scim(`${base}/Schemas/${GROUP_URN}`, token);
 
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ id: GROUP_URN, name: 'Group', meta: { resourceType: 'Schema', location: `${base}/Schemas/${GROUP_URN}` } });
-    expect((response.body?.attributes as Record<string, unknown>[]).map((attribute) => attribute.name)).toEqual(['externalId', 'displayName', 'members']);
+    expect(response.body).toMatchObject({
+      id: GROUP_URN,
+      name: 'Group',
+      meta: { resourceType: 'Schema', location: `${base}/Schemas/${GROUP_URN}` },
+    });
+    expect((response.body?.attributes as Record<string, unknown>[]).map((attribute) => attribute.name)).toEqual([
+      'externalId',
+      'displayName',
+      'members',
+    ]);
   });
 
   it('answers an unknown schema with a SCIM 404', async () => {
     const response = await scim(`${base}/Schemas/urn:example:params:scim:schemas:core:2.0:Device`, token);
 
     expect(response.status).toBe(404);
-    expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '404', detail: expect.stringContaining('Device') });
+    expect(response.body).toMatchObject({
+      schemas: [ERROR_URN],
+      status: '404',
+      detail: expect.stringContaining('Device'),
+    });
   });
 
-  it.each(['ServiceProviderConfig', 'ResourceTypes', 'Schemas'])('refuses /%s without a token with a SCIM 401', async (path) => {
-    const response = await scim(`${base}/${path}`, undefined);
+  it.each(['ServiceProviderConfig', 'ResourceTypes', 'Schemas'])(
+    'refuses /%s without a token with a SCIM 401',
+    async (path) => {
+      const response = await scim(`${base}/${path}`, undefined);
 
-    expect(response.status).toBe(401);
-    expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '401' });
-  });
+      expect(response.status).toBe(401);
+      expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '401' });
+    },
+  );
 });

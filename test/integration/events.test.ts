@@ -18,8 +18,12 @@ import { readEvents, waitForEvents, type Published } from '../support/events-fil
 import { scim } from '../support/local-service';
 import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
-
-const validators = new Map(EVENT_SCHEMAS.map(({ detailType, schema }) => [detailType, new Ajv2020({ strict: true, allErrors: true, validateFormats: false }).compile(schema)]));
+const validators = new Map(
+  EVENT_SCHEMAS.map(({ detailType, schema }) => [
+    detailType,
+    new Ajv2020({ strict: true, allErrors: true, validateFormats: false }).compile(schema),
+  ]),
+);
 
 /** The schema violations of a published event (none expected). */
 function schemaErrors(event: Published | undefined): unknown[] {
@@ -51,19 +55,30 @@ describe('Change events over the local service (DynamoDB Local stream → publis
   });
 
   const createUser = async (userName = `${randomUUID()}@contoso.example`) => {
-    const response = await scim(users, service.token, { method: 'POST', body: { schemas: [USER_SCHEMA], userName, active: true, title: 'Engineer' } });
+    const response = await scim(users, service.token, {
+      method: 'POST',
+      body: { schemas: [USER_SCHEMA], userName, active: true, title: 'Engineer' },
+    });
     expect(response.status).toBe(201);
     return String(response.body?.id);
   };
 
-  it('writes each event as its PutEvents entry, valid against its detail type\'s schema', async () => {
+  it("writes each event as its PutEvents entry, valid against its detail type's schema", async () => {
     const id = await createUser();
 
-    const [event] = ofResource(id)(await waitForEvents(service.eventsFile, (events) => ofResource(id)(events).length > 0));
+    const [event] = ofResource(id)(
+      await waitForEvents(service.eventsFile, (events) => ofResource(id)(events).length > 0),
+    );
 
     expect(event?.Source).toBe('scim.directory');
     expect(event?.DetailType).toBe('User Created');
-    expect(event?.detail).toMatchObject({ detailType: 'User Created', tenantId: 'demo', resourceType: 'User', resourceId: id, version: 1 });
+    expect(event?.detail).toMatchObject({
+      detailType: 'User Created',
+      tenantId: 'demo',
+      resourceType: 'User',
+      resourceId: id,
+      version: 1,
+    });
     expect(schemaErrors(event)).toEqual([]);
   });
 
@@ -71,12 +86,18 @@ describe('Change events over the local service (DynamoDB Local stream → publis
     const userName = `${randomUUID()}@contoso.example`;
     const first = await createUser(userName);
 
-    const duplicate = await scim(users, service.token, { method: 'POST', body: { schemas: [USER_SCHEMA], userName: userName.toUpperCase() } });
+    const duplicate = await scim(users, service.token, {
+      method: 'POST',
+      body: { schemas: [USER_SCHEMA], userName: userName.toUpperCase() },
+    });
     const marker = await createUser();
 
     expect(duplicate.status).toBe(409);
     const events = await waitForEvents(service.eventsFile, (all) => ofResource(marker)(all).length > 0);
-    const named = events.filter((event) => (event.detail.snapshot as { userName?: string } | null)?.userName?.toLowerCase() === userName.toLowerCase());
+    const named = events.filter(
+      (event) =>
+        (event.detail.snapshot as { userName?: string } | null)?.userName?.toLowerCase() === userName.toLowerCase(),
+    );
     expect(named.map((event) => [event.detail.resourceId, event.DetailType])).toEqual([[first, 'User Created']]);
     const firstIndex = events.findIndex((event) => event.detail.resourceId === first);
     expect(events.slice(firstIndex + 1).map((event) => event.detail.resourceId)).toEqual([marker]);
@@ -84,7 +105,10 @@ describe('Change events over the local service (DynamoDB Local stream → publis
 
   it('reports create, Entra\'s soft delete (active "False") and delete of a user, once each, in version order', async () => {
     const id = await createUser();
-    const patch = await scim(`${users}/${id}`, service.token, { method: 'PATCH', body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] } });
+    const patch = await scim(`${users}/${id}`, service.token, {
+      method: 'PATCH',
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] },
+    });
     const removed = await scim(`${users}/${id}`, service.token, { method: 'DELETE' });
 
     const events = ofResource(id)(await waitForEvents(service.eventsFile, (all) => ofResource(id)(all).length >= 3));
@@ -96,19 +120,34 @@ describe('Change events over the local service (DynamoDB Local stream → publis
       ['User Deactivated', 2],
       ['User Deleted', 3],
     ]);
-    expect(events[1]?.detail).toMatchObject({ changedAttributes: ['active'], previous: { active: true }, snapshot: { active: false } });
+    expect(events[1]?.detail).toMatchObject({
+      changedAttributes: ['active'],
+      previous: { active: true },
+      snapshot: { active: false },
+    });
     expect(events[2]?.detail.snapshot).toBeNull();
     for (const event of events) expect(schemaErrors(event)).toEqual([]);
   });
 
-  it('reports a group\'s creation, rename and new member', async () => {
+  it("reports a group's creation, rename and new member", async () => {
     const userId = await createUser();
-    const created = await scim(groups, service.token, { method: 'POST', body: { schemas: [GROUP_SCHEMA], displayName: 'Sales' } });
+    const created = await scim(groups, service.token, {
+      method: 'POST',
+      body: { schemas: [GROUP_SCHEMA], displayName: 'Sales' },
+    });
     const groupId = String(created.body?.id);
-    const rename = await scim(`${groups}/${groupId}`, service.token, { method: 'PATCH', body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: 'Sales EMEA' }] } });
-    const add = await scim(`${groups}/${groupId}`, service.token, { method: 'PATCH', body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: userId }] }] } });
+    const rename = await scim(`${groups}/${groupId}`, service.token, {
+      method: 'PATCH',
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: 'Sales EMEA' }] },
+    });
+    const add = await scim(`${groups}/${groupId}`, service.token, {
+      method: 'PATCH',
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: userId }] }] },
+    });
 
-    const events = ofResource(groupId)(await waitForEvents(service.eventsFile, (all) => ofResource(groupId)(all).length >= 3));
+    const events = ofResource(groupId)(
+      await waitForEvents(service.eventsFile, (all) => ofResource(groupId)(all).length >= 3),
+    );
 
     expect(created.status).toBe(201);
     expect([200, 204]).toContain(rename.status);
@@ -118,7 +157,11 @@ describe('Change events over the local service (DynamoDB Local stream → publis
       ['Group Updated', 2],
       ['Group Members Added', 3],
     ]);
-    expect(events[1]?.detail).toMatchObject({ changedAttributes: ['displayName'], previous: { displayName: 'Sales' }, snapshot: { displayName: 'Sales EMEA' } });
+    expect(events[1]?.detail).toMatchObject({
+      changedAttributes: ['displayName'],
+      previous: { displayName: 'Sales' },
+      snapshot: { displayName: 'Sales EMEA' },
+    });
     expect(events[2]?.detail.members).toEqual({ added: [userId], removed: [] });
     for (const event of events) expect(schemaErrors(event)).toEqual([]);
   });
@@ -133,7 +176,11 @@ describe('Change events over the local service (DynamoDB Local stream → publis
     const events = await waitForEvents(service.eventsFile, (all) => ids.every((id) => ofResource(id)(all).length > 0));
 
     expect(whileStopped).toEqual([]);
-    expect(ids.map((id) => ofResource(id)(events).map((event) => event.DetailType))).toEqual([['User Created'], ['User Created'], ['User Created']]);
+    expect(ids.map((id) => ofResource(id)(events).map((event) => event.DetailType))).toEqual([
+      ['User Created'],
+      ['User Created'],
+      ['User Created'],
+    ]);
   });
 
   it('after a restart publishes what committed while it was down, and repeats with the same eventId what a crash left unconfirmed', async () => {
@@ -161,15 +208,34 @@ describe('StreamPublisher across a restart of DynamoDB Local with its data on di
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const outboxEvent = (resourceId: string) =>
-    buildEvent({ detailType: 'User Created', tenantId: 'acme', resourceType: 'User', resourceId, version: 1, occurredAt: new Date().toISOString(), requestId: 'r', snapshot: { schemas: [], id: resourceId, userName: resourceId, meta: {} } });
+    buildEvent({
+      detailType: 'User Created',
+      tenantId: 'acme',
+      resourceType: 'User',
+      resourceId,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      requestId: 'r',
+      snapshot: { schemas: [], id: resourceId, userName: resourceId, meta: {} },
+    });
 
-  async function withDatabase<T>(port: number, work: (endpoint: string, put: (event: ChangeEvent) => Promise<void>) => Promise<T>): Promise<T> {
+  async function withDatabase<T>(
+    port: number,
+    work: (endpoint: string, put: (event: ChangeEvent) => Promise<void>) => Promise<T>,
+  ): Promise<T> {
     const database = await startDynamoDbLocal({ dbPath: join(dataDir, 'dynamodb'), port });
-    const client = new DynamoDBClient({ endpoint: database.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const client = new DynamoDBClient({
+      endpoint: database.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     const documents = DynamoDBDocumentClient.from(client);
     try {
       await ensureTable(client, 'outbox');
-      return await work(database.endpoint, async (event) => void (await documents.send(new PutCommand({ TableName: 'outbox', Item: toEventItem(event) }))));
+      return await work(
+        database.endpoint,
+        async (event) => void (await documents.send(new PutCommand({ TableName: 'outbox', Item: toEventItem(event) }))),
+      );
     } finally {
       client.destroy();
       await database.stop();
@@ -180,7 +246,13 @@ describe('StreamPublisher across a restart of DynamoDB Local with its data on di
     const port = await freePort();
     const file = join(dataDir, 'events.jsonl');
     const publisher = () =>
-      new StreamPublisher({ endpoint: `http://127.0.0.1:${port}`, tableName: 'outbox', checkpointFile: join(dataDir, 'checkpoint.json'), sink: new JsonLinesEventSink(file), deadLetters: new JsonLinesDeadLetterSink(join(dataDir, 'dead-letters.jsonl')) });
+      new StreamPublisher({
+        endpoint: `http://127.0.0.1:${port}`,
+        tableName: 'outbox',
+        checkpointFile: join(dataDir, 'checkpoint.json'),
+        sink: new JsonLinesEventSink(file),
+        deadLetters: new JsonLinesDeadLetterSink(join(dataDir, 'dead-letters.jsonl')),
+      });
     const [first, second, third] = [outboxEvent('first'), outboxEvent('second'), outboxEvent('third')];
 
     await withDatabase(port, async (_endpoint, put) => {
@@ -200,7 +272,11 @@ describe('StreamPublisher across a restart of DynamoDB Local with its data on di
       await running.stop();
     });
 
-    expect(readEvents(file).map((event) => event.detail.eventId)).toEqual([first.eventId, second.eventId, third.eventId]);
+    expect(readEvents(file).map((event) => event.detail.eventId)).toEqual([
+      first.eventId,
+      second.eventId,
+      third.eventId,
+    ]);
   }, 90_000);
 
   it('sets an event too large for EventBridge aside in the dead-letter file and publishes the later events in order, once', async () => {
@@ -208,10 +284,20 @@ describe('StreamPublisher across a restart of DynamoDB Local with its data on di
     const folder = mkdtempSync(join(dataDir, 'aside-'));
     const file = join(folder, 'events.jsonl');
     const deadLetters = join(folder, 'dead-letters.jsonl');
-    const publisher = new StreamPublisher({ endpoint: `http://127.0.0.1:${port}`, tableName: 'outbox', checkpointFile: join(folder, 'checkpoint.json'), sink: new JsonLinesEventSink(file), deadLetters: new JsonLinesDeadLetterSink(deadLetters), pollIntervalMs: 50 });
+    const publisher = new StreamPublisher({
+      endpoint: `http://127.0.0.1:${port}`,
+      tableName: 'outbox',
+      checkpointFile: join(folder, 'checkpoint.json'),
+      sink: new JsonLinesEventSink(file),
+      deadLetters: new JsonLinesDeadLetterSink(deadLetters),
+      pollIntervalMs: 50,
+    });
     const before = outboxEvent('before');
     // An outbox row written before buildEvent capped events (300 KB, under DynamoDB's 400 KB item limit).
-    const huge: ChangeEvent = { ...outboxEvent('huge'), snapshot: { schemas: [], id: 'huge', userName: 'huge', title: 'x'.repeat(300 * 1024), meta: {} } };
+    const huge: ChangeEvent = {
+      ...outboxEvent('huge'),
+      snapshot: { schemas: [], id: 'huge', userName: 'huge', title: 'x'.repeat(300 * 1024), meta: {} },
+    };
     const after = outboxEvent('after');
 
     await withDatabase(port, async (_endpoint, put) => {
@@ -225,8 +311,15 @@ describe('StreamPublisher across a restart of DynamoDB Local with its data on di
 
     // The database folder is shared with the test above: its stream still holds that test's records.
     const ours = new Set([before.eventId, huge.eventId, after.eventId]);
-    expect(readEvents(file).map((event) => event.detail.eventId).filter((id) => ours.has(id))).toEqual([before.eventId, after.eventId]);
-    const aside = readFileSync(deadLetters, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { eventId: string; reason: string; bytes: number; entry: { Detail: string } });
+    expect(
+      readEvents(file)
+        .map((event) => event.detail.eventId)
+        .filter((id) => ours.has(id)),
+    ).toEqual([before.eventId, after.eventId]);
+    const aside = readFileSync(deadLetters, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { eventId: string; reason: string; bytes: number; entry: { Detail: string } });
     expect(aside.map((entry) => [entry.eventId, entry.reason])).toEqual([[huge.eventId, 'EntryTooLarge']]);
     expect(aside[0]!.bytes).toBeGreaterThan(256 * 1024);
     expect((JSON.parse(aside[0]!.entry.Detail) as ChangeEvent).eventId).toBe(huge.eventId);

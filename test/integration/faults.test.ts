@@ -73,7 +73,16 @@ describe('faults at the DynamoDB client, through the request chain', () => {
       clock: { now: () => new Date(now) },
       ids: { newId: () => randomUUID() },
     };
-    return { config: { tableName, tokenKeyFile: join(dataDir, 'token-key.json'), dynamodbEndpoint: endpoint, maxBodyBytes: DEFAULT_MAX_BODY_BYTES }, deps, authenticator: new Authenticator(deps) };
+    return {
+      config: {
+        tableName,
+        tokenKeyFile: join(dataDir, 'token-key.json'),
+        dynamodbEndpoint: endpoint,
+        maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+      },
+      deps,
+      authenticator: new Authenticator(deps),
+    };
   };
 
   beforeAll(async () => {
@@ -109,7 +118,13 @@ describe('faults at the DynamoDB client, through the request chain', () => {
   const invoke = async (
     name: OperationName,
     operation: Operation,
-    init: { id?: string; body?: unknown; query?: Record<string, string>; headers?: Record<string, string>; wiring?: Wiring } = {},
+    init: {
+      id?: string;
+      body?: unknown;
+      query?: Record<string, string>;
+      headers?: Record<string, string>;
+      wiring?: Wiring;
+    } = {},
   ): Promise<APIGatewayProxyResult> => {
     const route = routeOf(name);
     const pathParameters: Record<string, string> = { tenantId, ...(init.id !== undefined ? { id: init.id } : {}) };
@@ -127,7 +142,14 @@ describe('faults at the DynamoDB client, through the request chain', () => {
       stageVariables: null,
       body: init.body === undefined ? null : JSON.stringify(init.body),
       isBase64Encoded: false,
-      requestContext: { requestId, domainName: 'scim.example', path, httpMethod: route.method, stage: 'test', resourcePath: route.path },
+      requestContext: {
+        requestId,
+        domainName: 'scim.example',
+        path,
+        httpMethod: route.method,
+        stage: 'test',
+        resourcePath: route.path,
+      },
     } as unknown as APIGatewayProxyEvent;
     const handler = defineOperation(name, operation, { wiring: () => init.wiring ?? wiring });
     return handler(event, { awsRequestId: requestId, getRemainingTimeInMillis: () => 10_000 } as Context);
@@ -151,7 +173,10 @@ describe('faults at the DynamoDB client, through the request chain', () => {
     const result = await invoke('createUser', createUser, { body: userBody() });
 
     expect(result.statusCode).toBe(429);
-    expect(result.headers).toMatchObject({ 'Content-Type': 'application/scim+json', 'Retry-After': expect.stringMatching(/^\d+$/) });
+    expect(result.headers).toMatchObject({
+      'Content-Type': 'application/scim+json',
+      'Retry-After': expect.stringMatching(/^\d+$/),
+    });
     expect(bodyOf(result)).toMatchObject({ schemas: [ERROR_URN], status: '429' });
   });
 
@@ -167,22 +192,39 @@ describe('faults at the DynamoDB client, through the request chain', () => {
 
   it.each([
     ['InternalServerError', () => new InternalServerError(metadata(500))],
-    ['ServiceUnavailable (a bare 503)', () => Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', ...metadata(503) })],
-    ['an unnamed 502 from a proxy', () => Object.assign(new Error('Bad Gateway'), { name: 'Unknown', ...metadata(502) })],
+    [
+      'ServiceUnavailable (a bare 503)',
+      () => Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', ...metadata(503) }),
+    ],
+    [
+      'an unnamed 502 from a proxy',
+      () => Object.assign(new Error('Bad Gateway'), { name: 'Unknown', ...metadata(502) }),
+    ],
   ])('turns %s on a listing Query into 503 with Retry-After', async (_name, error) => {
     fault = { command: 'QueryCommand', error };
 
     const result = await invoke('listUsers', listUsers, { query: { count: '5' } });
 
     expect(result.statusCode).toBe(503);
-    expect(result.headers).toMatchObject({ 'Content-Type': 'application/scim+json', 'Retry-After': expect.stringMatching(/^\d+$/) });
+    expect(result.headers).toMatchObject({
+      'Content-Type': 'application/scim+json',
+      'Retry-After': expect.stringMatching(/^\d+$/),
+    });
     expect(bodyOf(result)).toMatchObject({ schemas: [ERROR_URN], status: '503' });
   });
 
   it('turns TransactionCanceled with a TransactionConflict reason into 503 with Retry-After (not 409, not 412)', async () => {
     fault = {
       command: 'TransactWriteItemsCommand',
-      error: () => new TransactionCanceledException({ ...metadata(400), CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }, { Code: 'None' }] }),
+      error: () =>
+        new TransactionCanceledException({
+          ...metadata(400),
+          CancellationReasons: [
+            { Code: 'None' },
+            { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' },
+            { Code: 'None' },
+          ],
+        }),
     };
 
     const result = await invoke('createUser', createUser, { body: userBody() });
@@ -194,9 +236,19 @@ describe('faults at the DynamoDB client, through the request chain', () => {
   it('turns a TransactionConflict on a group PATCH into 503: no member added, and its retries reuse the one version they reserved', async () => {
     const group = bodyOf(await invoke('createGroup', createGroup, { body: { displayName: `G ${randomUUID()}` } }));
     const member = bodyOf(await invoke('createUser', createUser, { body: userBody() }));
-    fault = { command: 'TransactWriteItemsCommand', error: () => new TransactionCanceledException({ ...metadata(400), CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] }) };
+    fault = {
+      command: 'TransactWriteItemsCommand',
+      error: () =>
+        new TransactionCanceledException({
+          ...metadata(400),
+          CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+        }),
+    };
 
-    const result = await invoke('patchGroup', patchGroup, { id: String(group.id), body: patchBody([{ op: 'add', path: 'members', value: [{ value: member.id }] }]) });
+    const result = await invoke('patchGroup', patchGroup, {
+      id: String(group.id),
+      body: patchBody([{ op: 'add', path: 'members', value: [{ value: member.id }] }]),
+    });
     fault = undefined;
     const stored = await wiring.deps.groups.getGroup(tenantId, String(group.id));
 
@@ -232,14 +284,21 @@ describe('faults at the DynamoDB client, through the request chain', () => {
     const secret = `arn:aws:dynamodb:eu-west-1:123456789012:table/${tableName}`;
     fault = {
       command: 'TransactWriteItemsCommand',
-      error: () => Object.assign(new Error(`ValidationException: One or more parameter values were invalid for ${secret}`), { name: 'ValidationException', ...metadata(400) }),
+      error: () =>
+        Object.assign(new Error(`ValidationException: One or more parameter values were invalid for ${secret}`), {
+          name: 'ValidationException',
+          ...metadata(400),
+        }),
     };
     const written: string[] = [];
     const capture = (chunk: string | Uint8Array) => {
       written.push(String(chunk));
       return true;
     };
-    const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const spies = [
+      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
+      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
     const level = logger.getLevelName();
     logger.setLogLevel('ERROR');
 
@@ -255,7 +314,11 @@ describe('faults at the DynamoDB client, through the request chain', () => {
     expect(result.statusCode).toBe(500);
     expect(result.headers?.['Content-Type']).toBe('application/scim+json');
     expect(Object.keys(body).sort()).toEqual(['detail', 'schemas', 'status']);
-    expect(body).toMatchObject({ schemas: [ERROR_URN], status: '500', detail: expect.stringMatching(/^Internal error; quote request id [0-9a-f-]{36} to support\.$/) });
+    expect(body).toMatchObject({
+      schemas: [ERROR_URN],
+      status: '500',
+      detail: expect.stringMatching(/^Internal error; quote request id [0-9a-f-]{36} to support\.$/),
+    });
     expect(result.body).not.toMatch(/ValidationException|arn:aws|123456789012|parameter values|at .*\.ts|scim-faults/);
     const requestId = /request id ([0-9a-f-]{36})/.exec(String(body.detail))?.[1] ?? 'none';
     const line = written.find((text) => text.includes(requestId) && text.includes('"status":500'));

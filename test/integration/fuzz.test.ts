@@ -1,6 +1,17 @@
 import * as fc from 'fast-check';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createGroup, createUser, ENTERPRISE_URN, ERROR_URN, GROUP_URN, newTenant, PATCH_URN, userBody, USER_URN, type ConformanceTenant } from '../support/conformance';
+import {
+  createGroup,
+  createUser,
+  ENTERPRISE_URN,
+  ERROR_URN,
+  GROUP_URN,
+  newTenant,
+  PATCH_URN,
+  userBody,
+  USER_URN,
+  type ConformanceTenant,
+} from '../support/conformance';
 import { startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, partition, partitionSize } from '../support/table-inspection';
 
@@ -37,8 +48,15 @@ const SECRET = 'P4ssw0rd-LEAK';
 
 // ---- generators --------------------------------------------------------------------------------
 
-const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 40 });
-const anyText = fc.oneof(printable, fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+const printable = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
+  maxLength: 40,
+});
+const anyText = fc.oneof(
+  printable,
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
 
 const attributePaths = fc.oneof(
   fc.constantFrom(
@@ -81,7 +99,10 @@ const comparisonValues = fc.oneof(
   fc.constantFrom('true', 'false', 'null', '"2026-11-24T10:00:00Z"', '"', '""', '"\\"', '"\\u0000"', '"a\\"b"'),
   printable,
 );
-const operators = fc.oneof(fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'EQ', 'Eq'), printable);
+const operators = fc.oneof(
+  fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'EQ', 'Eq'),
+  printable,
+);
 
 /** Filters that are mostly well-formed (so the parser goes deep) and sometimes not. */
 const filters: fc.Arbitrary<string> = fc.letrec<{ filter: string }>((tie) => ({
@@ -89,38 +110,87 @@ const filters: fc.Arbitrary<string> = fc.letrec<{ filter: string }>((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     fc.tuple(attributePaths, operators, comparisonValues).map(([path, op, value]) => `${path} ${op} ${value}`),
     attributePaths.map((path) => `${path} pr`),
-    fc.tuple(tie('filter'), fc.constantFrom('and', 'or', 'AND', 'Or'), tie('filter')).map(([left, op, right]) => `${left} ${op} ${right}`),
+    fc
+      .tuple(tie('filter'), fc.constantFrom('and', 'or', 'AND', 'Or'), tie('filter'))
+      .map(([left, op, right]) => `${left} ${op} ${right}`),
     tie('filter').map((inner) => `not (${inner})`),
     tie('filter').map((inner) => `(${inner})`),
-    fc.tuple(fc.constantFrom('emails', 'members', 'addresses', 'groups'), tie('filter')).map(([attr, inner]) => `${attr}[${inner}]`),
+    fc
+      .tuple(fc.constantFrom('emails', 'members', 'addresses', 'groups'), tie('filter'))
+      .map(([attr, inner]) => `${attr}[${inner}]`),
     anyText,
   ),
 })).filter;
 
 const jsonValues = fc.jsonValue({ maxDepth: 3 });
-const patchOps = fc.oneof(fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove', 'ADD', 'move', ''), printable);
+const patchOps = fc.oneof(
+  fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove', 'ADD', 'move', ''),
+  printable,
+);
 const patchPaths = fc.oneof(
   attributePaths,
-  fc.tuple(fc.constantFrom('emails', 'members', 'phoneNumbers', 'addresses'), filters).map(([attr, inner]) => `${attr}[${inner}]`),
+  fc
+    .tuple(fc.constantFrom('emails', 'members', 'phoneNumbers', 'addresses'), filters)
+    .map(([attr, inner]) => `${attr}[${inner}]`),
 );
 const operation = fc.record(
-  { op: patchOps, path: patchPaths, value: fc.oneof(jsonValues, fc.array(fc.record({ value: fc.oneof(fc.uuid(), printable), display: printable }), { maxLength: 3 })) },
+  {
+    op: patchOps,
+    path: patchPaths,
+    value: fc.oneof(
+      jsonValues,
+      fc.array(fc.record({ value: fc.oneof(fc.uuid(), printable), display: printable }), { maxLength: 3 }),
+    ),
+  },
   { requiredKeys: [] },
 );
 const patchBodies = fc.oneof(
-  fc.record({ schemas: fc.oneof(fc.constant([PATCH_URN]), fc.array(printable, { maxLength: 2 })), Operations: fc.oneof(fc.array(operation, { maxLength: 5 }), jsonValues) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      schemas: fc.oneof(fc.constant([PATCH_URN]), fc.array(printable, { maxLength: 2 })),
+      Operations: fc.oneof(fc.array(operation, { maxLength: 5 }), jsonValues),
+    },
+    { requiredKeys: [] },
+  ),
   fc.constant({ schemas: [PATCH_URN], Operations: [] }),
 );
 
 const userAttributes = {
-  schemas: fc.oneof(fc.constant([USER_URN]), fc.constant([USER_URN, ENTERPRISE_URN]), fc.array(printable, { maxLength: 2 }), jsonValues),
+  schemas: fc.oneof(
+    fc.constant([USER_URN]),
+    fc.constant([USER_URN, ENTERPRISE_URN]),
+    fc.array(printable, { maxLength: 2 }),
+    jsonValues,
+  ),
   userName: fc.oneof(anyText, jsonValues, fc.string({ minLength: 2000, maxLength: 2100 })),
   externalId: fc.oneof(anyText, jsonValues),
   active: fc.oneof(fc.boolean(), fc.constantFrom('True', 'false', 'yes'), jsonValues),
   displayName: fc.oneof(anyText, jsonValues),
-  name: fc.oneof(fc.record({ givenName: anyText, familyName: anyText, formatted: jsonValues }, { requiredKeys: [] }), jsonValues),
-  emails: fc.oneof(fc.array(fc.record({ value: anyText, type: fc.oneof(fc.constantFrom('work', 'home'), printable), primary: fc.oneof(fc.boolean(), jsonValues) }, { requiredKeys: [] }), { maxLength: 3 }), jsonValues),
-  [ENTERPRISE_URN]: fc.oneof(fc.record({ department: anyText, manager: fc.oneof(fc.record({ value: printable }), jsonValues) }, { requiredKeys: [] }), jsonValues),
+  name: fc.oneof(
+    fc.record({ givenName: anyText, familyName: anyText, formatted: jsonValues }, { requiredKeys: [] }),
+    jsonValues,
+  ),
+  emails: fc.oneof(
+    fc.array(
+      fc.record(
+        {
+          value: anyText,
+          type: fc.oneof(fc.constantFrom('work', 'home'), printable),
+          primary: fc.oneof(fc.boolean(), jsonValues),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 3 },
+    ),
+    jsonValues,
+  ),
+  [ENTERPRISE_URN]: fc.oneof(
+    fc.record(
+      { department: anyText, manager: fc.oneof(fc.record({ value: printable }), jsonValues) },
+      { requiredKeys: [] },
+    ),
+    jsonValues,
+  ),
   id: printable,
   meta: jsonValues,
   groups: jsonValues,
@@ -131,17 +201,49 @@ const groupBodies = fc.record(
     schemas: fc.oneof(fc.constant([GROUP_URN]), fc.array(printable, { maxLength: 2 }), jsonValues),
     displayName: fc.oneof(anyText, jsonValues),
     externalId: fc.oneof(anyText, jsonValues),
-    members: fc.oneof(fc.array(fc.record({ value: fc.oneof(fc.uuid(), printable), $ref: fc.oneof(fc.constant(null), printable) }, { requiredKeys: [] }), { maxLength: 3 }), jsonValues),
+    members: fc.oneof(
+      fc.array(
+        fc.record(
+          { value: fc.oneof(fc.uuid(), printable), $ref: fc.oneof(fc.constant(null), printable) },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      ),
+      jsonValues,
+    ),
   },
   { requiredKeys: [] },
 );
 
-const rawBodies = fc.oneof(anyText, jsonValues.map((value) => JSON.stringify(value)), fc.constantFrom('{', '[', '{"schemas":', 'null', '""', '\u0000', '{"a":1}{'));
+const rawBodies = fc.oneof(
+  anyText,
+  jsonValues.map((value) => JSON.stringify(value)),
+  fc.constantFrom('{', '[', '{"schemas":', 'null', '""', '\u0000', '{"a":1}{'),
+);
 
-const queryValues = fc.oneof(printable, fc.integer({ min: -5, max: 100_000 }).map(String), fc.constantFrom('0', '-1', '1e309', 'NaN', '9007199254740993', ''));
+const queryValues = fc.oneof(
+  printable,
+  fc.integer({ min: -5, max: 100_000 }).map(String),
+  fc.constantFrom('0', '-1', '1e309', 'NaN', '9007199254740993', ''),
+);
 const queryStrings = fc
   .array(
-    fc.tuple(fc.oneof(fc.constantFrom('filter', 'count', 'startIndex', 'attributes', 'excludedAttributes', 'cursor', 'sortBy', 'sortOrder'), printable), fc.oneof(queryValues, filters, attributePaths)),
+    fc.tuple(
+      fc.oneof(
+        fc.constantFrom(
+          'filter',
+          'count',
+          'startIndex',
+          'attributes',
+          'excludedAttributes',
+          'cursor',
+          'sortBy',
+          'sortOrder',
+        ),
+        printable,
+      ),
+      fc.oneof(queryValues, filters, attributePaths),
+    ),
     { maxLength: 4 },
   )
   .map((pairs) => pairs.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&'));
@@ -149,48 +251,128 @@ const queryStrings = fc
 /** Header values fetch accepts (visible ASCII and spaces, no leading or trailing space). */
 const headerValue = printable.map((text) => text.trim());
 const headers = fc.dictionary(
-  fc.oneof(fc.constantFrom('If-Match', 'If-None-Match', 'Content-Type', 'Accept', 'X-Request-Id', 'client-request-id', 'X-Forwarded-Proto', 'Content-Encoding'), fc.stringMatching(/^x-[a-z0-9-]{1,20}$/)),
-  fc.oneof(headerValue, fc.constantFrom('W/"1"', '"1"', '*', 'W/"999"', 'application/json', 'text/plain', 'application/scim+json; charset=utf-8', 'gzip')),
+  fc.oneof(
+    fc.constantFrom(
+      'If-Match',
+      'If-None-Match',
+      'Content-Type',
+      'Accept',
+      'X-Request-Id',
+      'client-request-id',
+      'X-Forwarded-Proto',
+      'Content-Encoding',
+    ),
+    fc.stringMatching(/^x-[a-z0-9-]{1,20}$/),
+  ),
+  fc.oneof(
+    headerValue,
+    fc.constantFrom(
+      'W/"1"',
+      '"1"',
+      '*',
+      'W/"999"',
+      'application/json',
+      'text/plain',
+      'application/scim+json; charset=utf-8',
+      'gzip',
+    ),
+  ),
   { maxKeys: 4 },
 );
 
 // ---- hostile shapes (issue 16 items 5–7 and 9–12) -------------------------------------------------------
 
 /** JSON text nested `depth` deep in arrays or objects, around a leaf. */
-const nestedJson = fc.tuple(fc.integer({ min: 1, max: 6000 }), fc.boolean()).map(([depth, arrays]) => (arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
+const nestedJson = fc
+  .tuple(fc.integer({ min: 1, max: 6000 }), fc.boolean())
+  .map(([depth, arrays]) =>
+    arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+  );
 const blank = fc.constantFrom('', ' ', '   ', '\t', '\n', '\u00a0', '\u2003', ' \u00a0 ');
 const manyValues = fc
-  .tuple(fc.integer({ min: 0, max: 150 }), fc.integer({ min: 1, max: 2100 }), fc.constantFrom('emails', 'phoneNumbers', 'roles'))
-  .map(([count, width, attribute]) => ({ [attribute]: Array.from({ length: count }, (_unused, index) => ({ value: `${index}${'v'.repeat(width)}`, type: 'other' })) }));
+  .tuple(
+    fc.integer({ min: 0, max: 150 }),
+    fc.integer({ min: 1, max: 2100 }),
+    fc.constantFrom('emails', 'phoneNumbers', 'roles'),
+  )
+  .map(([count, width, attribute]) => ({
+    [attribute]: Array.from({ length: count }, (_unused, index) => ({
+      value: `${index}${'v'.repeat(width)}`,
+      type: 'other',
+    })),
+  }));
 /** Values of the wrong type for a single-valued string attribute (so always refused), carrying SECRET. */
-const wrongTyped = fc.oneof(fc.constant([SECRET]), fc.constant({ value: SECRET }), fc.string({ minLength: 2049, maxLength: 3000 }).map((text) => [`${SECRET}${text}`]));
+const wrongTyped = fc.oneof(
+  fc.constant([SECRET]),
+  fc.constant({ value: SECRET }),
+  fc.string({ minLength: 2049, maxLength: 3000 }).map((text) => [`${SECRET}${text}`]),
+);
 /** Anything at all as a password: it is dropped, never stored or echoed. */
 const passwords = fc.oneof(wrongTyped, fc.constant(SECRET), jsonValues);
 const hostileUserBodies = fc.oneof(
-  fc.record({ userName: fc.oneof(blank, printable), password: passwords, title: wrongTyped }, { requiredKeys: [] }).map((body) => ({ schemas: [USER_URN], ...body })),
+  fc
+    .record({ userName: fc.oneof(blank, printable), password: passwords, title: wrongTyped }, { requiredKeys: [] })
+    .map((body) => ({ schemas: [USER_URN], ...body })),
 );
 /** Large bodies go to the seeded user (PUT), so the tenant does not grow by 128 KB users case after case. */
-const largeUserBodies = fc.tuple(manyValues, fc.uuid()).map(([values, id]) => ({ schemas: [USER_URN], userName: `big-${id}`, ...values }));
+const largeUserBodies = fc
+  .tuple(manyValues, fc.uuid())
+  .map(([values, id]) => ({ schemas: [USER_URN], userName: `big-${id}`, ...values }));
 const hostilePatchBodies = fc.oneof(
-  fc.tuple(fc.constantFrom('userName', 'displayName'), blank, fc.boolean()).map(([path, value, pathless]) => ({ schemas: [PATCH_URN], Operations: [pathless ? { op: 'replace', value: { [path]: value } } : { op: 'replace', path, value }] })),
-  fc.tuple(fc.constantFrom('title', 'displayName', 'name.givenName'), wrongTyped).map(([path, value]) => ({ schemas: [PATCH_URN], Operations: [{ op: 'replace', path, value }] })),
-  fc.tuple(passwords, fc.boolean()).map(([value, pathless]) => ({ schemas: [PATCH_URN], Operations: [pathless ? { op: 'replace', value: { password: value } } : { op: 'replace', path: 'password', value }] })),
-  fc.array(manyValues, { minLength: 1, maxLength: 3 }).map((batches) => ({ schemas: [PATCH_URN], Operations: batches.map((value) => ({ op: 'add', value })) })),
+  fc.tuple(fc.constantFrom('userName', 'displayName'), blank, fc.boolean()).map(([path, value, pathless]) => ({
+    schemas: [PATCH_URN],
+    Operations: [pathless ? { op: 'replace', value: { [path]: value } } : { op: 'replace', path, value }],
+  })),
+  fc
+    .tuple(fc.constantFrom('title', 'displayName', 'name.givenName'), wrongTyped)
+    .map(([path, value]) => ({ schemas: [PATCH_URN], Operations: [{ op: 'replace', path, value }] })),
+  fc.tuple(passwords, fc.boolean()).map(([value, pathless]) => ({
+    schemas: [PATCH_URN],
+    Operations: [pathless ? { op: 'replace', value: { password: value } } : { op: 'replace', path: 'password', value }],
+  })),
+  fc
+    .array(manyValues, { minLength: 1, maxLength: 3 })
+    .map((batches) => ({ schemas: [PATCH_URN], Operations: batches.map((value) => ({ op: 'add', value })) })),
 );
-const emptyKeyFilters = fc.tuple(fc.constantFrom('id', 'userName', 'externalId', 'displayName', 'emails[type eq "work"].value'), blank).map(([path, value]) => `${path} eq ${JSON.stringify(value)}`);
+const emptyKeyFilters = fc
+  .tuple(fc.constantFrom('id', 'userName', 'externalId', 'displayName', 'emails[type eq "work"].value'), blank)
+  .map(([path, value]) => `${path} eq ${JSON.stringify(value)}`);
 const hostileQueries = fc.oneof(
   emptyKeyFilters.map((filter) => `filter=${encodeURIComponent(filter)}`),
-  fc.constantFrom(`cursor=${Buffer.from('{"afterId":""}').toString('base64url')}`, `cursor=${Buffer.from('{"offset":-1}').toString('base64url')}`, `cursor=${Buffer.from('{"afterId":1}').toString('base64url')}`),
-  fc.constantFrom('3000000000', '2147483648', '99999999999999999999', '9007199254740993').map((index) => `startIndex=${index}`),
+  fc.constantFrom(
+    `cursor=${Buffer.from('{"afterId":""}').toString('base64url')}`,
+    `cursor=${Buffer.from('{"offset":-1}').toString('base64url')}`,
+    `cursor=${Buffer.from('{"afterId":1}').toString('base64url')}`,
+  ),
+  fc
+    .constantFrom('3000000000', '2147483648', '99999999999999999999', '9007199254740993')
+    .map((index) => `startIndex=${index}`),
 );
 const contentTypes = fc.oneof(
-  fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json; charset=iso-8859-1', 'application/scim+json; charset=utf-16', '', 'application/json', 'application/scim+json; charset=UTF-8', 'APPLICATION/JSON'),
+  fc.constantFrom(
+    'text/plain',
+    'application/xml',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data',
+    'application/json; charset=iso-8859-1',
+    'application/scim+json; charset=utf-16',
+    '',
+    'application/json',
+    'application/scim+json; charset=UTF-8',
+    'APPLICATION/JSON',
+  ),
   headerValue,
 );
 /** Bytes that are not UTF-8 (lone continuation bytes, overlongs, surrogates, truncated sequences) inside a JSON string. */
-const invalidUtf8Bodies = fc.tuple(fc.constantFrom([0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0x80]), printable).map(([bytes, text]) =>
-  Buffer.concat([Buffer.from(`{"schemas":["${USER_URN}"],"userName":"${text.replace(/["\\]/g, '')}`), Buffer.from(bytes), Buffer.from('"}')]),
-);
+const invalidUtf8Bodies = fc
+  .tuple(fc.constantFrom([0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0x80]), printable)
+  .map(([bytes, text]) =>
+    Buffer.concat([
+      Buffer.from(`{"schemas":["${USER_URN}"],"userName":"${text.replace(/["\\]/g, '')}`),
+      Buffer.from(bytes),
+      Buffer.from('"}'),
+    ]),
+  );
 const malformedSegments = fc.constantFrom('%E0', '%C3%28', '%FF', '%', '%ZZ', '%2', '%E2%82');
 const protoHeaders = fc.constantFrom('javascript', 'data', 'ftp', 'HTTPS', 'https', 'http', 'file', 'gopher', ' https');
 
@@ -212,10 +394,19 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
    */
   const takeSnapshot = async () => {
     const prefix = `TENANT#${tenant.tenantId}`;
-    const partitions = [prefix, `${prefix}#USER`, `${prefix}#USERNAME`, `${prefix}#GROUP`, `${prefix}#GROUP#${groupId}`];
+    const partitions = [
+      prefix,
+      `${prefix}#USER`,
+      `${prefix}#USERNAME`,
+      `${prefix}#GROUP`,
+      `${prefix}#GROUP#${groupId}`,
+    ];
     const items = (await Promise.all(partitions.map((pk) => partition(client, service.tableName, pk)))).flat();
     const events = await partitionSize(client, service.tableName, `${prefix}#EVENT`);
-    return JSON.stringify({ items: items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort(), events });
+    return JSON.stringify({
+      items: items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort(),
+      events,
+    });
   };
 
   const send = async (request: FuzzRequest): Promise<Outcome> => {
@@ -225,16 +416,25 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
       headers: { Authorization: `Bearer ${tenant.token}`, ...request.headers },
       ...(request.body !== undefined ? { body: request.body } : {}),
     });
-    return { status: response.status, contentType: response.headers.get('content-type'), location: response.headers.get('location'), text: await response.text() };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      location: response.headers.get('location'),
+      text: await response.text(),
+    };
   };
 
   /** The invariant every response must hold; returns a description of the breach, or undefined. */
   const breach = (method: string, outcome: Outcome, before: string, after: string): string | undefined => {
     if (outcome.status >= 500) return `status ${outcome.status}: ${outcome.text.slice(0, 300)}`;
-    if (outcome.text.includes(SECRET)) return `an answer that echoes a value it was sent: ${outcome.text.slice(0, 300)}`;
-    if (outcome.location !== null && !/^https?:\/\//.test(outcome.location)) return `a Location with another scheme: ${outcome.location}`;
-    if (/"location":"(?!https?:\/\/)/.test(outcome.text)) return `a meta.location with another scheme: ${outcome.text.slice(0, 300)}`;
-    if (outcome.status < 200 || (outcome.status >= 300 && outcome.status !== 304 && outcome.status < 400)) return `status ${outcome.status}`;
+    if (outcome.text.includes(SECRET))
+      return `an answer that echoes a value it was sent: ${outcome.text.slice(0, 300)}`;
+    if (outcome.location !== null && !/^https?:\/\//.test(outcome.location))
+      return `a Location with another scheme: ${outcome.location}`;
+    if (/"location":"(?!https?:\/\/)/.test(outcome.text))
+      return `a meta.location with another scheme: ${outcome.text.slice(0, 300)}`;
+    if (outcome.status < 200 || (outcome.status >= 300 && outcome.status !== 304 && outcome.status < 400))
+      return `status ${outcome.status}`;
     if (outcome.text !== '') {
       if (!outcome.contentType?.startsWith('application/scim+json')) return `Content-Type ${outcome.contentType}`;
       let body: Record<string, unknown>;
@@ -243,7 +443,11 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
       } catch {
         return `a body that is not JSON: ${outcome.text.slice(0, 200)}`;
       }
-      if (outcome.status >= 400 && (!(body.schemas as unknown[] | undefined)?.includes(ERROR_URN) || body.status !== String(outcome.status))) return `an error body that is not RFC 7644 §3.12: ${outcome.text.slice(0, 200)}`;
+      if (
+        outcome.status >= 400 &&
+        (!(body.schemas as unknown[] | undefined)?.includes(ERROR_URN) || body.status !== String(outcome.status))
+      )
+        return `an error body that is not RFC 7644 §3.12: ${outcome.text.slice(0, 200)}`;
     } else if (outcome.status >= 400 && method !== 'HEAD') {
       return `an error without a body (${outcome.status})`;
     }
@@ -257,8 +461,16 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     const after = await takeSnapshot();
     const problem = breach(request.method, outcome, snapshot, after);
     snapshot = after;
-    const shown = typeof request.body === 'string' ? request.body.slice(0, 500) : request.body ? Buffer.from(request.body).toString('hex').slice(0, 500) : '';
-    if (problem) throw new Error(`${request.method} ${request.path}?${request.query ?? ''} ${JSON.stringify(request.headers ?? {})} ${shown}\n→ ${problem}`);
+    const shown =
+      typeof request.body === 'string'
+        ? request.body.slice(0, 500)
+        : request.body
+          ? Buffer.from(request.body).toString('hex').slice(0, 500)
+          : '';
+    if (problem)
+      throw new Error(
+        `${request.method} ${request.path}?${request.query ?? ''} ${JSON.stringify(request.headers ?? {})} ${shown}\n→ ${problem}`,
+      );
   };
 
   beforeAll(async () => {
@@ -283,9 +495,18 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     `answers ${RUNS} fuzzed filters on both listings with 200 or 400`,
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...collections()), filters, fc.option(queryStrings, { nil: undefined }), async (path, filter, extra) => {
-          await check({ method: 'GET', path, query: `filter=${encodeURIComponent(filter)}${extra ? `&${extra}` : ''}` });
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...collections()),
+          filters,
+          fc.option(queryStrings, { nil: undefined }),
+          async (path, filter, extra) => {
+            await check({
+              method: 'GET',
+              path,
+              query: `filter=${encodeURIComponent(filter)}${extra ? `&${extra}` : ''}`,
+            });
+          },
+        ),
         { numRuns: RUNS },
       );
     },
@@ -297,7 +518,12 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     async () => {
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...resourcePaths()), patchBodies, async (path, body) => {
-          await check({ method: 'PATCH', path, headers: { 'Content-Type': 'application/scim+json' }, body: JSON.stringify(body) });
+          await check({
+            method: 'PATCH',
+            path,
+            headers: { 'Content-Type': 'application/scim+json' },
+            body: JSON.stringify(body),
+          });
         }),
         { numRuns: RUNS },
       );
@@ -316,7 +542,12 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
       );
       await fc.assert(
         fc.asyncProperty(targets, async ([method, path, body]) => {
-          await check({ method, path, headers: { 'Content-Type': 'application/scim+json' }, body: JSON.stringify(body) });
+          await check({
+            method,
+            path,
+            headers: { 'Content-Type': 'application/scim+json' },
+            body: JSON.stringify(body),
+          });
         }),
         { numRuns: RUNS },
       );
@@ -327,16 +558,48 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
   it(
     `answers ${RUNS} fuzzed paths, methods, query strings and raw bodies without a 5xx`,
     async () => {
-      const segment = fc.oneof(fc.constantFrom('Users', 'Groups', 'Schemas', 'ResourceTypes', 'ServiceProviderConfig', 'Me', 'Bulk', '.search', '..', '%2e%2e', '%00', '%', '%ZZ'), printable.map(encodeURIComponent), fc.constant(userId), fc.constant(groupId));
-      const paths = fc.array(segment, { minLength: 0, maxLength: 3 }).map((parts) => (parts.length === 0 ? '' : `/${parts.join('/')}`));
+      const segment = fc.oneof(
+        fc.constantFrom(
+          'Users',
+          'Groups',
+          'Schemas',
+          'ResourceTypes',
+          'ServiceProviderConfig',
+          'Me',
+          'Bulk',
+          '.search',
+          '..',
+          '%2e%2e',
+          '%00',
+          '%',
+          '%ZZ',
+        ),
+        printable.map(encodeURIComponent),
+        fc.constant(userId),
+        fc.constant(groupId),
+      );
+      const paths = fc
+        .array(segment, { minLength: 0, maxLength: 3 })
+        .map((parts) => (parts.length === 0 ? '' : `/${parts.join('/')}`));
       // DELETE only ever names ids that do not exist, so the seeded user and group stay for the other properties.
       const methods = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS');
       await fc.assert(
-        fc.asyncProperty(methods, paths, fc.option(queryStrings, { nil: undefined }), fc.option(rawBodies, { nil: undefined }), async (method, path, query, body) => {
-          const safePath = method === 'DELETE' ? path.replaceAll(userId, 'gone').replaceAll(groupId, 'gone') : path;
-          const withBody = method !== 'GET' && method !== 'HEAD' && body !== undefined;
-          await check({ method, path: safePath, ...(query ? { query } : {}), ...(withBody ? { body, headers: { 'Content-Type': 'application/scim+json' } } : {}) });
-        }),
+        fc.asyncProperty(
+          methods,
+          paths,
+          fc.option(queryStrings, { nil: undefined }),
+          fc.option(rawBodies, { nil: undefined }),
+          async (method, path, query, body) => {
+            const safePath = method === 'DELETE' ? path.replaceAll(userId, 'gone').replaceAll(groupId, 'gone') : path;
+            const withBody = method !== 'GET' && method !== 'HEAD' && body !== undefined;
+            await check({
+              method,
+              path: safePath,
+              ...(query ? { query } : {}),
+              ...(withBody ? { body, headers: { 'Content-Type': 'application/scim+json' } } : {}),
+            });
+          },
+        ),
         { numRuns: RUNS },
       );
     },
@@ -348,12 +611,28 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     async () => {
       const requests: fc.Arbitrary<FuzzRequest> = fc.oneof(
         fc.record({ method: fc.constant('GET'), path: fc.constantFrom(...collections(), ...resourcePaths()) }),
-        fc.record({ method: fc.constant('PATCH'), path: fc.constantFrom(...resourcePaths()), body: fc.constant(JSON.stringify({ schemas: [PATCH_URN], Operations: [{ op: 'replace', path: 'displayName', value: 'Fuzzed' }] })) }),
-        fc.record({ method: fc.constant('POST'), path: fc.constant('/Users'), body: userBodies.map((body) => JSON.stringify(body)) }),
+        fc.record({
+          method: fc.constant('PATCH'),
+          path: fc.constantFrom(...resourcePaths()),
+          body: fc.constant(
+            JSON.stringify({
+              schemas: [PATCH_URN],
+              Operations: [{ op: 'replace', path: 'displayName', value: 'Fuzzed' }],
+            }),
+          ),
+        }),
+        fc.record({
+          method: fc.constant('POST'),
+          path: fc.constant('/Users'),
+          body: userBodies.map((body) => JSON.stringify(body)),
+        }),
       );
       await fc.assert(
         fc.asyncProperty(requests, headers, async (request, extra) => {
-          await check({ ...request, headers: { ...(request.body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}), ...extra } });
+          await check({
+            ...request,
+            headers: { ...(request.body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}), ...extra },
+          });
         }),
         { numRuns: RUNS },
       );
@@ -366,22 +645,65 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     async () => {
       const json: Record<string, string> = { 'Content-Type': 'application/scim+json' };
       const requests: fc.Arbitrary<FuzzRequest> = fc.oneof(
-        fc.tuple(fc.constantFrom(...collections()), hostileQueries).map(([path, query]): FuzzRequest => ({ method: 'GET', path, query })),
-        fc.tuple(fc.constantFrom('/Users', `/Users/${userId}`), nestedJson).map(([path, nested]): FuzzRequest => ({ method: path === '/Users' ? 'POST' : 'PUT', path, headers: json, body: `{"schemas":["${USER_URN}"],"userName":"deep","emails":${nested}}` })),
-        nestedJson.map((nested): FuzzRequest => ({ method: 'PATCH', path: `/Users/${userId}`, headers: json, body: `{"schemas":["${PATCH_URN}"],"Operations":[{"op":"add","path":"title","value":${nested}}]}` })),
-        hostileUserBodies.map((body): FuzzRequest => ({ method: 'POST', path: '/Users', headers: json, body: JSON.stringify(body) })),
-        largeUserBodies.map((body): FuzzRequest => ({ method: 'PUT', path: `/Users/${userId}`, headers: json, body: JSON.stringify(body) })),
-        fc.tuple(fc.constantFrom(...resourcePaths()), hostilePatchBodies).map(([path, body]): FuzzRequest => ({ method: 'PATCH', path, headers: json, body: JSON.stringify(body) })),
-        fc.tuple(protoHeaders, userBodies).map(([proto, body]): FuzzRequest => ({ method: 'POST', path: '/Users', headers: { ...json, 'X-Forwarded-Proto': proto }, body: JSON.stringify(body) })),
+        fc
+          .tuple(fc.constantFrom(...collections()), hostileQueries)
+          .map(([path, query]): FuzzRequest => ({ method: 'GET', path, query })),
+        fc.tuple(fc.constantFrom('/Users', `/Users/${userId}`), nestedJson).map(([path, nested]): FuzzRequest => ({
+          method: path === '/Users' ? 'POST' : 'PUT',
+          path,
+          headers: json,
+          body: `{"schemas":["${USER_URN}"],"userName":"deep","emails":${nested}}`,
+        })),
+        nestedJson.map((nested): FuzzRequest => ({
+          method: 'PATCH',
+          path: `/Users/${userId}`,
+          headers: json,
+          body: `{"schemas":["${PATCH_URN}"],"Operations":[{"op":"add","path":"title","value":${nested}}]}`,
+        })),
+        hostileUserBodies.map((body): FuzzRequest => ({
+          method: 'POST',
+          path: '/Users',
+          headers: json,
+          body: JSON.stringify(body),
+        })),
+        largeUserBodies.map((body): FuzzRequest => ({
+          method: 'PUT',
+          path: `/Users/${userId}`,
+          headers: json,
+          body: JSON.stringify(body),
+        })),
+        fc
+          .tuple(fc.constantFrom(...resourcePaths()), hostilePatchBodies)
+          .map(([path, body]): FuzzRequest => ({ method: 'PATCH', path, headers: json, body: JSON.stringify(body) })),
+        fc.tuple(protoHeaders, userBodies).map(([proto, body]): FuzzRequest => ({
+          method: 'POST',
+          path: '/Users',
+          headers: { ...json, 'X-Forwarded-Proto': proto },
+          body: JSON.stringify(body),
+        })),
         invalidUtf8Bodies.map((body): FuzzRequest => ({ method: 'POST', path: '/Users', headers: json, body })),
-        fc.tuple(contentTypes, fc.constantFrom('POST', 'PUT', 'PATCH', 'GET', 'DELETE')).map(([type, method]): FuzzRequest => {
-          const headers: Record<string, string> = type === '' ? {} : { 'Content-Type': type };
-          const path = method === 'POST' ? '/Users' : method === 'DELETE' ? '/Users/gone' : `/Users/${userId}`;
-          const body = method === 'PATCH' ? { schemas: [PATCH_URN], Operations: [{ op: 'replace', path: 'title', value: 'CT' }] } : userBody();
-          // Without a Content-Type fetch would label a string body text/plain: send bytes, so no header goes out.
-          return { method, path, headers, ...(method === 'GET' ? {} : { body: type === '' ? new TextEncoder().encode(JSON.stringify(body)) : JSON.stringify(body) }) };
-        }),
-        fc.tuple(fc.constantFrom('Users', 'Groups'), malformedSegments).map(([collection, segment]): FuzzRequest => ({ method: 'GET', path: `/${collection}/${segment}` })),
+        fc
+          .tuple(contentTypes, fc.constantFrom('POST', 'PUT', 'PATCH', 'GET', 'DELETE'))
+          .map(([type, method]): FuzzRequest => {
+            const headers: Record<string, string> = type === '' ? {} : { 'Content-Type': type };
+            const path = method === 'POST' ? '/Users' : method === 'DELETE' ? '/Users/gone' : `/Users/${userId}`;
+            const body =
+              method === 'PATCH'
+                ? { schemas: [PATCH_URN], Operations: [{ op: 'replace', path: 'title', value: 'CT' }] }
+                : userBody();
+            // Without a Content-Type fetch would label a string body text/plain: send bytes, so no header goes out.
+            return {
+              method,
+              path,
+              headers,
+              ...(method === 'GET'
+                ? {}
+                : { body: type === '' ? new TextEncoder().encode(JSON.stringify(body)) : JSON.stringify(body) }),
+            };
+          }),
+        fc
+          .tuple(fc.constantFrom('Users', 'Groups'), malformedSegments)
+          .map(([collection, segment]): FuzzRequest => ({ method: 'GET', path: `/${collection}/${segment}` })),
       );
       await fc.assert(
         fc.asyncProperty(requests, async (request) => {

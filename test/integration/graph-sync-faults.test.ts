@@ -31,25 +31,60 @@ describe('Graph sync: bad input and faults change nothing they had not committed
   async function admin(...args: string[]): Promise<Captured> {
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), dataDir: service.dataDir, sync: { graph: { sleep: async () => undefined } } };
+    const io: CliIo = {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      dataDir: service.dataDir,
+      sync: { graph: { sleep: async () => undefined } },
+    };
     const code = await runCli(['--local', ...args], io);
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
-  const config = () => ({ tableName: service.tableName, dynamodbEndpoint: service.instance.endpoint, tokenKeyFile: service.instance.tokenKeyFile, maxBodyBytes: 1 << 20 });
-  const syncDeps = () => createSyncDependencies(config(), { secretsDir: join(service.dataDir, 'connector-secrets'), tenantUrlBase: service.baseUrl }, { sleep: async () => undefined });
+  const config = () => ({
+    tableName: service.tableName,
+    dynamodbEndpoint: service.instance.endpoint,
+    tokenKeyFile: service.instance.tokenKeyFile,
+    maxBodyBytes: 1 << 20,
+  });
+  const syncDeps = () =>
+    createSyncDependencies(
+      config(),
+      { secretsDir: join(service.dataDir, 'connector-secrets'), tenantUrlBase: service.baseUrl },
+      { sleep: async () => undefined },
+    );
 
   async function usersOf(tenantId: string): Promise<StoredResource[]> {
     return [...(await syncDeps().directory.listUsers(tenantId, {}, 1_000)).items];
   }
 
   /** A tenant without SCIM tokens connected to a fresh fake Graph of `count` users. */
-  async function connected(count: number, extra: string[] = [], options: ConstructorParameters<typeof FakeGraph>[0] = { pageSize: 10 }) {
+  async function connected(
+    count: number,
+    extra: string[] = [],
+    options: ConstructorParameters<typeof FakeGraph>[0] = { pageSize: 10 },
+  ) {
     const graph = await new FakeGraph(options).start();
     const directory = seedDirectory(graph, count);
     const tenantId = `f-${randomUUID().slice(0, 8)}`;
     await admin('tenant', 'create', tenantId);
-    const connect = await admin('sync', 'connect', tenantId, '--entra-tenant', graph.entraTenantId, '--client-id', graph.clientId, '--client-secret', graph.clientSecret, '--graph-url', graph.url, '--login-url', graph.url, '--revoke-scim-tokens', ...extra);
+    const connect = await admin(
+      'sync',
+      'connect',
+      tenantId,
+      '--entra-tenant',
+      graph.entraTenantId,
+      '--client-id',
+      graph.clientId,
+      '--client-secret',
+      graph.clientSecret,
+      '--graph-url',
+      graph.url,
+      '--login-url',
+      graph.url,
+      '--revoke-scim-tokens',
+      ...extra,
+    );
     expect(connect).toMatchObject({ code: 0, err: '' });
     return { graph, directory, tenantId };
   }
@@ -65,7 +100,19 @@ describe('Graph sync: bad input and faults change nothing they had not committed
     const tenantId = `bad-${randomUUID().slice(0, 6)}`;
     await admin('tenant', 'create', tenantId);
 
-    const result = await admin('sync', 'connect', tenantId, '--entra-tenant', 'contoso.onmicrosoft.com', '--client-id', randomUUID(), '--client-secret', 'a-secret-value', '--revoke-scim-tokens', ...options);
+    const result = await admin(
+      'sync',
+      'connect',
+      tenantId,
+      '--entra-tenant',
+      'contoso.onmicrosoft.com',
+      '--client-id',
+      randomUUID(),
+      '--client-secret',
+      'a-secret-value',
+      '--revoke-scim-tokens',
+      ...options,
+    );
 
     expect(result.code).toBe(1);
     expect(result.err).toMatch(message);
@@ -100,7 +147,11 @@ describe('Graph sync: bad input and faults change nothing they had not committed
 
     expect(failed.code).toBe(1);
     expect(failed.err).toMatch(/has expired \(AADSTS7000222\)/);
-    expect(JSON.parse(status.out).runs[0]).toMatchObject({ status: 'failed', errors: 1, errorDetails: [expect.objectContaining({ code: 'secretExpired' })] });
+    expect(JSON.parse(status.out).runs[0]).toMatchObject({
+      status: 'failed',
+      errors: 1,
+      errorDetails: [expect.objectContaining({ code: 'secretExpired' })],
+    });
     expect(failed.out + failed.err + status.out).not.toContain(graph.clientSecret);
     expect(await usersOf(tenantId)).toHaveLength(0);
     await graph.stop();
@@ -116,7 +167,10 @@ describe('Graph sync: bad input and faults change nothing they had not committed
       onProgress: (progress) => {
         if (broken || progress.counts.pages !== 1) return;
         broken = true;
-        graph.fail({ match: 'users', respond: (response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>gateway</html>') });
+        graph.fail({
+          match: 'users',
+          respond: (response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>gateway</html>'),
+        });
       },
     });
     const committed = (await usersOf(tenantId)).length;
@@ -136,7 +190,10 @@ describe('Graph sync: bad input and faults change nothing they had not committed
   it('a page without a deltaLink fails the run; a user without userPrincipalName is reported and skipped', async () => {
     const { graph, tenantId } = await connected(5);
     graph.addUser({ id: randomUUID(), accountEnabled: true, displayName: 'No UPN' });
-    graph.fail({ match: 'users', respond: (response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"value":[]}') });
+    graph.fail({
+      match: 'users',
+      respond: (response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"value":[]}'),
+    });
 
     const failed = await admin('sync', 'run', tenantId, '--wait');
     const next = await admin('sync', 'run', tenantId, '--wait');
@@ -184,7 +241,12 @@ describe('Graph sync: bad input and faults change nothing they had not committed
     const back = await admin('sync', 'run', tenantId, '--wait');
     const afterReturn = (await usersOf(tenantId)).find((user) => user.data.userName === upn);
 
-    expect(initial).toEqual(directory.users.filter((user) => managers.includes(user.id)).map((user) => user.userPrincipalName).sort());
+    expect(initial).toEqual(
+      directory.users
+        .filter((user) => managers.includes(user.id))
+        .map((user) => user.userPrincipalName)
+        .sort(),
+    );
     expect(out.out).toMatch(/1 deactivated/);
     expect(afterLeave?.data.active).toBe(false);
     expect(back.out).toMatch(/1 updated/);

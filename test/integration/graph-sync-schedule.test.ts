@@ -29,10 +29,16 @@ describe('Graph sync dispatcher: connector crons in the tenant time zone, with a
   const io: () => CliIo = () => ({ out: () => undefined, err: () => undefined, dataDir: service.dataDir });
   let now = new Date();
   /** `time` (UTC) on the day `offset` days after today (by the real clock). */
-  const day = (offset: number, time: string) => new Date(`${new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)}T${time}Z`);
+  const day = (offset: number, time: string) =>
+    new Date(`${new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)}T${time}Z`);
   const deps = (): SyncDependencies => ({
     ...createSyncDependencies(
-      { tableName: service.tableName, dynamodbEndpoint: service.instance.endpoint, tokenKeyFile: service.instance.tokenKeyFile, maxBodyBytes: 1 << 20 },
+      {
+        tableName: service.tableName,
+        dynamodbEndpoint: service.instance.endpoint,
+        tokenKeyFile: service.instance.tokenKeyFile,
+        maxBodyBytes: 1 << 20,
+      },
       { secretsDir: join(service.dataDir, 'connector-secrets'), tenantUrlBase: service.baseUrl },
     ),
     clock: { now: () => now },
@@ -42,13 +48,35 @@ describe('Graph sync dispatcher: connector crons in the tenant time zone, with a
     const tenantId = `cron-${randomUUID().slice(0, 6)}`;
     await runCli(['--local', 'tenant', 'create', tenantId], io());
     const connect = await runCli(
-      ['--local', 'sync', 'connect', tenantId, '--entra-tenant', graph.entraTenantId, '--client-id', graph.clientId, '--client-secret', graph.clientSecret, '--graph-url', graph.url, '--login-url', graph.url, '--schedule', '0 6 * * *', '--time-zone', 'Asia/Kolkata', '--revoke-scim-tokens'],
+      [
+        '--local',
+        'sync',
+        'connect',
+        tenantId,
+        '--entra-tenant',
+        graph.entraTenantId,
+        '--client-id',
+        graph.clientId,
+        '--client-secret',
+        graph.clientSecret,
+        '--graph-url',
+        graph.url,
+        '--login-url',
+        graph.url,
+        '--schedule',
+        '0 6 * * *',
+        '--time-zone',
+        'Asia/Kolkata',
+        '--revoke-scim-tokens',
+      ],
       io(),
     );
     expect(connect).toBe(0);
     // The connector is created by the real clock: before 00:30 UTC, today's occurrence would still be
     // ahead of it and due "tomorrow". Start from today's occurrence having run, whatever the hour.
-    expect(await updateConnector(deps(), tenantId, () => ({ lastScheduledAt: day(0, '00:30:00').toISOString() }))).toBe(true);
+    expect(await updateConnector(deps(), tenantId, () => ({ lastScheduledAt: day(0, '00:30:00').toISOString() }))).toBe(
+      true,
+    );
     const mine = (runs: Awaited<ReturnType<typeof dispatchRuns>>) => runs.filter((run) => run.tenantId === tenantId);
 
     now = day(1, '00:29:00');

@@ -33,7 +33,11 @@ function readEvents(file: string): Published[] {
 }
 
 /** Polls the events file until `done` holds (the local publisher polls the stream every 200 ms). */
-async function waitForEvents(file: string, done: (events: Published[]) => boolean, timeoutMs = 60_000): Promise<Published[]> {
+async function waitForEvents(
+  file: string,
+  done: (events: Published[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<Published[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const events = readEvents(file);
@@ -81,7 +85,13 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
     return { code, out: out.join('\n'), err: err.join('\n'), progress };
   }
 
-  const deps = () => createWiring({ tableName: service.tableName, dynamodbEndpoint: service.instance.endpoint, tokenKeyFile: service.instance.tokenKeyFile, maxBodyBytes: 1 << 20 }).deps;
+  const deps = () =>
+    createWiring({
+      tableName: service.tableName,
+      dynamodbEndpoint: service.instance.endpoint,
+      tokenKeyFile: service.instance.tokenKeyFile,
+      maxBodyBytes: 1 << 20,
+    }).deps;
 
   async function scimUsers(): Promise<StoredResource[]> {
     const users: StoredResource[] = [];
@@ -96,14 +106,23 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
 
   const ofTenant = (events: Published[]) => events.filter((event) => event.detail.tenantId === tenantId);
   const connectArgs = () => [
-    'sync', 'connect', tenantId,
-    '--entra-tenant', graph.entraTenantId,
-    '--client-id', graph.clientId,
-    '--client-secret', graph.clientSecret,
-    '--graph-url', graph.url,
-    '--login-url', graph.url,
-    '--filter', 'department=Sales,Support',
-    '--filter', 'accountEnabled=true',
+    'sync',
+    'connect',
+    tenantId,
+    '--entra-tenant',
+    graph.entraTenantId,
+    '--client-id',
+    graph.clientId,
+    '--client-secret',
+    graph.clientSecret,
+    '--graph-url',
+    graph.url,
+    '--login-url',
+    graph.url,
+    '--filter',
+    'department=Sales,Support',
+    '--filter',
+    'accountEnabled=true',
   ];
 
   it('refuses to connect while SCIM tokens are live, then switches with --revoke-scim-tokens', async () => {
@@ -129,16 +148,29 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
 
     expect({ code: result.code, err: result.err }).toEqual({ code: 0, err: '' });
     expect(result.progress.some((line) => /^Syncing .* \[#*\.*\] /.test(line))).toBe(true);
-    expect(result.out).toMatch(new RegExp(`succeeded in [\\d.]+ s \\(full pull\\): ${expected.length} created, 0 updated, 0 deactivated, 0 deleted, ${1_000 - expected.length} skipped, 0 errors`));
+    expect(result.out).toMatch(
+      new RegExp(
+        `succeeded in [\\d.]+ s \\(full pull\\): ${expected.length} created, 0 updated, 0 deactivated, 0 deleted, ${1_000 - expected.length} skipped, 0 errors`,
+      ),
+    );
     const users = await scimUsers();
-    expect(users.map((user) => user.data.userName).sort()).toEqual(expected.map((user) => user.userPrincipalName).sort());
+    expect(users.map((user) => user.data.userName).sort()).toEqual(
+      expected.map((user) => user.userPrincipalName).sort(),
+    );
     expect(users.every((user) => user.data.active === true)).toBe(true);
     const sample = users.find((user) => user.data.userName === expected[0]?.userPrincipalName) as StoredResource;
     const source = expected[0]!;
     expect(sample.data.externalId).toBe(source.id);
     expect((sample.data[ENTERPRISE] as Record<string, unknown>).department).toBe(source.department);
-    const events = ofTenant(await waitForEvents(service.eventsFile, (all) => ofTenant(all).filter((event) => event.DetailType === 'User Created').length >= expected.length));
-    const createdIds = events.filter((event) => event.DetailType === 'User Created').map((event) => event.detail.resourceId);
+    const events = ofTenant(
+      await waitForEvents(
+        service.eventsFile,
+        (all) => ofTenant(all).filter((event) => event.DetailType === 'User Created').length >= expected.length,
+      ),
+    );
+    const createdIds = events
+      .filter((event) => event.DetailType === 'User Created')
+      .map((event) => event.detail.resourceId);
     expect(new Set(createdIds)).toEqual(new Set(users.map((user) => user.id)));
     expect(createdIds).toHaveLength(expected.length);
     expect(events.filter((event) => event.DetailType === 'Group Created')).toHaveLength(5);
@@ -149,11 +181,17 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
     const issued = await admin('token', 'issue', tenantId);
     const token = /^Secret Token: (\S+)$/m.exec(issued.out)?.[1] as string;
 
-    const write = await scim(`${service.baseUrl}/${tenantId}/Users`, token, { method: 'POST', body: { schemas: [USER_SCHEMA], userName: `x-${randomUUID()}@c.example` } });
+    const write = await scim(`${service.baseUrl}/${tenantId}/Users`, token, {
+      method: 'POST',
+      body: { schemas: [USER_SCHEMA], userName: `x-${randomUUID()}@c.example` },
+    });
 
     expect(write.status).toBe(403);
     expect(String(write.body?.detail)).toMatch(/pulled from Microsoft Graph/);
-    const tokens = JSON.parse((await admin('token', 'list', tenantId, '--json')).out) as Array<{ id: string; live: boolean }>;
+    const tokens = JSON.parse((await admin('token', 'list', tenantId, '--json')).out) as Array<{
+      id: string;
+      live: boolean;
+    }>;
     for (const live of tokens.filter((candidate) => candidate.live)) await admin('token', 'revoke', tenantId, live.id);
   });
 
@@ -164,7 +202,9 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
     const disabled = candidates.slice(10, 13);
     const deleted = candidates.slice(13, 15);
     const managers = graph.membersOf(directory.groups.Managers as string);
-    const leaver = candidates.find((user) => managers.includes(user.id) && ![...changed, ...disabled, ...deleted].includes(user))!;
+    const leaver = candidates.find(
+      (user) => managers.includes(user.id) && ![...changed, ...disabled, ...deleted].includes(user),
+    )!;
     changed.forEach((user, index) => graph.updateUser(user.id, { jobTitle: `Promoted ${index}`, mobilePhone: null }));
     disabled.forEach((user) => graph.updateUser(user.id, { accountEnabled: false }));
     deleted.forEach((user) => graph.deleteUser(user.id));
@@ -173,14 +213,25 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
     const result = await admin('sync', 'run', tenantId, '--wait');
 
     expect({ code: result.code, err: result.err }).toEqual({ code: 0, err: '' });
-    expect(result.out).toMatch(/succeeded in [\d.]+ s: 0 created, 10 updated, 3 deactivated, 2 deleted, 0 skipped, 0 errors/);
-    const events = ofTenant(await waitForEvents(service.eventsFile, (all) => ofTenant(all).length >= before + 16)).slice(before);
+    expect(result.out).toMatch(
+      /succeeded in [\d.]+ s: 0 created, 10 updated, 3 deactivated, 2 deleted, 0 skipped, 0 errors/,
+    );
+    const events = ofTenant(
+      await waitForEvents(service.eventsFile, (all) => ofTenant(all).length >= before + 16),
+    ).slice(before);
     // Give a straggler the chance to show up before asserting "exactly".
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const all = ofTenant(readEvents(service.eventsFile)).slice(before);
     expect(all).toHaveLength(events.length);
     const types = all.map((event) => event.DetailType).sort();
-    expect(types).toEqual([...Array(1).fill('Group Members Removed'), ...Array(3).fill('User Deactivated'), ...Array(2).fill('User Deleted'), ...Array(10).fill('User Updated')].sort());
+    expect(types).toEqual(
+      [
+        ...Array(1).fill('Group Members Removed'),
+        ...Array(3).fill('User Deactivated'),
+        ...Array(2).fill('User Deleted'),
+        ...Array(10).fill('User Updated'),
+      ].sort(),
+    );
     const users = await scimUsers();
     const byName = new Map(users.map((user) => [user.data.userName, user]));
     for (const user of changed) {
@@ -206,7 +257,9 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
     const result = await admin('sync', 'run', tenantId, '--wait');
 
     expect({ code: result.code, err: result.err }).toEqual({ code: 0, err: '' });
-    expect(result.out).toMatch(/succeeded .*\(full pull\): 0 created, 0 updated, 0 deactivated, 0 deleted, \d+ skipped, 0 errors/);
+    expect(result.out).toMatch(
+      /succeeded .*\(full pull\): 0 created, 0 updated, 0 deactivated, 0 deleted, \d+ skipped, 0 errors/,
+    );
     expect(result.out).toMatch(/4 throttled, 1 resyncs/);
     expect(waits).toEqual(expect.arrayContaining([3_000, 3_000]));
     expect(waits).toHaveLength(4);
@@ -220,14 +273,43 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
     const result = await admin('sync', 'status', tenantId, '--json');
 
     expect(result.code).toBe(0);
-    const status = JSON.parse(result.out) as { runs: Array<Record<string, unknown>>; connector: Record<string, unknown> };
+    const status = JSON.parse(result.out) as {
+      runs: Array<Record<string, unknown>>;
+      connector: Record<string, unknown>;
+    };
     expect(status.runs).toHaveLength(3);
     for (const run of status.runs) {
-      for (const field of ['status', 'created', 'updated', 'deactivated', 'deleted', 'skipped', 'errors', 'startedAt', 'finishedAt']) expect(run).toHaveProperty(field);
+      for (const field of [
+        'status',
+        'created',
+        'updated',
+        'deactivated',
+        'deleted',
+        'skipped',
+        'errors',
+        'startedAt',
+        'finishedAt',
+      ])
+        expect(run).toHaveProperty(field);
     }
     const [third, second, first] = status.runs;
-    expect(first).toMatchObject({ status: 'succeeded', created: directory.users.filter(inScope).length, updated: 0, deactivated: 0, deleted: 0, errors: 0 });
-    expect(second).toMatchObject({ status: 'succeeded', created: 0, updated: 10, deactivated: 3, deleted: 2, skipped: 0, errors: 0 });
+    expect(first).toMatchObject({
+      status: 'succeeded',
+      created: directory.users.filter(inScope).length,
+      updated: 0,
+      deactivated: 0,
+      deleted: 0,
+      errors: 0,
+    });
+    expect(second).toMatchObject({
+      status: 'succeeded',
+      created: 0,
+      updated: 10,
+      deactivated: 3,
+      deleted: 2,
+      skipped: 0,
+      errors: 0,
+    });
     expect(third).toMatchObject({ status: 'succeeded', full: true });
     expect(JSON.stringify(status)).not.toContain(graph.clientSecret);
     expect(status.connector.deltaLinkAgeSeconds).toEqual(expect.any(Number));

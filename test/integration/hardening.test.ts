@@ -5,7 +5,18 @@ import { MAX_JSON_DEPTH } from '../../lambdas/http/define-operation';
 import { encodeCursor } from '../../lambdas/scim/list';
 import { MAX_RESOURCE_BYTES, MAX_VALUES_PER_ATTRIBUTE } from '../../lambdas/scim/resources/normalize';
 import { getWiring } from '../../lambdas/wiring';
-import { createGroup, createUser, ERROR_URN, filterUrl, GROUP_URN, newTenant, patchBody, userBody, USER_URN, type ConformanceTenant } from '../support/conformance';
+import {
+  createGroup,
+  createUser,
+  ERROR_URN,
+  filterUrl,
+  GROUP_URN,
+  newTenant,
+  patchBody,
+  userBody,
+  USER_URN,
+  type ConformanceTenant,
+} from '../support/conformance';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, partition, partitionSize } from '../support/table-inspection';
 
@@ -37,13 +48,30 @@ describe('hardening: input that used to break the service (issue 16)', () => {
   /** The tenant's users, markers, groups, memberships and event count: what a refused request must not change. */
   const tenantState = async () => {
     const prefix = `TENANT#${tenant.tenantId}`;
-    const items = (await Promise.all([`${prefix}#USER`, `${prefix}#USERNAME`, `${prefix}#GROUP`, `${prefix}#GROUP#${group.id}`].map((pk) => partition(client, service.tableName, pk)))).flat();
-    return JSON.stringify({ items: items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort(), events: await partitionSize(client, service.tableName, `${prefix}#EVENT`) });
+    const items = (
+      await Promise.all(
+        [`${prefix}#USER`, `${prefix}#USERNAME`, `${prefix}#GROUP`, `${prefix}#GROUP#${group.id}`].map((pk) =>
+          partition(client, service.tableName, pk),
+        ),
+      )
+    ).flat();
+    return JSON.stringify({
+      items: items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort(),
+      events: await partitionSize(client, service.tableName, `${prefix}#EVENT`),
+    });
   };
 
-  const raw = (path: string, init: RequestInit = {}) => fetch(`${tenant.tenantUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${tenant.token}`, ...(init.headers as Record<string, string>) } });
+  const raw = (path: string, init: RequestInit = {}) =>
+    fetch(`${tenant.tenantUrl}${path}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${tenant.token}`, ...(init.headers as Record<string, string>) },
+    });
 
-  const expectScimError = (call: { status: number; body: Record<string, unknown> | undefined }, status: number, scimType?: string) => {
+  const expectScimError = (
+    call: { status: number; body: Record<string, unknown> | undefined },
+    status: number,
+    scimType?: string,
+  ) => {
     expect(call.status).toBe(status);
     expect(call.body?.schemas).toEqual([ERROR_URN]);
     expect(call.body?.status).toBe(String(status));
@@ -82,7 +110,10 @@ describe('hardening: input that used to break the service (issue 16)', () => {
 
     it('refuses a POST whose user would exceed the item limit (300 emails × 2,000 characters) with 400 invalidValue', async () => {
       const before = await tenantState();
-      const emails = Array.from({ length: 300 }, (_unused, index) => ({ value: `${'x'.repeat(1990)}${index}@a.example`, type: 'work' }));
+      const emails = Array.from({ length: 300 }, (_unused, index) => ({
+        value: `${'x'.repeat(1990)}${index}@a.example`,
+        type: 'work',
+      }));
 
       const call = await scim(tenant.users, tenant.token, { method: 'POST', body: userBody({ emails }) });
 
@@ -93,7 +124,10 @@ describe('hardening: input that used to break the service (issue 16)', () => {
     it(`refuses a POST of a user over ${MAX_RESOURCE_BYTES} bytes within the per-attribute bound with 400 invalidValue`, async () => {
       const before = await tenantState();
       const long = (index: number) => `${'y'.repeat(2000)}${index}`;
-      const phoneNumbers = Array.from({ length: MAX_VALUES_PER_ATTRIBUTE }, (_unused, index) => ({ value: long(index), type: 'work' }));
+      const phoneNumbers = Array.from({ length: MAX_VALUES_PER_ATTRIBUTE }, (_unused, index) => ({
+        value: long(index),
+        type: 'work',
+      }));
 
       const call = await scim(tenant.users, tenant.token, { method: 'POST', body: userBody({ phoneNumbers }) });
 
@@ -114,21 +148,33 @@ describe('hardening: input that used to break the service (issue 16)', () => {
       expect(await tenantState()).toBe(before);
     });
 
-    it.each(['/scim/v2/%E0/Users', `/scim/v2/TENANT/Users/%`, `/scim/v2/TENANT/Users/%ZZ`])('answers a path with malformed percent-encoding (%s) with 400, not a 500', async (path) => {
-      const response = await fetch(`${service.baseUrl.replace(/\/scim\/v2$/, '')}${path.replace('TENANT', tenant.tenantId)}`, { headers: { Authorization: `Bearer ${tenant.token}` } });
-      const body = (await response.json()) as Record<string, unknown>;
+    it.each(['/scim/v2/%E0/Users', `/scim/v2/TENANT/Users/%`, `/scim/v2/TENANT/Users/%ZZ`])(
+      'answers a path with malformed percent-encoding (%s) with 400, not a 500',
+      async (path) => {
+        const response = await fetch(
+          `${service.baseUrl.replace(/\/scim\/v2$/, '')}${path.replace('TENANT', tenant.tenantId)}`,
+          { headers: { Authorization: `Bearer ${tenant.token}` } },
+        );
+        const body = (await response.json()) as Record<string, unknown>;
 
-      expect(response.status).toBe(400);
-      expect(body.schemas).toEqual([ERROR_URN]);
-    });
+        expect(response.status).toBe(400);
+        expect(body.schemas).toEqual([ERROR_URN]);
+      },
+    );
   });
 
   describe('item 6: multi-valued attributes are bounded, and their merges are linear', () => {
     it(`refuses a PATCH adding 13,000 emails with 400 invalidValue naming the bound of ${MAX_VALUES_PER_ATTRIBUTE}, and changes nothing`, async () => {
       const before = await tenantState();
-      const emails = Array.from({ length: 13_000 }, (_unused, index) => ({ value: `m${index}@contoso.example`, type: 'other' }));
+      const emails = Array.from({ length: 13_000 }, (_unused, index) => ({
+        value: `m${index}@contoso.example`,
+        type: 'other',
+      }));
 
-      const call = await scim(`${tenant.users}/${user.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'add', path: 'emails', value: emails }]) });
+      const call = await scim(`${tenant.users}/${user.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'add', path: 'emails', value: emails }]),
+      });
 
       expectScimError(call, 400, 'invalidValue');
       expect(String(call.body?.detail)).toContain(`limit is ${MAX_VALUES_PER_ATTRIBUTE}`);
@@ -137,9 +183,16 @@ describe('hardening: input that used to break the service (issue 16)', () => {
 
     it('refuses PATCH operations that together grow an attribute past the bound', async () => {
       const target = await createUser(tenant);
-      const batch = (start: number) => Array.from({ length: 60 }, (_unused, index) => ({ value: `b${start + index}@contoso.example`, type: 'other' }));
+      const batch = (start: number) =>
+        Array.from({ length: 60 }, (_unused, index) => ({ value: `b${start + index}@contoso.example`, type: 'other' }));
 
-      const call = await scim(`${tenant.users}/${target.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'add', path: 'emails', value: batch(0) }, { op: 'add', path: 'emails', value: batch(60) }]) });
+      const call = await scim(`${tenant.users}/${target.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([
+          { op: 'add', path: 'emails', value: batch(0) },
+          { op: 'add', path: 'emails', value: batch(60) },
+        ]),
+      });
 
       expectScimError(call, 400, 'invalidValue');
       expect(String(call.body?.detail)).toContain('emails would hold 121 values');
@@ -147,15 +200,30 @@ describe('hardening: input that used to break the service (issue 16)', () => {
 
     it('adds up to the bound in one PATCH, skipping exact duplicates, and removes listed values by value', async () => {
       const target = await createUser(tenant);
-      const added = Array.from({ length: MAX_VALUES_PER_ATTRIBUTE - 1 }, (_unused, index) => ({ value: `a${index}@contoso.example`, type: 'other' }));
+      const added = Array.from({ length: MAX_VALUES_PER_ATTRIBUTE - 1 }, (_unused, index) => ({
+        value: `a${index}@contoso.example`,
+        type: 'other',
+      }));
 
-      const add = await scim(`${tenant.users}/${target.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'add', path: 'emails', value: added }, { op: 'add', path: 'emails', value: added }]) });
-      const remove = await scim(`${tenant.users}/${target.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'remove', path: 'emails', value: added.slice(0, 50).map(({ value }) => ({ value })) }]) });
+      const add = await scim(`${tenant.users}/${target.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([
+          { op: 'add', path: 'emails', value: added },
+          { op: 'add', path: 'emails', value: added },
+        ]),
+      });
+      const remove = await scim(`${tenant.users}/${target.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'remove', path: 'emails', value: added.slice(0, 50).map(({ value }) => ({ value })) }]),
+      });
 
       expect(add.status).toBe(200);
       expect((add.body?.emails as unknown[]).length).toBe(MAX_VALUES_PER_ATTRIBUTE);
       expect(remove.status).toBe(200);
-      expect((remove.body?.emails as { value: string }[]).map((email) => email.value)).toEqual([target.emails[0].value, ...added.slice(50).map(({ value }) => value)]);
+      expect((remove.body?.emails as { value: string }[]).map((email) => email.value)).toEqual([
+        target.emails[0].value,
+        ...added.slice(50).map(({ value }) => value),
+      ]);
     });
   });
 
@@ -163,7 +231,10 @@ describe('hardening: input that used to break the service (issue 16)', () => {
     it('accepts and drops a PATCH of password, whatever its shape, and writes it nowhere', async () => {
       const secret = 'P4ssw0rd-LEAK';
 
-      const call = await scim(`${tenant.users}/${user.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'password', value: [secret] }]) });
+      const call = await scim(`${tenant.users}/${user.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'replace', path: 'password', value: [secret] }]),
+      });
       const log = await getWiring().deps.log.list(tenant.tenantId, { limit: 100 });
       const stored = await partition(client, service.tableName, `TENANT#${tenant.tenantId}#USER`);
 
@@ -176,7 +247,10 @@ describe('hardening: input that used to break the service (issue 16)', () => {
     it('names the attribute and the expected type, with only a short hint of a 900 KB value', async () => {
       const value = 'V'.repeat(900 * 1024);
 
-      const call = await scim(`${tenant.users}/${user.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'title', value: [value] }]) });
+      const call = await scim(`${tenant.users}/${user.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'replace', path: 'title', value: [value] }]),
+      });
       const log = await getWiring().deps.log.list(tenant.tenantId, { limit: 100 });
 
       expectScimError(call, 400, 'invalidValue');
@@ -196,7 +270,8 @@ describe('hardening: input that used to break the service (issue 16)', () => {
     it('writes no provisioning-log row for 401s on a real tenant', async () => {
       const before = await getWiring().deps.log.list(tenant.tenantId, { limit: 1000 });
 
-      for (let i = 0; i < 5; i += 1) expect((await scim(tenant.users, 'scimsk_wrong', { method: 'POST', body: userBody() })).status).toBe(401);
+      for (let i = 0; i < 5; i += 1)
+        expect((await scim(tenant.users, 'scimsk_wrong', { method: 'POST', body: userBody() })).status).toBe(401);
       const after = await getWiring().deps.log.list(tenant.tenantId, { limit: 1000 });
 
       expect(after).toHaveLength(before.length);
@@ -207,8 +282,14 @@ describe('hardening: input that used to break the service (issue 16)', () => {
     it.each(['   ', '\t', '\u00a0'])('refuses userName %j in a PATCH with 400 invalidValue', async (name) => {
       const before = await tenantState();
 
-      const withPath = await scim(`${tenant.users}/${user.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'userName', value: name }]) });
-      const pathless = await scim(`${tenant.users}/${user.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', value: { userName: name } }]) });
+      const withPath = await scim(`${tenant.users}/${user.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'replace', path: 'userName', value: name }]),
+      });
+      const pathless = await scim(`${tenant.users}/${user.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'replace', value: { userName: name } }]),
+      });
 
       expectScimError(withPath, 400, 'invalidValue');
       expectScimError(pathless, 400, 'invalidValue');
@@ -216,7 +297,10 @@ describe('hardening: input that used to break the service (issue 16)', () => {
     });
 
     it.each([' ', '\u00a0'])('refuses group displayName %j in a PATCH with 400 invalidValue', async (name) => {
-      const call = await scim(`${tenant.groups}/${group.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'displayName', value: name }]) });
+      const call = await scim(`${tenant.groups}/${group.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'replace', path: 'displayName', value: name }]),
+      });
 
       expectScimError(call, 400, 'invalidValue');
     });
@@ -224,7 +308,11 @@ describe('hardening: input that used to break the service (issue 16)', () => {
 
   describe('item 10: the scheme of Location and meta.location is http or https only', () => {
     it.each(['javascript', 'ftp', 'data'])('ignores X-Forwarded-Proto: %s', async (proto) => {
-      const call = await scim(tenant.users, tenant.token, { method: 'POST', body: userBody(), headers: { 'X-Forwarded-Proto': proto } });
+      const call = await scim(tenant.users, tenant.token, {
+        method: 'POST',
+        body: userBody(),
+        headers: { 'X-Forwarded-Proto': proto },
+      });
 
       expect(call.status).toBe(201);
       expect(call.headers.get('location')).toMatch(/^http:\/\/127\.0\.0\.1:/);
@@ -232,7 +320,11 @@ describe('hardening: input that used to break the service (issue 16)', () => {
     });
 
     it('keeps https from a TLS tunnel', async () => {
-      const call = await scim(tenant.users, tenant.token, { method: 'POST', body: userBody(), headers: { 'X-Forwarded-Proto': 'https' } });
+      const call = await scim(tenant.users, tenant.token, {
+        method: 'POST',
+        body: userBody(),
+        headers: { 'X-Forwarded-Proto': 'https' },
+      });
 
       expect(call.headers.get('location')).toMatch(/^https:\/\//);
     });
@@ -241,9 +333,17 @@ describe('hardening: input that used to break the service (issue 16)', () => {
   describe('item 11: invalid UTF-8 in a body', () => {
     it('answers 400 invalidSyntax instead of storing U+FFFD', async () => {
       const before = await tenantState();
-      const body = Buffer.concat([Buffer.from(`{"schemas":["${USER_URN}"],"userName":"bad`), Buffer.from([0xff, 0xfe]), Buffer.from('@contoso.example"}')]);
+      const body = Buffer.concat([
+        Buffer.from(`{"schemas":["${USER_URN}"],"userName":"bad`),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('@contoso.example"}'),
+      ]);
 
-      const response = await raw('/Users', { method: 'POST', headers: { 'Content-Type': 'application/scim+json' }, body });
+      const response = await raw('/Users', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/scim+json' },
+        body,
+      });
       const call = { status: response.status, body: (await response.json()) as Record<string, unknown> };
 
       expectScimError(call, 400, 'invalidSyntax');
@@ -252,10 +352,19 @@ describe('hardening: input that used to break the service (issue 16)', () => {
   });
 
   describe('item 12: Content-Type of bodies', () => {
-    it.each(['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'application/json; charset=iso-8859-1'])('answers a body sent as %s with 415 and a SCIM error, changing nothing', async (type) => {
+    it.each([
+      'text/plain',
+      'application/xml',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=iso-8859-1',
+    ])('answers a body sent as %s with 415 and a SCIM error, changing nothing', async (type) => {
       const before = await tenantState();
 
-      const response = await raw('/Users', { method: 'POST', headers: { 'Content-Type': type }, body: JSON.stringify(userBody()) });
+      const response = await raw('/Users', {
+        method: 'POST',
+        headers: { 'Content-Type': type },
+        body: JSON.stringify(userBody()),
+      });
       const call = { status: response.status, body: (await response.json()) as Record<string, unknown> };
 
       expectScimError(call, 415);
@@ -264,13 +373,25 @@ describe('hardening: input that used to break the service (issue 16)', () => {
     });
 
     it('answers a body without a Content-Type with 415', async () => {
-      const response = await raw('/Users', { method: 'POST', body: new TextEncoder().encode(JSON.stringify(userBody())) });
+      const response = await raw('/Users', {
+        method: 'POST',
+        body: new TextEncoder().encode(JSON.stringify(userBody())),
+      });
 
       expect(response.status).toBe(415);
     });
 
-    it.each(['application/scim+json', 'application/scim+json; charset=utf-8', 'application/json', 'Application/JSON; charset="UTF-8"'])('accepts %s (Entra sends application/scim+json)', async (type) => {
-      const response = await raw('/Users', { method: 'POST', headers: { 'Content-Type': type }, body: JSON.stringify(userBody()) });
+    it.each([
+      'application/scim+json',
+      'application/scim+json; charset=utf-8',
+      'application/json',
+      'Application/JSON; charset="UTF-8"',
+    ])('accepts %s (Entra sends application/scim+json)', async (type) => {
+      const response = await raw('/Users', {
+        method: 'POST',
+        headers: { 'Content-Type': type },
+        body: JSON.stringify(userBody()),
+      });
 
       expect(response.status).toBe(201);
     });
@@ -315,14 +436,22 @@ describe('hardening: input that used to break the service (issue 16)', () => {
             .map((line) => JSON.parse((JSON.parse(line) as { Detail: string }).Detail) as ChangeEvent)
         : [];
     const waitFor = async (found: (events: ChangeEvent[]) => boolean) => {
-      for (let attempt = 0; attempt < 300 && !found(readEvents()); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let attempt = 0; attempt < 300 && !found(readEvents()); attempt += 1)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       return readEvents();
     };
 
     it('publishes a 128 KB user replaced by another 128 KB without previous (truncated), and the next change after it', async () => {
-      const emails = (tag: string) => Array.from({ length: 63 }, (_unused, index) => ({ value: `${tag}${index}${'z'.repeat(1990)}@contoso.example`, type: 'other' }));
+      const emails = (tag: string) =>
+        Array.from({ length: 63 }, (_unused, index) => ({
+          value: `${tag}${index}${'z'.repeat(1990)}@contoso.example`,
+          type: 'other',
+        }));
       const big = await createUser(tenant, { emails: emails('a') });
-      const replaced = await scim(`${tenant.users}/${big.id}`, tenant.token, { method: 'PUT', body: { ...userBody({ userName: big.userName }), emails: emails('b') } });
+      const replaced = await scim(`${tenant.users}/${big.id}`, tenant.token, {
+        method: 'PUT',
+        body: { ...userBody({ userName: big.userName }), emails: emails('b') },
+      });
       const next = await createUser(tenant);
 
       const events = await waitFor((all) => all.some((event) => event.resourceId === next.id));
@@ -338,7 +467,10 @@ describe('hardening: input that used to break the service (issue 16)', () => {
   });
 
   it('creates users and groups as before (a control for the refusals above)', async () => {
-    const call = await scim(tenant.groups, tenant.token, { method: 'POST', body: { schemas: [GROUP_URN], displayName: 'Control' } });
+    const call = await scim(tenant.groups, tenant.token, {
+      method: 'POST',
+      body: { schemas: [GROUP_URN], displayName: 'Control' },
+    });
 
     expect(call.status).toBe(201);
   });

@@ -1,5 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createGroup, createUser, newTenant, patchBody, storedGroupIds, storedMemberIds, sorted, type ConformanceTenant } from '../support/conformance';
+import {
+  createGroup,
+  createUser,
+  newTenant,
+  patchBody,
+  storedGroupIds,
+  storedMemberIds,
+  sorted,
+  type ConformanceTenant,
+} from '../support/conformance';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, partition, type RawItem } from '../support/table-inspection';
 import { seedUsers } from '../support/seed';
@@ -38,10 +47,14 @@ describe('one group, many concurrent writers', () => {
     return results;
   }
 
-  const createUsers = (tenant: ConformanceTenant, count: number): Promise<string[]> => seedUsers(service.tableName, tenant.tenantId, count);
+  const createUsers = (tenant: ConformanceTenant, count: number): Promise<string[]> =>
+    seedUsers(service.tableName, tenant.tenantId, count);
 
   const addMembers = (tenant: ConformanceTenant, groupId: string, ids: readonly string[]) =>
-    scim(`${tenant.groups}/${groupId}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }]) });
+    scim(`${tenant.groups}/${groupId}`, tenant.token, {
+      method: 'PATCH',
+      body: patchBody([{ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) }]),
+    });
 
   const eventsOf = async (tenant: ConformanceTenant, resourceId?: string): Promise<RawItem[]> =>
     (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#EVENT`))
@@ -49,51 +62,64 @@ describe('one group, many concurrent writers', () => {
       .filter((detail) => resourceId === undefined || detail.resourceId === resourceId);
 
   const membershipItemsOf = async (tenant: ConformanceTenant, groupId: string) =>
-    (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#GROUP#${groupId}`)).filter((item) => item.state !== 'removed');
-
-  it.each([8, 16])('%i concurrent 50-member PATCHes, then as many concurrent remove-one/re-add-one PATCHes: every request 2xx, exact final membership', async (writers) => {
-    const tenant = await newTenant(service, `hot${writers}`);
-    const group = await createGroup(tenant, { displayName: 'All Users' });
-    const existing = await createUsers(tenant, 20);
-    expect((await addMembers(tenant, String(group.id), existing)).status).toBe(204);
-    const fresh = await createUsers(tenant, writers * 50);
-    const batches = Array.from({ length: writers }, (_unused, index) => fresh.slice(index * 50, index * 50 + 50));
-
-    const adds = await Promise.all(batches.map((batch) => addMembers(tenant, String(group.id), batch)));
-    // Writer i removes one member of batch i and re-adds the one it removed before (an Entra cycle of moves).
-    const swaps = await Promise.all(
-      batches.map((batch, index) =>
-        scim(`${tenant.groups}/${group.id}`, tenant.token, {
-          method: 'PATCH',
-          body: patchBody([
-            { op: 'Remove', path: 'members', value: [{ value: batch[0] }] },
-            { op: 'Add', path: 'members', value: [{ value: existing[index % existing.length] }] },
-          ]),
-        }),
-      ),
+    (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#GROUP#${groupId}`)).filter(
+      (item) => item.state !== 'removed',
     );
 
-    expect(adds.map((call) => call.status)).toEqual(Array<number>(writers).fill(204));
-    expect(swaps.map((call) => call.status)).toEqual(Array<number>(writers).fill(204));
-    const intended = sorted([...existing, ...batches.flatMap((batch) => batch.slice(1))]);
-    expect(await storedMemberIds(tenant, String(group.id))).toEqual(intended);
-    expect(await membershipItemsOf(tenant, String(group.id))).toHaveLength(intended.length);
-    const events = await eventsOf(tenant, String(group.id));
-    const added = events.filter((event) => event.detailType === 'Group Members Added').flatMap((event) => (event.members as { added: string[] }).added);
-    const removed = events.filter((event) => event.detailType === 'Group Members Removed').flatMap((event) => (event.members as { removed: string[] }).removed);
-    expect(sorted(added)).toEqual(sorted([...existing, ...fresh]));
-    expect(sorted(removed)).toEqual(sorted(batches.map((batch) => batch[0] as string)));
-  });
+  it.each([8, 16])(
+    '%i concurrent 50-member PATCHes, then as many concurrent remove-one/re-add-one PATCHes: every request 2xx, exact final membership',
+    async (writers) => {
+      const tenant = await newTenant(service, `hot${writers}`);
+      const group = await createGroup(tenant, { displayName: 'All Users' });
+      const existing = await createUsers(tenant, 20);
+      expect((await addMembers(tenant, String(group.id), existing)).status).toBe(204);
+      const fresh = await createUsers(tenant, writers * 50);
+      const batches = Array.from({ length: writers }, (_unused, index) => fresh.slice(index * 50, index * 50 + 50));
+
+      const adds = await Promise.all(batches.map((batch) => addMembers(tenant, String(group.id), batch)));
+      // Writer i removes one member of batch i and re-adds the one it removed before (an Entra cycle of moves).
+      const swaps = await Promise.all(
+        batches.map((batch, index) =>
+          scim(`${tenant.groups}/${group.id}`, tenant.token, {
+            method: 'PATCH',
+            body: patchBody([
+              { op: 'Remove', path: 'members', value: [{ value: batch[0] }] },
+              { op: 'Add', path: 'members', value: [{ value: existing[index % existing.length] }] },
+            ]),
+          }),
+        ),
+      );
+
+      expect(adds.map((call) => call.status)).toEqual(Array<number>(writers).fill(204));
+      expect(swaps.map((call) => call.status)).toEqual(Array<number>(writers).fill(204));
+      const intended = sorted([...existing, ...batches.flatMap((batch) => batch.slice(1))]);
+      expect(await storedMemberIds(tenant, String(group.id))).toEqual(intended);
+      expect(await membershipItemsOf(tenant, String(group.id))).toHaveLength(intended.length);
+      const events = await eventsOf(tenant, String(group.id));
+      const added = events
+        .filter((event) => event.detailType === 'Group Members Added')
+        .flatMap((event) => (event.members as { added: string[] }).added);
+      const removed = events
+        .filter((event) => event.detailType === 'Group Members Removed')
+        .flatMap((event) => (event.members as { removed: string[] }).removed);
+      expect(sorted(added)).toEqual(sorted([...existing, ...fresh]));
+      expect(sorted(removed)).toEqual(sorted(batches.map((batch) => batch[0] as string)));
+    },
+  );
 
   it('an Entra-like initial sync: 3,000 users, then 8 clients adding them to one group in 100-member chunks: 0 errors', async () => {
     const tenant = await newTenant(service, 'sync');
     const group = await createGroup(tenant, { displayName: 'All Users' });
     const users = await createUsers(tenant, 3_000);
-    const chunks = Array.from({ length: users.length / 100 }, (_unused, index) => users.slice(index * 100, index * 100 + 100));
+    const chunks = Array.from({ length: users.length / 100 }, (_unused, index) =>
+      users.slice(index * 100, index * 100 + 100),
+    );
 
     const calls = await pool(chunks, 8, async (chunk) => await addMembers(tenant, String(group.id), chunk));
 
-    expect(calls.filter((call) => call.status !== 204).map((call) => `${call.status} ${String(call.body?.detail)}`)).toEqual([]);
+    expect(
+      calls.filter((call) => call.status !== 204).map((call) => `${call.status} ${String(call.body?.detail)}`),
+    ).toEqual([]);
     expect(await storedMemberIds(tenant, String(group.id))).toEqual(sorted(users));
   });
 
@@ -114,12 +140,18 @@ describe('one group, many concurrent writers', () => {
       expect(calls[0]?.status).toBe(204);
       for (const call of calls.slice(1)) expect([204, 400]).toContain(call.status);
     }
-    for (const group of groups) dangling += (await membershipItemsOf(tenant, String(group.id))).filter((item) => users.includes(String(item.memberId))).length;
+    for (const group of groups)
+      dangling += (await membershipItemsOf(tenant, String(group.id))).filter((item) =>
+        users.includes(String(item.memberId)),
+      ).length;
     const events = await eventsOf(tenant);
     for (const user of users) {
       const deleted = events.find((event) => event.detailType === 'User Deleted' && event.resourceId === user);
       lateAdds += events.filter(
-        (event) => event.detailType === 'Group Members Added' && (event.members as { added: string[] }).added.includes(user) && String(event.occurredAt) > String(deleted?.occurredAt),
+        (event) =>
+          event.detailType === 'Group Members Added' &&
+          (event.members as { added: string[] }).added.includes(user) &&
+          String(event.occurredAt) > String(deleted?.occurredAt),
       ).length;
     }
 
@@ -139,9 +171,15 @@ describe('one group, many concurrent writers', () => {
         scim(`${tenant.users}/${user}`, tenant.token, { method: 'DELETE' }),
         scim(`${tenant.groups}/${group.id}`, tenant.token, { method: 'DELETE' }),
         ...Array.from({ length: 3 }, (_unused, index) =>
-          scim(`${tenant.users}/${user}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'title', value: `t${index}` }]) }),
+          scim(`${tenant.users}/${user}`, tenant.token, {
+            method: 'PATCH',
+            body: patchBody([{ op: 'replace', path: 'title', value: `t${index}` }]),
+          }),
         ),
-        scim(`${tenant.groups}/${group.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'displayName', value: `renamed ${round}` }]) }),
+        scim(`${tenant.groups}/${group.id}`, tenant.token, {
+          method: 'PATCH',
+          body: patchBody([{ op: 'replace', path: 'displayName', value: `renamed ${round}` }]),
+        }),
       ]);
       statuses.push(...calls.map((call) => call.status));
 
@@ -171,8 +209,12 @@ describe('one group, many concurrent writers', () => {
 
     expect(call.status).toBe(204);
     const events = await eventsOf(tenant, String(group.id));
-    const transactions = new Set(events.filter((event) => event.detailType !== 'Group Created').map((event) => event.version));
-    const log = (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#LOG`)).filter((item) => item.resourceId === group.id && item.operation !== 'Group Created');
+    const transactions = new Set(
+      events.filter((event) => event.detailType !== 'Group Created').map((event) => event.version),
+    );
+    const log = (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#LOG`)).filter(
+      (item) => item.resourceId === group.id && item.operation !== 'Group Created',
+    );
     expect(transactions.size).toBeGreaterThanOrEqual(3);
     expect(log).toHaveLength(transactions.size);
     expect(sorted(log.map((item) => String(item.version)))).toEqual(sorted([...transactions].map(String)));

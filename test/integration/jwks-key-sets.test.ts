@@ -1,5 +1,9 @@
 import { decodeProtectedHeader } from 'jose';
-import { isFetchableJwksUrl, JWKS_REFETCH_INTERVAL_MS, RemoteKeySets } from '../../lambdas/adapters/jwks/remote-key-sets';
+import {
+  isFetchableJwksUrl,
+  JWKS_REFETCH_INTERVAL_MS,
+  RemoteKeySets,
+} from '../../lambdas/adapters/jwks/remote-key-sets';
 import { KeySetUnavailable } from '../../lambdas/operations/oauth-ports';
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
 
@@ -23,11 +27,26 @@ describe('RemoteKeySets: the JWKS fetch (loopback server, nothing leaves 127.0.0
 
   async function keyFor(keySets: RemoteKeySets, url: string, key: SigningKey) {
     const token = await signAssertion(key, claims);
-    return keySets.keySetFor(url)(decodeProtectedHeader(token) as Parameters<ReturnType<RemoteKeySets['keySetFor']>>[0], { payload: '', signature: '' } as never);
+    return keySets.keySetFor(url)(
+      decodeProtectedHeader(token) as Parameters<ReturnType<RemoteKeySets['keySetFor']>>[0],
+      { payload: '', signature: '' } as never,
+    );
   }
 
   it('fetches once, serves later keys from its cache, and re-fetches for an unknown kid at most once a minute', async () => {
-    jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'performance'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'setImmediate',
+        'clearImmediate',
+        'nextTick',
+        'queueMicrotask',
+        'performance',
+      ],
+    });
     jest.setSystemTime(new Date('2026-11-24T10:00:00Z'));
     const keySets = new RemoteKeySets({ allowLoopbackHttp: true });
     const url = `${server.baseUrl}/keys`;
@@ -61,7 +80,9 @@ describe('RemoteKeySets: the JWKS fetch (loopback server, nothing leaves 127.0.0
   it('refuses plain http:// off loopback, and on loopback unless local mode allows it, without fetching', async () => {
     const fetchesBefore = server.fetches.get('/keys') ?? 0;
 
-    const strict = await keyFor(new RemoteKeySets({ allowLoopbackHttp: false }), `${server.baseUrl}/keys`, first).catch((caught: unknown) => caught);
+    const strict = await keyFor(new RemoteKeySets({ allowLoopbackHttp: false }), `${server.baseUrl}/keys`, first).catch(
+      (caught: unknown) => caught,
+    );
 
     expect(strict).toBeInstanceOf(KeySetUnavailable);
     expect(server.fetches.get('/keys') ?? 0).toBe(fetchesBefore);

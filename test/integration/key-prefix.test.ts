@@ -5,7 +5,14 @@ import { federateTenant } from '../../lambdas/operations/oauth-admin';
 import { issueToken, revokeToken } from '../../lambdas/operations/tenant-admin';
 import { CLIENT_ASSERTION_TYPE_JWT } from '../../lambdas/tenancy/oauth-request';
 import { getWiring } from '../../lambdas/wiring';
-import { createGroup, createUser, newTenant, patchBody, userBody, type ConformanceTenant } from '../support/conformance';
+import {
+  createGroup,
+  createUser,
+  newTenant,
+  patchBody,
+  userBody,
+  type ConformanceTenant,
+} from '../support/conformance';
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, scanAll, type RawItem } from '../support/table-inspection';
@@ -31,8 +38,16 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
     const bob = await createUser(tenant, { externalId: 'shared-nickname' });
     const carol = await createUser(tenant);
     const group = await createGroup(tenant, { members: [{ value: alice.id }] });
-    await scim(`${tenant.groups}/${group.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'Add', path: 'members', value: [{ value: bob.id }, { value: carol.id }] }]) });
-    await scim(`${tenant.users}/${bob.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'userName', value: `renamed-${randomUUID().slice(0, 8)}@contoso.example` }]) });
+    await scim(`${tenant.groups}/${group.id}`, tenant.token, {
+      method: 'PATCH',
+      body: patchBody([{ op: 'Add', path: 'members', value: [{ value: bob.id }, { value: carol.id }] }]),
+    });
+    await scim(`${tenant.users}/${bob.id}`, tenant.token, {
+      method: 'PATCH',
+      body: patchBody([
+        { op: 'replace', path: 'userName', value: `renamed-${randomUUID().slice(0, 8)}@contoso.example` },
+      ]),
+    });
     await scim(`${tenant.users}/${carol.id}`, tenant.token, { method: 'DELETE' });
     await scim(tenant.users, tenant.token, { method: 'POST', body: userBody({ userName: alice.userName }) });
     await scim(`${tenant.users}/${randomUUID()}`, tenant.token);
@@ -40,14 +55,23 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
     const second = await issueToken(getWiring().deps, tenant.tenantId, { label: 'rotation' });
     await scim(tenant.users, second.token);
     await revokeToken(getWiring().deps, tenant.tenantId, second.record.id);
-    const trust = { issuer: 'https://issuer.example', jwksUrl: `${jwks.baseUrl}/keys`, subject: 'principal', audience: 'app' };
+    const trust = {
+      issuer: 'https://issuer.example',
+      jwksUrl: `${jwks.baseUrl}/keys`,
+      subject: 'principal',
+      audience: 'app',
+    };
     await federateTenant(getWiring().deps, tenant.tenantId, trust, () => true);
     const assertion = await signAssertion(key, { iss: trust.issuer, aud: trust.audience, sub: trust.subject });
     const tokenUrl = `${service.baseUrl.replace(/\/scim\/v2$/, '')}/oauth2/v1/${tenant.tenantId}/token`;
     const granted = await fetch(tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE_JWT, client_assertion: assertion }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_assertion_type: CLIENT_ASSERTION_TYPE_JWT,
+        client_assertion: assertion,
+      }).toString(),
     });
     if (granted.status !== 200) throw new Error(`token endpoint answered ${granted.status}: ${await granted.text()}`);
   };
@@ -71,7 +95,12 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
     await service.stop();
   });
 
-  const existing = () => new Set(items.filter((item) => item.sk === 'TENANT').map((item) => String(item.tenantId ?? String(item.pk).replace(/^TENANT#/, ''))));
+  const existing = () =>
+    new Set(
+      items
+        .filter((item) => item.sk === 'TENANT')
+        .map((item) => String(item.tenantId ?? String(item.pk).replace(/^TENANT#/, ''))),
+    );
 
   /** The tenant whose prefix a key carries: the longest existing tenant id `t` with key = `TENANT#t` or key starting `TENANT#t#`. */
   const ownerOf = (key: string): string | undefined =>
@@ -89,7 +118,9 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
   });
 
   it('gives every item a partition key that begins with an existing tenant: TENANT#<tenantId> or TENANT#<tenantId>#…', () => {
-    const strays = items.filter((item) => ownerOf(String(item.pk)) === undefined).map((item) => `${String(item.pk)} / ${String(item.sk)}`);
+    const strays = items
+      .filter((item) => ownerOf(String(item.pk)) === undefined)
+      .map((item) => `${String(item.pk)} / ${String(item.sk)}`);
 
     expect(existing()).toEqual(new Set([...tenants.map((tenant) => tenant.tenantId), 'demo']));
     expect(strays).toEqual([]);
@@ -102,19 +133,28 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
         const key = item[index.partitionKey];
         if (key === undefined) continue;
         if (key === 'TENANTS' && item.sk === 'TENANT') continue;
-        if (ownerOf(String(key)) === undefined) strays.push(`${index.name} ${String(key)} on ${String(item.pk)} / ${String(item.sk)}`);
+        if (ownerOf(String(key)) === undefined)
+          strays.push(`${index.name} ${String(key)} on ${String(item.pk)} / ${String(item.sk)}`);
       }
     }
 
     expect(strays).toEqual([]);
-    expect(items.filter((item) => item[TABLE.indexes.byName.partitionKey] === 'TENANTS').every((item) => item.sk === 'TENANT')).toBe(true);
+    expect(
+      items
+        .filter((item) => item[TABLE.indexes.byName.partitionKey] === 'TENANTS')
+        .every((item) => item.sk === 'TENANT'),
+    ).toBe(true);
   });
 
   it("keeps each workload's items under its own tenant: no item of one tenant names the other's resources", () => {
     const [first, second] = tenants as [ConformanceTenant, ConformanceTenant];
     const ofFirst = items.filter((item) => ownerOf(String(item.pk)) === first.tenantId);
     const ofSecond = items.filter((item) => ownerOf(String(item.pk)) === second.tenantId);
-    const idsOfSecond = new Set(ofSecond.filter((item) => item.kind === TABLE.kinds.user || item.kind === TABLE.kinds.group).map((item) => String(item.sk)));
+    const idsOfSecond = new Set(
+      ofSecond
+        .filter((item) => item.kind === TABLE.kinds.user || item.kind === TABLE.kinds.group)
+        .map((item) => String(item.sk)),
+    );
 
     expect(ofFirst.length).toBeGreaterThan(10);
     expect(ofSecond.length).toBeGreaterThan(10);

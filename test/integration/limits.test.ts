@@ -3,7 +3,17 @@ import { DEFAULT_MAX_BODY_BYTES } from '../../lambdas/config';
 import { MAX_FILTER_COMPARISONS, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from '../../lambdas/scim/filter';
 import { MAX_PATCH_OPERATIONS } from '../../lambdas/scim/patch';
 import { MAX_STRING_LENGTH } from '../../lambdas/scim/schema/attributes';
-import { createGroup, createUser, ERROR_URN, filterUrl, newTenant, patchBody, read, userBody, type ConformanceTenant } from '../support/conformance';
+import {
+  createGroup,
+  createUser,
+  ERROR_URN,
+  filterUrl,
+  newTenant,
+  patchBody,
+  read,
+  userBody,
+  type ConformanceTenant,
+} from '../support/conformance';
 import { scim, startTestService, type ScimCall, type TestService } from '../support/local-service';
 import { ENTERPRISE_USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
@@ -39,30 +49,61 @@ describe('limits: oversized and over-complex requests', () => {
   const expectScimError = (response: ScimCall, status: number, scimType?: string) => {
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/scim\+json/);
-    expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: String(status), ...(scimType ? { scimType } : {}) });
+    expect(response.body).toMatchObject({
+      schemas: [ERROR_URN],
+      status: String(status),
+      ...(scimType ? { scimType } : {}),
+    });
   };
 
   const deepFilter = (depth: number) => `${'('.repeat(depth)}userName eq "x"${')'.repeat(depth)}`;
-  const manyComparisons = (count: number) => Array.from({ length: count }, (_unused, index) => `userName eq "u${index}"`).join(' or ');
+  const manyComparisons = (count: number) =>
+    Array.from({ length: count }, (_unused, index) => `userName eq "u${index}"`).join(' or ');
 
   it.each([
-    ['a body one byte over MAX_BODY_BYTES', 'POST', () => `${tenant.users}`, () => JSON.stringify({ ...userBody(), title: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) })],
-    ['a PATCH body over MAX_BODY_BYTES', 'PATCH', () => `${tenant.groups}/${group.id}`, () => JSON.stringify(patchBody([{ op: 'add', path: 'members', value: Array.from({ length: 30_000 }, () => ({ value: randomUUID() })) }]))],
+    [
+      'a body one byte over MAX_BODY_BYTES',
+      'POST',
+      () => `${tenant.users}`,
+      () => JSON.stringify({ ...userBody(), title: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) }),
+    ],
+    [
+      'a PATCH body over MAX_BODY_BYTES',
+      'PATCH',
+      () => `${tenant.groups}/${group.id}`,
+      () =>
+        JSON.stringify(
+          patchBody([
+            { op: 'add', path: 'members', value: Array.from({ length: 30_000 }, () => ({ value: randomUUID() })) },
+          ]),
+        ),
+    ],
     ["a body over API Gateway's 10 MB", 'PUT', () => `${tenant.users}/${user.id}`, () => 'x'.repeat(11 * 1024 * 1024)],
-  ])('answers %s with 413 and changes nothing', async (_name, method, url, body) => {
-    const before = await state();
+  ])(
+    'answers %s with 413 and changes nothing',
+    async (_name, method, url, body) => {
+      const before = await state();
 
-    const response = await scim(url(), tenant.token, { method, body: body() });
+      const response = await scim(url(), tenant.token, { method, body: body() });
 
-    expectScimError(response, 413);
-    expect(await state()).toEqual(before);
-   }, 30_000);
+      expectScimError(response, 413);
+      expect(await state()).toEqual(before);
+    },
+    30_000,
+  );
 
   it(`answers a PATCH of ${MAX_PATCH_OPERATIONS + 1} operations with 400 naming the limit, and applies none of them`, async () => {
     const before = await state();
-    const operations = Array.from({ length: MAX_PATCH_OPERATIONS + 1 }, (_unused, index) => ({ op: 'replace', path: 'title', value: `T${index}` }));
+    const operations = Array.from({ length: MAX_PATCH_OPERATIONS + 1 }, (_unused, index) => ({
+      op: 'replace',
+      path: 'title',
+      value: `T${index}`,
+    }));
 
-    const response = await scim(`${tenant.users}/${user.id}`, tenant.token, { method: 'PATCH', body: patchBody(operations) });
+    const response = await scim(`${tenant.users}/${user.id}`, tenant.token, {
+      method: 'PATCH',
+      body: patchBody(operations),
+    });
 
     expectScimError(response, 400);
     expect(String(response.body?.detail)).toContain(String(MAX_PATCH_OPERATIONS));
@@ -70,9 +111,16 @@ describe('limits: oversized and over-complex requests', () => {
   });
 
   it(`accepts a PATCH of exactly ${MAX_PATCH_OPERATIONS} operations (the limit is not off by one)`, async () => {
-    const operations = Array.from({ length: MAX_PATCH_OPERATIONS }, (_unused, index) => ({ op: 'replace', path: 'title', value: `T${index}` }));
+    const operations = Array.from({ length: MAX_PATCH_OPERATIONS }, (_unused, index) => ({
+      op: 'replace',
+      path: 'title',
+      value: `T${index}`,
+    }));
 
-    const response = await scim(`${tenant.users}/${user.id}`, tenant.token, { method: 'PATCH', body: patchBody(operations) });
+    const response = await scim(`${tenant.users}/${user.id}`, tenant.token, {
+      method: 'PATCH',
+      body: patchBody(operations),
+    });
 
     expect(response.status).toBe(200);
     expect(response.body?.title).toBe(`T${MAX_PATCH_OPERATIONS - 1}`);
@@ -87,7 +135,10 @@ describe('limits: oversized and over-complex requests', () => {
     [`longer than ${MAX_FILTER_LENGTH} characters`, () => `userName eq "${'a'.repeat(MAX_FILTER_LENGTH)}"`],
     ['of 1,000 unclosed brackets', () => `emails${'['.repeat(1_000)}`],
   ])('answers a filter %s with 400 invalidFilter', async (_name, filter) => {
-    const responses = await Promise.all([scim(filterUrl(tenant.users, filter()), tenant.token), scim(filterUrl(tenant.groups, filter()), tenant.token)]);
+    const responses = await Promise.all([
+      scim(filterUrl(tenant.users, filter()), tenant.token),
+      scim(filterUrl(tenant.groups, filter()), tenant.token),
+    ]);
 
     for (const response of responses) expectScimError(response, 400, 'invalidFilter');
   });
@@ -95,7 +146,10 @@ describe('limits: oversized and over-complex requests', () => {
   it('answers a PATCH path with a deeply nested value filter with 400 and changes nothing', async () => {
     const before = await state();
 
-    const response = await scim(`${tenant.users}/${user.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: `emails[${deepFilter(2_000)}].value`, value: 'x@y.example' }]) });
+    const response = await scim(`${tenant.users}/${user.id}`, tenant.token, {
+      method: 'PATCH',
+      body: patchBody([{ op: 'replace', path: `emails[${deepFilter(2_000)}].value`, value: 'x@y.example' }]),
+    });
 
     expect(response.status).toBe(400);
     expect(await state()).toEqual(before);
@@ -105,8 +159,14 @@ describe('limits: oversized and over-complex requests', () => {
     ['userName', () => ({ userName: `${'a'.repeat(MAX_STRING_LENGTH)}@x.example` })],
     ['displayName', () => ({ displayName: 'd'.repeat(MAX_STRING_LENGTH + 1) })],
     ['name.givenName', () => ({ name: { givenName: 'g'.repeat(100_000) } })],
-    ['an email value', () => ({ emails: [{ type: 'work', value: `${'e'.repeat(MAX_STRING_LENGTH)}@x.example`, primary: true }] })],
-    ['the enterprise department', () => ({ [ENTERPRISE_USER_SCHEMA]: { department: 'd'.repeat(MAX_STRING_LENGTH + 1) } })],
+    [
+      'an email value',
+      () => ({ emails: [{ type: 'work', value: `${'e'.repeat(MAX_STRING_LENGTH)}@x.example`, primary: true }] }),
+    ],
+    [
+      'the enterprise department',
+      () => ({ [ENTERPRISE_USER_SCHEMA]: { department: 'd'.repeat(MAX_STRING_LENGTH + 1) } }),
+    ],
   ])('answers a create whose %s is longer than the limit with 400, and creates nothing', async (_name, overrides) => {
     const before = await state();
 
@@ -117,10 +177,30 @@ describe('limits: oversized and over-complex requests', () => {
   });
 
   it.each([
-    ['PATCH replace of a user title', () => `${tenant.users}/${user.id}`, 'PATCH', () => patchBody([{ op: 'replace', path: 'title', value: 't'.repeat(MAX_STRING_LENGTH + 1) }])],
-    ['PATCH replace of a group displayName', () => `${tenant.groups}/${group.id}`, 'PATCH', () => patchBody([{ op: 'replace', path: 'displayName', value: 'g'.repeat(MAX_STRING_LENGTH + 1) }])],
-    ['PUT of a user with a long externalId', () => `${tenant.users}/${user.id}`, 'PUT', () => ({ ...userBody({ userName: user.userName }), externalId: 'x'.repeat(MAX_STRING_LENGTH + 1) })],
-    ['POST of a group with a long displayName', () => tenant.groups, 'POST', () => ({ displayName: 'g'.repeat(MAX_STRING_LENGTH + 1) })],
+    [
+      'PATCH replace of a user title',
+      () => `${tenant.users}/${user.id}`,
+      'PATCH',
+      () => patchBody([{ op: 'replace', path: 'title', value: 't'.repeat(MAX_STRING_LENGTH + 1) }]),
+    ],
+    [
+      'PATCH replace of a group displayName',
+      () => `${tenant.groups}/${group.id}`,
+      'PATCH',
+      () => patchBody([{ op: 'replace', path: 'displayName', value: 'g'.repeat(MAX_STRING_LENGTH + 1) }]),
+    ],
+    [
+      'PUT of a user with a long externalId',
+      () => `${tenant.users}/${user.id}`,
+      'PUT',
+      () => ({ ...userBody({ userName: user.userName }), externalId: 'x'.repeat(MAX_STRING_LENGTH + 1) }),
+    ],
+    [
+      'POST of a group with a long displayName',
+      () => tenant.groups,
+      'POST',
+      () => ({ displayName: 'g'.repeat(MAX_STRING_LENGTH + 1) }),
+    ],
   ])('answers a %s over the string limit with 400, and changes nothing', async (_name, url, method, body) => {
     const before = await state();
 
@@ -137,10 +217,22 @@ describe('limits: oversized and over-complex requests', () => {
     ['GET /Groups/<10,000-character id>', () => `${tenant.groups}/${'i'.repeat(10_000)}`, 'GET'],
     ['DELETE /Users/<3,000-character id>', () => `${tenant.users}/${'i'.repeat(3_000)}`, 'DELETE'],
     ['DELETE /Groups/<3,000-character id>', () => `${tenant.groups}/${'i'.repeat(3_000)}`, 'DELETE'],
-    ['filter userName eq <3,000 characters> (Entra\'s match)', () => filterUrl(tenant.users, `userName eq "${'u'.repeat(3_000)}"`), 'GET'],
+    [
+      "filter userName eq <3,000 characters> (Entra's match)",
+      () => filterUrl(tenant.users, `userName eq "${'u'.repeat(3_000)}"`),
+      'GET',
+    ],
     ['filter id eq <3,000 characters> on users', () => filterUrl(tenant.users, `id eq "${'u'.repeat(3_000)}"`), 'GET'],
-    ['filter id eq <3,000 characters> on groups', () => filterUrl(tenant.groups, `id eq "${'u'.repeat(3_000)}"`), 'GET'],
-    ['filter externalId eq <3,000 characters>', () => filterUrl(tenant.users, `externalId eq "${'u'.repeat(3_000)}"`), 'GET'],
+    [
+      'filter id eq <3,000 characters> on groups',
+      () => filterUrl(tenant.groups, `id eq "${'u'.repeat(3_000)}"`),
+      'GET',
+    ],
+    [
+      'filter externalId eq <3,000 characters>',
+      () => filterUrl(tenant.users, `externalId eq "${'u'.repeat(3_000)}"`),
+      'GET',
+    ],
   ])('answers %s with a SCIM 4xx, not a 5xx', async (_name, url, method) => {
     const response = await scim(url(), tenant.token, { method });
 
@@ -150,9 +242,21 @@ describe('limits: oversized and over-complex requests', () => {
   });
 
   it.each([
-    ['a userName of 1,500 characters (within the 2,048-character limit, past the 1,024-byte key limit)', () => ({ userName: `${'a'.repeat(1_500)}@x.example` }), 400],
-    ['an externalId of 2,040 characters (its index key passes 2,048 bytes)', () => ({ externalId: 'x'.repeat(2_040) }), 400],
-    ['a work email of 1,500 characters (its index key stays under 2,048 bytes)', () => ({ emails: [{ type: 'work', value: `${'e'.repeat(1_500)}@x.example`, primary: true }] }), 201],
+    [
+      'a userName of 1,500 characters (within the 2,048-character limit, past the 1,024-byte key limit)',
+      () => ({ userName: `${'a'.repeat(1_500)}@x.example` }),
+      400,
+    ],
+    [
+      'an externalId of 2,040 characters (its index key passes 2,048 bytes)',
+      () => ({ externalId: 'x'.repeat(2_040) }),
+      400,
+    ],
+    [
+      'a work email of 1,500 characters (its index key stays under 2,048 bytes)',
+      () => ({ emails: [{ type: 'work', value: `${'e'.repeat(1_500)}@x.example`, primary: true }] }),
+      201,
+    ],
   ])('answers a create with %s with %s, never a 5xx, and keeps the count right', async (_name, overrides, status) => {
     const before = await state();
 

@@ -66,24 +66,44 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
   async function newClient(tenantId: string): Promise<{ clientId: string; clientSecret: string; tokenUrl: string }> {
     const created = await admin('oauth', 'create', tenantId, '--label', 'entra');
     expect(created.code).toBe(0);
-    return { clientId: line(created.out, 'Client ID'), clientSecret: line(created.out, 'Client Secret'), tokenUrl: line(created.out, 'Token URL') };
+    return {
+      clientId: line(created.out, 'Client ID'),
+      clientSecret: line(created.out, 'Client Secret'),
+      tokenUrl: line(created.out, 'Token URL'),
+    };
   }
 
-  async function postToken(url: string, form: Record<string, string> | string, headers: Record<string, string> = {}): Promise<TokenCall> {
+  async function postToken(
+    url: string,
+    form: Record<string, string> | string,
+    headers: Record<string, string> = {},
+  ): Promise<TokenCall> {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
       body: typeof form === 'string' ? form : new URLSearchParams(form).toString(),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as Record<string, unknown> };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: JSON.parse(text) as Record<string, unknown>,
+    };
   }
 
-  const basic = (id: string, secret: string) => ({ Authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}` });
-  const probe = (tenantUrl: string, token: string) => scim(`${tenantUrl}/Users?filter=${encodeURIComponent('userName eq "x"')}`, token);
+  const basic = (id: string, secret: string) => ({
+    Authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+  });
+  const probe = (tenantUrl: string, token: string) =>
+    scim(`${tenantUrl}/Users?filter=${encodeURIComponent('userName eq "x"')}`, token);
   const table = () => scanAll(inspectionClient(), service.tableName);
   /** Items other than provisioning-log entries (refusals are logged, nothing else may change). */
-  const stateOf = (items: RawItem[]) => items.filter((item) => !String(item.pk).endsWith('#LOG')).map((item) => JSON.stringify(item)).sort();
+  const stateOf = (items: RawItem[]) =>
+    items
+      .filter((item) => !String(item.pk).endsWith('#LOG'))
+      .map((item) => JSON.stringify(item))
+      .sort();
 
   function expectOAuthError(call: TokenCall, status: number, error: string): void {
     expect({ status: call.status, error: call.body.error }).toEqual({ status, error });
@@ -100,11 +120,20 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       const { clientId, clientSecret, tokenUrl } = await newClient(id);
 
       const granted = await postToken(tokenUrl, { grant_type: 'client_credentials' }, basic(clientId, clientSecret));
-      const wrong = await postToken(tokenUrl, { grant_type: 'client_credentials' }, basic(clientId, `${clientSecret.slice(0, -1)}x`));
+      const wrong = await postToken(
+        tokenUrl,
+        { grant_type: 'client_credentials' },
+        basic(clientId, `${clientSecret.slice(0, -1)}x`),
+      );
 
       expect(tokenUrl).toBe(`${service.baseUrl.replace(/\/scim\/v2$/, '')}/oauth2/v1/${id}/token`);
       expect(granted.status).toBe(200);
-      expect(granted.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'scim' });
+      expect(granted.body).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'scim',
+      });
       expect(granted.headers.get('cache-control')).toBe('no-store');
       const accessToken = granted.body.access_token as string;
       expect((await probe(tenantUrl, accessToken)).status).toBe(200);
@@ -116,9 +145,17 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       const { id, tenantUrl } = await newTenant('post');
       const { clientId, clientSecret, tokenUrl } = await newClient(id);
 
-      const granted = await postToken(tokenUrl, { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'scim' });
+      const granted = await postToken(tokenUrl, {
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: clientSecret,
+        scope: 'scim',
+      });
       const accessToken = granted.body.access_token as string;
-      const created = await scim(`${tenantUrl}/Users`, accessToken, { method: 'POST', body: { schemas: [USER_SCHEMA], userName: 'ada@oauth.example' } });
+      const created = await scim(`${tenantUrl}/Users`, accessToken, {
+        method: 'POST',
+        body: { schemas: [USER_SCHEMA], userName: 'ada@oauth.example' },
+      });
       const config = await scim(`${tenantUrl}/ServiceProviderConfig`, accessToken);
 
       expect(granted.status).toBe(200);
@@ -130,14 +167,22 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       const { id, tenantUrl } = await newTenant('same');
       const other = await newTenant('other');
       const { clientId, clientSecret } = await newClient(other.id);
-      const foreign = (await postToken(`${service.baseUrl.replace(/\/scim\/v2$/, '')}/oauth2/v1/${other.id}/token`, { grant_type: 'client_credentials' }, basic(clientId, clientSecret))).body.access_token as string;
+      const foreign = (
+        await postToken(
+          `${service.baseUrl.replace(/\/scim\/v2$/, '')}/oauth2/v1/${other.id}/token`,
+          { grant_type: 'client_credentials' },
+          basic(clientId, clientSecret),
+        )
+      ).body.access_token as string;
       const [header = '', payload = '', signature = ''] = foreign.split('.');
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
       const retargeted = `${header}.${Buffer.from(JSON.stringify({ ...claims, aud: `urn:scim-directory:tenant:${id}` })).toString('base64url')}.${signature}`;
       const expired = `${header}.${Buffer.from(JSON.stringify({ ...claims, exp: 1 })).toString('base64url')}.${signature}`;
 
       const wrongSecretToken = await probe(tenantUrl, 'scimsk_wrong');
-      const answers = await Promise.all([foreign, retargeted, expired, 'a.b.c', `${foreign}x`].map((token) => probe(tenantUrl, token)));
+      const answers = await Promise.all(
+        [foreign, retargeted, expired, 'a.b.c', `${foreign}x`].map((token) => probe(tenantUrl, token)),
+      );
 
       expect(wrongSecretToken.status).toBe(401);
       for (const answer of answers) {
@@ -166,19 +211,101 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       const before = stateOf(await table());
 
       const cases: Array<[string, Promise<TokenCall>, number, string]> = [
-        ['a wrong secret', postToken(tokenUrl, { grant_type: 'client_credentials' }, basic(clientId, 'scimcs_' + 'A'.repeat(43))), 401, 'invalid_client'],
-        ['an unknown client', postToken(tokenUrl, { grant_type: 'client_credentials', client_id: 'scimci_AAAAAAAAAAAAAAAA', client_secret: clientSecret }), 401, 'invalid_client'],
-        ['a client of another tenant', postToken(tokenUrl, { grant_type: 'client_credentials' }, basic(otherClient.clientId, otherClient.clientSecret)), 401, 'invalid_client'],
-        ['an unknown tenant', postToken(tokenUrl.replace(`/${id}/`, '/no-such-tenant/'), { grant_type: 'client_credentials' }, basic(clientId, clientSecret)), 401, 'invalid_client'],
-        ['a tenant id that is no slug', postToken(tokenUrl.replace(`/${id}/`, '/NOT_A_SLUG/'), { grant_type: 'client_credentials' }, basic(clientId, clientSecret)), 401, 'invalid_client'],
-        ['a 1 MB form body', postToken(tokenUrl, `grant_type=client_credentials&pad=${'x'.repeat(1024 * 1024)}`, basic(clientId, clientSecret)), 400, 'invalid_request'],
-        ['a JSON body', postToken(tokenUrl, '{"grant_type":"client_credentials"}', { 'Content-Type': 'application/json', ...basic(clientId, clientSecret) }), 400, 'invalid_request'],
+        [
+          'a wrong secret',
+          postToken(tokenUrl, { grant_type: 'client_credentials' }, basic(clientId, 'scimcs_' + 'A'.repeat(43))),
+          401,
+          'invalid_client',
+        ],
+        [
+          'an unknown client',
+          postToken(tokenUrl, {
+            grant_type: 'client_credentials',
+            client_id: 'scimci_AAAAAAAAAAAAAAAA',
+            client_secret: clientSecret,
+          }),
+          401,
+          'invalid_client',
+        ],
+        [
+          'a client of another tenant',
+          postToken(
+            tokenUrl,
+            { grant_type: 'client_credentials' },
+            basic(otherClient.clientId, otherClient.clientSecret),
+          ),
+          401,
+          'invalid_client',
+        ],
+        [
+          'an unknown tenant',
+          postToken(
+            tokenUrl.replace(`/${id}/`, '/no-such-tenant/'),
+            { grant_type: 'client_credentials' },
+            basic(clientId, clientSecret),
+          ),
+          401,
+          'invalid_client',
+        ],
+        [
+          'a tenant id that is no slug',
+          postToken(
+            tokenUrl.replace(`/${id}/`, '/NOT_A_SLUG/'),
+            { grant_type: 'client_credentials' },
+            basic(clientId, clientSecret),
+          ),
+          401,
+          'invalid_client',
+        ],
+        [
+          'a 1 MB form body',
+          postToken(
+            tokenUrl,
+            `grant_type=client_credentials&pad=${'x'.repeat(1024 * 1024)}`,
+            basic(clientId, clientSecret),
+          ),
+          400,
+          'invalid_request',
+        ],
+        [
+          'a JSON body',
+          postToken(tokenUrl, '{"grant_type":"client_credentials"}', {
+            'Content-Type': 'application/json',
+            ...basic(clientId, clientSecret),
+          }),
+          400,
+          'invalid_request',
+        ],
         ['no body', postToken(tokenUrl, '', basic(clientId, clientSecret)), 400, 'invalid_request'],
-        ['the password grant', postToken(tokenUrl, { grant_type: 'password', username: 'a', password: 'b' }, basic(clientId, clientSecret)), 400, 'unsupported_grant_type'],
-        ['an unknown scope', postToken(tokenUrl, { grant_type: 'client_credentials', scope: 'admin' }, basic(clientId, clientSecret)), 400, 'invalid_scope'],
+        [
+          'the password grant',
+          postToken(tokenUrl, { grant_type: 'password', username: 'a', password: 'b' }, basic(clientId, clientSecret)),
+          400,
+          'unsupported_grant_type',
+        ],
+        [
+          'an unknown scope',
+          postToken(tokenUrl, { grant_type: 'client_credentials', scope: 'admin' }, basic(clientId, clientSecret)),
+          400,
+          'invalid_scope',
+        ],
         ['no client authentication', postToken(tokenUrl, { grant_type: 'client_credentials' }), 401, 'invalid_client'],
-        ['a Secret Token as Bearer', postToken(tokenUrl, { grant_type: 'client_credentials' }, { Authorization: `Bearer ${service.token}` }), 401, 'invalid_client'],
-        ['an assertion for a tenant without federation', postToken(tokenUrl, { grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE_JWT, client_assertion: 'a.b.c' }), 401, 'invalid_client'],
+        [
+          'a Secret Token as Bearer',
+          postToken(tokenUrl, { grant_type: 'client_credentials' }, { Authorization: `Bearer ${service.token}` }),
+          401,
+          'invalid_client',
+        ],
+        [
+          'an assertion for a tenant without federation',
+          postToken(tokenUrl, {
+            grant_type: 'client_credentials',
+            client_assertion_type: CLIENT_ASSERTION_TYPE_JWT,
+            client_assertion: 'a.b.c',
+          }),
+          401,
+          'invalid_client',
+        ],
       ];
 
       for (const [name, call, status, error] of cases) {
@@ -223,14 +350,33 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
   describe('workload identity federation (RFC 7523) with a loopback JWKS', () => {
     const claims = { iss: ISSUER, aud: AUDIENCE, sub: SUBJECT };
 
-    async function federated(prefix: string, jwksPath = '/keys'): Promise<{ id: string; tenantUrl: string; tokenUrl: string }> {
+    async function federated(
+      prefix: string,
+      jwksPath = '/keys',
+    ): Promise<{ id: string; tenantUrl: string; tokenUrl: string }> {
       const tenant = await newTenant(prefix);
-      const result = await admin('oauth', 'federate', tenant.id, '--issuer', ISSUER, '--jwks-url', `${jwks.baseUrl}${jwksPath}`, '--subject', SUBJECT, '--audience', AUDIENCE);
+      const result = await admin(
+        'oauth',
+        'federate',
+        tenant.id,
+        '--issuer',
+        ISSUER,
+        '--jwks-url',
+        `${jwks.baseUrl}${jwksPath}`,
+        '--subject',
+        SUBJECT,
+        '--audience',
+        AUDIENCE,
+      );
       expect(result.code).toBe(0);
       return { ...tenant, tokenUrl: line(result.out, 'Token URL') };
     }
 
-    const clientAssertion = (assertion: string) => ({ grant_type: 'client_credentials', client_assertion_type: CLIENT_ASSERTION_TYPE_JWT, client_assertion: assertion });
+    const clientAssertion = (assertion: string) => ({
+      grant_type: 'client_credentials',
+      client_assertion_type: CLIENT_ASSERTION_TYPE_JWT,
+      client_assertion: assertion,
+    });
 
     it('exchanges an Entra-like client assertion for an access token that works, and only on its tenant', async () => {
       const { tenantUrl, tokenUrl } = await federated('wif');
@@ -245,8 +391,14 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
     it('accepts the JWT bearer grant, and answers its bad assertions with invalid_grant', async () => {
       const { tenantUrl, tokenUrl } = await federated('bearer');
 
-      const granted = await postToken(tokenUrl, { grant_type: GRANT_JWT_BEARER, assertion: await signAssertion(entraKey, claims) });
-      const refused = await postToken(tokenUrl, { grant_type: GRANT_JWT_BEARER, assertion: await signAssertion(entraKey, { ...claims, aud: 'wrong' }) });
+      const granted = await postToken(tokenUrl, {
+        grant_type: GRANT_JWT_BEARER,
+        assertion: await signAssertion(entraKey, claims),
+      });
+      const refused = await postToken(tokenUrl, {
+        grant_type: GRANT_JWT_BEARER,
+        assertion: await signAssertion(entraKey, { ...claims, aud: 'wrong' }),
+      });
 
       expect(granted.status).toBe(200);
       expect((await probe(tenantUrl, granted.body.access_token as string)).status).toBe(200);
@@ -269,17 +421,27 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
         ['alg none', none],
         ['HS256 with the public key as secret', hs256],
         ['a wrong aud', await signAssertion(entraKey, { ...claims, aud: 'another-app' })],
-        ['a wrong iss', await signAssertion(entraKey, { ...claims, iss: 'https://login.microsoftonline.com/other/v2.0' })],
+        [
+          'a wrong iss',
+          await signAssertion(entraKey, { ...claims, iss: 'https://login.microsoftonline.com/other/v2.0' }),
+        ],
         ['a wrong sub', await signAssertion(entraKey, { ...claims, sub: 'another-principal' })],
         ['expired', await signAssertion(entraKey, { ...claims, iat: now - 7200, nbf: now - 7200, exp: now - 3600 })],
         ['far-future', await signAssertion(entraKey, { ...claims, exp: now + 365 * 24 * 3600 })],
-        ['issued in the future', await signAssertion(entraKey, { ...claims, iat: now + 3600, nbf: now + 3600, exp: now + 7200 })],
+        [
+          'issued in the future',
+          await signAssertion(entraKey, { ...claims, iat: now + 3600, nbf: now + 3600, exp: now + 7200 }),
+        ],
         ['a replayed jti', replayed],
         ['garbage', 'not-a-jwt'],
       ];
       for (const [name, assertion] of cases) {
         const answer = await postToken(tokenUrl, clientAssertion(assertion));
-        expect({ name, status: answer.status, error: answer.body.error }).toEqual({ name, status: 401, error: 'invalid_client' });
+        expect({ name, status: answer.status, error: answer.body.error }).toEqual({
+          name,
+          status: 401,
+          error: 'invalid_client',
+        });
         expectOAuthError(answer, 401, 'invalid_client');
       }
       expect(stateOf(await table())).toEqual(before);
@@ -313,7 +475,19 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       await admin('oauth', 'create', id);
       const third = await admin('oauth', 'create', id);
       const list = await admin('oauth', 'list', id, '--json');
-      await admin('oauth', 'federate', id, '--issuer', ISSUER, '--jwks-url', `${jwks.baseUrl}/keys`, '--subject', SUBJECT, '--audience', AUDIENCE);
+      await admin(
+        'oauth',
+        'federate',
+        id,
+        '--issuer',
+        ISSUER,
+        '--jwks-url',
+        `${jwks.baseUrl}/keys`,
+        '--subject',
+        SUBJECT,
+        '--audience',
+        AUDIENCE,
+      );
       const shown = await admin('tenant', 'show', id);
       const shownJson = JSON.parse((await admin('tenant', 'show', id, '--json')).out) as Record<string, unknown>;
 
@@ -323,11 +497,16 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       expect(third.code).toBe(1);
       expect(third.err).toMatch(/already has 2 live OAuth clients .*revoke one first/);
       const clients = JSON.parse(list.out) as Record<string, unknown>[];
-      expect(clients.map((client) => [client.label, client.live])).toEqual([['entra', true], ['default', true]]);
+      expect(clients.map((client) => [client.label, client.live])).toEqual([
+        ['entra', true],
+        ['default', true],
+      ]);
       expect(list.out).not.toMatch(/digest|scimcs_/i);
       expect(shown.out).toMatch(/^Token URL: +\S+\/oauth2\/v1\/cli-\w+\/token$/m);
       expect(shown.out.match(/^OAuth client: /gm)).toHaveLength(2);
-      expect(shown.out).toMatch(new RegExp(`^Federation: +issuer ${ISSUER.replace(/[./]/g, '\\$&')} subject ${SUBJECT}`, 'm'));
+      expect(shown.out).toMatch(
+        new RegExp(`^Federation: +issuer ${ISSUER.replace(/[./]/g, '\\$&')} subject ${SUBJECT}`, 'm'),
+      );
       expect(shownJson.federation).toMatchObject({ issuer: ISSUER, subject: SUBJECT, audience: AUDIENCE });
       expect(JSON.stringify(shownJson)).not.toMatch(/secretDigest|scimcs_/);
     });
@@ -335,7 +514,19 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
     it('refuses a plain-http JWKS URL off loopback, a missing option, and an unknown client', async () => {
       const { id } = await newTenant('cli-bad');
 
-      const http = await admin('oauth', 'federate', id, '--issuer', ISSUER, '--jwks-url', 'http://login.example.com/keys', '--subject', SUBJECT, '--audience', AUDIENCE);
+      const http = await admin(
+        'oauth',
+        'federate',
+        id,
+        '--issuer',
+        ISSUER,
+        '--jwks-url',
+        'http://login.example.com/keys',
+        '--subject',
+        SUBJECT,
+        '--audience',
+        AUDIENCE,
+      );
       const missing = await admin('oauth', 'federate', id, '--issuer', ISSUER);
       const unknown = await admin('oauth', 'revoke', id, 'scimci_nope');
       const noTenant = await admin('oauth', 'list', 'no-such-tenant');

@@ -62,8 +62,13 @@ describe('source of truth per field: hybrid ownership over the profile API and S
   });
 
   const profile = async () => (await scim(`${profiles}/users/${userId}`, undefined)).body as Record<string, any>;
-  const edit = (fields: Record<string, string | null>) => scim(`${profiles}/users/${userId}`, undefined, { method: 'PATCH', body: { fields } });
-  const scimPatch = (operations: unknown[]) => scim(`${tenantUrl}/Users/${userId}`, token, { method: 'PATCH', body: { schemas: [PATCH_OP], Operations: operations } });
+  const edit = (fields: Record<string, string | null>) =>
+    scim(`${profiles}/users/${userId}`, undefined, { method: 'PATCH', body: { fields } });
+  const scimPatch = (operations: unknown[]) =>
+    scim(`${tenantUrl}/Users/${userId}`, token, {
+      method: 'PATCH',
+      body: { schemas: [PATCH_OP], Operations: operations },
+    });
 
   it("stores the tenant's own extension attribute, lists its schema, and maps it to a custom field", async () => {
     const user = await scim(`${tenantUrl}/Users/${userId}`, token);
@@ -76,13 +81,20 @@ describe('source of truth per field: hybrid ownership over the profile API and S
 
   it("keeps a user's edit of a user-owned field through an Entra PATCH of it, while SCIM still shows the directory's value", async () => {
     const edited = await edit({ mobilePhone: '+1 555 9999', pronouns: 'she/her' });
-    const patched = await scimPatch([{ op: 'Replace', path: 'phoneNumbers[type eq "mobile"].value', value: '+1 555 0202' }]);
+    const patched = await scimPatch([
+      { op: 'Replace', path: 'phoneNumbers[type eq "mobile"].value', value: '+1 555 0202' },
+    ]);
     const after = await profile();
 
     expect(edited.status).toBe(200);
     expect(patched.status).toBe(200);
     expect(after.profile).toMatchObject({ mobilePhone: '+1 555 9999', pronouns: 'she/her', title: 'Engineer' });
-    expect(after.fields.mobilePhone).toMatchObject({ owner: 'user', directoryValue: '+1 555 0202', userValue: '+1 555 9999', editable: true });
+    expect(after.fields.mobilePhone).toMatchObject({
+      owner: 'user',
+      directoryValue: '+1 555 0202',
+      userValue: '+1 555 9999',
+      editable: true,
+    });
     expect(patched.body?.phoneNumbers).toEqual([{ type: 'mobile', value: '+1 555 0202' }]);
   });
 
@@ -92,7 +104,11 @@ describe('source of truth per field: hybrid ownership over the profile API and S
     const refused = await edit({ title: 'Chief Vibes Officer' });
 
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ status: '409', scimType: 'mutability', detail: expect.stringContaining('owned by the directory') });
+    expect(refused.body).toMatchObject({
+      status: '409',
+      scimType: 'mutability',
+      detail: expect.stringContaining('owned by the directory'),
+    });
     expect(await profile()).toEqual(before);
   });
 
@@ -126,19 +142,38 @@ describe('source of truth per field: hybrid ownership over the profile API and S
     expect(titles).toContainEqual(['User Updated', 'Engineer', '+1 555 9999']);
     expect(titles).toContainEqual(['User Updated', 'Chief Vibes Officer', '+1 555 9999']);
     expect(titles.at(-1)).toEqual(['User Updated', 'Engineer', '+1 555 9999']);
-    expect(events.map((event) => event.version)).toEqual([...events.map((event) => event.version)].sort((a, b) => a - b));
+    expect(events.map((event) => event.version)).toEqual(
+      [...events.map((event) => event.version)].sort((a, b) => a - b),
+    );
   });
 
-  it('lists the effective profiles of a group\'s members a page at a time', async () => {
+  it("lists the effective profiles of a group's members a page at a time", async () => {
     const others = await Promise.all(
-      [1, 2].map(async () => String((await scim(`${tenantUrl}/Users`, token, { method: 'POST', body: { userName: `m-${randomUUID()}@own.example` } })).body?.id)),
+      [1, 2].map(async () =>
+        String(
+          (
+            await scim(`${tenantUrl}/Users`, token, {
+              method: 'POST',
+              body: { userName: `m-${randomUUID()}@own.example` },
+            })
+          ).body?.id,
+        ),
+      ),
     );
-    const group = await scim(`${tenantUrl}/Groups`, token, { method: 'POST', body: { displayName: 'Banner A', members: [userId, ...others].map((value) => ({ value })) } });
+    const group = await scim(`${tenantUrl}/Groups`, token, {
+      method: 'POST',
+      body: { displayName: 'Banner A', members: [userId, ...others].map((value) => ({ value })) },
+    });
 
     const first = await scim(`${profiles}/groups/${String(group.body?.id)}/members?count=2`, undefined);
-    const second = await scim(`${profiles}/groups/${String(group.body?.id)}/members?count=2&cursor=${String(first.body?.nextCursor)}`, undefined);
+    const second = await scim(
+      `${profiles}/groups/${String(group.body?.id)}/members?count=2&cursor=${String(first.body?.nextCursor)}`,
+      undefined,
+    );
 
-    const ids = [...(first.body?.profiles as { id: string }[]), ...(second.body?.profiles as { id: string }[])].map((entry) => entry.id);
+    const ids = [...(first.body?.profiles as { id: string }[]), ...(second.body?.profiles as { id: string }[])].map(
+      (entry) => entry.id,
+    );
     expect(ids.sort()).toEqual([userId, ...others].sort());
     expect(second.body?.nextCursor).toBeUndefined();
   });

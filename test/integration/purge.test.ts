@@ -22,7 +22,8 @@ describe('purging a tenant that is still being written to', () => {
 
   it('refuses to re-create the id while purging; afterwards the re-created tenant has 0 users, whatever the old token did meanwhile', async () => {
     const old = await newTenant(service, 'gone');
-    for (let index = 0; index < 5; index += 1) expect((await scim(old.users, old.token, { method: 'POST', body: userBody() })).status).toBe(201);
+    for (let index = 0; index < 5; index += 1)
+      expect((await scim(old.users, old.token, { method: 'POST', body: userBody() })).status).toBe(201);
     let writing = true;
     const statuses: number[] = [];
     const writer = (async () => {
@@ -47,7 +48,9 @@ describe('purging a tenant that is still being written to', () => {
     const client = inspectionClient();
     // Everything under the id but the new tenant's own token-use item (written by the listing above).
     const left = (await scanAll(client, service.tableName)).filter(
-      (item) => String(item.pk).startsWith(`TENANT#${old.tenantId}#`) && !(String(item.pk).endsWith('#TOKENUSE') && item.sk === fresh.record.id),
+      (item) =>
+        String(item.pk).startsWith(`TENANT#${old.tenantId}#`) &&
+        !(String(item.pk).endsWith('#TOKENUSE') && item.sk === fresh.record.id),
     );
     client.destroy();
 

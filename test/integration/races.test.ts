@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createGroup, createUser, filterUrl, newTenant, patchBody, read, storedMemberIds, userBody, type ConformanceTenant } from '../support/conformance';
+import {
+  createGroup,
+  createUser,
+  filterUrl,
+  newTenant,
+  patchBody,
+  read,
+  storedMemberIds,
+  userBody,
+  type ConformanceTenant,
+} from '../support/conformance';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, partition, type RawItem } from '../support/table-inspection';
 
@@ -25,23 +35,39 @@ describe('concurrent writes against DynamoDB Local', () => {
   });
 
   const eventsOf = async (resourceId: string): Promise<RawItem[]> =>
-    (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#EVENT`)).filter((item) => (item.detail as { resourceId?: string }).resourceId === resourceId);
+    (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#EVENT`)).filter(
+      (item) => (item.detail as { resourceId?: string }).resourceId === resourceId,
+    );
 
   it('12 concurrent creates of one userName (in different cases): one 201, eleven 409 uniqueness, one user, one marker, one event', async () => {
     const userName = `race-${randomUUID().slice(0, 8)}@contoso.example`;
-    const spellings = Array.from({ length: 12 }, (_unused, index) => (index % 2 === 0 ? userName : userName.toUpperCase()));
+    const spellings = Array.from({ length: 12 }, (_unused, index) =>
+      index % 2 === 0 ? userName : userName.toUpperCase(),
+    );
 
-    const responses = await Promise.all(spellings.map((spelling) => scim(tenant.users, tenant.token, { method: 'POST', body: userBody({ userName: spelling }) })));
+    const responses = await Promise.all(
+      spellings.map((spelling) =>
+        scim(tenant.users, tenant.token, { method: 'POST', body: userBody({ userName: spelling }) }),
+      ),
+    );
 
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([201, ...Array<number>(11).fill(409)]);
-    expect(responses.filter((response) => response.status === 409).every((response) => response.body?.scimType === 'uniqueness')).toBe(true);
+    expect(
+      responses
+        .filter((response) => response.status === 409)
+        .every((response) => response.body?.scimType === 'uniqueness'),
+    ).toBe(true);
     const winner = responses.find((response) => response.status === 201)?.body as Record<string, unknown>;
     const matched = await scim(filterUrl(tenant.users, `userName eq "${userName}"`), tenant.token);
     expect(matched.body?.totalResults).toBe(1);
-    const userItems = (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#USER`)).filter((item) => String((item.data as { userName?: string })?.userName ?? '').toLowerCase() === userName);
+    const userItems = (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#USER`)).filter(
+      (item) => String((item.data as { userName?: string })?.userName ?? '').toLowerCase() === userName,
+    );
     expect(userItems.map((item) => item.sk)).toEqual([winner.id]);
-    const markers = (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#USERNAME`)).filter((item) => item.sk === userName);
+    const markers = (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#USERNAME`)).filter(
+      (item) => item.sk === userName,
+    );
     expect(markers.map((item) => item.userId)).toEqual([winner.id]);
     expect((await eventsOf(String(winner.id))).map((item) => item.detailType)).toEqual(['User Created']);
   });
@@ -52,7 +78,13 @@ describe('concurrent writes against DynamoDB Local', () => {
     const titles = Array.from({ length: 8 }, (_unused, index) => `Title ${index}`);
 
     const responses = await Promise.all(
-      titles.map((title) => scim(`${tenant.users}/${user.id}`, tenant.token, { method: 'PATCH', headers: { 'If-Match': etag }, body: patchBody([{ op: 'replace', path: 'title', value: title }]) })),
+      titles.map((title) =>
+        scim(`${tenant.users}/${user.id}`, tenant.token, {
+          method: 'PATCH',
+          headers: { 'If-Match': etag },
+          body: patchBody([{ op: 'replace', path: 'title', value: title }]),
+        }),
+      ),
     );
 
     const statuses = responses.map((response) => response.status).sort();
@@ -61,7 +93,10 @@ describe('concurrent writes against DynamoDB Local', () => {
     const stored = await read(tenant, `${tenant.users}/${user.id}`);
     expect(stored.title).toBe(winner.title);
     expect((stored.meta as { version: string }).version).toBe('W/"2"');
-    expect((await eventsOf(String(user.id))).map((item) => item.detailType).sort()).toEqual(['User Created', 'User Updated']);
+    expect((await eventsOf(String(user.id))).map((item) => item.detailType).sort()).toEqual([
+      'User Created',
+      'User Updated',
+    ]);
   });
 
   it('concurrent member adds without If-Match: every member present once, one Members Added per member, and a new ETag per change', async () => {
@@ -71,7 +106,12 @@ describe('concurrent writes against DynamoDB Local', () => {
     const adds = [...members.map((member) => String(member.id)), String(members[0]?.id)];
 
     const responses = await Promise.all(
-      adds.map((memberId) => scim(`${tenant.groups}/${group.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'Add', path: 'members', value: [{ value: memberId }] }]) })),
+      adds.map((memberId) =>
+        scim(`${tenant.groups}/${group.id}`, tenant.token, {
+          method: 'PATCH',
+          body: patchBody([{ op: 'Add', path: 'members', value: [{ value: memberId }] }]),
+        }),
+      ),
     );
 
     expect(responses.map((response) => response.status)).toEqual(Array<number>(adds.length).fill(204));

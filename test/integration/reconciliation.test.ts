@@ -6,7 +6,6 @@ import { getWiring } from '../../lambdas/wiring';
 import { scim, startTestService, type ScimCall, type TestService } from '../support/local-service';
 import { PATCH_OP } from '../../lambdas/scim/schema/urns';
 
-
 /** The tenant's published events, in file order (docs/events.md "Local mode"). */
 function tenantEvents(file: string, tenantId: string): ChangeEvent[] {
   if (!existsSync(file)) return [];
@@ -55,11 +54,17 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
     tenantUrl = `${service.baseUrl}/${tenantId}`;
     profiles = `${service.baseUrl.replace(/\/scim\/v2$/, '')}/profiles/v1/${tenantId}`;
     for (let i = 0; i < 5; i += 1) {
-      const created = await scim(`${tenantUrl}/Users`, token, { method: 'POST', body: { userName: `rec${i}-${randomUUID()}@rec.example`, title: `Title ${i}` } });
+      const created = await scim(`${tenantUrl}/Users`, token, {
+        method: 'POST',
+        body: { userName: `rec${i}-${randomUUID()}@rec.example`, title: `Title ${i}` },
+      });
       userIds.push(String(created.body?.id));
     }
     for (let i = 0; i < 3; i += 1) {
-      const created = await scim(`${tenantUrl}/Groups`, token, { method: 'POST', body: { displayName: `Rec ${i}`, members: [{ value: userIds[i] }] } });
+      const created = await scim(`${tenantUrl}/Groups`, token, {
+        method: 'POST',
+        body: { displayName: `Rec ${i}`, members: [{ value: userIds[i] }] },
+      });
       groupIds.push(String(created.body?.id));
     }
   });
@@ -80,8 +85,18 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
     const one = listed.find((entry) => entry.id === userIds[1]);
     const scimUser = (await scim(`${tenantUrl}/Users/${userIds[1]}`, token)).body;
     const profile = (await scim(`${profiles}/users/${userIds[1]}`, undefined)).body;
-    expect(one).toMatchObject({ version: profile?.version, userName: scimUser?.userName, active: true, profile: profile?.profile });
-    expect(one?.snapshot).toMatchObject({ id: userIds[1], userName: scimUser?.userName, title: 'Title 1', meta: { version: (scimUser?.meta as { version: string }).version } });
+    expect(one).toMatchObject({
+      version: profile?.version,
+      userName: scimUser?.userName,
+      active: true,
+      profile: profile?.profile,
+    });
+    expect(one?.snapshot).toMatchObject({
+      id: userIds[1],
+      userName: scimUser?.userName,
+      title: 'Title 1',
+      meta: { version: (scimUser?.meta as { version: string }).version },
+    });
   });
 
   it('pages every group once with its version and snapshot without members', async () => {
@@ -90,7 +105,10 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
     const listed = pages.flatMap((page) => page.body?.groups as Record<string, any>[]);
     expect(listed.map((entry) => entry.id)).toEqual([...groupIds].sort());
     const group = (await scim(`${tenantUrl}/Groups/${groupIds[0]}?excludedAttributes=members`, token)).body;
-    expect(listed.find((entry) => entry.id === groupIds[0])).toMatchObject({ displayName: 'Rec 0', version: Number(/\d+/.exec((group?.meta as { version: string }).version)?.[0]) });
+    expect(listed.find((entry) => entry.id === groupIds[0])).toMatchObject({
+      displayName: 'Rec 0',
+      version: Number(/\d+/.exec((group?.meta as { version: string }).version)?.[0]),
+    });
     expect(listed.every((entry) => entry.snapshot.members === undefined)).toBe(true);
   });
 
@@ -98,20 +116,36 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
     // A walk with changes landing while it runs (docs/events.md "Rebuilding state").
     const first = await scim(`${profiles}/users?count=2`, undefined);
     const asOf = String(first.body?.asOf);
-    const late = await scim(`${tenantUrl}/Users`, token, { method: 'POST', body: { userName: `late-${randomUUID()}@rec.example` } });
+    const late = await scim(`${tenantUrl}/Users`, token, {
+      method: 'POST',
+      body: { userName: `late-${randomUUID()}@rec.example` },
+    });
     const early = [...userIds].sort()[0] as string;
-    await scim(`${tenantUrl}/Users/${early}`, token, { method: 'PATCH', body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: 'Changed while paging' }] } });
+    await scim(`${tenantUrl}/Users/${early}`, token, {
+      method: 'PATCH',
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'title', value: 'Changed while paging' }] },
+    });
     const rest = [first];
-    for (let cursor = first.body?.nextCursor as string | undefined; cursor; cursor = rest.at(-1)?.body?.nextCursor as string | undefined) {
+    for (
+      let cursor = first.body?.nextCursor as string | undefined;
+      cursor;
+      cursor = rest.at(-1)?.body?.nextCursor as string | undefined
+    ) {
       rest.push(await scim(`${profiles}/users?count=2&cursor=${cursor}`, undefined));
     }
     const state = new Map<string, { version: number; title?: unknown }>();
-    for (const entry of rest.flatMap((page) => page.body?.profiles as Record<string, any>[])) state.set(entry.id, { version: entry.version, title: entry.snapshot.title });
+    for (const entry of rest.flatMap((page) => page.body?.profiles as Record<string, any>[]))
+      state.set(entry.id, { version: entry.version, title: entry.snapshot.title });
 
     const lateId = String(late.body?.id);
     const events = await eventually(
-      () => tenantEvents(service.eventsFile, tenantId).filter((event) => event.resourceType === 'User' && event.occurredAt >= asOf),
-      (list) => list.some((event) => event.resourceId === lateId) && list.some((event) => event.resourceId === early && event.snapshot?.title === 'Changed while paging'),
+      () =>
+        tenantEvents(service.eventsFile, tenantId).filter(
+          (event) => event.resourceType === 'User' && event.occurredAt >= asOf,
+        ),
+      (list) =>
+        list.some((event) => event.resourceId === lateId) &&
+        list.some((event) => event.resourceId === early && event.snapshot?.title === 'Changed while paging'),
     );
     for (const event of events) {
       const held = state.get(event.resourceId);
@@ -121,7 +155,12 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
     }
 
     const now = await walk('users', 200);
-    const current = new Map((now[0]?.body?.profiles as Record<string, any>[]).map((entry) => [entry.id, { version: entry.version, title: entry.snapshot.title }]));
+    const current = new Map(
+      (now[0]?.body?.profiles as Record<string, any>[]).map((entry) => [
+        entry.id,
+        { version: entry.version, title: entry.snapshot.title },
+      ]),
+    );
     expect(state).toEqual(current);
     expect(state.get(early)?.title).toBe('Changed while paging');
     expect(state.has(lateId)).toBe(true);
@@ -129,7 +168,11 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
 
   it.each([
     ['a cursor this service did not issue', 'cursor=not-a-cursor', 'invalidCursor'],
-    ['a cursor of another shape', `cursor=${Buffer.from(JSON.stringify({ offset: 3 })).toString('base64url')}`, 'invalidCursor'],
+    [
+      'a cursor of another shape',
+      `cursor=${Buffer.from(JSON.stringify({ offset: 3 })).toString('base64url')}`,
+      'invalidCursor',
+    ],
     ['startIndex beside a cursor', 'cursor=abc&startIndex=2', 'invalidValue'],
   ])('answers %s with a 400', async (_name, query, scimType) => {
     const response = await scim(`${profiles}/users?${query}`, undefined);
@@ -139,7 +182,10 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
   });
 
   it('answers an unknown tenant with 404', async () => {
-    const response = await scim(`${service.baseUrl.replace(/\/scim\/v2$/, '')}/profiles/v1/no-such-${randomUUID().slice(0, 8)}/groups`, undefined);
+    const response = await scim(
+      `${service.baseUrl.replace(/\/scim\/v2$/, '')}/profiles/v1/no-such-${randomUUID().slice(0, 8)}/groups`,
+      undefined,
+    );
 
     expect(response.status).toBe(404);
   });

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { toGroupItem, toMembershipItem, toUserItem, toUserNameMarkerItem, type Item } from '../../lambdas/adapters/dynamodb/codec';
+import {
+  toGroupItem,
+  toMembershipItem,
+  toUserItem,
+  toUserNameMarkerItem,
+  type Item,
+} from '../../lambdas/adapters/dynamodb/codec';
 import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
 import { DynamoDirectoryStore } from '../../lambdas/adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from '../../lambdas/adapters/dynamodb/group-store';
@@ -28,7 +34,10 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
   let seeding: DynamoDBDocumentClient;
   let deps: Dependencies;
   let calls: string[] = [];
-  const tenants = new Map<number, { tenantId: string; groupId: string; userNames: string[]; memberIds: string[]; outsiderIds: string[] }>();
+  const tenants = new Map<
+    number,
+    { tenantId: string; groupId: string; userNames: string[]; memberIds: string[]; outsiderIds: string[] }
+  >();
 
   /** N users (all members of one group) plus two outsiders, written with BatchWriteItem straight from the codec. */
   const seedTenant = async (size: number) => {
@@ -39,14 +48,27 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
       version: 1,
       created: now,
       lastModified: now,
-      data: { userName: `user${index}@${tenantId}.example`, externalId: `x${index}`, emails: [{ type: 'work', value: `user${index}@${tenantId}.example` }] },
+      data: {
+        userName: `user${index}@${tenantId}.example`,
+        externalId: `x${index}`,
+        emails: [{ type: 'work', value: `user${index}@${tenantId}.example` }],
+      },
     });
     const members = Array.from({ length: size }, (_unused, index) => user(index));
     const outsiders = [user(size), user(size + 1)];
-    const group: StoredResource = { id: randomUUID(), version: 1, created: now, lastModified: now, data: { displayName: `Group of ${size}` } };
+    const group: StoredResource = {
+      id: randomUUID(),
+      version: 1,
+      created: now,
+      lastModified: now,
+      data: { displayName: `Group of ${size}` },
+    };
     const items: Item[] = [
       toGroupItem(tenantId, group),
-      ...[...members, ...outsiders].flatMap((stored) => [toUserItem(tenantId, stored), toUserNameMarkerItem(tenantId, String(stored.data.userName), stored.id)]),
+      ...[...members, ...outsiders].flatMap((stored) => [
+        toUserItem(tenantId, stored),
+        toUserNameMarkerItem(tenantId, String(stored.data.userName), stored.id),
+      ]),
       ...members.map((member) => toMembershipItem(tenantId, group.id, member.id, 1)),
     ];
     const batches: Item[][] = [];
@@ -55,7 +77,9 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
         let pending: Item[] = batch.map((item) => ({ PutRequest: { Item: item } }));
         while (pending.length > 0) {
-          const { UnprocessedItems } = await seeding.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+          const { UnprocessedItems } = await seeding.send(
+            new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+          );
           pending = (UnprocessedItems?.[tableName] ?? []) as Item[];
         }
       }
@@ -92,7 +116,11 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
   };
 
   beforeAll(async () => {
-    const raw = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const raw = new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
       await ensureTable(raw, tableName);
     } finally {
@@ -145,7 +173,14 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
 
       costs.push(
         await costOf(async () => {
-          statuses.push((await patchGroup(request(tenantId, 'patchGroup', { pathParameters: { tenantId, id: groupId }, body }), deps)).status);
+          statuses.push(
+            (
+              await patchGroup(
+                request(tenantId, 'patchGroup', { pathParameters: { tenantId, id: groupId }, body }),
+                deps,
+              )
+            ).status,
+          );
         }),
       );
     }
@@ -164,11 +199,25 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
 
       costs.push(
         await costOf(async () => {
-          statuses.push((await patchGroup(request(tenantId, 'patchGroup', { pathParameters: { tenantId, id: groupId }, body }), deps)).status);
+          statuses.push(
+            (
+              await patchGroup(
+                request(tenantId, 'patchGroup', { pathParameters: { tenantId, id: groupId }, body }),
+                deps,
+              )
+            ).status,
+          );
         }),
       );
     }
-    const remaining = await Promise.all(SIZES.map((size) => deps.groups.presentMembers(tenantOf(size).tenantId, tenantOf(size).groupId, [tenantOf(size).memberIds[3] as string, tenantOf(size).memberIds[4] as string])));
+    const remaining = await Promise.all(
+      SIZES.map((size) =>
+        deps.groups.presentMembers(tenantOf(size).tenantId, tenantOf(size).groupId, [
+          tenantOf(size).memberIds[3] as string,
+          tenantOf(size).memberIds[4] as string,
+        ]),
+      ),
+    );
 
     expect(statuses).toEqual([204, 204]);
     expect(remaining.map((present) => present.size)).toEqual([1, 1]);
@@ -176,7 +225,7 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
     expect(costs[0]).toEqual({ BatchGetItemCommand: 1, UpdateItemCommand: 1, TransactWriteItemsCommand: 1 });
   });
 
-  it('Entra\'s userName match costs 1 GetItem and 1 BatchGetItem in a tenant of 10 and of 2,000 users', async () => {
+  it("Entra's userName match costs 1 GetItem and 1 BatchGetItem in a tenant of 10 and of 2,000 users", async () => {
     const costs: Record<string, number>[] = [];
     const totals: number[] = [];
     for (const size of SIZES) {
@@ -185,7 +234,10 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
 
       costs.push(
         await costOf(async () => {
-          totals.push(((await listUsers(request(tenantId, 'listUsers', { query }), deps)).body as { totalResults: number }).totalResults);
+          totals.push(
+            ((await listUsers(request(tenantId, 'listUsers', { query }), deps)).body as { totalResults: number })
+              .totalResults,
+          );
         }),
       );
     }
@@ -195,7 +247,7 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
     expect(costs[0]).toEqual({ GetItemCommand: 1, BatchGetItemCommand: 1 });
   });
 
-  it('Entra\'s Test Connection probe (no match) costs 1 GetItem in a tenant of 10 and of 2,000 users', async () => {
+  it("Entra's Test Connection probe (no match) costs 1 GetItem in a tenant of 10 and of 2,000 users", async () => {
     const costs: Record<string, number>[] = [];
     for (const size of SIZES) {
       const query = { filter: `userName eq "${randomUUID()}"` };

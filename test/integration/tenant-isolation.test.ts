@@ -9,9 +9,12 @@ const ERROR_URN = ERROR_MESSAGE;
 
 /** A body each route accepts, so that only authentication decides the outcome. */
 function bodyFor(route: Route): unknown {
-  if (route.method === 'PATCH') return { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Changed' }] };
+  if (route.method === 'PATCH')
+    return { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'displayName', value: 'Changed' }] };
   if (route.method !== 'POST' && route.method !== 'PUT') return undefined;
-  return route.path.includes('/Groups') ? { displayName: `G ${randomUUID()}` } : { userName: `${randomUUID()}@a.example` };
+  return route.path.includes('/Groups')
+    ? { displayName: `G ${randomUUID()}` }
+    : { userName: `${randomUUID()}@a.example` };
 }
 
 describe('tenant isolation: every route × every credential', () => {
@@ -36,10 +39,18 @@ describe('tenant isolation: every route × every credential', () => {
     const second = await issueToken(deps, tenantA, { label: 'to revoke' });
     await revokeToken(deps, tenantA, second.record.id);
     revoked = second.token;
-    expired = (await issueToken(deps, tenantA, { label: 'expired', expiresAt: new Date(Date.now() - 1000).toISOString() })).token;
+    expired = (
+      await issueToken(deps, tenantA, { label: 'expired', expiresAt: new Date(Date.now() - 1000).toISOString() })
+    ).token;
 
-    const user = await scim(`${service.baseUrl}/${tenantA}/Users`, tokenA, { method: 'POST', body: { userName: `victim-${randomUUID()}@a.example` } });
-    const group = await scim(`${service.baseUrl}/${tenantA}/Groups`, tokenA, { method: 'POST', body: { displayName: `Victims ${randomUUID()}` } });
+    const user = await scim(`${service.baseUrl}/${tenantA}/Users`, tokenA, {
+      method: 'POST',
+      body: { userName: `victim-${randomUUID()}@a.example` },
+    });
+    const group = await scim(`${service.baseUrl}/${tenantA}/Groups`, tokenA, {
+      method: 'POST',
+      body: { displayName: `Victims ${randomUUID()}` },
+    });
     ids.Users = String(user.body?.id);
     ids.Groups = String(group.body?.id);
     ids.Schemas = USER_SCHEMA;
@@ -60,7 +71,7 @@ describe('tenant isolation: every route × every credential', () => {
     ['no Authorization header', () => undefined],
     ["another tenant's token", () => `Bearer ${tokenB}`],
     ['a revoked token', () => `Bearer ${revoked}`],
-    ["an expired token of this tenant", () => `Bearer ${expired}`],
+    ['an expired token of this tenant', () => `Bearer ${expired}`],
     ['a Basic header', () => `Basic ${Buffer.from('user:pass').toString('base64')}`],
     ['a bearer without a token', () => 'Bearer'],
     ['a token with a broken checksum', () => `Bearer ${tokenA.slice(0, -1)}${tokenA.endsWith('A') ? 'B' : 'A'}`],
@@ -83,7 +94,8 @@ describe('tenant isolation: every route × every credential', () => {
       expect(await response.json()).toEqual({
         schemas: [ERROR_URN],
         status: '401',
-        detail: 'Authentication failed: send a valid Secret Token as "Authorization: Bearer <token>" to this Tenant URL.',
+        detail:
+          'Authentication failed: send a valid Secret Token as "Authorization: Bearer <token>" to this Tenant URL.',
       });
     });
   });
@@ -98,13 +110,21 @@ describe('tenant isolation: every route × every credential', () => {
     expect(group.body?.meta).toMatchObject({ version: 'W/"1"' });
   });
 
-  it.each(['GET', 'PUT', 'PATCH', 'DELETE'])("never reaches tenant A's resources through tenant B's own URL (%s → 404)", async (method) => {
-    for (const collection of ['Users', 'Groups']) {
-      const route = routes.find((candidate) => candidate.method === method && candidate.path.endsWith(`/${collection}/{id}`)) as Route;
+  it.each(['GET', 'PUT', 'PATCH', 'DELETE'])(
+    "never reaches tenant A's resources through tenant B's own URL (%s → 404)",
+    async (method) => {
+      for (const collection of ['Users', 'Groups']) {
+        const route = routes.find(
+          (candidate) => candidate.method === method && candidate.path.endsWith(`/${collection}/{id}`),
+        ) as Route;
 
-      const response = await scim(urlOf(route, tenantB), tokenB, { method, ...(bodyFor(route) !== undefined ? { body: bodyFor(route) } : {}) });
+        const response = await scim(urlOf(route, tenantB), tokenB, {
+          method,
+          ...(bodyFor(route) !== undefined ? { body: bodyFor(route) } : {}),
+        });
 
-      expect(response.status).toBe(404);
-    }
-  });
+        expect(response.status).toBe(404);
+      }
+    },
+  );
 });

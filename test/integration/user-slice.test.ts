@@ -3,7 +3,13 @@ import { createTenant } from '../../lambdas/operations/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import entraCreateUser from '../fixtures/entra/create-user.json';
 import { scim, startTestService, type TestService } from '../support/local-service';
-import { ENTERPRISE_USER_SCHEMA, ERROR_MESSAGE, LIST_RESPONSE, PATCH_OP, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
+import {
+  ENTERPRISE_USER_SCHEMA,
+  ERROR_MESSAGE,
+  LIST_RESPONSE,
+  PATCH_OP,
+  USER_SCHEMA,
+} from '../../lambdas/scim/schema/urns';
 
 const ERROR_URN = ERROR_MESSAGE;
 const LIST_URN = LIST_RESPONSE;
@@ -24,7 +30,11 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
   });
 
   const filterUrl = (filter: string) => `${users}?filter=${encodeURIComponent(filter)}`;
-  const newUser = (userName = `${randomUUID()}@contoso.example`) => ({ ...entraCreateUser, userName, externalId: userName.split('@')[0] });
+  const newUser = (userName = `${randomUUID()}@contoso.example`) => ({
+    ...entraCreateUser,
+    userName,
+    externalId: userName.split('@')[0],
+  });
 
   describe('Entra Test Connection', () => {
     it('answers a userName probe with a random GUID with 200 and an empty ListResponse', async () => {
@@ -32,12 +42,18 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
 
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/scim+json');
-      expect(response.body).toEqual({ schemas: [LIST_URN], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+      expect(response.body).toEqual({
+        schemas: [LIST_URN],
+        totalResults: 0,
+        startIndex: 1,
+        itemsPerPage: 0,
+        Resources: [],
+      });
     });
   });
 
   describe('create, read, match, delete', () => {
-    it('creates Entra\'s user body with the enterprise extension: 201, Location, ETag and meta', async () => {
+    it("creates Entra's user body with the enterprise extension: 201, Location, ETag and meta", async () => {
       const body = newUser();
 
       const response = await scim(users, token, { method: 'POST', body });
@@ -73,7 +89,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       expect(byUserName.body).toMatchObject({ totalResults: 1, Resources: [{ id: created.id }] });
     });
 
-    it('matches by externalId, quoted or unquoted as in Entra\'s older docs', async () => {
+    it("matches by externalId, quoted or unquoted as in Entra's older docs", async () => {
       const body = newUser();
       const created = (await scim(users, token, { method: 'POST', body })).body as Record<string, any>;
 
@@ -88,7 +104,10 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       const body = newUser();
       const first = (await scim(users, token, { method: 'POST', body })).body as Record<string, any>;
 
-      const duplicate = await scim(users, token, { method: 'POST', body: { ...body, userName: body.userName.toUpperCase() } });
+      const duplicate = await scim(users, token, {
+        method: 'POST',
+        body: { ...body, userName: body.userName.toUpperCase() },
+      });
       const matches = await scim(filterUrl(`userName eq "${body.userName}"`), token);
 
       expect(duplicate.status).toBe(409);
@@ -195,7 +214,13 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
   describe('bad input gets a SCIM error and changes nothing', () => {
     it.each([
       ['malformed JSON', '{"userName": ', 400, 'invalidSyntax', 'not valid JSON'],
-      ['a missing userName', { schemas: [USER_SCHEMA], displayName: 'No Name' }, 400, 'invalidValue', 'userName is required'],
+      [
+        'a missing userName',
+        { schemas: [USER_SCHEMA], displayName: 'No Name' },
+        400,
+        'invalidValue',
+        'userName is required',
+      ],
       ['a userName that is not a string', { userName: 42 }, 400, 'invalidValue', 'userName must be a string'],
       ['a body that is not an object', '[1,2]', 400, 'invalidSyntax', 'JSON object'],
     ])('refuses %s', async (_name, body, status, scimType, detail) => {
@@ -238,20 +263,25 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       ['a wrong token of the right shape', 'scimsk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA000000'],
       ['a non-bearer scheme', 'Basic dXNlcjpwYXNz'],
     ])('answers %s with 401 and a SCIM error', async (_name, header) => {
-      const response = await fetch(filterUrl('userName eq "x"'), { headers: header ? { Authorization: header.startsWith('Basic') ? header : `Bearer ${header}` } : {} });
+      const response = await fetch(filterUrl('userName eq "x"'), {
+        headers: header ? { Authorization: header.startsWith('Basic') ? header : `Bearer ${header}` } : {},
+      });
 
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ schemas: [ERROR_URN], status: '401' });
     });
 
-    it('answers another tenant\'s valid token on this Tenant URL with 401', async () => {
+    it("answers another tenant's valid token on this Tenant URL with 401", async () => {
       const response = await scim(filterUrl('userName eq "x"'), otherToken);
 
       expect(response.status).toBe(401);
     });
 
     it('answers an unknown tenant exactly like a wrong token', async () => {
-      const unknown = await scim(`${service.baseUrl}/no-such-tenant/Users?filter=${encodeURIComponent('userName eq "x"')}`, token);
+      const unknown = await scim(
+        `${service.baseUrl}/no-such-tenant/Users?filter=${encodeURIComponent('userName eq "x"')}`,
+        token,
+      );
       const wrong = await scim(filterUrl('userName eq "x"'), otherToken);
 
       expect(unknown.status).toBe(401);

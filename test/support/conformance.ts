@@ -53,17 +53,30 @@ export function userBody(overrides: Record<string, unknown> = {}): Record<string
 }
 
 /** POSTs a user and fails loudly unless it was created. */
-export async function createUser(tenant: ConformanceTenant, overrides: Record<string, unknown> = {}): Promise<Record<string, any>> {
+export async function createUser(
+  tenant: ConformanceTenant,
+  overrides: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
   const response = await scim(tenant.users, tenant.token, { method: 'POST', body: userBody(overrides) });
-  if (response.status !== 201) throw new Error(`creating a user answered ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`creating a user answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body as Record<string, any>;
 }
 
 /** POSTs a group (Entra's body shape) and fails loudly unless it was created. */
-export async function createGroup(tenant: ConformanceTenant, overrides: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const body = { schemas: [GROUP_URN, ADSCIM_GROUP_URN], displayName: `Group ${randomUUID().slice(0, 12)}`, externalId: randomUUID(), ...overrides };
+export async function createGroup(
+  tenant: ConformanceTenant,
+  overrides: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
+  const body = {
+    schemas: [GROUP_URN, ADSCIM_GROUP_URN],
+    displayName: `Group ${randomUUID().slice(0, 12)}`,
+    externalId: randomUUID(),
+    ...overrides,
+  };
   const response = await scim(tenant.groups, tenant.token, { method: 'POST', body });
-  if (response.status !== 201) throw new Error(`creating a group answered ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`creating a group answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body as Record<string, any>;
 }
 

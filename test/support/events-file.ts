@@ -20,7 +20,11 @@ export function readEvents(file: string): Published[] {
 }
 
 /** Polls the events file until `done` holds or `timeoutMs` passed (the publisher polls the stream every 200 ms). */
-export async function waitForEvents(file: string, done: (events: Published[]) => boolean, timeoutMs = 10_000): Promise<Published[]> {
+export async function waitForEvents(
+  file: string,
+  done: (events: Published[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<Published[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const events = readEvents(file);

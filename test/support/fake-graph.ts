@@ -75,7 +75,10 @@ export class FakeGraph {
   private seq = 1;
   /** Delta tokens issued at or before this sequence number answer 410 (the sync state expired). */
   private expiredBefore = 0;
-  private readonly rounds = new Map<string, { items: unknown[]; next: string; kind: 'users' | 'groups'; select?: string }>();
+  private readonly rounds = new Map<
+    string,
+    { items: unknown[]; next: string; kind: 'users' | 'groups'; select?: string }
+  >();
   private readonly tokens = new Set<string>();
   private readonly faults: Fault[] = [];
   /** Requests by kind, for assertions and the benchmark. */
@@ -87,7 +90,9 @@ export class FakeGraph {
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
-      void this.handle(request, response).catch((error: unknown) => json(response, 500, { error: { code: 'fakeFailure', message: String(error) } }));
+      void this.handle(request, response).catch((error: unknown) =>
+        json(response, 500, { error: { code: 'fakeFailure', message: String(error) } }),
+      );
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -127,7 +132,13 @@ export class FakeGraph {
     for (const group of this.groups.values()) {
       if (group.members.delete(id)) {
         group.seq = this.seq;
-        this.membershipChanges.push({ groupId: group.id, memberId: id, memberType: 'user', seq: this.seq, removed: true });
+        this.membershipChanges.push({
+          groupId: group.id,
+          memberId: id,
+          memberType: 'user',
+          seq: this.seq,
+          removed: true,
+        });
       }
     }
   }
@@ -185,7 +196,12 @@ export class FakeGraph {
       this.fail({
         match: kind,
         respond: (response) =>
-          json(response, 429, { error: { code: 'TooManyRequests', message: 'Too many requests' } }, retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {}),
+          json(
+            response,
+            429,
+            { error: { code: 'TooManyRequests', message: 'Too many requests' } },
+            retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {},
+          ),
       });
     }
   }
@@ -200,7 +216,8 @@ export class FakeGraph {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.baseUrl);
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
-    if (token && request.method === 'POST') return this.token(decodeURIComponent(token[1] ?? ''), await body(request), response);
+    if (token && request.method === 'POST')
+      return this.token(decodeURIComponent(token[1] ?? ''), await body(request), response);
     const delta = /^\/v1\.0\/(users|groups)\/delta$/.exec(url.pathname);
     if (!delta || request.method !== 'GET') {
       this.requests.other += 1;
@@ -211,8 +228,14 @@ export class FakeGraph {
     const fault = this.takeFault(kind);
     if (fault) return fault.respond(response);
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    if (!bearer || !this.tokens.has(bearer)) return json(response, 401, { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' } });
-    if (!this.consentGranted) return json(response, 403, { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } });
+    if (!bearer || !this.tokens.has(bearer))
+      return json(response, 401, {
+        error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty or invalid.' },
+      });
+    if (!this.consentGranted)
+      return json(response, 403, {
+        error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
+      });
     return this.deltaPage(kind, url, response);
   }
 
@@ -221,13 +244,37 @@ export class FakeGraph {
     const fault = this.takeFault('token');
     if (fault) return fault.respond(response);
     const error = (status: number, code: number, error: string, text: string) =>
-      json(response, status, { error, error_description: `AADSTS${code}: ${text} Trace ID: ${randomUUID()} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`, error_codes: [code] });
+      json(response, status, {
+        error,
+        error_description: `AADSTS${code}: ${text} Trace ID: ${randomUUID()} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`,
+        error_codes: [code],
+      });
     if (tenant !== this.entraTenantId) return error(400, 90002, 'invalid_request', `Tenant '${tenant}' not found.`);
-    if (form.get('grant_type') !== 'client_credentials') return error(400, 70003, 'unsupported_grant_type', 'The app requested an unsupported grant type.');
-    if (form.get('client_id') !== this.clientId) return error(400, 700016, 'unauthorized_client', `Application with identifier '${form.get('client_id')}' was not found in the directory.`);
-    if (form.get('scope') !== `${this.baseUrl}/.default`) return error(400, 1002012, 'invalid_scope', 'The provided value for scope is not valid.');
-    if (form.get('client_secret') !== this.clientSecret) return error(401, 7000215, 'invalid_client', 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
-    if (this.secretState === 'expired') return error(401, 7000222, 'invalid_client', `The provided client secret keys for app '${this.clientId}' are expired.`);
+    if (form.get('grant_type') !== 'client_credentials')
+      return error(400, 70003, 'unsupported_grant_type', 'The app requested an unsupported grant type.');
+    if (form.get('client_id') !== this.clientId)
+      return error(
+        400,
+        700016,
+        'unauthorized_client',
+        `Application with identifier '${form.get('client_id')}' was not found in the directory.`,
+      );
+    if (form.get('scope') !== `${this.baseUrl}/.default`)
+      return error(400, 1002012, 'invalid_scope', 'The provided value for scope is not valid.');
+    if (form.get('client_secret') !== this.clientSecret)
+      return error(
+        401,
+        7000215,
+        'invalid_client',
+        'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+      );
+    if (this.secretState === 'expired')
+      return error(
+        401,
+        7000222,
+        'invalid_client',
+        `The provided client secret keys for app '${this.clientId}' are expired.`,
+      );
     const accessToken = randomBytes(24).toString('base64url');
     this.tokens.add(accessToken);
     json(response, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken });
@@ -240,18 +287,29 @@ export class FakeGraph {
     let round: string;
     if (skip !== null) {
       round = skip.split('.')[0] ?? '';
-      if (!this.rounds.has(round)) return json(response, 400, { error: { code: 'badRequest', message: 'Invalid skip token.' } });
+      if (!this.rounds.has(round))
+        return json(response, 400, { error: { code: 'badRequest', message: 'Invalid skip token.' } });
     } else {
       let since = 0;
       if (deltaToken !== null) {
         since = Number(deltaToken);
         if (!Number.isInteger(since) || since <= this.expiredBefore) {
           const restart = `${this.baseUrl}/v1.0/${kind}/delta${select ? `?$select=${select}` : ''}`;
-          return json(response, 410, { error: { code: 'syncStateNotFound', message: 'The sync state is not found or expired.' } }, { Location: restart });
+          return json(
+            response,
+            410,
+            { error: { code: 'syncStateNotFound', message: 'The sync state is not found or expired.' } },
+            { Location: restart },
+          );
         }
       }
       round = randomUUID();
-      this.rounds.set(round, { items: kind === 'users' ? this.userItems(since, select) : this.groupItems(since), next: String(this.seq), kind, ...(select ? { select } : {}) });
+      this.rounds.set(round, {
+        items: kind === 'users' ? this.userItems(since, select) : this.groupItems(since),
+        next: String(this.seq),
+        kind,
+        ...(select ? { select } : {}),
+      });
     }
     const offset = skip === null ? 0 : Number(skip.split('.')[1]);
     const state = this.rounds.get(round)!;
@@ -262,16 +320,24 @@ export class FakeGraph {
     json(response, 200, {
       '@odata.context': `${this.baseUrl}/v1.0/$metadata#${kind}`,
       value,
-      ...(more ? { '@odata.nextLink': link(`$skiptoken=${round}.${offset + size}`) } : { '@odata.deltaLink': link(`$deltatoken=${state.next}${state.select ? `&$select=${state.select}` : ''}`) }),
+      ...(more
+        ? { '@odata.nextLink': link(`$skiptoken=${round}.${offset + size}`) }
+        : { '@odata.deltaLink': link(`$deltatoken=${state.next}${state.select ? `&$select=${state.select}` : ''}`) }),
     });
   }
 
   private userItems(since: number, select: string | undefined): unknown[] {
     const fields = select ? new Set(select.split(',')) : undefined;
-    const pick = (user: FakeUser) => Object.fromEntries(Object.entries(user).filter(([key]) => key === 'id' || !fields || fields.has(key)));
+    const pick = (user: FakeUser) =>
+      Object.fromEntries(Object.entries(user).filter(([key]) => key === 'id' || !fields || fields.has(key)));
     const changed = [...this.users.values()].filter((user) => (this.userSeq.get(user.id) ?? 0) > since).map(pick);
     // Deleted objects appear only in rounds that continue from a delta token (not in the first round).
-    const removed = since === 0 ? [] : this.tombstones.filter((tombstone) => tombstone.seq > since).map((tombstone) => ({ id: tombstone.id, '@removed': { reason: tombstone.reason } }));
+    const removed =
+      since === 0
+        ? []
+        : this.tombstones
+            .filter((tombstone) => tombstone.seq > since)
+            .map((tombstone) => ({ id: tombstone.id, '@removed': { reason: tombstone.reason } }));
     const items: unknown[] = [...changed, ...removed];
     const every = this.options.duplicateEvery ?? 0;
     if (every > 0 && since === 0) changed.filter((_, index) => index % every === 0).forEach((user) => items.push(user));
@@ -281,18 +347,33 @@ export class FakeGraph {
   private groupItems(since: number): unknown[] {
     const per = this.options.membersPerAppearance ?? 50;
     const items: unknown[] = [];
-    const member = (id: string, type: 'user' | 'group', removed = false) => ({ '@odata.type': `#microsoft.graph.${type}`, id, ...(removed ? { '@removed': { reason: 'deleted' } } : {}) });
+    const member = (id: string, type: 'user' | 'group', removed = false) => ({
+      '@odata.type': `#microsoft.graph.${type}`,
+      id,
+      ...(removed ? { '@removed': { reason: 'deleted' } } : {}),
+    });
     for (const group of this.groups.values()) {
       let members: unknown[];
       if (since === 0) members = [...group.members].map(([id, type]) => member(id, type));
       else {
         if (group.seq <= since) continue;
-        members = this.membershipChanges.filter((change) => change.groupId === group.id && change.seq > since).map((change) => member(change.memberId, change.memberType, change.removed));
+        members = this.membershipChanges
+          .filter((change) => change.groupId === group.id && change.seq > since)
+          .map((change) => member(change.memberId, change.memberType, change.removed));
       }
       if (members.length <= per) items.push({ id: group.id, displayName: group.displayName, 'members@delta': members });
-      else for (let start = 0; start < members.length; start += per) items.push({ id: group.id, ...(start === 0 ? { displayName: group.displayName } : {}), 'members@delta': members.slice(start, start + per) });
+      else
+        for (let start = 0; start < members.length; start += per)
+          items.push({
+            id: group.id,
+            ...(start === 0 ? { displayName: group.displayName } : {}),
+            'members@delta': members.slice(start, start + per),
+          });
     }
-    if (since > 0) this.groupTombstones.filter((tombstone) => tombstone.seq > since).forEach((tombstone) => items.push({ id: tombstone.id, '@removed': { reason: tombstone.reason } }));
+    if (since > 0)
+      this.groupTombstones
+        .filter((tombstone) => tombstone.seq > since)
+        .forEach((tombstone) => items.push({ id: tombstone.id, '@removed': { reason: tombstone.reason } }));
     return items;
   }
 }

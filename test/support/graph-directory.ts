@@ -44,7 +44,12 @@ export function seedDirectory(graph: FakeGraph, count: number, domain = 'contoso
   users.forEach((user, index) => {
     graph.addMember(groups['All Staff'] as string, user.id);
     const department = DEPARTMENTS[index % 3];
-    graph.addMember(groups[department === 'Sales' ? 'Sales Team' : department === 'Support' ? 'Support Team' : 'Engineering'] as string, user.id);
+    graph.addMember(
+      groups[
+        department === 'Sales' ? 'Sales Team' : department === 'Support' ? 'Support Team' : 'Engineering'
+      ] as string,
+      user.id,
+    );
     if (index % 20 === 0) graph.addMember(groups.Managers as string, user.id);
   });
   return { users, groups };

@@ -57,7 +57,11 @@ export interface ScimCall {
 }
 
 /** One HTTP call with a bearer token; parses the JSON body when there is one. */
-export async function scim(url: string, token: string | undefined, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ScimCall> {
+export async function scim(
+  url: string,
+  token: string | undefined,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ScimCall> {
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     headers: {
@@ -68,5 +72,9 @@ export async function scim(url: string, token: string | undefined, init: { metho
     body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+  };
 }

@@ -1,8 +1,34 @@
 import type { ChangeEvent } from '../../lambdas/events/catalog';
-import type { Dependencies, DirectoryStore, GroupStore, GuardAction, GuardState, GuardStore, HeldPage, PageStart, ResourcePage, StoredResource, WriteStore } from '../../lambdas/operations/ports';
+import type {
+  Dependencies,
+  DirectoryStore,
+  GroupStore,
+  GuardAction,
+  GuardState,
+  GuardStore,
+  HeldPage,
+  PageStart,
+  ResourcePage,
+  StoredResource,
+  WriteStore,
+} from '../../lambdas/operations/ports';
 import type { ScimRequest } from '../../lambdas/operations/request';
-import { CommitFailure, type Expected, type HeldChange, type MemberType, type PlannedTransaction, type Write, type WritePlan } from '../../lambdas/operations/write-plan';
-import { DEFAULT_GUARD_SETTINGS, windowIndexOf, type GuardSettings, type Hold, type RemovalWindow } from '../../lambdas/tenancy/removal-guard';
+import {
+  CommitFailure,
+  type Expected,
+  type HeldChange,
+  type MemberType,
+  type PlannedTransaction,
+  type Write,
+  type WritePlan,
+} from '../../lambdas/operations/write-plan';
+import {
+  DEFAULT_GUARD_SETTINGS,
+  windowIndexOf,
+  type GuardSettings,
+  type Hold,
+  type RemovalWindow,
+} from '../../lambdas/tenancy/removal-guard';
 import { foldCase } from '../../lambdas/scim/resources/fold-case';
 import type { LogEntry } from '../../lambdas/tenancy/provisioning-log';
 
@@ -52,7 +78,14 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
   }
 
   seedUser(id: string, userName: string, extra: Partial<StoredResource> = {}): StoredResource {
-    const user: StoredResource = { id, version: 1, created: 'c', lastModified: 'm', data: { userName, active: true }, ...extra };
+    const user: StoredResource = {
+      id,
+      version: 1,
+      created: 'c',
+      lastModified: 'm',
+      data: { userName, active: true },
+      ...extra,
+    };
     this.users.set(id, user);
     this.userNames.set(foldCase(userName), id);
     this.counts.User += 1;
@@ -82,7 +115,8 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
     return ids.flatMap((id) => this.users.get(id) ?? []);
   }
   async findUserIds(_tenantId: string, key: string, value: string) {
-    if (key === 'userName') return this.userNames.has(foldCase(value)) ? [this.userNames.get(foldCase(value)) as string] : [];
+    if (key === 'userName')
+      return this.userNames.has(foldCase(value)) ? [this.userNames.get(foldCase(value)) as string] : [];
     return [...this.users.values()].filter((user) => user.data.externalId === value).map((user) => user.id);
   }
   async listUsers(_tenantId: string, _start: PageStart, limit: number): Promise<ResourcePage> {
@@ -100,7 +134,9 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
     return ids.flatMap((id) => this.groups.get(id) ?? []);
   }
   async findGroupIds(_tenantId: string, _key: string, value: string) {
-    return [...this.groups.values()].filter((group) => group.data.displayName === value || group.data.externalId === value).map((group) => group.id);
+    return [...this.groups.values()]
+      .filter((group) => group.data.displayName === value || group.data.externalId === value)
+      .map((group) => group.id);
   }
   async listGroups(_tenantId: string, _start: PageStart, limit: number): Promise<ResourcePage> {
     return { items: [...this.groups.values()].slice(0, limit) };
@@ -117,7 +153,9 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
     return { ...(group ? { group } : {}), present: await this.presentMembers(tenantId, groupId, ids) };
   }
   async groupsOf(_tenantId: string, memberId: string) {
-    return [...this.memberships.entries()].filter(([, members]) => members.get(memberId)?.present).map(([groupId]) => groupId);
+    return [...this.memberships.entries()]
+      .filter(([, members]) => members.get(memberId)?.present)
+      .map(([groupId]) => groupId);
   }
   async existingMembers(_tenantId: string, ids: readonly string[]) {
     const found = new Map<string, MemberType>();
@@ -133,45 +171,73 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
     for (const [index, transaction] of plan.transactions.entries()) {
       const injected = this.failures.shift();
       if (injected) throw injected;
-      if (transaction.writes.length > 100) throw new Error(`a transaction of ${transaction.writes.length} items exceeds DynamoDB's 100`);
+      if (transaction.writes.length > 100)
+        throw new Error(`a transaction of ${transaction.writes.length} items exceeds DynamoDB's 100`);
       const failed = transaction.writes.find((write) => !this.holds(write));
-      if (failed) throw new CommitFailure(this.reasonOf(failed), `condition of ${failed.type} failed`, { write: failed, transaction: index });
+      if (failed)
+        throw new CommitFailure(this.reasonOf(failed), `condition of ${failed.type} failed`, {
+          write: failed,
+          transaction: index,
+        });
       for (const write of transaction.writes) this.apply(write);
       this.committed.push(transaction);
     }
   }
 
-  async reserveVersions(_tenantId: string, groupId: string, count: number, at: string, expectedVersion?: number): Promise<number> {
+  async reserveVersions(
+    _tenantId: string,
+    groupId: string,
+    count: number,
+    at: string,
+    expectedVersion?: number,
+  ): Promise<number> {
     const injected = this.failures.shift();
     if (injected) throw injected;
     const group = this.groups.get(groupId);
     if (!group || group.deleting) throw new CommitFailure('notFound', 'gone');
-    if (expectedVersion !== undefined && group.version !== expectedVersion) throw new CommitFailure('versionConflict', 'stale');
+    if (expectedVersion !== undefined && group.version !== expectedVersion)
+      throw new CommitFailure('versionConflict', 'stale');
     this.groups.set(groupId, { ...group, version: group.version + count, lastModified: at });
     return group.version + 1;
   }
 
-  async beginDelete(_tenantId: string, resourceType: MemberType, id: string, expectedVersion?: number): Promise<StoredResource> {
+  async beginDelete(
+    _tenantId: string,
+    resourceType: MemberType,
+    id: string,
+    expectedVersion?: number,
+  ): Promise<StoredResource> {
     const store = resourceType === 'User' ? this.users : this.groups;
     const resource = store.get(id);
     if (!resource) throw new CommitFailure('notFound', 'gone');
-    if (expectedVersion !== undefined && (resource.version !== expectedVersion || resource.deleting)) throw new CommitFailure('versionConflict', 'stale');
+    if (expectedVersion !== undefined && (resource.version !== expectedVersion || resource.deleting))
+      throw new CommitFailure('versionConflict', 'stale');
     const marked: StoredResource = { ...resource, version: resource.version + 1, deleting: true };
     store.set(id, marked);
     return marked;
   }
 
-  async sweepMemberships(_tenantId: string, target: { readonly memberId: string } | { readonly groupId: string }): Promise<void> {
+  async sweepMemberships(
+    _tenantId: string,
+    target: { readonly memberId: string } | { readonly groupId: string },
+  ): Promise<void> {
     if ('groupId' in target) this.memberships.set(target.groupId, new Map());
     else for (const members of this.memberships.values()) members.delete(target.memberId);
   }
 
   private holds(write: Write): boolean {
     const expect = (resource: StoredResource | undefined, expected: Expected) =>
-      expected.kind === 'absent' ? !resource : expected.kind === 'deleting' ? resource?.deleting === true : resource?.version === expected.version && !resource.deleting;
+      expected.kind === 'absent'
+        ? !resource
+        : expected.kind === 'deleting'
+          ? resource?.deleting === true
+          : resource?.version === expected.version && !resource.deleting;
     switch (write.type) {
       case 'putResource':
-        return expect((write.resourceType === 'User' ? this.users : this.groups).get(write.resource.id), write.expected);
+        return expect(
+          (write.resourceType === 'User' ? this.users : this.groups).get(write.resource.id),
+          write.expected,
+        );
       case 'deleteResource':
         return expect((write.resourceType === 'User' ? this.users : this.groups).get(write.id), write.expected);
       case 'claimUserName':
@@ -214,7 +280,9 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
       case 'holdEvent':
         return 'alreadyExists' as const;
       default:
-        return 'expected' in write && write.expected.kind === 'absent' ? ('alreadyExists' as const) : ('versionConflict' as const);
+        return 'expected' in write && write.expected.kind === 'absent'
+          ? ('alreadyExists' as const)
+          : ('versionConflict' as const);
     }
   }
 
@@ -222,7 +290,8 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
     switch (write.type) {
       case 'putResource':
         (write.resourceType === 'User' ? this.users : this.groups).set(write.resource.id, write.resource);
-        if (write.resourceType === 'Group' && !this.memberships.has(write.resource.id)) this.memberships.set(write.resource.id, new Map());
+        if (write.resourceType === 'Group' && !this.memberships.has(write.resource.id))
+          this.memberships.set(write.resource.id, new Map());
         return;
       case 'deleteResource':
         (write.resourceType === 'User' ? this.users : this.groups).delete(write.id);
@@ -281,7 +350,9 @@ export class MemoryGuard implements GuardStore {
   async getGuard(): Promise<GuardState> {
     return {
       settings: this.settings,
-      ...(this.window ? { window: { index: this.window.index, current: this.window.current, previous: this.window.previous } } : {}),
+      ...(this.window
+        ? { window: { index: this.window.index, current: this.window.current, previous: this.window.previous } }
+        : {}),
       ...(this.hold ? { hold: this.hold } : {}),
       holds: this.holds,
       ...(this.lockState ? { lock: this.lockState } : {}),
@@ -330,7 +401,10 @@ export class MemoryGuard implements GuardStore {
   async listHeld(_tenantId: string, limit: number, cursor?: string): Promise<HeldPage> {
     const keys = [...this.ports.held.keys()].sort().filter((key) => cursor === undefined || key > cursor);
     const page = keys.slice(0, limit);
-    return { items: page.map((key) => this.ports.held.get(key) as HeldChange), ...(keys.length > limit ? { cursor: page[page.length - 1] } : {}) };
+    return {
+      items: page.map((key) => this.ports.held.get(key) as HeldChange),
+      ...(keys.length > limit ? { cursor: page[page.length - 1] } : {}),
+    };
   }
 }
 

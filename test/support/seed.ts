@@ -16,16 +16,27 @@ export async function seedUsers(tableName: string, tenantId: string, count: numb
     const users: StoredResource[] = Array.from({ length: count }, (_unused, index) => {
       const id = randomUUID();
       const userName = `seed-${index}-${id.slice(0, 8)}@contoso.example`;
-      return { id, version: 1, created: now, lastModified: now, data: { userName, active: true, emails: [{ type: 'work', value: userName }] } };
+      return {
+        id,
+        version: 1,
+        created: now,
+        lastModified: now,
+        data: { userName, active: true, emails: [{ type: 'work', value: userName }] },
+      };
     });
-    const items: Item[] = users.flatMap((user) => [toUserItem(tenantId, user), toUserNameMarkerItem(tenantId, String(user.data.userName), user.id)]);
+    const items: Item[] = users.flatMap((user) => [
+      toUserItem(tenantId, user),
+      toUserNameMarkerItem(tenantId, String(user.data.userName), user.id),
+    ]);
     const queue: Item[][] = [];
     for (let start = 0; start < items.length; start += 25) queue.push(items.slice(start, start + 25));
     const writeAll = async () => {
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
         let pending: Item[] = batch.map((item) => ({ PutRequest: { Item: item } }));
         while (pending.length > 0) {
-          const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+          const { UnprocessedItems } = await client.send(
+            new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+          );
           pending = (UnprocessedItems?.[tableName] ?? []) as Item[];
         }
       }

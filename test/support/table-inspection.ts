@@ -6,7 +6,9 @@ export type RawItem = Record<string, unknown>;
 
 /** A document client on the run's DynamoDB Local, for tests that read the table behind the service. */
 export function inspectionClient(endpoint = process.env.DYNAMODB_ENDPOINT ?? ''): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }));
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+  );
 }
 
 /** Every item of the table (tests only: no request path scans). */
@@ -14,7 +16,9 @@ export async function scanAll(client: DynamoDBDocumentClient, tableName: string)
   const items: RawItem[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
     items.push(...((page.Items ?? []) as RawItem[]));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -27,7 +31,13 @@ export async function partition(client: DynamoDBDocumentClient, tableName: strin
   let start: Record<string, unknown> | undefined;
   do {
     const page = await client.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
     );
     items.push(...((page.Items ?? []) as RawItem[]));
     start = page.LastEvaluatedKey;
@@ -41,7 +51,14 @@ export async function partitionSize(client: DynamoDBDocumentClient, tableName: s
   let start: Record<string, unknown> | undefined;
   do {
     const page = await client.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, Select: 'COUNT', ConsistentRead: true, ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
     );
     count += page.Count ?? 0;
     start = page.LastEvaluatedKey;

@@ -14,7 +14,12 @@ describe('readConfig: an invalid value fails at start-up, naming the variable', 
   });
 
   it('reads valid values', () => {
-    const config = readConfig({ ...base, [ENV.maxBodyBytes]: '2048', [ENV.accessTokenLifetime]: '7200', [ENV.jwksAllowLoopbackHttp]: 'true' });
+    const config = readConfig({
+      ...base,
+      [ENV.maxBodyBytes]: '2048',
+      [ENV.accessTokenLifetime]: '7200',
+      [ENV.jwksAllowLoopbackHttp]: 'true',
+    });
 
     expect(config).toMatchObject({ maxBodyBytes: 2048, accessTokenLifetimeSeconds: 7200, jwksAllowLoopbackHttp: true });
   });

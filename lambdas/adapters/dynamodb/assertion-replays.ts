@@ -23,7 +23,11 @@ export class DynamoAssertionReplays implements AssertionReplays {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...assertionReplayKey(tenantId, id), kind: TABLE.kinds.assertion, [ttl]: Math.ceil(expiresAt.getTime() / 1000) },
+          Item: {
+            ...assertionReplayKey(tenantId, id),
+            kind: TABLE.kinds.assertion,
+            [ttl]: Math.ceil(expiresAt.getTime() / 1000),
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
           ExpressionAttributeNames: { '#ttl': ttl },
           ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },

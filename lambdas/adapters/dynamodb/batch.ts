@@ -22,7 +22,11 @@ async function backoff(attempt: number): Promise<void> {
  * Reads items by key, consistently, 100 keys per request; keys DynamoDB leaves unprocessed under
  * load are asked for again with backoff. Missing items are skipped.
  */
-export async function batchGetItems(client: DynamoDBDocumentClient, tableName: string, keys: readonly ItemKey[]): Promise<Item[]> {
+export async function batchGetItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly ItemKey[],
+): Promise<Item[]> {
   const found: Item[] = [];
   for (const chunk of chunks(keys, BATCH_GET_LIMIT)) {
     let pending = chunk as unknown as Item[];
@@ -40,7 +44,11 @@ export async function batchGetItems(client: DynamoDBDocumentClient, tableName: s
 }
 
 /** Deletes items by key, 25 per request, retrying unprocessed ones. Deleting a missing item is a no-op. */
-export async function batchDeleteItems(client: DynamoDBDocumentClient, tableName: string, keys: readonly ItemKey[]): Promise<void> {
+export async function batchDeleteItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly ItemKey[],
+): Promise<void> {
   for (const chunk of chunks(keys, BATCH_WRITE_LIMIT)) {
     let pending: Item[] = chunk.map((key) => ({ DeleteRequest: { Key: key } }));
     for (let attempt = 0; pending.length > 0; attempt += 1) {

@@ -28,7 +28,9 @@ export type Item = Record<string, unknown>;
 export function workEmailOf(data: ScimObject): string | undefined {
   const emails = data.emails;
   if (!Array.isArray(emails)) return undefined;
-  const work = emails.find((email: unknown) => typeof email === 'object' && email !== null && (email as ScimObject).type === 'work');
+  const work = emails.find(
+    (email: unknown) => typeof email === 'object' && email !== null && (email as ScimObject).type === 'work',
+  );
   const value = (work as ScimObject | undefined)?.value;
   return typeof value === 'string' ? value : undefined;
 }
@@ -150,7 +152,13 @@ export const MEMBERSHIP_TOMBSTONE_TTL_SECONDS = 3600;
  * The tombstone a removal leaves: no gsi1 entry (so "groups of a user" never sees it), the version of
  * the removal, and a TTL after which DynamoDB deletes it. Reads skip tombstones (isPresentMembership).
  */
-export function toMembershipTombstone(tenantId: string, groupId: string, memberId: string, rev: number, now = Date.now()): Item {
+export function toMembershipTombstone(
+  tenantId: string,
+  groupId: string,
+  memberId: string,
+  rev: number,
+  now = Date.now(),
+): Item {
   return {
     ...membershipKey(tenantId, groupId, memberId),
     kind: TABLE.kinds.membership,
@@ -169,7 +177,14 @@ export function isPresentMembership(item: Item): boolean {
 
 export function toLogItem(entry: LogEntry): Item {
   return {
-    ...logKey(entry.tenantId, entry.at, entry.requestId, entry.resourceId !== undefined && entry.version !== undefined ? `${entry.resourceId}@${entry.version}` : undefined),
+    ...logKey(
+      entry.tenantId,
+      entry.at,
+      entry.requestId,
+      entry.resourceId !== undefined && entry.version !== undefined
+        ? `${entry.resourceId}@${entry.version}`
+        : undefined,
+    ),
     kind: TABLE.kinds.log,
     ...entry,
     [TABLE.timeToLiveAttribute]: Math.floor(Date.parse(entry.at) / 1000) + LOG_RETENTION_DAYS * 24 * 3600,
@@ -180,7 +195,6 @@ export function fromLogItem(item: Item): LogEntry {
   const { pk: _pk, sk: _sk, kind: _kind, [TABLE.timeToLiveAttribute]: _ttl, ...entry } = item;
   return entry as unknown as LogEntry;
 }
-
 
 /** The rows a tenant-record change writes in its own transaction: its events and one log entry. */
 export function outboxItems(tableName: string, events: readonly ChangeEvent[]) {

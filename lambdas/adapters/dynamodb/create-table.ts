@@ -1,4 +1,9 @@
-import { CreateTableCommand, DescribeTableCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { TABLE } from '../../contracts/table';
 
 /**
@@ -13,7 +18,14 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
   }
   const { byExternalId, byName } = TABLE.indexes;
-  const keyAttributes = [TABLE.partitionKey, TABLE.sortKey, byExternalId.partitionKey, byExternalId.sortKey, byName.partitionKey, byName.sortKey];
+  const keyAttributes = [
+    TABLE.partitionKey,
+    TABLE.sortKey,
+    byExternalId.partitionKey,
+    byExternalId.sortKey,
+    byName.partitionKey,
+    byName.sortKey,
+  ];
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -35,6 +47,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }),
   );
   await client.send(
-    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: TABLE.timeToLiveAttribute } }),
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { Enabled: true, AttributeName: TABLE.timeToLiveAttribute },
+    }),
   );
 }

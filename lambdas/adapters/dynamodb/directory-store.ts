@@ -1,6 +1,13 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import type { Clock, DirectoryStore, PageStart, ResourcePage, StoredResource, UserLookupKey } from '../../operations/ports';
+import type {
+  Clock,
+  DirectoryStore,
+  PageStart,
+  ResourcePage,
+  StoredResource,
+  UserLookupKey,
+} from '../../operations/ports';
 import { translateStorageError } from './errors';
 import { foldCase, resourceCountKey, tenantPrefix, userKey, userNameMarkerKey } from './keys';
 import { ResourceReads } from './resource-reads';
@@ -38,7 +45,10 @@ export class DynamoDirectoryStore implements DirectoryStore {
         return Item ? [String(Item.userId)] : [];
       }
       const index = key === 'externalId' ? TABLE.indexes.byExternalId : TABLE.indexes.byName;
-      const partition = key === 'externalId' ? `${tenantPrefix(tenantId)}#USER#EXTERNALID#${value}` : `${tenantPrefix(tenantId)}#USER#WORKEMAIL#${foldCase(value)}`;
+      const partition =
+        key === 'externalId'
+          ? `${tenantPrefix(tenantId)}#USER#EXTERNALID#${value}`
+          : `${tenantPrefix(tenantId)}#USER#WORKEMAIL#${foldCase(value)}`;
       const { Items } = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -61,7 +71,13 @@ export class DynamoDirectoryStore implements DirectoryStore {
 
   async countResources(tenantId: string, resourceType: 'User' | 'Group'): Promise<number> {
     try {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: resourceCountKey(tenantId, resourceType), ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: resourceCountKey(tenantId, resourceType),
+          ConsistentRead: true,
+        }),
+      );
       return Math.max(0, Number(Item?.count ?? 0));
     } catch (error) {
       translateStorageError(error);

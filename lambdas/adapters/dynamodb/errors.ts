@@ -3,7 +3,12 @@ import { ConcurrentWriteError, ScimError } from '../../scim/errors';
 /** Throttling answers of DynamoDB: the client should slow down and retry (Entra honours Retry-After). */
 const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 /** Transient faults worth a retry from the client. */
-const TRANSIENT = new Set(['InternalServerError', 'ServiceUnavailable', 'TransactionInProgressException', 'TransactionConflictException']);
+const TRANSIENT = new Set([
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionInProgressException',
+  'TransactionConflictException',
+]);
 
 export const RETRY_AFTER_SECONDS = 2;
 
@@ -56,7 +61,9 @@ export function keyTooLarge(error: unknown): boolean {
   const candidate = error as AwsLikeError;
   return (
     (candidate?.name === 'ValidationException' && KEY_TOO_LARGE.test(candidate?.message ?? '')) ||
-    (candidate?.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && KEY_TOO_LARGE.test(reason.Message ?? ''))
+    (candidate?.CancellationReasons ?? []).some(
+      (reason) => reason.Code === 'ValidationError' && KEY_TOO_LARGE.test(reason.Message ?? ''),
+    )
   );
 }
 
@@ -84,14 +91,37 @@ export function translateStorageError(error: unknown): never {
     throw ScimError.throttled(RETRY_AFTER_SECONDS, cause);
   }
   if (keyTooLarge(error)) {
-    throw new ScimError(400, 'A value used as a storage key (a resource id, userName, externalId, work email or displayName) is too long: keys are limited to 1,024 bytes.', 'invalidValue', {}, cause);
+    throw new ScimError(
+      400,
+      'A value used as a storage key (a resource id, userName, externalId, work email or displayName) is too long: keys are limited to 1,024 bytes.',
+      'invalidValue',
+      {},
+      cause,
+    );
   }
   const validation = (pattern: RegExp) =>
     (name === 'ValidationException' && pattern.test(candidate?.message ?? '')) ||
-    (candidate?.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && pattern.test(reason.Message ?? ''));
-  if (validation(ITEM_TOO_LARGE)) throw new ScimError(400, 'The resource is too large to store: DynamoDB items are limited to 400 KB.', 'invalidValue', {}, cause);
-  if (validation(EMPTY_KEY)) throw new ScimError(400, 'A value used as a storage key (an id, userName, externalId or displayName) is empty.', 'invalidValue', {}, cause);
-  if (name === 'TransactionConflictException' || codes.includes('TransactionConflict')) throw new ConcurrentWriteError(RETRY_AFTER_SECONDS, cause);
+    (candidate?.CancellationReasons ?? []).some(
+      (reason) => reason.Code === 'ValidationError' && pattern.test(reason.Message ?? ''),
+    );
+  if (validation(ITEM_TOO_LARGE))
+    throw new ScimError(
+      400,
+      'The resource is too large to store: DynamoDB items are limited to 400 KB.',
+      'invalidValue',
+      {},
+      cause,
+    );
+  if (validation(EMPTY_KEY))
+    throw new ScimError(
+      400,
+      'A value used as a storage key (an id, userName, externalId or displayName) is empty.',
+      'invalidValue',
+      {},
+      cause,
+    );
+  if (name === 'TransactionConflictException' || codes.includes('TransactionConflict'))
+    throw new ConcurrentWriteError(RETRY_AFTER_SECONDS, cause);
   const status = candidate?.$metadata?.httpStatusCode ?? 0;
   if (TRANSIENT.has(name) || status >= 500) {
     throw ScimError.unavailable(RETRY_AFTER_SECONDS, undefined, cause);

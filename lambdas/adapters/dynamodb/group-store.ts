@@ -1,6 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import type { Clock, GroupLookupKey, GroupStore, PageStart, ResourcePage, StoredResource } from '../../operations/ports';
+import type {
+  Clock,
+  GroupLookupKey,
+  GroupStore,
+  PageStart,
+  ResourcePage,
+  StoredResource,
+} from '../../operations/ports';
 import type { MemberType } from '../../operations/write-plan';
 import { batchGetItems } from './batch';
 import { fromResourceItem, isPresentMembership } from './codec';
@@ -43,7 +50,8 @@ export class DynamoGroupStore implements GroupStore {
 
   async findGroupIds(tenantId: string, key: GroupLookupKey, value: string): Promise<string[]> {
     const index = key === 'externalId' ? TABLE.indexes.byExternalId : TABLE.indexes.byName;
-    const partition = key === 'externalId' ? groupExternalIdPartition(tenantId, value) : groupDisplayNamePartition(tenantId, value);
+    const partition =
+      key === 'externalId' ? groupExternalIdPartition(tenantId, value) : groupDisplayNamePartition(tenantId, value);
     try {
       return await this.indexIds(index, partition, LOOKUP_LIMIT);
     } catch (error) {
@@ -81,20 +89,33 @@ export class DynamoGroupStore implements GroupStore {
   async presentMembers(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<Set<string>> {
     const unique = [...new Set(memberIds)];
     try {
-      const items = await batchGetItems(this.client, this.tableName, unique.map((id) => membershipKey(tenantId, groupId, id)));
+      const items = await batchGetItems(
+        this.client,
+        this.tableName,
+        unique.map((id) => membershipKey(tenantId, groupId, id)),
+      );
       return new Set(items.filter(isPresentMembership).map((item) => String(item.memberId)));
     } catch (error) {
       translateStorageError(error);
     }
   }
 
-  async getGroupWithMembership(tenantId: string, groupId: string, memberIds: readonly string[]): Promise<{ group?: StoredResource; present: Set<string> }> {
+  async getGroupWithMembership(
+    tenantId: string,
+    groupId: string,
+    memberIds: readonly string[],
+  ): Promise<{ group?: StoredResource; present: Set<string> }> {
     const unique = [...new Set(memberIds)];
     const groupItemKey = groupKey(tenantId, groupId);
     try {
-      const items = await batchGetItems(this.client, this.tableName, [groupItemKey, ...unique.map((id) => membershipKey(tenantId, groupId, id))]);
+      const items = await batchGetItems(this.client, this.tableName, [
+        groupItemKey,
+        ...unique.map((id) => membershipKey(tenantId, groupId, id)),
+      ]);
       const groupItem = items.find((item) => item.pk === groupItemKey.pk && item.sk === groupItemKey.sk);
-      const present = new Set(items.filter((item) => item !== groupItem && isPresentMembership(item)).map((item) => String(item.memberId)));
+      const present = new Set(
+        items.filter((item) => item !== groupItem && isPresentMembership(item)).map((item) => String(item.memberId)),
+      );
       return { ...(groupItem ? { group: fromResourceItem(groupItem) } : {}), present };
     } catch (error) {
       translateStorageError(error);
@@ -103,7 +124,11 @@ export class DynamoGroupStore implements GroupStore {
 
   async groupsOf(tenantId: string, memberId: string): Promise<string[]> {
     try {
-      return await this.indexIds(TABLE.indexes.byExternalId, memberOfPartition(tenantId, memberId), Number.POSITIVE_INFINITY);
+      return await this.indexIds(
+        TABLE.indexes.byExternalId,
+        memberOfPartition(tenantId, memberId),
+        Number.POSITIVE_INFINITY,
+      );
     } catch (error) {
       translateStorageError(error);
     }
@@ -114,10 +139,18 @@ export class DynamoGroupStore implements GroupStore {
     const alive = (item: Record<string, unknown>) => item.deleting !== true;
     try {
       const found = new Map<string, MemberType>();
-      const users = await batchGetItems(this.client, this.tableName, unique.map((id) => userKey(tenantId, id)));
+      const users = await batchGetItems(
+        this.client,
+        this.tableName,
+        unique.map((id) => userKey(tenantId, id)),
+      );
       for (const item of users.filter(alive)) found.set(String(item.id), 'User');
       const rest = unique.filter((id) => !found.has(id) && !users.some((item) => item.id === id));
-      const groups = await batchGetItems(this.client, this.tableName, rest.map((id) => groupKey(tenantId, id)));
+      const groups = await batchGetItems(
+        this.client,
+        this.tableName,
+        rest.map((id) => groupKey(tenantId, id)),
+      );
       for (const item of groups.filter(alive)) found.set(String(item.id), 'Group');
       return found;
     } catch (error) {
@@ -125,7 +158,11 @@ export class DynamoGroupStore implements GroupStore {
     }
   }
 
-  private indexIds(index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string }, partition: string, limit: number): Promise<string[]> {
+  private indexIds(
+    index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string },
+    partition: string,
+    limit: number,
+  ): Promise<string[]> {
     return indexSortKeys(this.client, this.tableName, index, partition, limit);
   }
 }

@@ -1,10 +1,22 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { GuardAction, GuardState, GuardStore, HeldPage } from '../../operations/ports';
 import { CommitFailure } from '../../operations/write-plan';
 import { logEntryOfEvent } from '../../tenancy/provisioning-log';
-import { DEFAULT_GUARD_SETTINGS, windowIndexOf, type GuardSettings, type Hold, type RemovalWindow } from '../../tenancy/removal-guard';
+import {
+  DEFAULT_GUARD_SETTINGS,
+  windowIndexOf,
+  type GuardSettings,
+  type Hold,
+  type RemovalWindow,
+} from '../../tenancy/removal-guard';
 import { fromHeldChangeItem, toEventItem, toLogItem, type Item } from './codec';
 import { translateStorageError } from './errors';
 import { guardKey, heldPartition } from './keys';
@@ -14,7 +26,8 @@ import { commitFailureOf } from './transactions';
 const MAX_COUNT_ATTEMPTS = 25;
 
 const isConditionFailure = (error: unknown) => (error as { name?: string })?.name === 'ConditionalCheckFailedException';
-const isConflict = (error: unknown) => ['TransactionConflictException', 'TransactionCanceledException'].includes((error as { name?: string })?.name ?? '');
+const isConflict = (error: unknown) =>
+  ['TransactionConflictException', 'TransactionCanceledException'].includes((error as { name?: string })?.name ?? '');
 const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
 
 function settingsOf(item: Item | undefined): GuardSettings {
@@ -32,7 +45,9 @@ function stateOf(item: Item | undefined): GuardState {
   const lock = item?.lock as GuardState['lock'];
   return {
     settings: settingsOf(item),
-    ...(item?.w !== undefined ? { window: { index: Number(item.w), current: Number(item.c ?? 0), previous: Number(item.p ?? 0) } } : {}),
+    ...(item?.w !== undefined
+      ? { window: { index: Number(item.w), current: Number(item.c ?? 0), previous: Number(item.p ?? 0) } }
+      : {}),
     ...(hold ? { hold: { id: String(hold.id), since: String(hold.since) } } : {}),
     holds: Number(item?.holds ?? 0),
     ...(lock ? { lock: { kind: lock.kind, until: String(lock.until) } } : {}),
@@ -51,7 +66,9 @@ export class DynamoGuardStore implements GuardStore {
   ) {}
 
   private async item(tenantId: string): Promise<Item | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: guardKey(tenantId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: guardKey(tenantId), ConsistentRead: true }),
+    );
     return Item;
   }
 
@@ -99,7 +116,11 @@ export class DynamoGuardStore implements GuardStore {
         const input =
           same && Number(item.w) >= index
             ? // This window (or, with a container's clock behind, a later one another already opened).
-              { UpdateExpression: 'ADD c :one', ConditionExpression: 'w = :w AND ws = :ws', ExpressionAttributeValues: { ':one': 1, ':w': Number(item.w), ':ws': windowSeconds } }
+              {
+                UpdateExpression: 'ADD c :one',
+                ConditionExpression: 'w = :w AND ws = :ws',
+                ExpressionAttributeValues: { ':one': 1, ':w': Number(item.w), ':ws': windowSeconds },
+              }
             : {
                 UpdateExpression: 'SET kind = :kind, w = :w, ws = :ws, c = :one, p = :p',
                 ConditionExpression: item?.w === undefined ? 'attribute_not_exists(w)' : 'w = :old AND ws = :oldws',
@@ -112,11 +133,18 @@ export class DynamoGuardStore implements GuardStore {
                   ...(item?.w !== undefined ? { ':old': Number(item.w), ':oldws': Number(item.ws) } : {}),
                 },
               };
-        const { Attributes } = await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: guardKey(tenantId), ReturnValues: 'ALL_NEW', ...input }));
-        return { index: Number(Attributes?.w), current: Number(Attributes?.c ?? 0), previous: Number(Attributes?.p ?? 0) };
+        const { Attributes } = await this.client.send(
+          new UpdateCommand({ TableName: this.tableName, Key: guardKey(tenantId), ReturnValues: 'ALL_NEW', ...input }),
+        );
+        return {
+          index: Number(Attributes?.w),
+          current: Number(Attributes?.c ?? 0),
+          previous: Number(Attributes?.p ?? 0),
+        };
       } catch (error) {
         if (!(isConditionFailure(error) || isConflict(error))) translateStorageError(error);
-        if (attempt >= MAX_COUNT_ATTEMPTS) throw new CommitFailure('transactionConflict', 'The removal counter kept changing.', { cause: error });
+        if (attempt >= MAX_COUNT_ATTEMPTS)
+          throw new CommitFailure('transactionConflict', 'The removal counter kept changing.', { cause: error });
         await jitter();
       }
     }
@@ -132,9 +160,15 @@ export class DynamoGuardStore implements GuardStore {
                 TableName: this.tableName,
                 Key: guardKey(tenantId),
                 UpdateExpression: 'SET kind = :kind, #hold = :hold, #holds = :holds',
-                ConditionExpression: 'attribute_not_exists(#hold) AND (attribute_not_exists(#holds) OR #holds = :previous)',
+                ConditionExpression:
+                  'attribute_not_exists(#hold) AND (attribute_not_exists(#holds) OR #holds = :previous)',
                 ExpressionAttributeNames: { '#hold': 'hold', '#holds': 'holds' },
-                ExpressionAttributeValues: { ':kind': TABLE.kinds.guard, ':hold': hold, ':holds': event.version, ':previous': event.version - 1 },
+                ExpressionAttributeValues: {
+                  ':kind': TABLE.kinds.guard,
+                  ':hold': hold,
+                  ':holds': event.version,
+                  ':previous': event.version - 1,
+                },
               },
             },
             { Put: { TableName: this.tableName, Item: toEventItem(event) } },
@@ -145,7 +179,8 @@ export class DynamoGuardStore implements GuardStore {
       return hold;
     } catch (error) {
       const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      if (reasons[0]?.Code !== 'ConditionalCheckFailed') throw commitFailureOf(error, []) ?? translateStorageError(error);
+      if (reasons[0]?.Code !== 'ConditionalCheckFailed')
+        throw commitFailureOf(error, []) ?? translateStorageError(error);
       const current = await this.getGuard(tenantId);
       if (current.hold) return current.hold;
       // Another hold started and ended between the read and this write: the caller counts again.
@@ -162,7 +197,13 @@ export class DynamoGuardStore implements GuardStore {
           UpdateExpression: 'SET kind = :kind, w = :w, ws = :ws, c = :zero, p = :zero REMOVE #hold',
           ExpressionAttributeNames: { '#hold': 'hold', ...(holdId !== undefined ? { '#id': 'id' } : {}) },
           ...(holdId !== undefined ? { ConditionExpression: '#hold.#id = :id' } : {}),
-          ExpressionAttributeValues: { ':kind': TABLE.kinds.guard, ':w': windowIndexOf(atMs, windowSeconds), ':ws': windowSeconds, ':zero': 0, ...(holdId !== undefined ? { ':id': holdId } : {}) },
+          ExpressionAttributeValues: {
+            ':kind': TABLE.kinds.guard,
+            ':w': windowIndexOf(atMs, windowSeconds),
+            ':ws': windowSeconds,
+            ':zero': 0,
+            ...(holdId !== undefined ? { ':id': holdId } : {}),
+          },
         }),
       );
     } catch (error) {
@@ -180,7 +221,11 @@ export class DynamoGuardStore implements GuardStore {
           UpdateExpression: 'SET kind = :kind, #lock = :lock',
           ConditionExpression: 'attribute_not_exists(#lock) OR #lock.#until < :now',
           ExpressionAttributeNames: { '#lock': 'lock', '#until': 'until' },
-          ExpressionAttributeValues: { ':kind': TABLE.kinds.guard, ':lock': { kind, until: new Date(untilMs).toISOString() }, ':now': new Date(atMs).toISOString() },
+          ExpressionAttributeValues: {
+            ':kind': TABLE.kinds.guard,
+            ':lock': { kind, until: new Date(untilMs).toISOString() },
+            ':now': new Date(atMs).toISOString(),
+          },
         }),
       );
       return true;
@@ -220,7 +265,10 @@ export class DynamoGuardStore implements GuardStore {
           ...(cursor !== undefined ? { ExclusiveStartKey: { pk, sk: cursor } } : {}),
         }),
       );
-      return { items: Items.map(fromHeldChangeItem), ...(LastEvaluatedKey ? { cursor: String(LastEvaluatedKey.sk) } : {}) };
+      return {
+        items: Items.map(fromHeldChangeItem),
+        ...(LastEvaluatedKey ? { cursor: String(LastEvaluatedKey.sk) } : {}),
+      };
     } catch (error) {
       translateStorageError(error);
     }

@@ -38,7 +38,10 @@ export function userExternalIdIndexKey(tenantId: string, externalId: string, use
 
 export function userWorkEmailIndexKey(tenantId: string, email: string, userId: string): Record<string, string> {
   const index = TABLE.indexes.byName;
-  return { [index.partitionKey]: `${tenantPrefix(tenantId)}#USER#WORKEMAIL#${foldCase(email)}`, [index.sortKey]: userId };
+  return {
+    [index.partitionKey]: `${tenantPrefix(tenantId)}#USER#WORKEMAIL#${foldCase(email)}`,
+    [index.sortKey]: userId,
+  };
 }
 
 /** Outbox row of one change event; the sort key orders a tenant's events by time. */
@@ -81,7 +84,11 @@ export function groupExternalIdPartition(tenantId: string, externalId: string): 
   return `${tenantPrefix(tenantId)}#GROUP#EXTERNALID#${externalId}`;
 }
 
-export function groupDisplayNameIndexKey(tenantId: string, displayName: string, groupId: string): Record<string, string> {
+export function groupDisplayNameIndexKey(
+  tenantId: string,
+  displayName: string,
+  groupId: string,
+): Record<string, string> {
   const index = TABLE.indexes.byName;
   return { [index.partitionKey]: groupDisplayNamePartition(tenantId, displayName), [index.sortKey]: groupId };
 }
@@ -116,7 +123,10 @@ export function membershipIndexKey(tenantId: string, groupId: string, memberId: 
  * adds `<resourceId>@<version>`, so each transaction of one request keeps its own entry.
  */
 export function logKey(tenantId: string, at: string, requestId: string, change?: string): ItemKey {
-  return { pk: logPartition(tenantId), sk: change === undefined ? `${at}#${requestId}` : `${at}#${requestId}#${change}` };
+  return {
+    pk: logPartition(tenantId),
+    sk: change === undefined ? `${at}#${requestId}` : `${at}#${requestId}#${change}`,
+  };
 }
 
 export function logPartition(tenantId: string): string {

@@ -5,7 +5,11 @@ import type { Item } from './codec';
 const QUERY_PAGE_ITEMS = 10_000;
 
 /** Runs a Query page after page (1 MB each) until it is exhausted or `limit` items are read. */
-export async function queryItems(client: DynamoDBDocumentClient, input: QueryCommandInput, limit = Number.POSITIVE_INFINITY): Promise<Item[]> {
+export async function queryItems(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<Item[]> {
   const items: Item[] = [];
   await forEachQueryPage(
     client,
@@ -30,7 +34,11 @@ export async function forEachQueryPage(
   do {
     const remaining = limit - read;
     const { Items, LastEvaluatedKey } = await client.send(
-      new QueryCommand({ ...input, ExclusiveStartKey: exclusiveStart, ...(remaining < QUERY_PAGE_ITEMS ? { Limit: remaining } : {}) }),
+      new QueryCommand({
+        ...input,
+        ExclusiveStartKey: exclusiveStart,
+        ...(remaining < QUERY_PAGE_ITEMS ? { Limit: remaining } : {}),
+      }),
     );
     const page = Items ?? [];
     read += page.length;

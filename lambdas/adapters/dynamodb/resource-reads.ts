@@ -25,7 +25,9 @@ export class ResourceReads {
   /** The resource item at `key`, or undefined. */
   async one(key: ItemKey): Promise<StoredResource | undefined> {
     try {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
       return Item ? fromResourceItem(Item) : undefined;
     } catch (error) {
       translateStorageError(error);

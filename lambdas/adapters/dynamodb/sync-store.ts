@@ -1,4 +1,11 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
 import { LeaseLost, type Lease, type LinkPage, type SyncStore } from '../../operations/sync-ports';
 import type { ConnectorRecord } from '../../sync/connector';
@@ -45,16 +52,33 @@ export const CONNECTOR_REGISTRY_PARTITION = 'SYNC-CONNECTORS';
 /** How long run records are kept (DynamoDB TTL): enough for `sync status` to show a quarter's history. */
 export const RUN_RETENTION_DAYS = 90;
 
-const KIND = { connector: 'syncConnector', lease: 'syncLease', run: 'syncRun', userLink: 'syncUserLink', groupLink: 'syncGroupLink' } as const;
+const KIND = {
+  connector: 'syncConnector',
+  lease: 'syncLease',
+  run: 'syncRun',
+  userLink: 'syncUserLink',
+  groupLink: 'syncGroupLink',
+} as const;
 
 export { ConnectorConflict } from '../../operations/write-conflicts';
 
 function isConditionalFailure(error: unknown): boolean {
-  return (error as { name?: string })?.name === 'ConditionalCheckFailedException' || (cancellationCodes(error) ?? []).includes('ConditionalCheckFailed');
+  return (
+    (error as { name?: string })?.name === 'ConditionalCheckFailedException' ||
+    (cancellationCodes(error) ?? []).includes('ConditionalCheckFailed')
+  );
 }
 
 function strip<T>(item: Item): T {
-  const { pk: _pk, sk: _sk, kind: _kind, expiresAt: _expiresAt, [TABLE.indexes.byName.partitionKey]: _gpk, [TABLE.indexes.byName.sortKey]: _gsk, ...record } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    kind: _kind,
+    expiresAt: _expiresAt,
+    [TABLE.indexes.byName.partitionKey]: _gpk,
+    [TABLE.indexes.byName.sortKey]: _gsk,
+    ...record
+  } = item;
   return record as T;
 }
 
@@ -79,7 +103,11 @@ export class DynamoSyncStore implements SyncStore {
   }
 
   async getConnector(tenantId: string): Promise<ConnectorRecord | undefined> {
-    const { Item } = await this.send(() => this.client.send(new GetCommand({ TableName: this.tableName, Key: connectorKey(tenantId), ConsistentRead: true })));
+    const { Item } = await this.send(() =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: connectorKey(tenantId), ConsistentRead: true }),
+      ),
+    );
     return Item ? strip<ConnectorRecord>(Item) : undefined;
   }
 
@@ -89,10 +117,20 @@ export class DynamoSyncStore implements SyncStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...connectorKey(connector.tenantId), kind: KIND.connector, ...connector, [registry.partitionKey]: CONNECTOR_REGISTRY_PARTITION, [registry.sortKey]: connector.tenantId },
+          Item: {
+            ...connectorKey(connector.tenantId),
+            kind: KIND.connector,
+            ...connector,
+            [registry.partitionKey]: CONNECTOR_REGISTRY_PARTITION,
+            [registry.sortKey]: connector.tenantId,
+          },
           ...(expectedVersion === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': expectedVersion } }),
+            : {
+                ConditionExpression: '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': expectedVersion },
+              }),
         }),
       );
     } catch (error) {
@@ -106,8 +144,18 @@ export class DynamoSyncStore implements SyncStore {
       await this.send(() =>
         forEachQueryPage(
           this.client,
-          { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition }, ProjectionExpression: 'pk, sk' },
-          async (items) => batchDeleteItems(this.client, this.tableName, items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))),
+          {
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': partition },
+            ProjectionExpression: 'pk, sk',
+          },
+          async (items) =>
+            batchDeleteItems(
+              this.client,
+              this.tableName,
+              items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
+            ),
         ),
       );
     }
@@ -115,7 +163,9 @@ export class DynamoSyncStore implements SyncStore {
   }
 
   async listConnectors(): Promise<ConnectorRecord[]> {
-    const ids = await this.send(() => indexSortKeys(this.client, this.tableName, TABLE.indexes.byName, CONNECTOR_REGISTRY_PARTITION));
+    const ids = await this.send(() =>
+      indexSortKeys(this.client, this.tableName, TABLE.indexes.byName, CONNECTOR_REGISTRY_PARTITION),
+    );
     const items = await this.send(() => batchGetItems(this.client, this.tableName, ids.map(connectorKey)));
     return items.map((item) => strip<ConnectorRecord>(item)).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
   }
@@ -127,7 +177,8 @@ export class DynamoSyncStore implements SyncStore {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...leaseKey(tenantId), kind: KIND.lease, runId, until, ...(holder !== undefined ? { holder } : {}) },
-          ConditionExpression: holder === undefined ? free : `${free} OR (runId = :runId AND attribute_not_exists(holder))`,
+          ConditionExpression:
+            holder === undefined ? free : `${free} OR (runId = :runId AND attribute_not_exists(holder))`,
           ExpressionAttributeNames: { '#until': 'until' },
           ExpressionAttributeValues: { ':now': now, ...(holder !== undefined ? { ':runId': runId } : {}) },
         }),
@@ -140,25 +191,56 @@ export class DynamoSyncStore implements SyncStore {
   }
 
   async getLease(tenantId: string): Promise<Lease | undefined> {
-    const { Item } = await this.send(() => this.client.send(new GetCommand({ TableName: this.tableName, Key: leaseKey(tenantId), ConsistentRead: true })));
-    return Item ? { runId: String(Item.runId), until: String(Item.until), ...(Item.holder !== undefined ? { holder: String(Item.holder) } : {}) } : undefined;
+    const { Item } = await this.send(() =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: leaseKey(tenantId), ConsistentRead: true })),
+    );
+    return Item
+      ? {
+          runId: String(Item.runId),
+          until: String(Item.until),
+          ...(Item.holder !== undefined ? { holder: String(Item.holder) } : {}),
+        }
+      : undefined;
   }
 
   private runItem(run: RunRecord): Item {
-    return { ...runKey(run.tenantId, run.runId), kind: KIND.run, ...run, [TABLE.timeToLiveAttribute]: Math.floor(Date.parse(run.startedAt) / 1000) + RUN_RETENTION_DAYS * 86_400 };
+    return {
+      ...runKey(run.tenantId, run.runId),
+      kind: KIND.run,
+      ...run,
+      [TABLE.timeToLiveAttribute]: Math.floor(Date.parse(run.startedAt) / 1000) + RUN_RETENTION_DAYS * 86_400,
+    };
   }
 
   async createRun(run: RunRecord): Promise<void> {
-    await this.send(() => this.client.send(new PutCommand({ TableName: this.tableName, Item: this.runItem(run), ConditionExpression: 'attribute_not_exists(pk)' })));
+    await this.send(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.runItem(run),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
   }
 
   async getRun(tenantId: string, runId: string): Promise<RunRecord | undefined> {
-    const { Item } = await this.send(() => this.client.send(new GetCommand({ TableName: this.tableName, Key: runKey(tenantId, runId), ConsistentRead: true })));
+    const { Item } = await this.send(() =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: runKey(tenantId, runId), ConsistentRead: true }),
+      ),
+    );
     return Item ? strip<RunRecord>(Item) : undefined;
   }
 
-  async saveRun(run: RunRecord, lease: { readonly holder: string; readonly until?: string; readonly handoff?: boolean }): Promise<void> {
-    const held = { ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': lease.holder } as Record<string, unknown> };
+  async saveRun(
+    run: RunRecord,
+    lease: { readonly holder: string; readonly until?: string; readonly handoff?: boolean },
+  ): Promise<void> {
+    const held = {
+      ConditionExpression: 'holder = :holder',
+      ExpressionAttributeValues: { ':holder': lease.holder } as Record<string, unknown>,
+    };
     const change =
       lease.until === undefined
         ? { Delete: { TableName: this.tableName, Key: leaseKey(run.tenantId), ...held } }
@@ -173,7 +255,11 @@ export class DynamoSyncStore implements SyncStore {
             },
           };
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: this.tableName, Item: this.runItem(run) } }, change] }));
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Put: { TableName: this.tableName, Item: this.runItem(run) } }, change],
+        }),
+      );
     } catch (error) {
       if (isConditionalFailure(error)) throw new LeaseLost(run.tenantId);
       translateStorageError(error);
@@ -226,7 +312,13 @@ export class DynamoSyncStore implements SyncStore {
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** Math.min(attempt, 6)));
         if (attempt >= 8) throw new UnprocessedItemsError('BatchWriteItem', pending.length);
-        const result = await this.send(() => this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending.map((Item) => ({ PutRequest: { Item } })) } })));
+        const result = await this.send(() =>
+          this.client.send(
+            new BatchWriteCommand({
+              RequestItems: { [this.tableName]: pending.map((Item) => ({ PutRequest: { Item } })) },
+            }),
+          ),
+        );
         pending = (result.UnprocessedItems?.[this.tableName] ?? []).map((request) => request.PutRequest?.Item as Item);
       }
     }

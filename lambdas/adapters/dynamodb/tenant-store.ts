@@ -1,4 +1,11 @@
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { ProvisioningLog, TenantStore } from '../../operations/ports';
@@ -10,11 +17,23 @@ import { cancellationCodes, translateStorageError } from './errors';
 import { TENANT_PARTITIONS, tenantPartitionKey, type TenantPartition } from '../../contracts/partitions';
 import { TenantWriteConflict } from '../../operations/write-conflicts';
 import { forEachQueryPage, indexSortKeys, queryItems } from './query';
-import { groupKey, logKey, logPartition, membersPartition, tenantKey, tenantPrefix, TENANT_REGISTRY_PARTITION, tokenUseKey, type ItemKey } from './keys';
-
+import {
+  groupKey,
+  logKey,
+  logPartition,
+  membersPartition,
+  tenantKey,
+  tenantPrefix,
+  TENANT_REGISTRY_PARTITION,
+  tokenUseKey,
+  type ItemKey,
+} from './keys';
 
 function isConditionalFailure(error: unknown): boolean {
-  return (error as { name?: string })?.name === 'ConditionalCheckFailedException' || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed';
+  return (
+    (error as { name?: string })?.name === 'ConditionalCheckFailedException' ||
+    cancellationCodes(error)?.[0] === 'ConditionalCheckFailed'
+  );
 }
 
 function toTenantItem(tenant: TenantRecord): Item {
@@ -29,7 +48,14 @@ function toTenantItem(tenant: TenantRecord): Item {
 }
 
 function fromTenantItem(item: Item): TenantRecord {
-  const { pk: _pk, sk: _sk, kind: _kind, [TABLE.indexes.byName.partitionKey]: _gpk, [TABLE.indexes.byName.sortKey]: _gsk, ...record } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    kind: _kind,
+    [TABLE.indexes.byName.partitionKey]: _gpk,
+    [TABLE.indexes.byName.sortKey]: _gsk,
+    ...record
+  } = item;
   return record as unknown as TenantRecord;
 }
 
@@ -42,7 +68,9 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
 
   async getTenant(tenantId: string): Promise<TenantRecord | undefined> {
     try {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tenantKey(tenantId), ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: tenantKey(tenantId), ConsistentRead: true }),
+      );
       return Item ? fromTenantItem(Item) : undefined;
     } catch (error) {
       translateStorageError(error);
@@ -57,14 +85,24 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
 
   async createTenant(tenant: TenantRecord): Promise<void> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: toTenantItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toTenantItem(tenant),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     } catch (error) {
       if (isConditionalFailure(error)) throw new TenantWriteConflict(tenant.tenantId, { cause: error });
       translateStorageError(error);
     }
   }
 
-  async updateTenant(tenant: TenantRecord, expectedVersion: number, events: readonly ChangeEvent[] = []): Promise<void> {
+  async updateTenant(
+    tenant: TenantRecord,
+    expectedVersion: number,
+    events: readonly ChangeEvent[] = [],
+  ): Promise<void> {
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -120,11 +158,20 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
     const purge = (partition: string) =>
       forEachQueryPage(
         this.client,
-        { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partition }, ProjectionExpression: 'pk, sk' },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ProjectionExpression: 'pk, sk',
+        },
         async (page) => {
           const record = tenantKey(tenantId);
           const items = page.filter((item) => !(item.pk === record.pk && item.sk === record.sk));
-          await batchDeleteItems(this.client, this.tableName, items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }) as ItemKey));
+          await batchDeleteItems(
+            this.client,
+            this.tableName,
+            items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }) as ItemKey),
+          );
           deleted += items.length;
           onProgress?.(deleted);
         },
@@ -137,7 +184,8 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
       ProjectionExpression: 'sk',
     });
     for (const group of groups) await purge(membersPartition(tenantId, String(group.sk)));
-    for (const partition of Object.keys(TENANT_PARTITIONS) as TenantPartition[]) await purge(tenantPartitionKey(tenantId, partition));
+    for (const partition of Object.keys(TENANT_PARTITIONS) as TenantPartition[])
+      await purge(tenantPartitionKey(tenantId, partition));
     await purge(prefix);
     return deleted;
   }

@@ -1,6 +1,21 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { CommitFailure, type CommitFailureReason, type Expected, type PlannedTransaction, type Write } from '../../operations/write-plan';
-import { toEventItem, toGroupItem, toHeldChangeItem, toLogItem, toMembershipItem, toMembershipTombstone, toUserItem, toUserNameMarkerItem } from './codec';
+import {
+  CommitFailure,
+  type CommitFailureReason,
+  type Expected,
+  type PlannedTransaction,
+  type Write,
+} from '../../operations/write-plan';
+import {
+  toEventItem,
+  toGroupItem,
+  toHeldChangeItem,
+  toLogItem,
+  toMembershipItem,
+  toMembershipTombstone,
+  toUserItem,
+  toUserNameMarkerItem,
+} from './codec';
 import { groupKey, heldChangeKey, resourceCountKey, userKey, userNameMarkerKey } from './keys';
 import { isThrottling, isTransient, keyTooLarge } from './errors';
 
@@ -33,7 +48,10 @@ function expectation(expected: Expected): Condition {
         ExpressionAttributeValues: { ':version': expected.version },
       };
     case 'deleting':
-      return { ConditionExpression: `attribute_exists(${NAMES.deleting})`, ExpressionAttributeNames: { [NAMES.deleting]: 'deleting' } };
+      return {
+        ConditionExpression: `attribute_exists(${NAMES.deleting})`,
+        ExpressionAttributeNames: { [NAMES.deleting]: 'deleting' },
+      };
   }
 }
 
@@ -42,13 +60,22 @@ export function transactItemOf(tableName: string, tenantId: string, write: Write
   const TableName = tableName;
   switch (write.type) {
     case 'putResource': {
-      const Item = write.resourceType === 'User' ? toUserItem(tenantId, write.resource) : toGroupItem(tenantId, write.resource);
+      const Item =
+        write.resourceType === 'User' ? toUserItem(tenantId, write.resource) : toGroupItem(tenantId, write.resource);
       return { Put: { TableName, Item, ...expectation(write.expected) } };
     }
     case 'deleteResource':
-      return { Delete: { TableName, Key: resourceKey(tenantId, write.resourceType, write.id), ...expectation(write.expected) } };
+      return {
+        Delete: { TableName, Key: resourceKey(tenantId, write.resourceType, write.id), ...expectation(write.expected) },
+      };
     case 'claimUserName':
-      return { Put: { TableName, Item: toUserNameMarkerItem(tenantId, write.userName, write.userId), ConditionExpression: 'attribute_not_exists(pk)' } };
+      return {
+        Put: {
+          TableName,
+          Item: toUserNameMarkerItem(tenantId, write.userName, write.userId),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
     case 'releaseUserName':
       return { Delete: { TableName, Key: userNameMarkerKey(tenantId, write.userName) } };
     case 'countResources':
@@ -95,10 +122,22 @@ export function transactItemOf(tableName: string, tenantId: string, write: Write
     case 'event':
       return { Put: { TableName, Item: toEventItem(write.event) } };
     case 'holdEvent':
-      return { Put: { TableName, Item: toHeldChangeItem(tenantId, write.held), ConditionExpression: 'attribute_not_exists(pk)' } };
+      return {
+        Put: {
+          TableName,
+          Item: toHeldChangeItem(tenantId, write.held),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
     case 'dropHeld': {
       const { event } = write.held;
-      return { Delete: { TableName, Key: heldChangeKey(tenantId, event.occurredAt, event.resourceId, event.version), ConditionExpression: 'attribute_exists(pk)' } };
+      return {
+        Delete: {
+          TableName,
+          Key: heldChangeKey(tenantId, event.occurredAt, event.resourceId, event.version),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      };
     }
     case 'restoreMember':
       // Absent, or the tombstone of a removal: the user's delete swept it without an event.
@@ -117,7 +156,11 @@ export function transactItemOf(tableName: string, tenantId: string, write: Write
 }
 
 /** The TransactWriteItems input of one planned transaction: one entry per write, in order. */
-export function transactionInput(tableName: string, tenantId: string, transaction: PlannedTransaction): TransactWriteCommandInput {
+export function transactionInput(
+  tableName: string,
+  tenantId: string,
+  transaction: PlannedTransaction,
+): TransactWriteCommandInput {
   return { TransactItems: transaction.writes.map((write) => transactItemOf(tableName, tenantId, write)) };
 }
 
@@ -169,10 +212,17 @@ export function commitFailureOf(error: unknown, writes: readonly Write[], transa
   const write = writes[failed];
   if (failed >= 0 && write) {
     const reason = conditionReason(write);
-    return new CommitFailure(reason, `The condition of a ${write.type} write failed (${reason}).`, { cause: error, write, transaction });
+    return new CommitFailure(reason, `The condition of a ${write.type} write failed (${reason}).`, {
+      cause: error,
+      write,
+      transaction,
+    });
   }
   if (candidate?.name === 'TransactionConflictException' || codes.includes('TransactionConflict')) {
-    return new CommitFailure('transactionConflict', 'Another transaction held one of the items.', { cause: error, transaction });
+    return new CommitFailure('transactionConflict', 'Another transaction held one of the items.', {
+      cause: error,
+      transaction,
+    });
   }
   if (isTransient(candidate?.name ?? '') || (candidate?.$metadata?.httpStatusCode ?? 0) >= 500) {
     return new CommitFailure('unavailable', 'The table is briefly unavailable.', { cause: error, transaction });

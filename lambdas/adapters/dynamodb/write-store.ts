@@ -35,7 +35,13 @@ export class DynamoWriteStore implements WriteStore {
     }
   }
 
-  async reserveVersions(tenantId: string, groupId: string, count: number, at: string, expectedVersion?: number): Promise<number> {
+  async reserveVersions(
+    tenantId: string,
+    groupId: string,
+    count: number,
+    at: string,
+    expectedVersion?: number,
+  ): Promise<number> {
     const expected = expectedVersion === undefined ? '' : ' AND #version = :expected';
     try {
       const { Attributes } = await this.client.send(
@@ -45,7 +51,11 @@ export class DynamoWriteStore implements WriteStore {
           UpdateExpression: 'SET lastModified = :at ADD #version :count',
           ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#deleting)${expected}`,
           ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
-          ExpressionAttributeValues: { ':count': count, ':at': at, ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }) },
+          ExpressionAttributeValues: {
+            ':count': count,
+            ':at': at,
+            ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+          },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
@@ -55,8 +65,14 @@ export class DynamoWriteStore implements WriteStore {
     }
   }
 
-  async beginDelete(tenantId: string, resourceType: MemberType, id: string, expectedVersion?: number): Promise<StoredResource> {
-    const expected = expectedVersion === undefined ? '' : ' AND #version = :expected AND attribute_not_exists(#deleting)';
+  async beginDelete(
+    tenantId: string,
+    resourceType: MemberType,
+    id: string,
+    expectedVersion?: number,
+  ): Promise<StoredResource> {
+    const expected =
+      expectedVersion === undefined ? '' : ' AND #version = :expected AND attribute_not_exists(#deleting)';
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -65,7 +81,11 @@ export class DynamoWriteStore implements WriteStore {
           UpdateExpression: 'SET #deleting = :true ADD #version :one',
           ConditionExpression: `attribute_exists(pk)${expected}`,
           ExpressionAttributeNames: { '#version': 'version', '#deleting': 'deleting' },
-          ExpressionAttributeValues: { ':true': true, ':one': 1, ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }) },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ':one': 1,
+            ...(expectedVersion === undefined ? {} : { ':expected': expectedVersion }),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -75,11 +95,23 @@ export class DynamoWriteStore implements WriteStore {
     }
   }
 
-  async sweepMemberships(tenantId: string, target: { readonly memberId: string } | { readonly groupId: string }): Promise<void> {
+  async sweepMemberships(
+    tenantId: string,
+    target: { readonly memberId: string } | { readonly groupId: string },
+  ): Promise<void> {
     try {
       if ('memberId' in target) {
-        const groupIds = await indexSortKeys(this.client, this.tableName, TABLE.indexes.byExternalId, memberOfPartition(tenantId, target.memberId));
-        await batchDeleteItems(this.client, this.tableName, groupIds.map((groupId) => membershipKey(tenantId, groupId, target.memberId)));
+        const groupIds = await indexSortKeys(
+          this.client,
+          this.tableName,
+          TABLE.indexes.byExternalId,
+          memberOfPartition(tenantId, target.memberId),
+        );
+        await batchDeleteItems(
+          this.client,
+          this.tableName,
+          groupIds.map((groupId) => membershipKey(tenantId, groupId, target.memberId)),
+        );
         return;
       }
       await forEachQueryPage(
@@ -91,7 +123,12 @@ export class DynamoWriteStore implements WriteStore {
           ProjectionExpression: 'pk, sk',
           ConsistentRead: true,
         },
-        (items) => batchDeleteItems(this.client, this.tableName, items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))),
+        (items) =>
+          batchDeleteItems(
+            this.client,
+            this.tableName,
+            items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
+          ),
       );
     } catch (error) {
       throw commitFailureOf(error, []) ?? this.untyped(error);
@@ -99,11 +136,23 @@ export class DynamoWriteStore implements WriteStore {
   }
 
   /** A failed single-item condition: gone (or being deleted) reads as notFound, anything else as a version conflict. */
-  private async conditionFailure(error: unknown, resourceType: MemberType, tenantId: string, id: string): Promise<unknown> {
-    if ((error as { name?: string })?.name !== 'ConditionalCheckFailedException') return commitFailureOf(error, []) ?? this.untyped(error);
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: resourceKey(tenantId, resourceType, id), ConsistentRead: true }));
+  private async conditionFailure(
+    error: unknown,
+    resourceType: MemberType,
+    tenantId: string,
+    id: string,
+  ): Promise<unknown> {
+    if ((error as { name?: string })?.name !== 'ConditionalCheckFailedException')
+      return commitFailureOf(error, []) ?? this.untyped(error);
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: resourceKey(tenantId, resourceType, id), ConsistentRead: true }),
+    );
     const gone = !Item || Item.deleting === true;
-    return new CommitFailure(gone ? 'notFound' : 'versionConflict', `${resourceType} "${id}" ${gone ? 'is gone' : 'changed'}.`, { cause: error });
+    return new CommitFailure(
+      gone ? 'notFound' : 'versionConflict',
+      `${resourceType} "${id}" ${gone ? 'is gone' : 'changed'}.`,
+      { cause: error },
+    );
   }
 
   /** Errors with no typed meaning: key-size refusals become the client's 400, the rest a 500 (errors.ts). */

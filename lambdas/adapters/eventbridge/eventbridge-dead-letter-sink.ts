@@ -25,7 +25,9 @@ export class EventBridgeDeadLetterSink implements DeadLetterSink {
       }));
       const output = await this.client.send(new PutEventsCommand({ Entries: references }));
       if (output.FailedEntryCount) {
-        throw new Error(`${output.FailedEntryCount} set-aside reference(s) not accepted by EventBridge; the stream retries the batch`);
+        throw new Error(
+          `${output.FailedEntryCount} set-aside reference(s) not accepted by EventBridge; the stream retries the batch`,
+        );
       }
     }
   }

@@ -11,7 +11,11 @@ let current: PublishDependencies | undefined;
 export function getPublisherDependencies(config: PublisherConfig = readPublisherConfig()): PublishDependencies {
   if (!current) {
     const client = new EventBridgeClient({});
-    current = { events: new EventBridgeEventSink(client, config.eventBusName), deadLetters: new EventBridgeDeadLetterSink(client, config.eventBusName), sleep: (ms) => sleep(ms) };
+    current = {
+      events: new EventBridgeEventSink(client, config.eventBusName),
+      deadLetters: new EventBridgeDeadLetterSink(client, config.eventBusName),
+      sleep: (ms) => sleep(ms),
+    };
   }
   return current;
 }

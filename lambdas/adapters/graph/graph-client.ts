@@ -94,7 +94,10 @@ export class GraphHttpClient implements GraphSource {
   private static trustedOrigin(root: string, option: string): string {
     const url = new URL(root);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-      throw new SyncError('untrustedLink', `${option} ${url.origin} is not https: the service only calls Graph and the authority over HTTPS.`);
+      throw new SyncError(
+        'untrustedLink',
+        `${option} ${url.origin} is not https: the service only calls Graph and the authority over HTTPS.`,
+      );
     }
     return url.origin;
   }
@@ -108,17 +111,27 @@ export class GraphHttpClient implements GraphSource {
       throw new SyncError('untrustedLink', 'A delta link is not a URL: the run stopped.');
     }
     if (target.origin !== this.graphOrigin) {
-      throw new SyncError('untrustedLink', `Graph sent a link to ${target.origin}, not to ${this.graphOrigin}: refused (the access token goes to the configured Graph only).`);
+      throw new SyncError(
+        'untrustedLink',
+        `Graph sent a link to ${target.origin}, not to ${this.graphOrigin}: refused (the access token goes to the configured Graph only).`,
+      );
     }
     let refreshed = false;
     for (let attempt = 1; ; attempt += 1) {
       const token = await this.accessToken();
-      const response = await this.send(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }, attempt);
+      const response = await this.send(
+        url,
+        { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } },
+        attempt,
+      );
       if (response === undefined) continue;
       if (response.status === 200) return parseDeltaPage(await response.text(), url);
       const body = parseJson(await response.text());
       const code = typeof body.error === 'object' ? (body.error.code ?? '') : (body.error ?? '');
-      if (response.status === 410 || /syncStateNotFound|resyncRequired|syncStateInvalid|InvalidDeltaToken/i.test(code)) {
+      if (
+        response.status === 410 ||
+        /syncStateNotFound|resyncRequired|syncStateInvalid|InvalidDeltaToken/i.test(code)
+      ) {
         const location = response.headers.get('location') ?? undefined;
         throw new ResyncRequired(location !== undefined && this.isGraphLink(location) ? location : undefined);
       }
@@ -128,7 +141,8 @@ export class GraphHttpClient implements GraphSource {
         refreshed = true;
         continue;
       }
-      if (response.status === 401) throw new SyncError('unauthorized', `Graph refused the access token for ${pathOf(url)} (401 ${code}).`);
+      if (response.status === 401)
+        throw new SyncError('unauthorized', `Graph refused the access token for ${pathOf(url)} (401 ${code}).`);
       if (response.status === 403) {
         throw new SyncError(
           'consentNotGranted',
@@ -139,8 +153,16 @@ export class GraphHttpClient implements GraphSource {
         await this.wait(response, attempt);
         continue;
       }
-      if (response.status === 429 || response.status === 503) throw new SyncError('throttled', `Graph kept throttling ${pathOf(url)} (${response.status}) after ${attempt} tries: the next run resumes from this page.`);
-      if (RETRIABLE.has(response.status)) throw new SyncError('graphUnavailable', `Graph kept failing on ${pathOf(url)} (${response.status}) after ${attempt} tries: the next run resumes from this page.`);
+      if (response.status === 429 || response.status === 503)
+        throw new SyncError(
+          'throttled',
+          `Graph kept throttling ${pathOf(url)} (${response.status}) after ${attempt} tries: the next run resumes from this page.`,
+        );
+      if (RETRIABLE.has(response.status))
+        throw new SyncError(
+          'graphUnavailable',
+          `Graph kept failing on ${pathOf(url)} (${response.status}) after ${attempt} tries: the next run resumes from this page.`,
+        );
       throw new SyncError('graphError', `Graph answered ${pathOf(url)} with ${response.status} ${code}`.trim() + '.');
     }
   }
@@ -159,7 +181,11 @@ export class GraphHttpClient implements GraphSource {
     try {
       return await this.fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
-      if (attempt >= this.maxAttempts) throw new SyncError('graphUnavailable', `Could not reach ${new URL(url).origin} after ${attempt} tries (${(error as Error).name}).`);
+      if (attempt >= this.maxAttempts)
+        throw new SyncError(
+          'graphUnavailable',
+          `Could not reach ${new URL(url).origin} after ${attempt} tries (${(error as Error).name}).`,
+        );
       await this.sleep(this.backoff(attempt));
       return undefined;
     }
@@ -185,14 +211,21 @@ export class GraphHttpClient implements GraphSource {
       grant_type: 'client_credentials',
     });
     for (let attempt = 1; ; attempt += 1) {
-      const response = await this.send(tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body }, attempt);
+      const response = await this.send(
+        tokenUrl,
+        { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body },
+        attempt,
+      );
       if (response === undefined) continue;
       const text = await response.text();
       const parsed = parseJson(text) as GraphErrorBody & { access_token?: unknown; expires_in?: unknown };
       if (response.status === 200 && typeof parsed.access_token === 'string') {
         const seconds = Number(parsed.expires_in ?? 3599);
         // Renew five minutes early so a token never expires between being read and being used.
-        this.token = { value: parsed.access_token, expiresAt: this.now() + Math.max(60, (Number.isFinite(seconds) ? seconds : 3599) - 300) * 1000 };
+        this.token = {
+          value: parsed.access_token,
+          expiresAt: this.now() + Math.max(60, (Number.isFinite(seconds) ? seconds : 3599) - 300) * 1000,
+        };
         return this.token.value;
       }
       if (RETRIABLE.has(response.status) && attempt < this.maxAttempts) {
@@ -209,17 +242,32 @@ export class GraphHttpClient implements GraphSource {
     const app = `app ${this.connector.clientId} in Entra tenant ${this.connector.entraTenantId}`;
     switch (aadsts) {
       case 'AADSTS7000222':
-        return new SyncError('secretExpired', `The client secret of ${app} has expired (AADSTS7000222): create a new secret in Entra and run "sync connect" again with it.`);
+        return new SyncError(
+          'secretExpired',
+          `The client secret of ${app} has expired (AADSTS7000222): create a new secret in Entra and run "sync connect" again with it.`,
+        );
       case 'AADSTS7000215':
-        return new SyncError('invalidClient', `Entra refused the client secret of ${app} (AADSTS7000215, wrong secret): use the secret's value, not its id, with "sync connect".`);
+        return new SyncError(
+          'invalidClient',
+          `Entra refused the client secret of ${app} (AADSTS7000215, wrong secret): use the secret's value, not its id, with "sync connect".`,
+        );
       case 'AADSTS700016':
-        return new SyncError('invalidClient', `Entra knows no application ${this.connector.clientId} in tenant ${this.connector.entraTenantId} (AADSTS700016): check --client-id and --entra-tenant.`);
+        return new SyncError(
+          'invalidClient',
+          `Entra knows no application ${this.connector.clientId} in tenant ${this.connector.entraTenantId} (AADSTS700016): check --client-id and --entra-tenant.`,
+        );
       case 'AADSTS90002':
       case 'AADSTS900023':
-        return new SyncError('tenantNotFound', `Entra has no tenant "${this.connector.entraTenantId}" (${aadsts}): check --entra-tenant.`);
+        return new SyncError(
+          'tenantNotFound',
+          `Entra has no tenant "${this.connector.entraTenantId}" (${aadsts}): check --entra-tenant.`,
+        );
       default: {
         const error = typeof body.error === 'string' ? body.error : 'unknown_error';
-        return new SyncError('invalidClient', `Signing in to Entra as ${app} failed (${status} ${error}${aadsts ? ` ${aadsts}` : ''}).`);
+        return new SyncError(
+          'invalidClient',
+          `Signing in to Entra as ${app} failed (${status} ${error}${aadsts ? ` ${aadsts}` : ''}).`,
+        );
       }
     }
   }

@@ -27,7 +27,10 @@ export function isFetchableJwksUrl(url: string, allowLoopbackHttp: boolean): boo
     return false;
   }
   if (parsed.username !== '' || parsed.password !== '') return false;
-  return parsed.protocol === 'https:' || (allowLoopbackHttp && parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname));
+  return (
+    parsed.protocol === 'https:' ||
+    (allowLoopbackHttp && parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))
+  );
 }
 
 /**
@@ -66,9 +69,18 @@ export class RemoteKeySets implements KeySets {
         return await remote(header, token);
       } catch (error) {
         // A key the set does not hold, or one of the wrong type, is a signature failure, not an outage.
-        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
-        if (error instanceof errors.JWKSTimeout) throw new KeySetUnavailable(`no answer within ${this.options.timeoutMs ?? JWKS_TIMEOUT_MS} ms.`, { cause: error });
-        if (error instanceof errors.JWKSInvalid) throw new KeySetUnavailable('the answer is not a JWK Set.', { cause: error });
+        if (
+          error instanceof errors.JWKSNoMatchingKey ||
+          error instanceof errors.JWKSMultipleMatchingKeys ||
+          error instanceof errors.JOSENotSupported
+        )
+          throw error;
+        if (error instanceof errors.JWKSTimeout)
+          throw new KeySetUnavailable(`no answer within ${this.options.timeoutMs ?? JWKS_TIMEOUT_MS} ms.`, {
+            cause: error,
+          });
+        if (error instanceof errors.JWKSInvalid)
+          throw new KeySetUnavailable('the answer is not a JWK Set.', { cause: error });
         throw new KeySetUnavailable('the fetch failed or the answer is not a JWK Set.', { cause: error });
       }
     };

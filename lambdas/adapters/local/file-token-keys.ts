@@ -11,7 +11,10 @@ export class FileTokenKeys implements TokenKeys {
   async getKeyRing(): Promise<TokenKeyRing> {
     if (!existsSync(this.path)) {
       mkdirSync(dirname(this.path), { recursive: true });
-      writeFileSync(this.path, JSON.stringify({ current: 'k1', k1: randomBytes(48).toString('base64url') }, null, 2), { mode: 0o600, flag: 'wx' });
+      writeFileSync(this.path, JSON.stringify({ current: 'k1', k1: randomBytes(48).toString('base64url') }, null, 2), {
+        mode: 0o600,
+        flag: 'wx',
+      });
     }
     return parseKeyRing(readFileSync(this.path, 'utf8'));
   }

@@ -15,7 +15,9 @@ export class JsonLinesEventSink implements EventSink {
 
   async putEvents(entries: readonly EventEntry[]): Promise<readonly EventEntryFailure[]> {
     if (entries.length === 0) return [];
-    const lines = entries.map((entry) => `${JSON.stringify({ Source: entry.Source, DetailType: entry.DetailType, Detail: entry.Detail })}\n`);
+    const lines = entries.map(
+      (entry) => `${JSON.stringify({ Source: entry.Source, DetailType: entry.DetailType, Detail: entry.Detail })}\n`,
+    );
     await appendFile(this.file, lines.join(''));
     for (const entry of entries) this.onEvent?.(entry);
     return [];

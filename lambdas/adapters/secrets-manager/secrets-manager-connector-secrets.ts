@@ -60,7 +60,9 @@ export class SecretsManagerConnectorSecrets implements ConnectorSecrets {
   async delete(tenantId: string): Promise<void> {
     try {
       // Without a recovery window the name is free at once, so a reconnect can create it again.
-      await this.client.send(new DeleteSecretCommand({ SecretId: this.nameOf(tenantId), ForceDeleteWithoutRecovery: true }));
+      await this.client.send(
+        new DeleteSecretCommand({ SecretId: this.nameOf(tenantId), ForceDeleteWithoutRecovery: true }),
+      );
     } catch (error) {
       if (!named(error, 'ResourceNotFoundException')) throw error;
     }

@@ -1,16 +1,30 @@
-import { listHeldChanges, rejectHeld, releaseHeld, setGuard, showGuard, type GuardChange, type GuardView } from '../../operations/guard-admin';
+import {
+  listHeldChanges,
+  rejectHeld,
+  releaseHeld,
+  setGuard,
+  showGuard,
+  type GuardChange,
+  type GuardView,
+} from '../../operations/guard-admin';
 import { GuardSettingsError, parseMaxRemovals, parsePercent, parseWindow } from '../../tenancy/removal-guard';
 import { defineCommand, printJson, TENANT_ARG, type CliIo } from '../command';
 
 const GUARD_SETTINGS = {
   'max-removals': { type: 'string', value: 'N', help: 'Hold removals past this many per window (default 500).' },
-  percent: { type: 'string', value: 'P|none', help: 'Or past this share of the users, whichever is lower; none turns it off.' },
+  percent: {
+    type: 'string',
+    value: 'P|none',
+    help: 'Or past this share of the users, whichever is lower; none turns it off.',
+  },
   window: { type: 'string', value: '1h', help: 'The sliding window removals are counted in (30m, 1h, 1d).' },
   on: { type: 'boolean', help: 'Turn the guard on.' },
   off: { type: 'boolean', help: 'Turn the guard off (removals are never held).' },
 } as const;
 
-function changeOf(values: { readonly [K in keyof typeof GUARD_SETTINGS]?: (typeof GUARD_SETTINGS)[K]['type'] extends 'boolean' ? boolean : string }): GuardChange {
+function changeOf(values: {
+  readonly [K in keyof typeof GUARD_SETTINGS]?: (typeof GUARD_SETTINGS)[K]['type'] extends 'boolean' ? boolean : string;
+}): GuardChange {
   if (values.on && values.off) throw new GuardSettingsError('Give --on or --off, not both.');
   return {
     ...(values['max-removals'] !== undefined ? { maxRemovals: parseMaxRemovals(values['max-removals']) } : {}),
@@ -61,7 +75,8 @@ export const GUARD_COMMANDS = [
       const held = await listHeldChanges(deps, tenantId);
       if (values.json) return printJson(io, { held });
       if (held.length === 0) return io.out('Nothing is held.');
-      for (const change of held) io.out(`${change.at}  ${change.operation.padEnd(10)}  ${change.resourceId}  ${change.userName}`);
+      for (const change of held)
+        io.out(`${change.at}  ${change.operation.padEnd(10)}  ${change.resourceId}  ${change.userName}`);
       io.out(`${held.length} change(s) held.`);
     },
   }),
@@ -84,7 +99,9 @@ export const GUARD_COMMANDS = [
     async run({ args: [tenantId = ''], values, deps, io }) {
       const result = await rejectHeld(deps, tenantId);
       if (values.json) return printJson(io, result);
-      io.out(`Restored ${result.restored} user(s) as they were before their held removal; no events were published. The hold is lifted.`);
+      io.out(
+        `Restored ${result.restored} user(s) as they were before their held removal; no events were published. The hold is lifted.`,
+      );
       for (const kept of result.kept) io.out(`Not restored: ${kept.resourceId} (${kept.reason}); still held.`);
     },
   }),

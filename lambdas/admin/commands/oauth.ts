@@ -1,5 +1,13 @@
 import { isFetchableJwksUrl } from '../../adapters/jwks/remote-key-sets';
-import { clientViews, createClient, federateTenant, listClients, revokeClient, unfederateTenant, type ClientView } from '../../operations/oauth-admin';
+import {
+  clientViews,
+  createClient,
+  federateTenant,
+  listClients,
+  revokeClient,
+  unfederateTenant,
+  type ClientView,
+} from '../../operations/oauth-admin';
 import { expiryFrom } from '../../operations/tenant-admin';
 import type { FederationRecord } from '../../tenancy/oauth-clients';
 import type { TenantRecord } from '../../tenancy/tenant';
@@ -13,8 +21,16 @@ function describeClient(client: ClientView): string {
 }
 
 /** The tenant's OAuth facts for `tenant show` (no digest, no secret). */
-export function oauthSummary(tenant: TenantRecord, target: Target, now: Date): { tokenUrl: string; oauthClients: ClientView[]; federation: FederationRecord | null } {
-  return { tokenUrl: tokenUrlOf(target.tenantUrlBase, tenant.tenantId), oauthClients: clientViews(tenant, now), federation: tenant.federation ?? null };
+export function oauthSummary(
+  tenant: TenantRecord,
+  target: Target,
+  now: Date,
+): { tokenUrl: string; oauthClients: ClientView[]; federation: FederationRecord | null } {
+  return {
+    tokenUrl: tokenUrlOf(target.tenantUrlBase, tenant.tenantId),
+    oauthClients: clientViews(tenant, now),
+    federation: tenant.federation ?? null,
+  };
 }
 
 /** The `tenant show` lines of the OAuth summary. */
@@ -22,14 +38,22 @@ export function oauthShowLines(summary: ReturnType<typeof oauthSummary>): string
   const lines = [`Token URL:    ${summary.tokenUrl}`];
   for (const client of summary.oauthClients) lines.push(`OAuth client: ${describeClient(client)}`);
   const { federation } = summary;
-  if (federation) lines.push(`Federation:   issuer ${federation.issuer} subject ${federation.subject} audience ${federation.audience} jwks ${federation.jwksUrl}`);
+  if (federation)
+    lines.push(
+      `Federation:   issuer ${federation.issuer} subject ${federation.subject} audience ${federation.audience} jwks ${federation.jwksUrl}`,
+    );
   else lines.push('Federation:   none');
   return lines;
 }
 
 const FEDERATION_OPTIONS = {
   issuer: { type: 'string', value: '<iss>', required: true, help: "The assertion's expected iss." },
-  'jwks-url': { type: 'string', value: '<url>', required: true, help: "The issuer's key set (https://; http://127.0.0.1 only with --local)." },
+  'jwks-url': {
+    type: 'string',
+    value: '<url>',
+    required: true,
+    help: "The issuer's key set (https://; http://127.0.0.1 only with --local).",
+  },
   subject: { type: 'string', value: '<sub>', required: true, help: "The assertion's expected sub." },
   audience: { type: 'string', value: '<aud>', required: true, help: "The assertion's expected aud." },
 } as const;
@@ -39,13 +63,29 @@ export const OAUTH_COMMANDS = [
   defineCommand({
     name: 'oauth create',
     args: [TENANT_ARG],
-    options: { label: TOKEN_LABEL, 'expires-in': { type: 'string', value: '365d', help: 'The client secret expires after this long (30m, 12h, 365d); default never.' } },
+    options: {
+      label: TOKEN_LABEL,
+      'expires-in': {
+        type: 'string',
+        value: '365d',
+        help: 'The client secret expires after this long (30m, 12h, 365d); default never.',
+      },
+    },
     help: 'Creates an OAuth client (at most two are live); prints Client ID:, Client Secret: and Token URL:.',
     async run({ args: [tenantId = ''], values, target, deps, io }) {
       const expiresAt = values['expires-in'] ? expiryFrom(values['expires-in'], deps.clock.now()) : undefined;
-      const created = await createClient(deps, tenantId, { ...(values.label ? { label: values.label } : {}), ...(expiresAt ? { expiresAt } : {}) });
+      const created = await createClient(deps, tenantId, {
+        ...(values.label ? { label: values.label } : {}),
+        ...(expiresAt ? { expiresAt } : {}),
+      });
       const tokenUrl = tokenUrlOf(target.tenantUrlBase, tenantId);
-      if (values.json) return printJson(io, { clientId: created.client.clientId, clientSecret: created.clientSecret, tokenUrl, expiresAt: created.client.expiresAt ?? null });
+      if (values.json)
+        return printJson(io, {
+          clientId: created.client.clientId,
+          clientSecret: created.clientSecret,
+          tokenUrl,
+          expiresAt: created.client.expiresAt ?? null,
+        });
       io.out(`Client ID:     ${created.client.clientId}`);
       io.out(`Client Secret: ${created.clientSecret}`);
       io.out(`Token URL:     ${tokenUrl}`);
@@ -71,7 +111,9 @@ export const OAUTH_COMMANDS = [
     help: 'Revokes one OAuth client: no new access tokens, and its access tokens stop working within 30 s.',
     async run({ args: [tenantId = '', clientId = ''], deps, io }) {
       await revokeClient(deps, tenantId, clientId);
-      io.out(`OAuth client ${clientId} of "${tenantId}" is revoked: it gets no new access token, and its access tokens stop working within 30 s.`);
+      io.out(
+        `OAuth client ${clientId} of "${tenantId}" is revoked: it gets no new access token, and its access tokens stop working within 30 s.`,
+      );
     },
   }),
   defineCommand({
@@ -82,12 +124,16 @@ export const OAUTH_COMMANDS = [
     async run({ args: [tenantId = ''], values, target, deps, io }) {
       const { issuer, subject, audience, 'jwks-url': jwksUrl } = values;
       if (!issuer || !jwksUrl || !subject || !audience) {
-        const missing = (Object.keys(FEDERATION_OPTIONS) as (keyof typeof FEDERATION_OPTIONS)[]).filter((name) => !values[name]);
+        const missing = (Object.keys(FEDERATION_OPTIONS) as (keyof typeof FEDERATION_OPTIONS)[]).filter(
+          (name) => !values[name],
+        );
         throw new UsageError(`oauth federate needs ${missing.map((name) => `--${name}`).join(', ')}.`);
       }
       // Plain http:// to loopback is allowed only against the local instance (its key file, no Secrets Manager).
       const loopbackAllowed = target.config.tokenKeyFile !== undefined && target.config.tokenKeySecretArn === undefined;
-      await federateTenant(deps, tenantId, { issuer, jwksUrl, subject, audience }, (url) => isFetchableJwksUrl(url, loopbackAllowed));
+      await federateTenant(deps, tenantId, { issuer, jwksUrl, subject, audience }, (url) =>
+        isFetchableJwksUrl(url, loopbackAllowed),
+      );
       io.out(`Token URL:     ${tokenUrlOf(target.tenantUrlBase, tenantId)}`);
       io.out(`Tenant "${tenantId}" trusts JWTs from ${issuer} about ${subject} for ${audience}.`);
     },
@@ -99,7 +145,9 @@ export const OAUTH_COMMANDS = [
     help: 'Removes the federation; access tokens issued for it stop working within 30 s.',
     async run({ args: [tenantId = ''], deps, io }) {
       await unfederateTenant(deps, tenantId);
-      io.out(`Tenant "${tenantId}" no longer trusts federated JWTs; access tokens issued for them stop working within 30 s.`);
+      io.out(
+        `Tenant "${tenantId}" no longer trusts federated JWTs; access tokens issued for them stop working within 30 s.`,
+      );
     },
   }),
 ];

@@ -5,18 +5,36 @@ import type { ScimRequest } from '../../operations/request';
 import { updateProfile } from '../../operations/update-profile';
 import { fieldsOf, mappingOf, ownerOf, policyOf, type Owner } from '../../tenancy/profile';
 import type { TenantRecord } from '../../tenancy/tenant';
-import { assignments, defineCommand, printJson, reconcileOptions, TENANT_ARG, tenantOrFail, UsageError } from '../command';
+import {
+  assignments,
+  defineCommand,
+  printJson,
+  reconcileOptions,
+  TENANT_ARG,
+  tenantOrFail,
+  UsageError,
+} from '../command';
 import type { Target } from '../target';
 
 const USER_ARG = { label: '<userId>', what: 'user id' } as const;
 
-type ProfileBody = { profile: Record<string, string | null>; fields: Record<string, { owner: string; editable: boolean }> };
+type ProfileBody = {
+  profile: Record<string, string | null>;
+  fields: Record<string, { owner: string; editable: boolean }>;
+};
 
 /**
  * The profile API's request for one user, as the CLI's caller: the use cases need the tenant record,
  * a request id and the Tenant URL for the User Updated event they write.
  */
-function profileRequest(operation: 'getProfile' | 'updateProfile', tenant: TenantRecord, userId: string, body: unknown, target: Target, deps: Dependencies): ScimRequest {
+function profileRequest(
+  operation: 'getProfile' | 'updateProfile',
+  tenant: TenantRecord,
+  userId: string,
+  body: unknown,
+  target: Target,
+  deps: Dependencies,
+): ScimRequest {
   return {
     operation,
     tenantId: tenant.tenantId,
@@ -33,11 +51,17 @@ function profileRequest(operation: 'getProfile' | 'updateProfile', tenant: Tenan
 function printProfile(io: { out(line: string): void }, body: ProfileBody): void {
   for (const [field, value] of Object.entries(body.profile)) {
     const info = body.fields[field];
-    io.out(`${field.padEnd(16)} ${String(value ?? '').padEnd(32)} ${info?.owner ?? ''}${info?.editable ? ' editable' : ''}`);
+    io.out(
+      `${field.padEnd(16)} ${String(value ?? '').padEnd(32)} ${info?.owner ?? ''}${info?.editable ? ' editable' : ''}`,
+    );
   }
 }
 
-const fieldList = (text: string | undefined) => (text ?? '').split(',').map((field) => field.trim()).filter(Boolean);
+const fieldList = (text: string | undefined) =>
+  (text ?? '')
+    .split(',')
+    .map((field) => field.trim())
+    .filter(Boolean);
 
 /** `policy …`, `mapping …`, `profile …`: who owns each profile field, where it comes from, a user's values. */
 export const PROFILE_COMMANDS = [
@@ -52,27 +76,36 @@ export const PROFILE_COMMANDS = [
       const owners = Object.fromEntries(fieldsOf(tenant.profile ?? {}).map((field) => [field, ownerOf(policy, field)]));
       if (values.json) return printJson(io, { default: policy.default, fields: policy.fields, owners });
       io.out(`Default owner: ${policy.default}`);
-      for (const [field, owner] of Object.entries(owners)) io.out(`${field.padEnd(16)} ${owner}${policy.fields[field] ? '' : ' (default)'}`);
+      for (const [field, owner] of Object.entries(owners))
+        io.out(`${field.padEnd(16)} ${owner}${policy.fields[field] ? '' : ' (default)'}`);
     },
   }),
   defineCommand({
     name: 'policy set',
     args: [TENANT_ARG],
     options: {
-      default: { type: 'string', value: 'directory|user', required: true, help: 'The owner of every field not named below.' },
+      default: {
+        type: 'string',
+        value: 'directory|user',
+        required: true,
+        help: 'The owner of every field not named below.',
+      },
       user: { type: 'string', value: 'f1,f2', help: 'Fields the user owns.' },
       directory: { type: 'string', value: 'f3,f4', help: 'Fields the directory owns.' },
     },
     help: "Sets the ownership policy; every user's effective profile is reconciled (a User Updated event each that changed).",
     async run({ args: [tenantId = ''], values, target, deps, io }) {
       const owner = values.default;
-      if (owner !== 'directory' && owner !== 'user') throw new UsageError('policy set needs --default directory or --default user.');
+      if (owner !== 'directory' && owner !== 'user')
+        throw new UsageError('policy set needs --default directory or --default user.');
       const fields: Record<string, Owner> = {};
       for (const field of fieldList(values.user)) fields[field] = 'user';
       for (const field of fieldList(values.directory)) fields[field] = 'directory';
       const result = await setPolicy(deps, tenantId, { default: owner, fields }, reconcileOptions(io, target));
       io.progress?.('');
-      io.out(`Policy of "${tenantId}" set; ${result.usersUpdated} users' effective profiles changed (each with a User Updated event).`);
+      io.out(
+        `Policy of "${tenantId}" set; ${result.usersUpdated} users' effective profiles changed (each with a User Updated event).`,
+      );
     },
   }),
   defineCommand({
@@ -84,7 +117,8 @@ export const PROFILE_COMMANDS = [
       const tenant = await tenantOrFail(deps, tenantId);
       const mapping = mappingOf(tenant.profile ?? {});
       if (values.json) return printJson(io, mapping);
-      for (const field of fieldsOf(tenant.profile ?? {})) io.out(`${field.padEnd(16)} ${mapping[field] ?? '(none: user-entered only)'}`);
+      for (const field of fieldsOf(tenant.profile ?? {}))
+        io.out(`${field.padEnd(16)} ${mapping[field] ?? '(none: user-entered only)'}`);
     },
   }),
   defineCommand({
@@ -106,7 +140,8 @@ export const PROFILE_COMMANDS = [
     help: "Shows a user's effective profile: each field's value, owner and whether the user may edit it.",
     async run({ args: [tenantId = '', userId = ''], values, target, deps, io }) {
       const tenant = await tenantOrFail(deps, tenantId);
-      const body = (await getProfile(profileRequest('getProfile', tenant, userId, undefined, target, deps), deps)).body as ProfileBody;
+      const body = (await getProfile(profileRequest('getProfile', tenant, userId, undefined, target, deps), deps))
+        .body as ProfileBody;
       if (values.json) return printJson(io, body);
       printProfile(io, body);
     },
@@ -119,8 +154,12 @@ export const PROFILE_COMMANDS = [
     note: "(an empty value clears the user's value)",
     async run({ args: [tenantId = '', userId = '', ...rest], values, target, deps, io }) {
       const tenant = await tenantOrFail(deps, tenantId);
-      const fields = Object.fromEntries(Object.entries(assignments(rest, 'field=value')).map(([field, value]) => [field, value === '' ? null : value]));
-      const body = (await updateProfile(profileRequest('updateProfile', tenant, userId, { fields }, target, deps), deps)).body as ProfileBody;
+      const fields = Object.fromEntries(
+        Object.entries(assignments(rest, 'field=value')).map(([field, value]) => [field, value === '' ? null : value]),
+      );
+      const body = (
+        await updateProfile(profileRequest('updateProfile', tenant, userId, { fields }, target, deps), deps)
+      ).body as ProfileBody;
       if (values.json) return printJson(io, body);
       printProfile(io, body);
     },

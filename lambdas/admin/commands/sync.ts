@@ -55,18 +55,46 @@ export const SYNC_COMMANDS = [
     name: 'sync connect',
     args: [TENANT_ARG],
     options: {
-      'entra-tenant': { type: 'string', value: '<id>', required: true, help: 'The Entra tenant (directory) id to pull from.' },
+      'entra-tenant': {
+        type: 'string',
+        value: '<id>',
+        required: true,
+        help: 'The Entra tenant (directory) id to pull from.',
+      },
       'client-id': { type: 'string', value: '<id>', required: true, help: "The app registration's client id." },
-      'client-secret': { type: 'string', value: '<s>', required: true, help: "The app's client secret (stored, never shown)." },
+      'client-secret': {
+        type: 'string',
+        value: '<s>',
+        required: true,
+        help: "The app's client secret (stored, never shown).",
+      },
       cloud: { type: 'string', value: 'global|usgov|china', help: 'The national cloud (default global).' },
       'graph-url': { type: 'string', value: '<url>', help: 'Graph endpoint instead of --cloud (with --login-url).' },
       'login-url': { type: 'string', value: '<url>', help: 'Token endpoint instead of --cloud (with --graph-url).' },
       schedule: { type: 'string', value: '"<cron>"', help: 'Runs on this cron schedule (default: on demand only).' },
       'time-zone': { type: 'string', value: '<IANA zone>', help: "The schedule's time zone (default UTC)." },
-      filter: { type: 'string', multiple: true, value: '<attr>=<v1>,<v2>', help: 'Only users whose attribute has one of the values (repeatable).' },
-      group: { type: 'string', multiple: true, value: '<displayName>', help: 'Only members of this group (repeatable).' },
-      map: { type: 'string', multiple: true, value: '<field>=<Graph property>', help: 'Fill a profile field from a Graph property (repeatable).' },
-      'revoke-scim-tokens': { type: 'boolean', help: "Revoke the tenant's live SCIM tokens (it cannot be SCIM- and Graph-connected at once)." },
+      filter: {
+        type: 'string',
+        multiple: true,
+        value: '<attr>=<v1>,<v2>',
+        help: 'Only users whose attribute has one of the values (repeatable).',
+      },
+      group: {
+        type: 'string',
+        multiple: true,
+        value: '<displayName>',
+        help: 'Only members of this group (repeatable).',
+      },
+      map: {
+        type: 'string',
+        multiple: true,
+        value: '<field>=<Graph property>',
+        help: 'Fill a profile field from a Graph property (repeatable).',
+      },
+      'revoke-scim-tokens': {
+        type: 'boolean',
+        help: "Revoke the tenant's live SCIM tokens (it cannot be SCIM- and Graph-connected at once).",
+      },
     },
     help: 'Makes the tenant pull its directory from Microsoft Graph; SCIM writes are refused while it is connected.',
     async run({ args: [tenantId = ''], values, target, io }) {
@@ -92,9 +120,17 @@ export const SYNC_COMMANDS = [
       );
       io.progress?.('');
       if (values.json) return printJson(io, (await syncStatus(deps, tenantId, 0)).connector);
-      io.out(`Tenant "${tenantId}" pulls its directory from Entra tenant ${connector.entraTenantId} (app ${connector.clientId}) through ${connector.graphUrl}.`);
-      io.out(connector.schedule ? `Schedule: "${connector.schedule}" in ${connector.timeZone}.` : 'Schedule: none (runs on demand only).');
-      io.out(`The client secret is stored in ${target.syncSecretPrefix ? 'Secrets Manager' : 'the local data folder'} and never shown. SCIM writes to this tenant are refused while it is Graph-connected.`);
+      io.out(
+        `Tenant "${tenantId}" pulls its directory from Entra tenant ${connector.entraTenantId} (app ${connector.clientId}) through ${connector.graphUrl}.`,
+      );
+      io.out(
+        connector.schedule
+          ? `Schedule: "${connector.schedule}" in ${connector.timeZone}.`
+          : 'Schedule: none (runs on demand only).',
+      );
+      io.out(
+        `The client secret is stored in ${target.syncSecretPrefix ? 'Secrets Manager' : 'the local data folder'} and never shown. SCIM writes to this tenant are refused while it is Graph-connected.`,
+      );
       io.out(`First run: scim-admin ${target.syncSecretPrefix ? '' : '--local '}sync run ${tenantId} --wait`);
     },
   }),
@@ -118,7 +154,10 @@ export const SYNC_COMMANDS = [
       };
       if (target.syncSecretPrefix) {
         // A deployed stack: the scheduler's next tick (within a minute) starts the queued run.
-        if (!values.wait) return io.out(`Run ${run.runId} of "${tenantId}" is queued: the dispatcher starts it within a minute ("sync status ${tenantId}").`);
+        if (!values.wait)
+          return io.out(
+            `Run ${run.runId} of "${tenantId}" is queued: the dispatcher starts it within a minute ("sync status ${tenantId}").`,
+          );
         while (run.status === 'queued' || run.status === 'running') {
           await new Promise((resolve) => setTimeout(resolve, io.sync?.pollMs ?? 2_000));
           run = (await deps.sync.getRun(tenantId, run.runId)) ?? run;
@@ -131,7 +170,8 @@ export const SYNC_COMMANDS = [
       if (values.wait) io.progress?.('');
       if (values.json) printJson(io, runSummary(run));
       else summaryLines(run).forEach((line) => io.out(line));
-      if (run.status === 'failed') throw new AdminError(`Sync run ${run.runId} failed: ${run.errors.at(-1)?.message ?? 'see sync status'}`);
+      if (run.status === 'failed')
+        throw new AdminError(`Sync run ${run.runId} failed: ${run.errors.at(-1)?.message ?? 'see sync status'}`);
     },
   }),
   defineCommand({
@@ -145,15 +185,25 @@ export const SYNC_COMMANDS = [
       const connector = status.connector;
       io.out(`Tenant:     ${tenantId} (${status.connected ? 'Graph-connected' : 'no Graph connector'})`);
       if (connector) {
-        io.out(`Entra:      tenant ${connector.entraTenantId}, app ${connector.clientId}, ${connector.cloud} (${connector.graphUrl})`);
-        io.out(`Schedule:   ${connector.schedule ? `"${connector.schedule}" in ${connector.timeZone}` : 'on demand only'}`);
+        io.out(
+          `Entra:      tenant ${connector.entraTenantId}, app ${connector.clientId}, ${connector.cloud} (${connector.graphUrl})`,
+        );
+        io.out(
+          `Schedule:   ${connector.schedule ? `"${connector.schedule}" in ${connector.timeZone}` : 'on demand only'}`,
+        );
         const filters = [
-          ...Object.entries(connector.filters.attributes).map(([attribute, allowed]) => `${attribute}=${allowed.join(',')}`),
-          ...(connector.filters.accountEnabled !== undefined ? [`accountEnabled=${connector.filters.accountEnabled}`] : []),
+          ...Object.entries(connector.filters.attributes).map(
+            ([attribute, allowed]) => `${attribute}=${allowed.join(',')}`,
+          ),
+          ...(connector.filters.accountEnabled !== undefined
+            ? [`accountEnabled=${connector.filters.accountEnabled}`]
+            : []),
           ...connector.filters.groups.map((group) => `group "${group}"`),
         ];
         io.out(`Filters:    ${filters.length > 0 ? filters.join('; ') : 'none (every user)'}`);
-        io.out(`Delta link: ${connector.deltaLinkAgeSeconds === null ? 'none yet (the next run is a full pull)' : `${connector.deltaLinkAgeSeconds} s old`}`);
+        io.out(
+          `Delta link: ${connector.deltaLinkAgeSeconds === null ? 'none yet (the next run is a full pull)' : `${connector.deltaLinkAgeSeconds} s old`}`,
+        );
       }
       if (status.runs.length === 0) return io.out('Runs:       none yet');
       io.out('Runs:');
@@ -173,7 +223,9 @@ export const SYNC_COMMANDS = [
     async run({ args: [tenantId = ''], target, io }) {
       await disconnectSync(syncDependencies(target, io), tenantId, reconcileOptions(io, target));
       io.progress?.('');
-      io.out(`Tenant "${tenantId}" no longer pulls from Graph: its connector, links and client secret are deleted; accounts stay as manual accounts. Connect SCIM again with "tenant reconnect ${tenantId}".`);
+      io.out(
+        `Tenant "${tenantId}" no longer pulls from Graph: its connector, links and client secret are deleted; accounts stay as manual accounts. Connect SCIM again with "tenant reconnect ${tenantId}".`,
+      );
     },
   }),
 ];

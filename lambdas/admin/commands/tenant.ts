@@ -20,8 +20,15 @@ function tenantSummary(tenant: TenantRecord, target: Target) {
   };
 }
 
-async function confirmPurge(io: CliIo, values: { readonly purge?: boolean; readonly yes?: boolean }, tenantId: string): Promise<void> {
-  if (!values.purge) throw new UsageError('tenant delete needs --purge: it deletes every user, group, token and log entry of the tenant.');
+async function confirmPurge(
+  io: CliIo,
+  values: { readonly purge?: boolean; readonly yes?: boolean },
+  tenantId: string,
+): Promise<void> {
+  if (!values.purge)
+    throw new UsageError(
+      'tenant delete needs --purge: it deletes every user, group, token and log entry of the tenant.',
+    );
   if (values.yes) return;
   if (!io.ask) throw new UsageError('Refusing to purge without a terminal to confirm on: add --yes.');
   const answer = await io.ask(`This deletes tenant "${tenantId}" and all its data. Type the tenant id to confirm: `);
@@ -40,7 +47,10 @@ export const TENANT_COMMANDS = [
     },
     help: 'Creates a tenant and its first Secret Token; prints Tenant URL: and Secret Token:.',
     async run({ args: [tenantId = ''], values, target, deps, io }) {
-      const options = { ...(values.name ? { displayName: values.name } : {}), ...tokenOptions(values, deps.clock.now()) };
+      const options = {
+        ...(values.name ? { displayName: values.name } : {}),
+        ...tokenOptions(values, deps.clock.now()),
+      };
       printIssued(io, values.json, target, await createTenant(deps, tenantId, options));
     },
   }),
@@ -53,7 +63,8 @@ export const TENANT_COMMANDS = [
       const tenants = (await deps.tenants.listTenants()).map((tenant) => tenantSummary(tenant, target));
       if (values.json) return printJson(io, tenants);
       if (tenants.length === 0) return io.out('No tenants.');
-      for (const tenant of tenants) io.out(`${tenant.tenantId.padEnd(24)} ${tenant.status.padEnd(13)} ${tenant.displayName}`);
+      for (const tenant of tenants)
+        io.out(`${tenant.tenantId.padEnd(24)} ${tenant.status.padEnd(13)} ${tenant.displayName}`);
     },
   }),
   defineCommand({
@@ -74,7 +85,10 @@ export const TENANT_COMMANDS = [
       io.out(`Groups:       ${summary.groups}`);
       io.out(`Last request: ${summary.lastRequestAt ?? 'never'}`);
       io.out(`Failures 24h: ${summary.failuresLast24h}${summary.failuresCapped ? '+' : ''}`);
-      for (const token of summary.tokens) io.out(`Token:        ${token.id} ${token.live ? 'live' : 'dead'} "${token.label}" last used ${token.lastUsedAt ?? 'never'}`);
+      for (const token of summary.tokens)
+        io.out(
+          `Token:        ${token.id} ${token.live ? 'live' : 'dead'} "${token.label}" last used ${token.lastUsedAt ?? 'never'}`,
+        );
       for (const line of oauthShowLines(summary)) io.out(line);
     },
   }),
@@ -86,7 +100,9 @@ export const TENANT_COMMANDS = [
     async run({ args: [tenantId = ''], target, deps, io }) {
       const tenant = await disconnectTenant(deps, tenantId, reconcileOptions(io, target));
       io.progress?.('');
-      io.out(`Tenant "${tenant.tenantId}" is disconnected: its tokens are revoked and SCIM requests get 401 within 30 s. Accounts stay as manual accounts.`);
+      io.out(
+        `Tenant "${tenant.tenantId}" is disconnected: its tokens are revoked and SCIM requests get 401 within 30 s. Accounts stay as manual accounts.`,
+      );
     },
   }),
   defineCommand({
@@ -95,7 +111,15 @@ export const TENANT_COMMANDS = [
     options: { label: TOKEN_LABEL, 'expires-in': TOKEN_EXPIRES_IN },
     help: 'Connects a disconnected tenant again with a new Secret Token; prints Tenant URL: and Secret Token:.',
     async run({ args: [tenantId = ''], values, target, deps, io }) {
-      printIssued(io, values.json, target, await reconnectTenant(deps, tenantId, { ...tokenOptions(values, deps.clock.now()), ...reconcileOptions(io, target) }));
+      printIssued(
+        io,
+        values.json,
+        target,
+        await reconnectTenant(deps, tenantId, {
+          ...tokenOptions(values, deps.clock.now()),
+          ...reconcileOptions(io, target),
+        }),
+      );
       io.progress?.('');
     },
   }),
@@ -103,14 +127,21 @@ export const TENANT_COMMANDS = [
     name: 'tenant delete',
     args: [TENANT_ID],
     options: {
-      purge: { type: 'boolean', required: true, help: 'Required: the tenant and every user, group, token and log entry of it are deleted.' },
+      purge: {
+        type: 'boolean',
+        required: true,
+        help: 'Required: the tenant and every user, group, token and log entry of it are deleted.',
+      },
       yes: { type: 'boolean', help: 'Do not ask for the tenant id to confirm (needed without a terminal).' },
     },
     help: 'Deletes the tenant and all its data, after it stops accepting requests.',
     async run({ args: [tenantId = ''], values, deps, io }) {
       await confirmPurge(io, values, tenantId);
       const deleted = await deleteTenant(deps, tenantId, {
-        onWait: (ms) => io.err(`Tenant ${tenantId} no longer accepts requests; waiting ${Math.ceil(ms / 1000)} s for requests already admitted to end.`),
+        onWait: (ms) =>
+          io.err(
+            `Tenant ${tenantId} no longer accepts requests; waiting ${Math.ceil(ms / 1000)} s for requests already admitted to end.`,
+          ),
         onProgress: (count) => io.progress?.(`Deleting tenant ${tenantId}: ${count} items`),
       });
       io.progress?.('');

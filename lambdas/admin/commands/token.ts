@@ -3,13 +3,24 @@ import { defineCommand, printJson, TENANT_ARG, type CliIo, type OptionSpec } fro
 import type { Target } from '../target';
 
 /** `--label` of the commands that issue a Secret Token. */
-export const TOKEN_LABEL: OptionSpec = { type: 'string', value: '<label>', help: "The token's label (default \"default\")." };
+export const TOKEN_LABEL: OptionSpec = {
+  type: 'string',
+  value: '<label>',
+  help: 'The token\'s label (default "default").',
+};
 
 /** `--expires-in` of the commands that issue a Secret Token. */
-export const TOKEN_EXPIRES_IN: OptionSpec = { type: 'string', value: '90d', help: 'The token expires after this long (30m, 12h, 90d); default never.' };
+export const TOKEN_EXPIRES_IN: OptionSpec = {
+  type: 'string',
+  value: '90d',
+  help: 'The token expires after this long (30m, 12h, 90d); default never.',
+};
 
 /** The label and expiry a token-issuing command was given. */
-export function tokenOptions(values: { readonly label?: string; readonly 'expires-in'?: string }, now: Date): { label?: string; expiresAt?: string } {
+export function tokenOptions(
+  values: { readonly label?: string; readonly 'expires-in'?: string },
+  now: Date,
+): { label?: string; expiresAt?: string } {
   const expiresAt = values['expires-in'] ? expiryFrom(values['expires-in'], now) : undefined;
   return { ...(values.label ? { label: values.label } : {}), ...(expiresAt ? { expiresAt } : {}) };
 }
@@ -17,7 +28,13 @@ export function tokenOptions(values: { readonly label?: string; readonly 'expire
 /** The `Tenant URL:` and `Secret Token:` lines (tools read them: keep them exact), or their JSON. */
 export function printIssued(io: CliIo, json: boolean | undefined, target: Target, issued: IssuedToken): void {
   const tenantUrl = `${target.tenantUrlBase}/${issued.tenant.tenantId}`;
-  if (json) return printJson(io, { tenantUrl, token: issued.token, tokenId: issued.record.id, expiresAt: issued.record.expiresAt ?? null });
+  if (json)
+    return printJson(io, {
+      tenantUrl,
+      token: issued.token,
+      tokenId: issued.record.id,
+      expiresAt: issued.record.expiresAt ?? null,
+    });
   io.out(`Tenant URL:   ${tenantUrl}`);
   io.out(`Secret Token: ${issued.token}`);
   io.out(`Token id:     ${issued.record.id}${issued.record.expiresAt ? ` (expires ${issued.record.expiresAt})` : ''}`);
@@ -44,8 +61,14 @@ export const TOKEN_COMMANDS = [
       const tokens = await listTokens(deps, tenantId);
       if (values.json) return printJson(io, tokens);
       for (const token of tokens) {
-        const state = token.revokedAt ? `revoked ${token.revokedAt}` : token.live ? 'live' : `expired ${token.expiresAt}`;
-        io.out(`${token.id}  ${state.padEnd(36)} "${token.label}" created ${token.createdAt} last used ${token.lastUsedAt ?? 'never'}`);
+        const state = token.revokedAt
+          ? `revoked ${token.revokedAt}`
+          : token.live
+            ? 'live'
+            : `expired ${token.expiresAt}`;
+        io.out(
+          `${token.id}  ${state.padEnd(36)} "${token.label}" created ${token.createdAt} last used ${token.lastUsedAt ?? 'never'}`,
+        );
       }
     },
   }),

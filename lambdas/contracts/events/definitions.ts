@@ -36,14 +36,15 @@ export interface EventDefinition {
   readonly versions: readonly EventVersionDefinition[];
 }
 
-const PER_CHANGE_VERSION = "The resource's meta.version after the change: increases by one per change, so order per resource is knowable.";
+const PER_CHANGE_VERSION =
+  "The resource's meta.version after the change: increases by one per change, so order per resource is knowable.";
 
 /**
  * v2 of the group events (the write path where concurrent membership changes commute,
  * docs/events.md "Ordering"): versions are reserved before a membership transaction commits.
  */
 const GROUP_VERSION_V2 =
-  "The group's meta.version after the change: unique per group and increasing, but it may skip numbers (a membership write reserves its version before it commits, and a version reserved by a write that then changed nothing is never used). Attribute changes of one group commit in version order; for one member of a group, a higher version is always the later change; membership changes of different members commute, so their order does not matter. See docs/events.md \"Ordering\".";
+  'The group\'s meta.version after the change: unique per group and increasing, but it may skip numbers (a membership write reserves its version before it commits, and a version reserved by a write that then changed nothing is never used). Attribute changes of one group commit in version order; for one member of a group, a higher version is always the later change; membership changes of different members commute, so their order does not matter. See docs/events.md "Ordering".';
 
 const user = (detailType: string, description: string, snapshot: SnapshotKind = 'user'): EventDefinition => ({
   detailType,
@@ -53,7 +54,13 @@ const user = (detailType: string, description: string, snapshot: SnapshotKind = 
   versions: [{ version: 1, description, versionDescription: PER_CHANGE_VERSION }],
 });
 
-const group = (detailType: string, v1: string, v2?: string, snapshot: SnapshotKind = 'group', membership = false): EventDefinition => ({
+const group = (
+  detailType: string,
+  v1: string,
+  v2?: string,
+  snapshot: SnapshotKind = 'group',
+  membership = false,
+): EventDefinition => ({
   detailType,
   resourceType: 'Group',
   snapshot,
@@ -72,15 +79,28 @@ const tenant = (detailType: string, description: string, versionDescription = PE
   versions: [{ version: 1, description, versionDescription }],
 });
 
-const V2_CHANGE = ' v2: `version` may skip numbers and orders membership changes per member (docs/events.md "Ordering").';
+const V2_CHANGE =
+  ' v2: `version` may skip numbers and orders membership changes per member (docs/events.md "Ordering").';
 
 export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
-  user('User Created', 'The user was provisioned. `snapshot` is the user as stored; `changedAttributes` lists every attribute it was created with. See docs/events.md.'),
-  user('User Updated', 'Attributes of the user changed (not `active`). `changedAttributes` names them, `previous` holds their old values. See docs/events.md.'),
-  user('User Deactivated', '`active` became false (Entra soft delete, or a PATCH active False). The user still exists. See docs/events.md.'),
+  user(
+    'User Created',
+    'The user was provisioned. `snapshot` is the user as stored; `changedAttributes` lists every attribute it was created with. See docs/events.md.',
+  ),
+  user(
+    'User Updated',
+    'Attributes of the user changed (not `active`). `changedAttributes` names them, `previous` holds their old values. See docs/events.md.',
+  ),
+  user(
+    'User Deactivated',
+    '`active` became false (Entra soft delete, or a PATCH active False). The user still exists. See docs/events.md.',
+  ),
   user('User Reactivated', '`active` became true again. See docs/events.md.'),
   user('User Deleted', 'The user was deleted (Entra hard delete). `snapshot` is null. See docs/events.md.', 'deleted'),
-  group('Group Created', `The group was provisioned; \`members.added\` lists the members created with it (at most ${MEMBERS_PER_EVENT} per event). See docs/events.md.`),
+  group(
+    'Group Created',
+    `The group was provisioned; \`members.added\` lists the members created with it (at most ${MEMBERS_PER_EVENT} per event). See docs/events.md.`,
+  ),
   group(
     'Group Updated',
     'Attributes of the group changed (e.g. a rename: `changedAttributes` contains `displayName`). See docs/events.md.',
@@ -106,8 +126,14 @@ export const EVENT_DEFINITIONS: readonly EventDefinition[] = [
     `The group was deleted. \`snapshot\` is null. See docs/events.md.${V2_CHANGE}`,
     'deleted',
   ),
-  tenant('Tenant Disconnected', 'The tenant disconnected SCIM provisioning: every account becomes a manual, user-editable account. See docs/events.md.'),
-  tenant('Tenant Reconnected', 'The tenant reconnected SCIM provisioning: directory-owned fields are directory-owned again. See docs/events.md.'),
+  tenant(
+    'Tenant Disconnected',
+    'The tenant disconnected SCIM provisioning: every account becomes a manual, user-editable account. See docs/events.md.',
+  ),
+  tenant(
+    'Tenant Reconnected',
+    'The tenant reconnected SCIM provisioning: directory-owned fields are directory-owned again. See docs/events.md.',
+  ),
   tenant(
     REMOVALS_HELD_DETAIL_TYPE,
     "The tenant's accidental-deletion guard started holding user removals: more deletes and deactivations came within its window than its limit allows. Until an admin releases them (their events are then published, in order) or rejects them (the users are restored, with no events), the held removals publish nothing. `snapshot` holds the hold's id, its start, the limit and the removal that tripped it. See docs/removal-guard.md.",

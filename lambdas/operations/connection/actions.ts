@@ -15,7 +15,8 @@ const DETAIL_LIMIT = 500;
 export async function recordAction(
   deps: Pick<ConnectionDeps, 'log' | 'clock'>,
   request: ConnectionRequest,
-  entry: Pick<LogEntry, 'operation' | 'status'> & Partial<Pick<LogEntry, 'resourceType' | 'resourceId' | 'name' | 'detail' | 'changed'>>,
+  entry: Pick<LogEntry, 'operation' | 'status'> &
+    Partial<Pick<LogEntry, 'resourceType' | 'resourceId' | 'name' | 'detail' | 'changed'>>,
 ): Promise<void> {
   await deps.log
     .append({
@@ -37,9 +38,16 @@ export async function asConnectionCall<T>(status: 400 | 409, run: () => Promise<
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AdminError) throw new ScimError(status, error.message, status === 400 ? 'invalidValue' : undefined, {}, { cause: error });
+    if (error instanceof AdminError)
+      throw new ScimError(status, error.message, status === 400 ? 'invalidValue' : undefined, {}, { cause: error });
     if (error instanceof TenantWriteConflict) {
-      throw new ScimError(409, 'The connection changed while this request ran: reload and try again.', undefined, {}, { cause: error });
+      throw new ScimError(
+        409,
+        'The connection changed while this request ran: reload and try again.',
+        undefined,
+        {},
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -48,6 +56,7 @@ export async function asConnectionCall<T>(status: 400 | 409, run: () => Promise<
 /** A JSON object body, or a 400 naming the expected shape. */
 export function objectBody(request: ConnectionRequest, shape: string): Record<string, unknown> {
   const body = request.body ?? {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw ScimError.badRequest('invalidSyntax', `The body must be a JSON object: ${shape}.`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw ScimError.badRequest('invalidSyntax', `The body must be a JSON object: ${shape}.`);
   return body as Record<string, unknown>;
 }

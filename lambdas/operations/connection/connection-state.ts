@@ -11,17 +11,33 @@ import { tenantOf, tenantUrlOfRequest, type ConnectionOperation } from './reques
 export const disconnectConnection: ConnectionOperation = async (request, deps) => {
   const tenant = tenantOf(request);
   if (tenant.status === 'disconnected') throw new ScimError(409, 'The connection is already disconnected.');
-  const updated = await asConnectionCall(409, () => disconnectTenant(deps, tenant.tenantId, { tenantUrlBase: `${request.serviceBase}/scim/v2` }));
-  await recordAction(deps, request, { operation: 'disconnect', status: 200, resourceType: 'Tenant', detail: 'Disconnected: tokens revoked, accounts are manual accounts now' });
+  const updated = await asConnectionCall(409, () =>
+    disconnectTenant(deps, tenant.tenantId, { tenantUrlBase: `${request.serviceBase}/scim/v2` }),
+  );
+  await recordAction(deps, request, {
+    operation: 'disconnect',
+    status: 200,
+    resourceType: 'Tenant',
+    detail: 'Disconnected: tokens revoked, accounts are manual accounts now',
+  });
   return { status: 200, body: await describeConnection(deps, updated, tenantUrlOfRequest(request)) };
 };
 
 /** POST …/reconnect: connects again with a new token (shown once); Entra re-matches users by userName. */
 export const reconnectConnection: ConnectionOperation = async (request, deps) => {
   const tenant = tenantOf(request);
-  if (tenant.status === 'connected') throw new ScimError(409, 'The connection is connected already: generate a token instead.');
-  const issued = await asConnectionCall(409, () => reconnectTenant(deps, tenant.tenantId, { label: 'reconnect', tenantUrlBase: `${request.serviceBase}/scim/v2` }));
-  await recordAction(deps, request, { operation: 'reconnect', status: 200, resourceType: 'Tenant', resourceId: issued.record.id, detail: 'Reconnected with a new token' });
+  if (tenant.status === 'connected')
+    throw new ScimError(409, 'The connection is connected already: generate a token instead.');
+  const issued = await asConnectionCall(409, () =>
+    reconnectTenant(deps, tenant.tenantId, { label: 'reconnect', tenantUrlBase: `${request.serviceBase}/scim/v2` }),
+  );
+  await recordAction(deps, request, {
+    operation: 'reconnect',
+    status: 200,
+    resourceType: 'Tenant',
+    resourceId: issued.record.id,
+    detail: 'Reconnected with a new token',
+  });
   return {
     status: 200,
     body: {

@@ -14,7 +14,11 @@ export const FAILURE_COUNT_CAP = 1000;
  * Other credentials' fields in the connection view (docs/portal.md "Extension point"): each
  * extension adds its own fields from the tenant record. OAuth adds its clients and federation.
  */
-export type ConnectionExtension = (tenant: TenantRecord, now: Date, tenantUrl: string) => Readonly<Record<string, unknown>>;
+export type ConnectionExtension = (
+  tenant: TenantRecord,
+  now: Date,
+  tenantUrl: string,
+) => Readonly<Record<string, unknown>>;
 
 /** OAuth clients (never a secret or digest) and the federation trust, as `tenant show` lists them. */
 const oauthConnection: ConnectionExtension = (tenant, now, tenantUrl) => {
@@ -30,7 +34,12 @@ const oauthConnection: ConnectionExtension = (tenant, now, tenantUrl) => {
 export const CONNECTION_EXTENSIONS: readonly ConnectionExtension[] = [oauthConnection];
 
 function latest(times: readonly (string | undefined)[]): string | null {
-  return times.filter((time): time is string => time !== undefined).sort().at(-1) ?? null;
+  return (
+    times
+      .filter((time): time is string => time !== undefined)
+      .sort()
+      .at(-1) ?? null
+  );
 }
 
 /**

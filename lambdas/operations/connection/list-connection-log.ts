@@ -11,9 +11,14 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
 /** An ISO date or time as a UTC instant, or a 400 that names the parameter and shows the form. */
 export function parseLogTime(name: string, text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
-  const millis = ISO_TIME.test(text) ? Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text.replace(' ', 'T')) : Number.NaN;
+  const millis = ISO_TIME.test(text)
+    ? Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text.replace(' ', 'T'))
+    : Number.NaN;
   if (Number.isNaN(millis)) {
-    throw ScimError.badRequest('invalidValue', `${name} "${text.slice(0, 40)}" is not a date: use an ISO date or time such as 2026-12-01 or 2026-12-01T09:00:00Z.`);
+    throw ScimError.badRequest(
+      'invalidValue',
+      `${name} "${text.slice(0, 40)}" is not a date: use an ISO date or time such as 2026-12-01 or 2026-12-01T09:00:00Z.`,
+    );
   }
   return new Date(millis).toISOString();
 }
@@ -25,7 +30,13 @@ function encodeCursor(position: LogPosition): string {
 function decodeCursor(text: string): LogPosition {
   try {
     const [at, requestId] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && typeof requestId === 'string' && ISO_TIME.test(at.replace(/\.\d+Z$/, 'Z')) && requestId.length <= 128) return { at, requestId };
+    if (
+      typeof at === 'string' &&
+      typeof requestId === 'string' &&
+      ISO_TIME.test(at.replace(/\.\d+Z$/, 'Z')) &&
+      requestId.length <= 128
+    )
+      return { at, requestId };
   } catch {
     // falls through to the 400 below
   }
@@ -36,16 +47,23 @@ function decodeCursor(text: string): LogPosition {
 export function parseLogQuery(query: Readonly<Record<string, string | undefined>>): LogQuery {
   const since = parseLogTime('since', query.since);
   const until = parseLogTime('until', query.until);
-  if (since && until && since > until) throw ScimError.badRequest('invalidValue', 'since is after until: nothing can match.');
+  if (since && until && since > until)
+    throw ScimError.badRequest('invalidValue', 'since is after until: nothing can match.');
   const limit = query.limit === undefined || query.limit === '' ? DEFAULT_LOG_PAGE : Number(query.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_PAGE) throw ScimError.badRequest('invalidValue', `limit must be a whole number from 1 to ${MAX_LOG_PAGE}.`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LOG_PAGE)
+    throw ScimError.badRequest('invalidValue', `limit must be a whole number from 1 to ${MAX_LOG_PAGE}.`);
   const status = query.status ?? '';
   let statusFilter: Pick<LogQuery, 'status' | 'outcome'> = {};
   if (status === 'failed' || status === 'succeeded') statusFilter = { outcome: status };
   else if (/^[1-5]\d\d$/.test(status)) statusFilter = { status: Number(status) };
-  else if (status !== '') throw ScimError.badRequest('invalidValue', `status "${status.slice(0, 20)}" is not an HTTP status (such as 409), "failed" or "succeeded".`);
+  else if (status !== '')
+    throw ScimError.badRequest(
+      'invalidValue',
+      `status "${status.slice(0, 20)}" is not an HTTP status (such as 409), "failed" or "succeeded".`,
+    );
   const operation = query.operation?.trim() ?? '';
-  if (operation.length > 64) throw ScimError.badRequest('invalidValue', 'operation is longer than any operation name (64 characters).');
+  if (operation.length > 64)
+    throw ScimError.badRequest('invalidValue', 'operation is longer than any operation name (64 characters).');
   return {
     limit,
     ...(since ? { since } : {}),

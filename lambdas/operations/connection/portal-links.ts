@@ -1,6 +1,13 @@
 import { LINK_PARAMETER, SESSION_COOKIE } from '../../contracts/portal';
 import { ScimError } from '../../scim/errors';
-import { linkTtlSeconds, signLink, signSession, verifyLink, csrfTokenOf, SESSION_TTL_SECONDS } from '../../tenancy/portal-link';
+import {
+  linkTtlSeconds,
+  signLink,
+  signSession,
+  verifyLink,
+  csrfTokenOf,
+  SESSION_TTL_SECONDS,
+} from '../../tenancy/portal-link';
 import { isValidTenantId, type TenantRecord } from '../../tenancy/tenant';
 import { AdminError } from '../admin-error';
 import type { Dependencies } from '../ports';
@@ -23,7 +30,12 @@ export function portalPageUrl(serviceBase: string, tenantId: string): string {
  * Makes a setup link for one tenant (`scim-admin portal link`, the connection API): signed, expiring
  * after `expiresIn` (default 7 days, at most 30), revocable with `revokePortalLinks`.
  */
-export async function createPortalLink(deps: LinkDeps, tenantId: string, serviceBase: string, expiresIn?: string): Promise<{ url: string; expiresAt: string }> {
+export async function createPortalLink(
+  deps: LinkDeps,
+  tenantId: string,
+  serviceBase: string,
+  expiresIn?: string,
+): Promise<{ url: string; expiresAt: string }> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
   let ttl: number;
@@ -32,7 +44,13 @@ export async function createPortalLink(deps: LinkDeps, tenantId: string, service
   } catch (error) {
     throw new AdminError(`--expires-in: ${(error as Error).message}`);
   }
-  const { secret, expiresAt } = signLink(tenantId, linkGenerationOf(tenant), ttl, await deps.tokenKeys.getKeyRing(), deps.clock.now());
+  const { secret, expiresAt } = signLink(
+    tenantId,
+    linkGenerationOf(tenant),
+    ttl,
+    await deps.tokenKeys.getKeyRing(),
+    deps.clock.now(),
+  );
   return { url: `${portalPageUrl(serviceBase, tenantId)}/open?${LINK_PARAMETER}=${secret}`, expiresAt };
 }
 
@@ -40,7 +58,11 @@ export async function createPortalLink(deps: LinkDeps, tenantId: string, service
 export async function revokePortalLinks(deps: LinkDeps, tenantId: string): Promise<TenantRecord> {
   const tenant = await deps.tenants.getTenant(tenantId);
   if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
-  const updated: TenantRecord = { ...tenant, portal: { linkGeneration: linkGenerationOf(tenant) + 1 }, version: tenant.version + 1 };
+  const updated: TenantRecord = {
+    ...tenant,
+    portal: { linkGeneration: linkGenerationOf(tenant) + 1 },
+    version: tenant.version + 1,
+  };
   await deps.tenants.updateTenant(updated, tenant.version);
   return updated;
 }
@@ -48,22 +70,34 @@ export async function revokePortalLinks(deps: LinkDeps, tenantId: string): Promi
 /** POST …/portal-links `{"expiresIn": "7d"}`: a setup link for the product's back end to send the customer's admin. */
 export const createPortalLinkRoute: ConnectionOperation = async (request, deps) => {
   const { expiresIn } = objectBody(request, '{"expiresIn": "7d"}');
-  if (expiresIn !== undefined && typeof expiresIn !== 'string') throw ScimError.badRequest('invalidValue', 'expiresIn must be a duration such as "7d", "12h" or "30m".');
+  if (expiresIn !== undefined && typeof expiresIn !== 'string')
+    throw ScimError.badRequest('invalidValue', 'expiresIn must be a duration such as "7d", "12h" or "30m".');
   let link;
   try {
     link = await createPortalLink(deps, tenantOf(request).tenantId, request.serviceBase, expiresIn);
   } catch (error) {
-    if (error instanceof AdminError) throw ScimError.badRequest('invalidValue', error.message.replace('--expires-in: ', 'expiresIn: '));
+    if (error instanceof AdminError)
+      throw ScimError.badRequest('invalidValue', error.message.replace('--expires-in: ', 'expiresIn: '));
     throw error;
   }
-  await recordAction(deps, request, { operation: 'createPortalLink', status: 201, resourceType: 'Tenant', detail: `Setup link made, expires ${link.expiresAt}` });
+  await recordAction(deps, request, {
+    operation: 'createPortalLink',
+    status: 201,
+    resourceType: 'Tenant',
+    detail: `Setup link made, expires ${link.expiresAt}`,
+  });
   return { status: 201, body: link };
 };
 
 /** DELETE …/portal-links: every setup link and portal session of the tenant stops at once (`portal revoke`). */
 export const revokePortalLinksRoute: ConnectionOperation = async (request, deps) => {
   const tenant = await asConnectionCall(409, () => revokePortalLinks(deps, tenantOf(request).tenantId));
-  await recordAction(deps, request, { operation: 'revokePortalLinks', status: 200, resourceType: 'Tenant', detail: 'Every setup link and portal session revoked' });
+  await recordAction(deps, request, {
+    operation: 'revokePortalLinks',
+    status: 200,
+    resourceType: 'Tenant',
+    detail: 'Every setup link and portal session revoked',
+  });
   return { status: 200, body: { tenantId: tenant.tenantId, linkGeneration: linkGenerationOf(tenant) } };
 };
 
@@ -102,15 +136,28 @@ export const openPortalLink: ConnectionOperation = async (request, deps) => {
   if (!tenant) return refused();
   const known = { ...request, tenant };
   if (!claims || claims.t !== tenant.tenantId || claims.g !== linkGenerationOf(tenant)) {
-    await recordAction(deps, known, { operation: 'openPortalLink', status: 401, resourceType: 'Tenant', detail: 'A setup link was refused (forged, expired, revoked or of another tenant)' });
+    await recordAction(deps, known, {
+      operation: 'openPortalLink',
+      status: 401,
+      resourceType: 'Tenant',
+      detail: 'A setup link was refused (forged, expired, revoked or of another tenant)',
+    });
     return refused();
   }
   const { cookie } = signSession(claims, ring, now);
-  await recordAction(deps, known, { operation: 'openPortalLink', status: 303, resourceType: 'Tenant', detail: 'Setup link opened: portal session started' });
+  await recordAction(deps, known, {
+    operation: 'openPortalLink',
+    status: 303,
+    resourceType: 'Tenant',
+    detail: 'Setup link opened: portal session started',
+  });
   return {
     status: 303,
     body: '',
-    headers: { Location: portalPageUrl(request.serviceBase, tenant.tenantId), 'Set-Cookie': sessionCookie(cookie, SESSION_TTL_SECONDS) },
+    headers: {
+      Location: portalPageUrl(request.serviceBase, tenant.tenantId),
+      'Set-Cookie': sessionCookie(cookie, SESSION_TTL_SECONDS),
+    },
   };
 };
 
@@ -132,6 +179,11 @@ export const getPortalSession: ConnectionOperation = async (request, deps) => {
 
 /** POST /portal/{tenantId}/api/session/end: signs out (clears the cookie). */
 export const endPortalSession: ConnectionOperation = async (request, deps) => {
-  await recordAction(deps, request, { operation: 'endPortalSession', status: 204, resourceType: 'Tenant', detail: 'Signed out of the portal' });
+  await recordAction(deps, request, {
+    operation: 'endPortalSession',
+    status: 204,
+    resourceType: 'Tenant',
+    detail: 'Signed out of the portal',
+  });
   return { status: 204, headers: { 'Set-Cookie': sessionCookie('', 0) } };
 };

@@ -27,7 +27,12 @@ export interface WebResponse {
   readonly immutable: boolean;
 }
 
-const NOT_FOUND: WebResponse = { status: 404, body: 'Not found.\n', contentType: 'text/plain; charset=utf-8', immutable: false };
+const NOT_FOUND: WebResponse = {
+  status: 404,
+  body: 'Not found.\n',
+  contentType: 'text/plain; charset=utf-8',
+  immutable: false,
+};
 
 /**
  * GET /portal/{tenantId}: the page shell. It holds no tenant data (the script asks the session

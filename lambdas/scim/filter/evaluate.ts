@@ -11,7 +11,11 @@ interface Located {
 
 /** Resolves attribute paths in one scope: the resource itself, or one element inside `emails[…]`. */
 interface Scope {
-  define(path: AttributePath): { definition: AttributeDefinition; subAttribute?: AttributeDefinition; extension?: string };
+  define(path: AttributePath): {
+    definition: AttributeDefinition;
+    subAttribute?: AttributeDefinition;
+    extension?: string;
+  };
   lookup(path: AttributePath): Located;
   /** The elements of a complex attribute, for `attr[filter]` (one element when single-valued). */
   elements(path: AttributePath): unknown[];
@@ -22,7 +26,10 @@ function pathText(path: AttributePath): string {
 }
 
 function unknownAttribute(path: AttributePath, resourceType: string): ScimError {
-  return ScimError.badRequest('invalidFilter', `filter names "${pathText(path)}", which is not an attribute of ${resourceType}.`);
+  return ScimError.badRequest(
+    'invalidFilter',
+    `filter names "${pathText(path)}", which is not an attribute of ${resourceType}.`,
+  );
 }
 
 function asArray(value: unknown): unknown[] {
@@ -53,7 +60,9 @@ function resourceScope(resource: ScimObject, resourceType: ResourceTypeDefinitio
       // An unqualified name the core schema lacks may be an extension's: Entra's old reference check
       // filters on `manager eq "<id>"` (../shared/entra/README.md §2.5).
       (path.schema === undefined
-        ? resourceType.extensions.map((extension) => resolveAttribute(resourceType, extension.id, path.attribute, path.subAttribute)).find(Boolean)
+        ? resourceType.extensions
+            .map((extension) => resolveAttribute(resourceType, extension.id, path.attribute, path.subAttribute))
+            .find(Boolean)
         : undefined);
     if (!resolved) throw unknownAttribute(path, resourceType.name);
     return resolved;
@@ -75,7 +84,8 @@ function resourceScope(resource: ScimObject, resourceType: ResourceTypeDefinitio
 
 function elementScope(parent: AttributeDefinition, element: unknown, resourceType: string): Scope {
   const define: Scope['define'] = (path) => {
-    const definition = path.schema === undefined && path.subAttribute === undefined ? findSub(parent, path.attribute) : undefined;
+    const definition =
+      path.schema === undefined && path.subAttribute === undefined ? findSub(parent, path.attribute) : undefined;
     if (!definition) throw unknownAttribute({ attribute: `${parent.name}.${pathText(path)}` }, resourceType);
     return { definition };
   };
@@ -102,7 +112,11 @@ function timeOf(value: unknown): number | undefined {
 }
 
 /** The operand of a comparison, converted to the attribute's type; undefined when it cannot be. */
-function operand(definition: AttributeDefinition, value: FilterValue, unquoted: string | undefined): string | number | boolean | undefined {
+function operand(
+  definition: AttributeDefinition,
+  value: FilterValue,
+  unquoted: string | undefined,
+): string | number | boolean | undefined {
   switch (definition.type) {
     case 'boolean':
       if (typeof value === 'boolean') return value;
@@ -134,7 +148,11 @@ function actualOf(definition: AttributeDefinition, value: unknown): string | num
   }
 }
 
-function compareOne(op: CompareOperator, actual: string | number | boolean, expected: string | number | boolean): boolean {
+function compareOne(
+  op: CompareOperator,
+  actual: string | number | boolean,
+  expected: string | number | boolean,
+): boolean {
   switch (op) {
     case 'eq':
       return actual === expected;
@@ -163,22 +181,37 @@ const STRING_TYPES: ReadonlySet<string> = new Set(['string', 'reference', 'binar
 function checkComparison(filter: Extract<Filter, { kind: 'compare' }>, definition: AttributeDefinition): void {
   const name = pathText(filter.path);
   if (definition.type === 'complex') {
-    throw ScimError.badRequest('invalidFilter', `filter compares "${name}", a complex attribute; compare one of its sub-attributes.`);
+    throw ScimError.badRequest(
+      'invalidFilter',
+      `filter compares "${name}", a complex attribute; compare one of its sub-attributes.`,
+    );
   }
   if ((filter.op === 'co' || filter.op === 'sw' || filter.op === 'ew') && !STRING_TYPES.has(definition.type)) {
-    throw ScimError.badRequest('invalidFilter', `filter uses "${filter.op}" on "${name}", which is a ${definition.type}; "${filter.op}" applies to strings.`);
+    throw ScimError.badRequest(
+      'invalidFilter',
+      `filter uses "${filter.op}" on "${name}", which is a ${definition.type}; "${filter.op}" applies to strings.`,
+    );
   }
-  if ((filter.op === 'gt' || filter.op === 'ge' || filter.op === 'lt' || filter.op === 'le') && definition.type === 'boolean') {
+  if (
+    (filter.op === 'gt' || filter.op === 'ge' || filter.op === 'lt' || filter.op === 'le') &&
+    definition.type === 'boolean'
+  ) {
     throw ScimError.badRequest('invalidFilter', `filter uses "${filter.op}" on "${name}", which is a boolean.`);
   }
   if (filter.value === null) {
     if (filter.op !== 'eq' && filter.op !== 'ne') {
-      throw ScimError.badRequest('invalidFilter', `filter compares "${name}" to null with "${filter.op}"; only eq and ne accept null.`);
+      throw ScimError.badRequest(
+        'invalidFilter',
+        `filter compares "${name}" to null with "${filter.op}"; only eq and ne accept null.`,
+      );
     }
     return;
   }
   if (operand(definition, filter.value, filter.unquoted) === undefined) {
-    throw ScimError.badRequest('invalidFilter', `filter compares "${name}", which is a ${definition.type}, to ${describeValue(filter.value)}.`);
+    throw ScimError.badRequest(
+      'invalidFilter',
+      `filter compares "${name}", which is a ${definition.type}, to ${describeValue(filter.value)}.`,
+    );
   }
 }
 
@@ -203,7 +236,10 @@ function check(filter: Filter, scope: Scope, resourceType: string): void {
     case 'valuePath': {
       const { definition, subAttribute } = scope.define(filter.path);
       if (subAttribute || definition.type !== 'complex') {
-        throw ScimError.badRequest('invalidFilter', `filter uses "${pathText(filter.path)}[…]", but only complex attributes take a value filter.`);
+        throw ScimError.badRequest(
+          'invalidFilter',
+          `filter uses "${pathText(filter.path)}[…]", but only complex attributes take a value filter.`,
+        );
       }
       check(filter.filter, elementScope(definition, {}, resourceType), resourceType);
       return;
@@ -236,7 +272,9 @@ function evaluate(filter: Filter, scope: Scope, resourceType: string): boolean {
     }
     case 'valuePath': {
       const { definition } = scope.define(filter.path);
-      return scope.elements(filter.path).some((element) => evaluate(filter.filter, elementScope(definition, element, resourceType), resourceType));
+      return scope
+        .elements(filter.path)
+        .some((element) => evaluate(filter.filter, elementScope(definition, element, resourceType), resourceType));
     }
   }
 }
@@ -258,11 +296,20 @@ export function evaluateFilter(filter: Filter, resource: ScimObject, resourceTyp
  * Checks a value filter (the `type eq "work"` of a PATCH path `emails[type eq "work"]`) against the
  * sub-attributes of `parent`. Throws 400 `invalidFilter` naming the problem.
  */
-export function checkElementFilter(filter: Filter, parent: AttributeDefinition, resourceTypeName: string = parent.name): void {
+export function checkElementFilter(
+  filter: Filter,
+  parent: AttributeDefinition,
+  resourceTypeName: string = parent.name,
+): void {
   check(filter, elementScope(parent, {}, resourceTypeName), resourceTypeName);
 }
 
 /** Does one element of a multi-valued attribute match a value filter? Call checkElementFilter first. */
-export function matchesElement(filter: Filter, element: unknown, parent: AttributeDefinition, resourceTypeName: string = parent.name): boolean {
+export function matchesElement(
+  filter: Filter,
+  element: unknown,
+  parent: AttributeDefinition,
+  resourceTypeName: string = parent.name,
+): boolean {
   return evaluate(filter, elementScope(parent, element, resourceTypeName), resourceTypeName);
 }

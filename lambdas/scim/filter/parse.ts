@@ -77,7 +77,11 @@ export function parseAttributePath(word: string, onError: (problem: string) => S
     throw onError(`"${word}" is not an attribute path`);
   }
   const [attribute, subAttribute] = parts as [string, string | undefined];
-  return { ...(schema !== undefined ? { schema } : {}), attribute, ...(subAttribute !== undefined ? { subAttribute } : {}) };
+  return {
+    ...(schema !== undefined ? { schema } : {}),
+    attribute,
+    ...(subAttribute !== undefined ? { subAttribute } : {}),
+  };
 }
 
 /**
@@ -180,7 +184,8 @@ class Parser {
       throw this.error(this.peek(), `more than ${MAX_FILTER_COMPARISONS} comparisons`);
     }
     const operator = this.next();
-    if (operator.type !== 'word') throw this.error(operator, `expected an operator after the attribute, found ${describe(operator)}`);
+    if (operator.type !== 'word')
+      throw this.error(operator, `expected an operator after the attribute, found ${describe(operator)}`);
     const op = operator.text.toLowerCase();
     if (op === 'pr') return { kind: 'present', path };
     if (!COMPARE_OPERATORS.has(op)) {
@@ -260,7 +265,10 @@ export function closingBracket(text: string, open: number): number {
 /** Parses a SCIM filter (RFC 7644 §3.4.2.2). Throws a 400 `invalidFilter` naming the problem. */
 export function parseFilter(text: string): Filter {
   if (text.length > MAX_FILTER_LENGTH) {
-    throw ScimError.badRequest('invalidFilter', `filter is ${text.length} characters long; the limit is ${MAX_FILTER_LENGTH}.`);
+    throw ScimError.badRequest(
+      'invalidFilter',
+      `filter is ${text.length} characters long; the limit is ${MAX_FILTER_LENGTH}.`,
+    );
   }
   if (text.trim() === '') throw ScimError.badRequest('invalidFilter', 'filter is empty.');
   return new Parser(text, tokenize(text)).parse();

@@ -49,8 +49,12 @@ function conjuncts(filter: Filter): Filter[] {
 function workEmail(filter: Filter): string | undefined {
   if (filter.kind !== 'valuePath' || !named(filter.path, 'emails')) return undefined;
   const inner = conjuncts(filter.filter);
-  const isWork = inner.some((part) => part.kind === 'compare' && named(part.path, 'type') && equalsText(part)?.toLowerCase() === 'work');
-  const value = inner.map((part) => (part.kind === 'compare' && named(part.path, 'value') ? equalsText(part) : undefined)).find((text) => text !== undefined);
+  const isWork = inner.some(
+    (part) => part.kind === 'compare' && named(part.path, 'type') && equalsText(part)?.toLowerCase() === 'work',
+  );
+  const value = inner
+    .map((part) => (part.kind === 'compare' && named(part.path, 'value') ? equalsText(part) : undefined))
+    .find((text) => text !== undefined);
   return isWork ? value : undefined;
 }
 

@@ -20,14 +20,20 @@ function findSub(definition: AttributeDefinition, name: string): AttributeDefini
 
 /** Sets or deletes `name`: empty values (undefined, [], {}) are never stored, as normalizeResource never stores them. */
 function put(container: ScimObject, name: string, value: unknown): void {
-  const empty = value === undefined || (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
+  const empty =
+    value === undefined ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isPlainObject(value) && Object.keys(value).length === 0);
   if (empty) delete container[name];
   else container[name] = value;
 }
 
 /** An element with nothing but qualifiers left (`{type: "work"}` after removing `.value`) says nothing: drop it. */
 function isHollow(element: unknown): boolean {
-  return !isPlainObject(element) || Object.keys(element).every((key) => key === 'type' || key === 'primary' || key === 'display');
+  return (
+    !isPlainObject(element) ||
+    Object.keys(element).every((key) => key === 'type' || key === 'primary' || key === 'display')
+  );
 }
 
 /**
@@ -35,8 +41,16 @@ function isHollow(element: unknown): boolean {
  * `{type: "work"}` when no element matches (README §2.4: Entra expects replace-as-upsert, not noTarget).
  */
 function eqConditions(filter: Filter, definition: AttributeDefinition): ScimObject {
-  if (filter.kind === 'and') return { ...eqConditions(filter.left, definition), ...eqConditions(filter.right, definition) };
-  if (filter.kind !== 'compare' || filter.op !== 'eq' || filter.value === null || filter.path.schema !== undefined || filter.path.subAttribute !== undefined) return {};
+  if (filter.kind === 'and')
+    return { ...eqConditions(filter.left, definition), ...eqConditions(filter.right, definition) };
+  if (
+    filter.kind !== 'compare' ||
+    filter.op !== 'eq' ||
+    filter.value === null ||
+    filter.path.schema !== undefined ||
+    filter.path.subAttribute !== undefined
+  )
+    return {};
   const sub = findSub(definition, filter.path.attribute);
   if (!sub || sub.type === 'complex') return {};
   try {
@@ -49,7 +63,12 @@ function eqConditions(filter: Filter, definition: AttributeDefinition): ScimObje
 }
 
 /** `emails[type eq "work"]` / `emails[type eq "work"].value`: change the matching elements, or upsert one. */
-function applyFiltered(container: ScimObject, step: PatchStep, defs: PathDefinitions, resourceType: ResourceTypeDefinition): void {
+function applyFiltered(
+  container: ScimObject,
+  step: PatchStep,
+  defs: PathDefinitions,
+  resourceType: ResourceTypeDefinition,
+): void {
   const { definition, subDefinition } = defs;
   const filter = step.path.filter as Filter;
   const items = asList(container[definition.name]);
@@ -58,7 +77,9 @@ function applyFiltered(container: ScimObject, step: PatchStep, defs: PathDefinit
   if (value === undefined) {
     // remove, or add/replace with "" / null: both clear the target (README §7 null-update test).
     const kept = subDefinition
-      ? items.map((item) => (matches(item) && isPlainObject(item) ? withoutKey(item, subDefinition.name) : item)).filter((item) => !isHollow(item))
+      ? items
+          .map((item) => (matches(item) && isPlainObject(item) ? withoutKey(item, subDefinition.name) : item))
+          .filter((item) => !isHollow(item))
       : items.filter((item) => !matches(item));
     put(container, definition.name, kept);
     return;
@@ -86,14 +107,23 @@ function applySubAttribute(container: ScimObject, step: PatchStep, defs: PathDef
   const { definition } = defs;
   const sub = (defs.subDefinition as AttributeDefinition).name;
   const value = step.op === 'remove' ? undefined : normalizeTarget(step, defs);
-  const set = (item: ScimObject): ScimObject => (value === undefined ? withoutKey(item, sub) : { ...item, [sub]: value });
+  const set = (item: ScimObject): ScimObject =>
+    value === undefined ? withoutKey(item, sub) : { ...item, [sub]: value };
   if (!definition.multiValued) {
-    put(container, definition.name, set(isPlainObject(container[definition.name]) ? (container[definition.name] as ScimObject) : {}));
+    put(
+      container,
+      definition.name,
+      set(isPlainObject(container[definition.name]) ? (container[definition.name] as ScimObject) : {}),
+    );
     return;
   }
   const items = asList(container[definition.name]).filter(isPlainObject);
   if (items.length === 0 && value !== undefined) items.push({});
-  put(container, definition.name, items.map(set).filter((item) => !isHollow(item)));
+  put(
+    container,
+    definition.name,
+    items.map(set).filter((item) => !isHollow(item)),
+  );
 }
 
 /** `remove` with a value list on a multi-valued attribute removes just those elements, like Entra's members form (README §3). */
@@ -105,7 +135,13 @@ function withoutListed(items: unknown[], listed: unknown[]): unknown[] {
     if (isPlainObject(candidate) && candidate.value !== undefined) byValue.add(canonicalKey(candidate.value));
     else whole.add(canonicalKey(candidate));
   }
-  return items.filter((item) => !((isPlainObject(item) && item.value !== undefined && byValue.has(canonicalKey(item.value))) || whole.has(canonicalKey(item))));
+  return items.filter(
+    (item) =>
+      !(
+        (isPlainObject(item) && item.value !== undefined && byValue.has(canonicalKey(item.value))) ||
+        whole.has(canonicalKey(item))
+      ),
+  );
 }
 
 /** A whole attribute: set, append (add on multi-valued, skipping exact duplicates), merge (complex) or clear. */
@@ -121,7 +157,8 @@ function applyWhole(container: ScimObject, step: PatchStep, defs: PathDefinition
   if (value === undefined || !definition.multiValued) {
     // RFC 7644 §3.5.2.1/3: a complex value merges its sub-attributes. A reference (`manager`, which
     // has `value`) is replaced whole instead, so a stale `$ref` never outlives its `value`.
-    const merge = definition.type === 'complex' && !findSub(definition, 'value') && isPlainObject(current) && isPlainObject(value);
+    const merge =
+      definition.type === 'complex' && !findSub(definition, 'value') && isPlainObject(current) && isPlainObject(value);
     put(container, definition.name, merge ? { ...current, ...value } : value);
     return;
   }
@@ -158,7 +195,8 @@ function applyMemberStep(step: PatchStep, delta: MemberDeltaBuilder): void {
 function applyStep(data: ScimObject, step: PatchStep, resourceType: ResourceTypeDefinition): void {
   const defs = definitionsOf(step.path, resourceType);
   const extension = step.path.extension;
-  const container: ScimObject = extension === undefined ? data : isPlainObject(data[extension]) ? { ...(data[extension] as ScimObject) } : {};
+  const container: ScimObject =
+    extension === undefined ? data : isPlainObject(data[extension]) ? { ...(data[extension] as ScimObject) } : {};
   if (step.path.filter) applyFiltered(container, step, defs, resourceType);
   else if (defs.subDefinition) applySubAttribute(container, step, defs);
   else applyWhole(container, step, defs);
@@ -172,16 +210,25 @@ function checkRequired(data: ScimObject, step: PatchStep, resourceType: Resource
   if (!definition?.required) return;
   const value = data[definition.name];
   if (isAbsent(value)) {
-    throw ScimError.badRequest('invalidValue', `${whereOf(step.index)}: ${definition.name} is required and cannot be removed or cleared.`);
+    throw ScimError.badRequest(
+      'invalidValue',
+      `${whereOf(step.index)}: ${definition.name} is required and cannot be removed or cleared.`,
+    );
   }
   // As normalizeResource refuses it on POST and PUT: text of only whitespace (" ", "\t", U+00A0) is no name.
   if (typeof value === 'string' && value.trim() === '') {
-    throw ScimError.badRequest('invalidValue', `${whereOf(step.index)}: ${definition.name} is required and must be a non-empty ${definition.type}, not only whitespace.`);
+    throw ScimError.badRequest(
+      'invalidValue',
+      `${whereOf(step.index)}: ${definition.name} is required and must be a non-empty ${definition.type}, not only whitespace.`,
+    );
   }
 }
 
 /** The member delta of a PATCH alone (member steps never read the stored document). */
-export function memberDeltaOf(operations: readonly PatchOperation[], resourceType: ResourceTypeDefinition): MemberDelta | undefined {
+export function memberDeltaOf(
+  operations: readonly PatchOperation[],
+  resourceType: ResourceTypeDefinition,
+): MemberDelta | undefined {
   const members = new MemberDeltaBuilder();
   for (const operation of operations) {
     for (const step of expandOperation(operation, resourceType)) {
@@ -192,7 +239,11 @@ export function memberDeltaOf(operations: readonly PatchOperation[], resourceTyp
 }
 
 /** Applies operations in order to `data` (never mutates the input); all or nothing: throws a ScimError and returns nothing on any bad op. */
-export function applyPatch(data: ScimObject, operations: readonly PatchOperation[], resourceType: ResourceTypeDefinition): PatchResult {
+export function applyPatch(
+  data: ScimObject,
+  operations: readonly PatchOperation[],
+  resourceType: ResourceTypeDefinition,
+): PatchResult {
   const next = structuredClone(data);
   const members = new MemberDeltaBuilder();
   for (const operation of operations) {

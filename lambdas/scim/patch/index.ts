@@ -1,4 +1,11 @@
-export { MAX_PATCH_OPERATIONS, type MemberDelta, type PatchOperation, type PatchOpName, type PatchPath, type PatchResult } from './operation';
+export {
+  MAX_PATCH_OPERATIONS,
+  type MemberDelta,
+  type PatchOperation,
+  type PatchOpName,
+  type PatchPath,
+  type PatchResult,
+} from './operation';
 export { parsePatchRequest } from './parse';
 export { applyPatch, memberDeltaOf } from './apply';
 export { parsePatchPath } from './path';

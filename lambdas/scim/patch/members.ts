@@ -13,7 +13,10 @@ export function memberIds(value: unknown, where: string): string[] {
   const ids = items.map((item, index) => {
     const id = isPlainObject(item) ? item.value : undefined;
     if (typeof id !== 'string' || id.trim() === '') {
-      throw ScimError.badRequest('invalidValue', `${where}: members[${index}] must be an object whose "value" is a member id, got ${describeValue(item)}.`);
+      throw ScimError.badRequest(
+        'invalidValue',
+        `${where}: members[${index}] must be an object whose "value" is a member id, got ${describeValue(item)}.`,
+      );
     }
     return id;
   });
@@ -26,7 +29,11 @@ function filterIds(filter: Filter): string[] | undefined {
     const right = filterIds(filter.right);
     return left && right ? [...left, ...right] : undefined;
   }
-  const isValueEq = filter.kind === 'compare' && filter.op === 'eq' && filter.path.attribute.toLowerCase() === 'value' && filter.path.subAttribute === undefined;
+  const isValueEq =
+    filter.kind === 'compare' &&
+    filter.op === 'eq' &&
+    filter.path.attribute.toLowerCase() === 'value' &&
+    filter.path.subAttribute === undefined;
   if (!isValueEq || filter.value === null) return undefined;
   return [filter.unquoted ?? String(filter.value)];
 }
@@ -37,13 +44,21 @@ function filterIds(filter: Filter): string[] | undefined {
  */
 export function memberFilterIds(filter: Filter, where: string): string[] {
   const ids = filterIds(filter);
-  if (!ids) throw ScimError.badRequest('invalidPath', `${where}: a members filter must be \`value eq "<id>"\`, optionally joined with \`or\`.`);
+  if (!ids)
+    throw ScimError.badRequest(
+      'invalidPath',
+      `${where}: a members filter must be \`value eq "<id>"\`, optionally joined with \`or\`.`,
+    );
   return [...new Set(ids)];
 }
 
 /** Only `remove` takes a members filter: add/replace by filter have no meaning for a reference list. */
 export function checkMemberFilterOp(op: string, pathText: string, where: string): void {
-  if (op !== 'remove') throw ScimError.badRequest('invalidPath', `${where}: \`${pathText}\`: only remove takes a members filter; add or replace the members list instead.`);
+  if (op !== 'remove')
+    throw ScimError.badRequest(
+      'invalidPath',
+      `${where}: \`${pathText}\`: only remove takes a members filter; add or replace the members list instead.`,
+    );
 }
 
 /** Folds member operations, in order, into a MemberDelta. */

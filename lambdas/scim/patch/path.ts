@@ -26,7 +26,8 @@ function splitSchema(text: string, resourceType: ResourceTypeDefinition): { urn?
   for (const schema of [resourceType.schema, ...resourceType.extensions]) {
     const id = schema.id.toLowerCase();
     const separator = text[id.length];
-    if (lower.startsWith(id) && (separator === ':' || separator === '.')) return { urn: schema.id, rest: text.slice(id.length + 1) };
+    if (lower.startsWith(id) && (separator === ':' || separator === '.'))
+      return { urn: schema.id, rest: text.slice(id.length + 1) };
   }
   return undefined;
 }
@@ -42,7 +43,8 @@ function readWritten(rest: string, text: string, where: string): Written {
   const open = rest.indexOf('[');
   if (open < 0) {
     const parts = rest.split('.');
-    if (parts.length > 2 || !parts.every((part) => ATTRIBUTE_NAME.test(part))) throw invalidPath(where, text, 'is not an attribute path');
+    if (parts.length > 2 || !parts.every((part) => ATTRIBUTE_NAME.test(part)))
+      throw invalidPath(where, text, 'is not an attribute path');
     const [attribute, subAttribute] = parts as [string, string | undefined];
     return { attribute, ...(subAttribute !== undefined ? { subAttribute } : {}) };
   }
@@ -52,12 +54,24 @@ function readWritten(rest: string, text: string, where: string): Written {
   if (close < 0) throw invalidPath(where, text, 'is missing `]`');
   const after = rest.slice(close + 1);
   const sub = /^\.([A-Za-z][\w$-]*)$/.exec(after);
-  if (after !== '' && !sub) throw invalidPath(where, text, `has \`${after}\` after \`]\`; only \`.subAttribute\` may follow`);
-  return { attribute, filterText: rest.slice(open + 1, close), ...(sub?.[1] !== undefined ? { subAttribute: sub[1] } : {}) };
+  if (after !== '' && !sub)
+    throw invalidPath(where, text, `has \`${after}\` after \`]\`; only \`.subAttribute\` may follow`);
+  return {
+    attribute,
+    filterText: rest.slice(open + 1, close),
+    ...(sub?.[1] !== undefined ? { subAttribute: sub[1] } : {}),
+  };
 }
 
-function readFilter(filterText: string, definition: AttributeDefinition, resourceType: ResourceTypeDefinition, text: string, where: string): Filter {
-  if (definition.type !== 'complex' || !definition.multiValued) throw invalidPath(where, text, `filters \`${definition.name}\`, which is not a multi-valued complex attribute`);
+function readFilter(
+  filterText: string,
+  definition: AttributeDefinition,
+  resourceType: ResourceTypeDefinition,
+  text: string,
+  where: string,
+): Filter {
+  if (definition.type !== 'complex' || !definition.multiValued)
+    throw invalidPath(where, text, `filters \`${definition.name}\`, which is not a multi-valued complex attribute`);
   try {
     const filter = parseFilter(filterText);
     checkElementFilter(filter, definition, resourceType.name);
@@ -73,13 +87,20 @@ function readFilter(filterText: string, definition: AttributeDefinition, resourc
  * decide: an explicit path is then 400 invalidPath, a key of a path-less value is ignored); throws 400
  * invalidPath when it is malformed.
  */
-export function readPatchPath(text: string, resourceType: ResourceTypeDefinition, where: string): PatchPath | undefined {
+export function readPatchPath(
+  text: string,
+  resourceType: ResourceTypeDefinition,
+  where: string,
+): PatchPath | undefined {
   const split = splitSchema(text.trim(), resourceType);
   if (!split) return undefined;
   const written = readWritten(split.rest, text, where);
   const resolved = resolveAttribute(resourceType, split.urn, written.attribute, written.subAttribute);
   if (!resolved) return undefined;
-  const filter = written.filterText !== undefined ? readFilter(written.filterText, resolved.definition, resourceType, text, where) : undefined;
+  const filter =
+    written.filterText !== undefined
+      ? readFilter(written.filterText, resolved.definition, resourceType, text, where)
+      : undefined;
   return {
     text,
     ...(resolved.extension !== undefined ? { extension: resolved.extension } : {}),
@@ -99,12 +120,17 @@ export function parsePatchPath(text: string, resourceType: ResourceTypeDefinitio
 /** The definitions of a parsed path's attribute and sub-attribute. */
 export function definitionsOf(path: PatchPath, resourceType: ResourceTypeDefinition): PathDefinitions {
   const resolved = resolveAttribute(resourceType, path.extension, path.attribute, path.subAttribute);
-  if (!resolved) throw ScimError.badRequest('invalidPath', `path \`${path.text}\` names no attribute of ${resourceType.name}.`);
-  return { definition: resolved.definition, ...(resolved.subAttribute ? { subDefinition: resolved.subAttribute } : {}) };
+  if (!resolved)
+    throw ScimError.badRequest('invalidPath', `path \`${path.text}\` names no attribute of ${resourceType.name}.`);
+  return {
+    definition: resolved.definition,
+    ...(resolved.subAttribute ? { subDefinition: resolved.subAttribute } : {}),
+  };
 }
 
 /** True when a client may not write the path: readOnly/immutable attributes (RFC 7643 §2.2), e.g. `id`, `meta.created`. */
 export function isReadOnly({ definition, subDefinition }: PathDefinitions): boolean {
-  const locked = (mutability: AttributeDefinition['mutability']) => mutability === 'readOnly' || mutability === 'immutable';
+  const locked = (mutability: AttributeDefinition['mutability']) =>
+    mutability === 'readOnly' || mutability === 'immutable';
   return locked(definition.mutability) || (subDefinition !== undefined && locked(subDefinition.mutability));
 }

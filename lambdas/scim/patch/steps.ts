@@ -32,14 +32,19 @@ export function isMembersPath(path: PatchPath, resourceType: ResourceTypeDefinit
 function pathlessSteps(operation: PatchOperation, resourceType: ResourceTypeDefinition): PatchStep[] {
   const where = whereOf(operation.index);
   if (!isPlainObject(operation.value)) {
-    throw ScimError.badRequest('invalidValue', `${where}: an ${operation.op} without a path needs an object value, got ${describeValue(operation.value)}.`);
+    throw ScimError.badRequest(
+      'invalidValue',
+      `${where}: an ${operation.op} without a path needs an object value, got ${describeValue(operation.value)}.`,
+    );
   }
   const entries: [string, unknown][] = [];
   for (const [key, raw] of Object.entries(operation.value)) {
     const extension = findExtension(resourceType, key);
     if (!extension) entries.push([key, raw]);
-    else if (isPlainObject(raw)) entries.push(...Object.entries(raw).map(([sub, value]): [string, unknown] => [`${extension.id}:${sub}`, value]));
-    else if (!isAbsent(raw)) throw ScimError.badRequest('invalidValue', `${where}: "${extension.id}" must be an object.`);
+    else if (isPlainObject(raw))
+      entries.push(...Object.entries(raw).map(([sub, value]): [string, unknown] => [`${extension.id}:${sub}`, value]));
+    else if (!isAbsent(raw))
+      throw ScimError.badRequest('invalidValue', `${where}: "${extension.id}" must be an object.`);
   }
   return entries.flatMap(([key, value]) => {
     const path = readPatchPath(key, resourceType, where);
@@ -54,7 +59,9 @@ function pathlessSteps(operation: PatchOperation, resourceType: ResourceTypeDefi
  * value must never reach an error, a log line or the provisioning log (docs/security.md T24).
  */
 export function expandOperation(operation: PatchOperation, resourceType: ResourceTypeDefinition): PatchStep[] {
-  const steps = operation.path ? [{ index: operation.index, op: operation.op, path: operation.path, value: operation.value }] : pathlessSteps(operation, resourceType);
+  const steps = operation.path
+    ? [{ index: operation.index, op: operation.op, path: operation.path, value: operation.value }]
+    : pathlessSteps(operation, resourceType);
   return steps.filter((step) => definitionsOf(step.path, resourceType).definition.mutability !== 'writeOnly');
 }
 

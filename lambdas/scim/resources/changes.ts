@@ -7,7 +7,11 @@ import { isPlainObject, type ScimObject } from './normalize';
  * ones as `<urn>:<attr>`, sorted. The one definition of "what changed" that PATCH, PUT, events and
  * the provisioning log share.
  */
-export function changedAttributes(before: ScimObject, after: ScimObject, resourceType: ResourceTypeDefinition): string[] {
+export function changedAttributes(
+  before: ScimObject,
+  after: ScimObject,
+  resourceType: ResourceTypeDefinition,
+): string[] {
   const extensions = new Set(resourceType.extensions.map((extension) => extension.id));
   const changed: string[] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {

@@ -1,5 +1,11 @@
 import { describeValue, ScimError } from '../errors';
-import { COMMON_ATTRIBUTES, MAX_STRING_LENGTH, type AttributeDefinition, type ResourceTypeDefinition, type SchemaDefinition } from '../schema/attributes';
+import {
+  COMMON_ATTRIBUTES,
+  MAX_STRING_LENGTH,
+  type AttributeDefinition,
+  type ResourceTypeDefinition,
+  type SchemaDefinition,
+} from '../schema/attributes';
 
 /** A SCIM resource as JSON: core attributes at the top, each extension's under its URN. */
 export type ScimObject = Record<string, unknown>;
@@ -8,7 +14,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function findAttribute(list: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
+function findAttribute(
+  list: readonly AttributeDefinition[] | undefined,
+  name: string,
+): AttributeDefinition | undefined {
   const lower = name.toLowerCase();
   return list?.find((candidate) => candidate.name.toLowerCase() === lower);
 }
@@ -54,14 +63,27 @@ export function checkResourceBounds(data: ScimObject, resourceType: ResourceType
   }
   for (const [prefix, container] of containers) {
     for (const [name, value] of Object.entries(container)) {
-      if (Array.isArray(value) && value.length > MAX_VALUES_PER_ATTRIBUTE && !(prefix === '' && STORED_APART.has(name))) {
-        throw ScimError.badRequest('invalidValue', `${prefix}${name} would hold ${value.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`);
+      if (
+        Array.isArray(value) &&
+        value.length > MAX_VALUES_PER_ATTRIBUTE &&
+        !(prefix === '' && STORED_APART.has(name))
+      ) {
+        throw ScimError.badRequest(
+          'invalidValue',
+          `${prefix}${name} would hold ${value.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`,
+        );
       }
     }
   }
-  const bytes = Buffer.byteLength(JSON.stringify(data, (key, value: unknown) => (STORED_APART.has(key) ? undefined : value)), 'utf8');
+  const bytes = Buffer.byteLength(
+    JSON.stringify(data, (key, value: unknown) => (STORED_APART.has(key) ? undefined : value)),
+    'utf8',
+  );
   if (bytes > MAX_RESOURCE_BYTES) {
-    throw ScimError.badRequest('invalidValue', `The ${resourceType.name} would be ${bytes} bytes as JSON; the limit is ${MAX_RESOURCE_BYTES} bytes per resource.`);
+    throw ScimError.badRequest(
+      'invalidValue',
+      `The ${resourceType.name} would be ${bytes} bytes as JSON; the limit is ${MAX_RESOURCE_BYTES} bytes per resource.`,
+    );
   }
 }
 
@@ -77,12 +99,20 @@ export function isAbsent(value: unknown): boolean {
  * Checks and canonicalises one attribute value against its definition: names take the schema's
  * case, string booleans become booleans, nulls disappear. Returns undefined for "absent".
  */
-export function normalizeValue(definition: AttributeDefinition, value: unknown, where: string, ignoreMultiValued = false): unknown {
+export function normalizeValue(
+  definition: AttributeDefinition,
+  value: unknown,
+  where: string,
+  ignoreMultiValued = false,
+): unknown {
   if (isAbsent(value)) return undefined;
   if (definition.multiValued && !ignoreMultiValued) {
     const items = Array.isArray(value) ? value : [value];
     if (items.length > MAX_VALUES_PER_ATTRIBUTE && !STORED_APART.has(definition.name)) {
-      throw ScimError.badRequest('invalidValue', `${where} has ${items.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`);
+      throw ScimError.badRequest(
+        'invalidValue',
+        `${where} has ${items.length} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`,
+      );
     }
     const normalized = items
       .map((item, index) => normalizeValue(definition, item, `${where}[${index}]`, true))
@@ -97,14 +127,24 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
     case 'integer':
     case 'decimal': {
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof number !== 'number' || !Number.isFinite(number) || (definition.type === 'integer' && !Number.isInteger(number))) {
-        throw ScimError.badRequest('invalidValue', `${where} must be ${definition.type === 'integer' ? 'an integer' : 'a number'}, got ${describeValue(value)}.`);
+      if (
+        typeof number !== 'number' ||
+        !Number.isFinite(number) ||
+        (definition.type === 'integer' && !Number.isInteger(number))
+      ) {
+        throw ScimError.badRequest(
+          'invalidValue',
+          `${where} must be ${definition.type === 'integer' ? 'an integer' : 'a number'}, got ${describeValue(value)}.`,
+        );
       }
       return number;
     }
     case 'dateTime':
       if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-        throw ScimError.badRequest('invalidValue', `${where} must be an xsd:dateTime string, got ${describeValue(value)}.`);
+        throw ScimError.badRequest(
+          'invalidValue',
+          `${where} must be an xsd:dateTime string, got ${describeValue(value)}.`,
+        );
       }
       return value;
     default: {
@@ -116,7 +156,10 @@ export function normalizeValue(definition: AttributeDefinition, value: unknown, 
       }
       const limit = definition.maxLength ?? MAX_STRING_LENGTH;
       if (value.length > limit) {
-        throw ScimError.badRequest('invalidValue', `${where} is ${value.length} characters long; the limit is ${limit}.`);
+        throw ScimError.badRequest(
+          'invalidValue',
+          `${where} is ${value.length} characters long; the limit is ${limit}.`,
+        );
       }
       return value;
     }
@@ -143,7 +186,12 @@ function normalizeComplex(definition: AttributeDefinition, value: unknown, where
   return Object.keys(result).length > 0 ? result : undefined;
 }
 
-function normalizeAttributes(attributes: readonly AttributeDefinition[], input: Record<string, unknown>, prefix: string, into: ScimObject): void {
+function normalizeAttributes(
+  attributes: readonly AttributeDefinition[],
+  input: Record<string, unknown>,
+  prefix: string,
+  into: ScimObject,
+): void {
   for (const [key, raw] of Object.entries(input)) {
     const definition = findAttribute(attributes, key);
     // readOnly attributes are the server's; writeOnly ones (password) are never stored: this
@@ -167,7 +215,10 @@ export function findExtension(resourceType: ResourceTypeDefinition, key: string)
  */
 export function normalizeResource(body: unknown, resourceType: ResourceTypeDefinition): ScimObject {
   if (!isPlainObject(body)) {
-    throw ScimError.badRequest('invalidSyntax', `The request body must be a JSON object describing a ${resourceType.name}.`);
+    throw ScimError.badRequest(
+      'invalidSyntax',
+      `The request body must be a JSON object describing a ${resourceType.name}.`,
+    );
   }
   const schemas = body.schemas;
   if (schemas !== undefined && schemas !== null) {
@@ -189,7 +240,8 @@ export function normalizeResource(body: unknown, resourceType: ResourceTypeDefin
       if (!isPlainObject(raw)) throw ScimError.badRequest('invalidValue', `"${extension.id}" must be an object.`);
       const attributes: ScimObject = {};
       normalizeAttributes(extension.attributes, raw, `${extension.id}:`, attributes);
-      if (Object.keys(attributes).length > 0) result[extension.id] = { ...(result[extension.id] as ScimObject | undefined), ...attributes };
+      if (Object.keys(attributes).length > 0)
+        result[extension.id] = { ...(result[extension.id] as ScimObject | undefined), ...attributes };
       continue;
     }
     // `urn:…:enterprise:2.0:User:department` as a flat key (Entra's path form, quirk 4).
@@ -197,7 +249,8 @@ export function normalizeResource(body: unknown, resourceType: ResourceTypeDefin
     if (flat) {
       const attributes: ScimObject = {};
       normalizeAttributes(flat.attributes, { [key.slice(flat.id.length + 1)]: raw }, `${flat.id}:`, attributes);
-      if (Object.keys(attributes).length > 0) result[flat.id] = { ...(result[flat.id] as ScimObject | undefined), ...attributes };
+      if (Object.keys(attributes).length > 0)
+        result[flat.id] = { ...(result[flat.id] as ScimObject | undefined), ...attributes };
       continue;
     }
     core[key] = raw;
@@ -206,7 +259,10 @@ export function normalizeResource(body: unknown, resourceType: ResourceTypeDefin
   for (const definition of resourceType.schema.attributes) {
     const value = result[definition.name];
     if (definition.required && (value === undefined || (typeof value === 'string' && value.trim() === ''))) {
-      throw ScimError.badRequest('invalidValue', `${definition.name} is required and must be a non-empty ${definition.type}.`);
+      throw ScimError.badRequest(
+        'invalidValue',
+        `${definition.name} is required and must be a non-empty ${definition.type}.`,
+      );
     }
   }
   checkResourceBounds(result, resourceType);
@@ -215,7 +271,9 @@ export function normalizeResource(body: unknown, resourceType: ResourceTypeDefin
 
 /** The stored form without writeOnly attributes (a PATCH may name `password`; it is dropped, not kept). */
 export function withoutWriteOnly(data: ScimObject, resourceType: ResourceTypeDefinition): ScimObject {
-  const writeOnly = resourceType.schema.attributes.filter((definition) => definition.mutability === 'writeOnly').map((definition) => definition.name);
+  const writeOnly = resourceType.schema.attributes
+    .filter((definition) => definition.mutability === 'writeOnly')
+    .map((definition) => definition.name);
   if (!writeOnly.some((name) => name in data)) return data;
   return Object.fromEntries(Object.entries(data).filter(([name]) => !writeOnly.includes(name)));
 }

@@ -1,6 +1,11 @@
 import { ScimError } from '../errors';
 import { checkElementFilter, closingBracket, matchesElement, parseFilter, type Filter } from '../filter';
-import { COMMON_ATTRIBUTES, resolveAttribute, type AttributeDefinition, type ResourceTypeDefinition } from '../schema/attributes';
+import {
+  COMMON_ATTRIBUTES,
+  resolveAttribute,
+  type AttributeDefinition,
+  type ResourceTypeDefinition,
+} from '../schema/attributes';
 import { findExtension, isPlainObject, type ScimObject } from './normalize';
 
 /**
@@ -89,23 +94,40 @@ function splitValueFilter(path: string, entry: string, parameter: string): { nam
   const close = closingBracket(path, open);
   if (close < 0) throw invalidEntry(parameter, entry, 'is missing `]`');
   const after = path.slice(close + 1);
-  if (after !== '' && !/^\.[A-Za-z][\w$-]*$/.test(after)) throw invalidEntry(parameter, entry, `has \`${after}\` after \`]\`; only \`.subAttribute\` may follow`);
+  if (after !== '' && !/^\.[A-Za-z][\w$-]*$/.test(after))
+    throw invalidEntry(parameter, entry, `has \`${after}\` after \`]\`; only \`.subAttribute\` may follow`);
   return { name: `${path.slice(0, open)}${after}`, filterText: path.slice(open + 1, close) };
 }
 
-function parseValueFilter(filterText: string, definition: AttributeDefinition, resourceType: ResourceTypeDefinition, entry: string, parameter: string): Filter {
-  if (definition.type !== 'complex' || !definition.multiValued) throw invalidEntry(parameter, entry, `filters \`${definition.name}\`, which is not a multi-valued complex attribute`);
+function parseValueFilter(
+  filterText: string,
+  definition: AttributeDefinition,
+  resourceType: ResourceTypeDefinition,
+  entry: string,
+  parameter: string,
+): Filter {
+  if (definition.type !== 'complex' || !definition.multiValued)
+    throw invalidEntry(
+      parameter,
+      entry,
+      `filters \`${definition.name}\`, which is not a multi-valued complex attribute`,
+    );
   try {
     const filter = parseFilter(filterText);
     checkElementFilter(filter, definition, resourceType.name);
     return filter;
   } catch (error) {
-    if (error instanceof ScimError) throw invalidEntry(parameter, entry, `has an invalid value filter (${error.detail})`);
+    if (error instanceof ScimError)
+      throw invalidEntry(parameter, entry, `has an invalid value filter (${error.detail})`);
     throw error;
   }
 }
 
-function parseSelector(entry: string, resourceType: ResourceTypeDefinition, parameter: string): AttributeSelector | undefined {
+function parseSelector(
+  entry: string,
+  resourceType: ResourceTypeDefinition,
+  parameter: string,
+): AttributeSelector | undefined {
   const lower = entry.toLowerCase();
   let schemaUrn: string | undefined;
   let path = entry;
@@ -128,7 +150,10 @@ function parseSelector(entry: string, resourceType: ResourceTypeDefinition, para
   if (attribute === undefined || rest.length > 0) return undefined;
   const resolved = resolveAttribute(resourceType, schemaUrn, attribute, subAttribute);
   if (!resolved) return undefined;
-  const valueFilter = filterText !== undefined ? parseValueFilter(filterText, resolved.definition, resourceType, entry, parameter) : undefined;
+  const valueFilter =
+    filterText !== undefined
+      ? parseValueFilter(filterText, resolved.definition, resourceType, entry, parameter)
+      : undefined;
   return {
     ...(resolved.extension ? { extension: resolved.extension } : {}),
     attribute: resolved.definition.name,
@@ -149,14 +174,19 @@ function parseSelector(entry: string, resourceType: ResourceTypeDefinition, para
  * matching elements only. A value filter that does not parse, or that names no sub-attribute, is
  * 400 invalidValue: ignoring it would answer with the attribute silently emptied.
  */
-export function parseAttributeList(text: string | undefined, resourceType: ResourceTypeDefinition, parameter = 'attributes'): AttributeSelector[] {
+export function parseAttributeList(
+  text: string | undefined,
+  resourceType: ResourceTypeDefinition,
+  parameter = 'attributes',
+): AttributeSelector[] {
   if (text === undefined) return [];
   return splitEntries(text)
     .map((entry) => {
       try {
         return parseSelector(entry, resourceType, parameter);
       } catch (error) {
-        if (error instanceof ScimError && error.scimType === 'invalidFilter') throw invalidEntry(parameter, entry, `has an invalid value filter (${error.detail})`);
+        if (error instanceof ScimError && error.scimType === 'invalidFilter')
+          throw invalidEntry(parameter, entry, `has an invalid value filter (${error.detail})`);
         throw error;
       }
     })
@@ -173,13 +203,19 @@ function selectionOf(selectors: readonly AttributeSelector[], extension: string 
       whole = true;
       continue;
     }
-    const part: Part = { ...(selector.valueFilter ? { filter: selector.valueFilter } : {}), subs: selector.subAttribute === undefined ? 'all' : new Set([selector.subAttribute]) };
+    const part: Part = {
+      ...(selector.valueFilter ? { filter: selector.valueFilter } : {}),
+      subs: selector.subAttribute === undefined ? 'all' : new Set([selector.subAttribute]),
+    };
     byName.set(selector.attribute, [...(byName.get(selector.attribute) ?? []), part]);
   }
   return { whole, byName };
 }
 
-function findDefinition(list: readonly AttributeDefinition[] | undefined, name: string): AttributeDefinition | undefined {
+function findDefinition(
+  list: readonly AttributeDefinition[] | undefined,
+  name: string,
+): AttributeDefinition | undefined {
   const lower = name.toLowerCase();
   return list?.find((candidate) => candidate.name.toLowerCase() === lower);
 }
@@ -196,7 +232,11 @@ function isAlwaysReturned(definition: AttributeDefinition, core: boolean): boole
  * Keeps, in a complex value or in each element of a multi-valued one, the sub-attributes `keep`
  * accepts for that element; `keep` returning undefined drops the element.
  */
-function filterSubAttributes(definition: AttributeDefinition, value: unknown, keep: (element: ScimObject) => ((sub: AttributeDefinition | undefined) => boolean) | undefined): unknown {
+function filterSubAttributes(
+  definition: AttributeDefinition,
+  value: unknown,
+  keep: (element: ScimObject) => ((sub: AttributeDefinition | undefined) => boolean) | undefined,
+): unknown {
   const filterOne = (item: unknown): unknown => {
     if (!isPlainObject(item)) return item;
     const accepts = keep(item);
@@ -225,13 +265,21 @@ function namedSubs(parts: readonly Part[]): 'all' | Set<string> {
 }
 
 /** One attribute's value after projection, or undefined when it is not shown. */
-function projectValue(definition: AttributeDefinition | undefined, value: unknown, scope: ScopeSelection, mode: Mode, core: boolean): unknown {
+function projectValue(
+  definition: AttributeDefinition | undefined,
+  value: unknown,
+  scope: ScopeSelection,
+  mode: Mode,
+  core: boolean,
+): unknown {
   // Keys no schema defines are not ours to hide when excluding, and were not asked for when including.
   if (!definition) return mode === 'exclude' ? value : undefined;
   if (definition.returned === 'never') return undefined;
   const parts = scope.byName.get(definition.name);
   if (isAlwaysReturned(definition, core) || (mode === 'include' && (scope.whole || namesWhole(parts)))) {
-    return definition.subAttributes ? filterSubAttributes(definition, value, () => (sub) => sub?.returned !== 'never') : value;
+    return definition.subAttributes
+      ? filterSubAttributes(definition, value, () => (sub) => sub?.returned !== 'never')
+      : value;
   }
   if (mode === 'include') {
     if (parts === undefined) return undefined;
@@ -240,7 +288,8 @@ function projectValue(definition: AttributeDefinition | undefined, value: unknow
       if (applying.length === 0) return undefined;
       const named = namedSubs(applying);
       if (named === 'all') return (sub) => sub?.returned !== 'never';
-      return (sub) => sub !== undefined && (sub.returned === 'always' || (sub.returned !== 'never' && named.has(sub.name)));
+      return (sub) =>
+        sub !== undefined && (sub.returned === 'always' || (sub.returned !== 'never' && named.has(sub.name)));
     });
   }
   if (definition.returned === 'request' || namesWhole(parts)) return undefined;
@@ -249,11 +298,18 @@ function projectValue(definition: AttributeDefinition | undefined, value: unknow
   return filterSubAttributes(definition, value, (element) => {
     const excluded = namedSubs(partsFor(parts ?? [], element, definition));
     if (excluded === 'all') return undefined;
-    return (sub) => sub === undefined || sub.returned === 'always' || (sub.returned === 'default' && !excluded.has(sub.name));
+    return (sub) =>
+      sub === undefined || sub.returned === 'always' || (sub.returned === 'default' && !excluded.has(sub.name));
   });
 }
 
-function projectObject(object: Record<string, unknown>, definitions: readonly AttributeDefinition[], scope: ScopeSelection, mode: Mode, core: boolean): ScimObject {
+function projectObject(
+  object: Record<string, unknown>,
+  definitions: readonly AttributeDefinition[],
+  scope: ScopeSelection,
+  mode: Mode,
+  core: boolean,
+): ScimObject {
   const result: ScimObject = {};
   for (const [key, value] of Object.entries(object)) {
     const projected = projectValue(findDefinition(definitions, key), value, scope, mode, core);
@@ -268,9 +324,16 @@ function projectObject(object: Record<string, unknown>, definitions: readonly At
  * never` attributes never shown; sub-attributes of complex and multi-valued attributes can be
  * selected or excluded one by one; `schemas` lists only the extensions still present.
  */
-export function projectResource(resource: ScimObject, resourceType: ResourceTypeDefinition, query: ProjectionQuery): ScimObject {
+export function projectResource(
+  resource: ScimObject,
+  resourceType: ResourceTypeDefinition,
+  query: ProjectionQuery,
+): ScimObject {
   const mode: Mode = hasText(query.attributes) ? 'include' : 'exclude';
-  const selectors = mode === 'include' ? parseAttributeList(query.attributes, resourceType) : parseAttributeList(query.excludedAttributes, resourceType, 'excludedAttributes');
+  const selectors =
+    mode === 'include'
+      ? parseAttributeList(query.attributes, resourceType)
+      : parseAttributeList(query.excludedAttributes, resourceType, 'excludedAttributes');
   const coreDefinitions = [...COMMON_ATTRIBUTES, ...resourceType.schema.attributes];
   const result: ScimObject = {};
   for (const [key, value] of Object.entries(resource)) {
@@ -280,7 +343,13 @@ export function projectResource(resource: ScimObject, resourceType: ResourceType
     }
     const extension = findExtension(resourceType, key);
     if (!extension) {
-      const projected = projectValue(findDefinition(coreDefinitions, key), value, selectionOf(selectors, undefined), mode, true);
+      const projected = projectValue(
+        findDefinition(coreDefinitions, key),
+        value,
+        selectionOf(selectors, undefined),
+        mode,
+        true,
+      );
       if (projected !== undefined) result[key] = projected;
       continue;
     }
@@ -303,7 +372,12 @@ export function projectResource(resource: ScimObject, resourceType: ResourceType
  * `extension`'s) at all: lets the store skip reading it, e.g. a group's members for
  * `excludedAttributes=members` (../shared/entra/README.md §3), which keeps that read O(1).
  */
-export function wantsAttribute(query: ProjectionQuery, resourceType: ResourceTypeDefinition, attribute: string, extension?: string): boolean {
+export function wantsAttribute(
+  query: ProjectionQuery,
+  resourceType: ResourceTypeDefinition,
+  attribute: string,
+  extension?: string,
+): boolean {
   const resolved = resolveAttribute(resourceType, extension, attribute);
   if (!resolved) return false;
   const { definition } = resolved;
@@ -314,6 +388,9 @@ export function wantsAttribute(query: ProjectionQuery, resourceType: ResourceTyp
     return whole || byName.has(definition.name);
   }
   if (definition.returned === 'request') return false;
-  const { whole, byName } = selectionOf(parseAttributeList(query.excludedAttributes, resourceType, 'excludedAttributes'), resolved.extension);
+  const { whole, byName } = selectionOf(
+    parseAttributeList(query.excludedAttributes, resourceType, 'excludedAttributes'),
+    resolved.extension,
+  );
   return !whole && !namesWhole(byName.get(definition.name));
 }

@@ -14,7 +14,9 @@ function asText(value: unknown): string | null {
   if (isPlainObject(value)) {
     if (typeof value.formatted === 'string' && value.formatted !== '') return value.formatted;
     if (typeof value.value === 'string') return value.value;
-    const parts = ADDRESS_PARTS.map((part) => value[part]).filter((part): part is string => typeof part === 'string' && part !== '');
+    const parts = ADDRESS_PARTS.map((part) => value[part]).filter(
+      (part): part is string => typeof part === 'string' && part !== '',
+    );
     return parts.length > 0 ? parts.join(', ') : null;
   }
   return null;

@@ -23,8 +23,16 @@ export function locationOf(tenantUrl: string, resourceType: ResourceTypeDefiniti
  * The SCIM representation of a stored resource: `schemas` lists the core schema and each extension
  * that holds a value, then id, the attributes, and `meta` (RFC 7643 §3.1).
  */
-export function renderResource(resourceType: ResourceTypeDefinition, meta: ResourceMeta, data: ScimObject, tenantUrl: string, extra: ScimObject = {}): ScimObject {
-  const extensions = resourceType.extensions.filter((extension) => data[extension.id] !== undefined).map((extension) => extension.id);
+export function renderResource(
+  resourceType: ResourceTypeDefinition,
+  meta: ResourceMeta,
+  data: ScimObject,
+  tenantUrl: string,
+  extra: ScimObject = {},
+): ScimObject {
+  const extensions = resourceType.extensions
+    .filter((extension) => data[extension.id] !== undefined)
+    .map((extension) => extension.id);
   return {
     schemas: [resourceType.schema.id, ...extensions],
     id: meta.id,

@@ -1,7 +1,8 @@
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from './urns';
 
 /** RFC 7643 §2.3 data types. */
-export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
+export type AttributeType =
+  'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
 
 /** One attribute definition, as RFC 7643 §7 describes it (and as /Schemas serves it). */
 export interface AttributeDefinition {
@@ -33,7 +34,12 @@ export const MAX_STRING_LENGTH = 2048;
 
 type Options = Partial<Omit<AttributeDefinition, 'name' | 'type' | 'subAttributes'>>;
 
-function attr(name: string, type: AttributeType, options: Options = {}, subAttributes?: AttributeDefinition[]): AttributeDefinition {
+function attr(
+  name: string,
+  type: AttributeType,
+  options: Options = {},
+  subAttributes?: AttributeDefinition[],
+): AttributeDefinition {
   return {
     name,
     type,
@@ -52,7 +58,12 @@ function attr(name: string, type: AttributeType, options: Options = {}, subAttri
 const str = (name: string, options: Options = {}) => attr(name, 'string', options);
 
 /** The sub-attributes RFC 7643 §2.4 gives every multi-valued attribute, with the given type values. */
-function multiValued(name: string, canonicalTypes: readonly string[], valueType: AttributeType = 'string', extra: AttributeDefinition[] = []): AttributeDefinition {
+function multiValued(
+  name: string,
+  canonicalTypes: readonly string[],
+  valueType: AttributeType = 'string',
+  extra: AttributeDefinition[] = [],
+): AttributeDefinition {
   return attr(name, 'complex', { multiValued: true }, [
     attr('value', valueType),
     str('display'),
@@ -71,7 +82,10 @@ const meta = attr('meta', 'complex', { mutability: 'readOnly' }, [
 ]);
 
 /** RFC 7643 §3.1 externalId: set by the provisioning client (Entra maps it from mailNickname / objectId). */
-const externalId = str('externalId', { caseExact: true, description: "Identifier of the resource in the provisioning client's own system" });
+const externalId = str('externalId', {
+  caseExact: true,
+  description: "Identifier of the resource in the provisioning client's own system",
+});
 
 /** Attributes every resource has (RFC 7643 §3.1). */
 export const COMMON_ATTRIBUTES: readonly AttributeDefinition[] = [
@@ -94,7 +108,11 @@ export const USER_SCHEMA_DEFINITION: SchemaDefinition = {
   name: 'User',
   description: 'User Account',
   attributes: [
-    str('userName', { required: true, uniqueness: 'server', description: 'Unique identifier for the User, case-insensitive' }),
+    str('userName', {
+      required: true,
+      uniqueness: 'server',
+      description: 'Unique identifier for the User, case-insensitive',
+    }),
     attr('name', 'complex', {}, [
       str('formatted'),
       str('familyName'),

@@ -1,7 +1,8 @@
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './attributes';
 
 /** A tenant's own extension URN, e.g. `urn:ietf:params:scim:schemas:extension:acme:2.0:User` (entra §4 quirk 4). */
-export const CUSTOM_EXTENSION = /^(urn:ietf:params:scim:schemas:extension:[A-Za-z0-9_-]+:2\.0:User):([A-Za-z][A-Za-z0-9_-]*)$/;
+export const CUSTOM_EXTENSION =
+  /^(urn:ietf:params:scim:schemas:extension:[A-Za-z0-9_-]+:2\.0:User):([A-Za-z][A-Za-z0-9_-]*)$/;
 
 function stringAttribute(name: string): AttributeDefinition {
   return {
@@ -22,7 +23,10 @@ function stringAttribute(name: string): AttributeDefinition {
  * (`urn:…:extension:acme:2.0:User:costCenter`): those schemas are accepted, stored and listed in
  * /Schemas for that tenant. Their attributes are single-valued strings.
  */
-export function withCustomExtensions(base: ResourceTypeDefinition, attributePaths: readonly string[]): ResourceTypeDefinition {
+export function withCustomExtensions(
+  base: ResourceTypeDefinition,
+  attributePaths: readonly string[],
+): ResourceTypeDefinition {
   const known = new Set(base.extensions.map((extension) => extension.id.toLowerCase()));
   const custom = new Map<string, Set<string>>();
   for (const path of attributePaths) {

@@ -14,7 +14,10 @@ import { scim, startTestService, type TestService } from '../../support/local-se
  */
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
-if (!available) process.stdout.write(`Browser tests skipped: ${CHROMIUM} is missing (install it with "apt-get install -y chromium").\n`);
+if (!available)
+  process.stdout.write(
+    `Browser tests skipped: ${CHROMIUM} is missing (install it with "apt-get install -y chromium").\n`,
+  );
 const screenshots = process.env.PORTAL_SCREENSHOTS;
 const describeBrowser = available ? describe : describe.skip;
 
@@ -50,18 +53,23 @@ describeBrowser('the connection page in headless Chromium', () => {
 
   async function newTenant(name: string): Promise<{ id: string; token: string; tenantUrl: string }> {
     const id = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-    const created = JSON.parse((await admin('tenant', 'create', id, '--name', `${name} Ltd`, '--json')).join('\n')) as { token: string; tenantUrl: string };
+    const created = JSON.parse((await admin('tenant', 'create', id, '--name', `${name} Ltd`, '--json')).join('\n')) as {
+      token: string;
+      tenantUrl: string;
+    };
     return { id, ...created };
   }
 
-  const linkOf = async (tenantId: string) => ((await admin('portal', 'link', tenantId))[0] ?? '').replace(/^Portal: /, '');
+  const linkOf = async (tenantId: string) =>
+    ((await admin('portal', 'link', tenantId))[0] ?? '').replace(/^Portal: /, '');
 
   async function newPage(width = 1280, height = 800): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width, height } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(service.baseUrl).origin });
     const page = await context.newPage();
     page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
+      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text()))
+        problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
     return { context, page };
@@ -176,8 +184,13 @@ describeBrowser('the connection page in headless Chromium', () => {
     await page.goto(await linkOf(tenant.id));
 
     await page.getByLabel('Owner of mobilePhone').selectOption('user');
-    await page.getByTestId('settings-note').getByText(/^Saved/).waitFor();
-    const shown = JSON.parse((await admin('policy', 'show', tenant.id, '--json')).join('\n')) as { owners: Record<string, string> };
+    await page
+      .getByTestId('settings-note')
+      .getByText(/^Saved/)
+      .waitFor();
+    const shown = JSON.parse((await admin('policy', 'show', tenant.id, '--json')).join('\n')) as {
+      owners: Record<string, string>;
+    };
     await page.getByLabel('Owner of mobilePhone').scrollIntoViewIfNeeded();
     await shoot(page, 'source-of-truth');
 
@@ -259,7 +272,9 @@ describeBrowser('the connection page in headless Chromium', () => {
     await page.goto(await linkOf('demo'));
     await page.getByTestId('status').waitFor();
 
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
     await shoot(page, 'overview-phone');
 
     expect(overflow).toBeLessThanOrEqual(0);

@@ -36,10 +36,14 @@ describe('Entra ID group provisioning (conformance)', () => {
   });
 
   const groupUrl = (id: string, query = '') => `${tenant.groups}/${id}${query ? `?${query}` : ''}`;
-  const patchGroup = (id: string, operations: unknown[]) => scim(groupUrl(id), tenant.token, { method: 'PATCH', body: patchBody(operations) });
+  const patchGroup = (id: string, operations: unknown[]) =>
+    scim(groupUrl(id), tenant.token, { method: 'PATCH', body: patchBody(operations) });
   const asMembers = (values: readonly string[]) => values.map((value) => ({ value }));
   /** Replaces `<u0>`…`<u3>` in a fixture with the ids of the users made in beforeAll. */
-  const bind = <T>(template: T): T => JSON.parse(JSON.stringify(template).replace(/<u(\d)>/g, (_m, index: string) => userIds[Number(index)] as string)) as T;
+  const bind = <T>(template: T): T =>
+    JSON.parse(
+      JSON.stringify(template).replace(/<u(\d)>/g, (_m, index: string) => userIds[Number(index)] as string),
+    ) as T;
 
   describe('Test Connection and match', () => {
     it('§1.2: the group probe with excludedAttributes=members and a random displayName answers an empty ListResponse', async () => {
@@ -57,26 +61,41 @@ describe('Entra ID group provisioning (conformance)', () => {
 
       const response = await scim(url, tenant.token);
 
-      expect(response.body).toMatchObject({ totalResults: 1, Resources: [{ id: group.id, displayName: group.displayName }] });
+      expect(response.body).toMatchObject({
+        totalResults: 1,
+        Resources: [{ id: group.id, displayName: group.displayName }],
+      });
       expect((response.body?.Resources as Record<string, unknown>[])[0]).not.toHaveProperty('members');
     });
   });
 
   describe('create, read, rename', () => {
     it('quirk 11: a create with the ADSCIM URN in schemas is 201 with an id, readable by GET', async () => {
-      const body = { schemas: [GROUP_URN, ADSCIM_GROUP_URN], externalId: randomUUID(), displayName: `Sales ${randomUUID().slice(0, 8)}`, meta: { resourceType: 'Group' } };
+      const body = {
+        schemas: [GROUP_URN, ADSCIM_GROUP_URN],
+        externalId: randomUUID(),
+        displayName: `Sales ${randomUUID().slice(0, 8)}`,
+        meta: { resourceType: 'Group' },
+      };
 
       const response = await scim(tenant.groups, tenant.token, { method: 'POST', body });
       const readBack = await read(tenant, groupUrl(String(response.body?.id), 'excludedAttributes=members'));
 
       expect(response.status).toBe(201);
       expect(response.body?.id).toEqual(expect.any(String));
-      expect(readBack).toMatchObject({ id: response.body?.id, displayName: body.displayName, externalId: body.externalId });
+      expect(readBack).toMatchObject({
+        id: response.body?.id,
+        displayName: body.displayName,
+        externalId: body.externalId,
+      });
       expect(readBack).not.toHaveProperty('members');
     });
 
     it('§3 rename: Replace displayName answers 204, the new name matches, the old does not, members stay', async () => {
-      const group = await createGroup(tenant, { displayName: `Sales ${randomUUID().slice(0, 8)}`, members: asMembers(userIds.slice(0, 2)) });
+      const group = await createGroup(tenant, {
+        displayName: `Sales ${randomUUID().slice(0, 8)}`,
+        members: asMembers(userIds.slice(0, 2)),
+      });
       const newName = `Sales EMEA ${randomUUID().slice(0, 8)}`;
 
       const response = await patchGroup(group.id, [{ op: 'Replace', path: 'displayName', value: newName }]);
@@ -99,16 +118,27 @@ describe('Entra ID group provisioning (conformance)', () => {
       const stored = await read(tenant, groupUrl(group.id));
 
       expect(response.status).toBe(204);
-      expect(sorted(((stored.members ?? []) as { value: string }[]).map((member) => member.value))).toEqual(sorted(after));
+      expect(sorted(((stored.members ?? []) as { value: string }[]).map((member) => member.value))).toEqual(
+        sorted(after),
+      );
       if (unchanged) expect(stored.meta.version).toBe(group.meta.version);
       else expect(stored.meta.version).not.toBe(group.meta.version);
     });
 
-    it('refuses a member id that does not exist with 400 invalidValue and adds none of the request\'s members', async () => {
+    it("refuses a member id that does not exist with 400 invalidValue and adds none of the request's members", async () => {
       const group = await createGroup(tenant, { members: asMembers(userIds.slice(0, 1)) });
       const missing = randomUUID();
 
-      const response = await patchGroup(group.id, [{ op: 'Add', path: 'members', value: [{ $ref: null, value: userIds[1] }, { $ref: null, value: missing }] }]);
+      const response = await patchGroup(group.id, [
+        {
+          op: 'Add',
+          path: 'members',
+          value: [
+            { $ref: null, value: userIds[1] },
+            { $ref: null, value: missing },
+          ],
+        },
+      ]);
       const stored = await read(tenant, groupUrl(group.id));
 
       expect(response.status).toBe(400);
@@ -129,7 +159,9 @@ describe('Entra ID group provisioning (conformance)', () => {
     it('GET /Groups/{id} without it returns the members', async () => {
       const response = await scim(groupUrl(group.id), tenant.token);
 
-      expect(sorted((response.body?.members as { value: string }[]).map((member) => member.value))).toEqual(sorted(userIds.slice(0, 3)));
+      expect(sorted((response.body?.members as { value: string }[]).map((member) => member.value))).toEqual(
+        sorted(userIds.slice(0, 3)),
+      );
     });
 
     it('GET /Groups/{id}?excludedAttributes=members has no members key', async () => {
@@ -151,7 +183,7 @@ describe('Entra ID group provisioning (conformance)', () => {
   });
 
   describe('memberships seen from the users, and deletes', () => {
-    it('a user\'s groups attribute lists the groups it is a member of', async () => {
+    it("a user's groups attribute lists the groups it is a member of", async () => {
       const user = await createUser(tenant);
       const first = await createGroup(tenant);
       const second = await createGroup(tenant);
@@ -160,7 +192,9 @@ describe('Entra ID group provisioning (conformance)', () => {
       await patchGroup(second.id, [{ op: 'Add', path: 'members', value: [{ $ref: null, value: user.id }] }]);
       const readBack = await read(tenant, `${tenant.users}/${user.id}`);
 
-      expect(sorted((readBack.groups as { value: string }[]).map((group) => group.value))).toEqual(sorted([first.id, second.id]));
+      expect(sorted((readBack.groups as { value: string }[]).map((group) => group.value))).toEqual(
+        sorted([first.id, second.id]),
+      );
       expect(readBack.groups).toContainEqual(expect.objectContaining({ value: first.id, display: first.displayName }));
     });
 
@@ -174,7 +208,7 @@ describe('Entra ID group provisioning (conformance)', () => {
       expect(await storedMemberIds(tenant, group.id)).toEqual([userIds[0]]);
     });
 
-    it('deleting a group removes it from its members\' groups and leaves their other groups', async () => {
+    it("deleting a group removes it from its members' groups and leaves their other groups", async () => {
       const user = await createUser(tenant);
       const doomed = await createGroup(tenant, { members: asMembers([user.id]) });
       const kept = await createGroup(tenant, { members: asMembers([user.id]) });

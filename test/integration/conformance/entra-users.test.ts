@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import dialects from '../../fixtures/conformance/entra-user-dialects.json';
 import entraCreateUser from '../../fixtures/entra/create-user.json';
-import { ENTERPRISE_URN, ERROR_URN, LIST_URN, USER_URN, createUser, filterUrl, newTenant, patchBody, read, type ConformanceTenant } from '../../support/conformance';
+import {
+  ENTERPRISE_URN,
+  ERROR_URN,
+  LIST_URN,
+  USER_URN,
+  createUser,
+  filterUrl,
+  newTenant,
+  patchBody,
+  read,
+  type ConformanceTenant,
+} from '../../support/conformance';
 import { scim, startTestService, type TestService } from '../../support/local-service';
 
 /**
@@ -52,7 +63,8 @@ describe('Entra ID user provisioning (conformance)', () => {
     const query = dialect.tenantUrlQuery;
     const withQuery = (url: string) => (query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url);
     const userUrl = (id: string) => withQuery(`${tenant.users}/${id}`);
-    const patch = (id: string, operations: unknown[]) => scim(userUrl(id), tenant.token, { method: 'PATCH', body: patchBody(operations) });
+    const patch = (id: string, operations: unknown[]) =>
+      scim(userUrl(id), tenant.token, { method: 'PATCH', body: patchBody(operations) });
 
     let body: ReturnType<typeof entraUser>;
     let id: string;
@@ -93,10 +105,16 @@ describe('Entra ID user provisioning (conformance)', () => {
       const response = await scim(userUrl(id), tenant.token);
 
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ id, userName: body.userName, active: true, phoneNumbers: body.phoneNumbers, addresses: body.addresses });
+      expect(response.body).toMatchObject({
+        id,
+        userName: body.userName,
+        active: true,
+        phoneNumbers: body.phoneNumbers,
+        addresses: body.addresses,
+      });
     });
 
-    it('§2.4 update: the dialect\'s PATCH changes exactly the attributes it names', async () => {
+    it("§2.4 update: the dialect's PATCH changes exactly the attributes it names", async () => {
       const before = await read(tenant, userUrl(id));
 
       const response = await patch(id, dialect.update);
@@ -114,7 +132,10 @@ describe('Entra ID user provisioning (conformance)', () => {
       const newEmail = dialect.afterUpdate.emails[0]?.value as string;
 
       const byNew = await scim(filterUrl(tenant.users, `emails[type eq "work"].value eq "${newEmail}"`), tenant.token);
-      const byOld = await scim(filterUrl(tenant.users, `emails[type eq "work"].value eq "${body.emails[0]?.value}"`), tenant.token);
+      const byOld = await scim(
+        filterUrl(tenant.users, `emails[type eq "work"].value eq "${body.emails[0]?.value}"`),
+        tenant.token,
+      );
 
       expect(byNew.body).toMatchObject({ totalResults: 1, Resources: [{ id }] });
       expect(byOld.body).toMatchObject({ totalResults: 0, Resources: [] });
@@ -131,16 +152,19 @@ describe('Entra ID user provisioning (conformance)', () => {
       expect(after[ENTERPRISE_URN]).toMatchObject({ employeeNumber: '42', department: 'Design' });
     });
 
-    it.each(dialect.unlinkManager)('§2.5: the manager is removed by $how, and the rest of the extension stays', async ({ op }) => {
-      await patch(id, [{ ...dialect.linkManager, value: manager.id }]);
+    it.each(dialect.unlinkManager)(
+      '§2.5: the manager is removed by $how, and the rest of the extension stays',
+      async ({ op }) => {
+        await patch(id, [{ ...dialect.linkManager, value: manager.id }]);
 
-      const response = await patch(id, [op]);
-      const after = await read(tenant, userUrl(id));
+        const response = await patch(id, [op]);
+        const after = await read(tenant, userUrl(id));
 
-      expect([200, 204]).toContain(response.status);
-      expect(after[ENTERPRISE_URN]).not.toHaveProperty('manager');
-      expect(after[ENTERPRISE_URN]).toMatchObject({ employeeNumber: '42', department: 'Design' });
-    });
+        expect([200, 204]).toContain(response.status);
+        expect(after[ENTERPRISE_URN]).not.toHaveProperty('manager');
+        expect(after[ENTERPRISE_URN]).toMatchObject({ employeeNumber: '42', department: 'Design' });
+      },
+    );
 
     it('quirk 2 (§2.6): disabling sets active false; the user is still returned by GET and by filter', async () => {
       const response = await patch(id, [dialect.disable]);
@@ -183,7 +207,7 @@ describe('Entra ID user provisioning (conformance)', () => {
 
     it.each([
       ['externalId, quoted', () => `externalId eq "${user.externalId}"`],
-      ['externalId, unquoted as in older docs and Microsoft\'s Postman suite', () => `externalId eq ${user.externalId}`],
+      ["externalId, unquoted as in older docs and Microsoft's Postman suite", () => `externalId eq ${user.externalId}`],
       ['the work email value path (quirk 6)', () => `emails[type eq "work"].value eq "${user.emails[0].value}"`],
       ['userName in another letter case (quirk 9)', () => `userName eq "${String(user.userName).toLowerCase()}"`],
     ])('matches by %s', async (_name, filter) => {

@@ -2,7 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { userKey } from '../../../lambdas/adapters/dynamodb/keys';
 import { createDocumentClient } from '../../../lambdas/wiring';
-import { GROUP_URN, USER_URN, createGroup, createUser, filterUrl, ids, newTenant, patchBody, read, sorted, storedMemberIds, type ConformanceTenant } from '../../support/conformance';
+import {
+  GROUP_URN,
+  USER_URN,
+  createGroup,
+  createUser,
+  filterUrl,
+  ids,
+  newTenant,
+  patchBody,
+  read,
+  sorted,
+  storedMemberIds,
+  type ConformanceTenant,
+} from '../../support/conformance';
 import { scim, startTestService, type TestService } from '../../support/local-service';
 
 /** Okta's SCIM 2.0 provisioning sequences: filter match, POST, PUT replace, index paging, group PATCH/PUT. */
@@ -46,18 +59,26 @@ describe('Okta provisioning (conformance)', () => {
     });
 
     it('matches by userName eq before the create and finds nothing', async () => {
-      const response = await scim(`${filterUrl(tenant.users, `userName eq "${body.userName}"`)}&startIndex=1&count=100`, tenant.token);
+      const response = await scim(
+        `${filterUrl(tenant.users, `userName eq "${body.userName}"`)}&startIndex=1&count=100`,
+        tenant.token,
+      );
 
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ totalResults: 0, Resources: [] });
     });
 
-    it('creates Okta\'s body (with a password) with 201 and never returns the password', async () => {
+    it("creates Okta's body (with a password) with 201 and never returns the password", async () => {
       const response = await scim(tenant.users, tenant.token, { method: 'POST', body });
       created = response.body as Record<string, any>;
 
       expect(response.status).toBe(201);
-      expect(created).toMatchObject({ userName: body.userName, externalId: body.externalId, nickName: 'Olly', active: true });
+      expect(created).toMatchObject({
+        userName: body.userName,
+        externalId: body.externalId,
+        nickName: 'Olly',
+        active: true,
+      });
       expect(created).not.toHaveProperty('password');
     });
 
@@ -71,7 +92,13 @@ describe('Okta provisioning (conformance)', () => {
     it('does not keep the password in the stored user item (writeOnly, never returned: nothing reads it back)', async () => {
       const client = createDocumentClient({ dynamodbEndpoint: service.instance.endpoint });
 
-      const { Item } = await client.send(new GetCommand({ TableName: service.tableName, Key: userKey(tenant.tenantId, created.id), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: service.tableName,
+          Key: userKey(tenant.tenantId, created.id),
+          ConsistentRead: true,
+        }),
+      );
       client.destroy();
 
       expect(Item?.data).toMatchObject({ userName: body.userName });
@@ -79,14 +106,29 @@ describe('Okta provisioning (conformance)', () => {
     });
 
     it.each([
-      ['a PATCH path-less replace', (_id: string) => ({ method: 'PATCH', body: patchBody([{ op: 'replace', value: { password: 'Changed-Secret-2' } }]) })],
-      ['a PUT with the password', (id: string) => ({ method: 'PUT', body: { ...body, id, password: 'Changed-Secret-2' } })],
+      [
+        'a PATCH path-less replace',
+        (_id: string) => ({
+          method: 'PATCH',
+          body: patchBody([{ op: 'replace', value: { password: 'Changed-Secret-2' } }]),
+        }),
+      ],
+      [
+        'a PUT with the password',
+        (id: string) => ({ method: 'PUT', body: { ...body, id, password: 'Changed-Secret-2' } }),
+      ],
     ])('accepts a password change by %s and neither returns nor stores it', async (_name, change) => {
       const { method, body: requestBody } = change(created.id);
       const client = createDocumentClient({ dynamodbEndpoint: service.instance.endpoint });
 
       const response = await scim(`${tenant.users}/${created.id}`, tenant.token, { method, body: requestBody });
-      const { Item } = await client.send(new GetCommand({ TableName: service.tableName, Key: userKey(tenant.tenantId, created.id), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: service.tableName,
+          Key: userKey(tenant.tenantId, created.id),
+          ConsistentRead: true,
+        }),
+      );
       client.destroy();
 
       expect(response.status).toBe(200);
@@ -102,7 +144,12 @@ describe('Okta provisioning (conformance)', () => {
       const stored = await read(tenant, `${tenant.users}/${created.id}`);
 
       expect(response.status).toBe(200);
-      expect(stored).toMatchObject({ id: created.id, userName: body.userName, name: { givenName: 'Olga', familyName: 'Renamed' }, active: true });
+      expect(stored).toMatchObject({
+        id: created.id,
+        userName: body.userName,
+        name: { givenName: 'Olga', familyName: 'Renamed' },
+        active: true,
+      });
       expect(stored).not.toHaveProperty('nickName');
       expect(stored.meta.version).not.toBe(created.meta.version);
     });
@@ -110,7 +157,10 @@ describe('Okta provisioning (conformance)', () => {
     it('PUT /Users/{id} with active: false deactivates; the user is still read by id and matched by filter', async () => {
       const { password: _password, ...rest } = body;
 
-      const response = await scim(`${tenant.users}/${created.id}`, tenant.token, { method: 'PUT', body: { ...rest, id: created.id, active: false } });
+      const response = await scim(`${tenant.users}/${created.id}`, tenant.token, {
+        method: 'PUT',
+        body: { ...rest, id: created.id, active: false },
+      });
       const byId = await read(tenant, `${tenant.users}/${created.id}`);
       const byFilter = await scim(filterUrl(tenant.users, `userName eq "${body.userName}"`), tenant.token);
 
@@ -120,7 +170,10 @@ describe('Okta provisioning (conformance)', () => {
     });
 
     it('a lower-case path-less replace of {active: true} reactivates', async () => {
-      const response = await scim(`${tenant.users}/${created.id}`, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', value: { active: true } }]) });
+      const response = await scim(`${tenant.users}/${created.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'replace', value: { active: true } }]),
+      });
       const stored = await read(tenant, `${tenant.users}/${created.id}`);
 
       expect(response.status).toBe(200);
@@ -155,18 +208,26 @@ describe('Okta provisioning (conformance)', () => {
     it.each([
       ['users', () => paged.users, () => allUsers, 7],
       ['groups', () => paged.groups, () => allGroups, 5],
-    ])('pages through all %s two at a time: right totals, no overlap, full coverage', async (_name, base, expected, total) => {
-      const pages = await walk(base(), 2);
-      const seen = pages.flatMap((page) => ids(page.response));
+    ])(
+      'pages through all %s two at a time: right totals, no overlap, full coverage',
+      async (_name, base, expected, total) => {
+        const pages = await walk(base(), 2);
+        const seen = pages.flatMap((page) => ids(page.response));
 
-      expect(pages.map((page) => page.response.status)).toEqual(pages.map(() => 200));
-      expect(pages.map((page) => page.response.body?.totalResults)).toEqual(pages.map(() => total));
-      expect(pages.map((page) => page.response.body?.startIndex)).toEqual(pages.map((page) => page.startIndex));
-      expect(pages.map((page) => page.response.body?.itemsPerPage)).toEqual(pages.map((page) => ids(page.response).length));
-      expect(pages.map((page) => ids(page.response).length)).toEqual([...Array(Math.floor(total / 2)).fill(2), total % 2]);
-      expect(new Set(seen).size).toBe(seen.length);
-      expect(sorted(seen)).toEqual(sorted(expected()));
-    });
+        expect(pages.map((page) => page.response.status)).toEqual(pages.map(() => 200));
+        expect(pages.map((page) => page.response.body?.totalResults)).toEqual(pages.map(() => total));
+        expect(pages.map((page) => page.response.body?.startIndex)).toEqual(pages.map((page) => page.startIndex));
+        expect(pages.map((page) => page.response.body?.itemsPerPage)).toEqual(
+          pages.map((page) => ids(page.response).length),
+        );
+        expect(pages.map((page) => ids(page.response).length)).toEqual([
+          ...Array(Math.floor(total / 2)).fill(2),
+          total % 2,
+        ]);
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(sorted(seen)).toEqual(sorted(expected()));
+      },
+    );
 
     it('answers a startIndex past the end with an empty page and the right total', async () => {
       const response = await scim(`${paged.users}?startIndex=50&count=2`, paged.token);
@@ -184,7 +245,7 @@ describe('Okta provisioning (conformance)', () => {
       for (let i = 0; i < 3; i += 1) members.push(String((await createUser(tenant)).id));
     });
 
-    it('renames with a path-less replace whose value carries the group\'s id', async () => {
+    it("renames with a path-less replace whose value carries the group's id", async () => {
       const group = await createGroup(tenant, { members: [{ value: members[0] }] });
       const newName = `Okta renamed ${randomUUID().slice(0, 8)}`;
 
@@ -200,7 +261,15 @@ describe('Okta provisioning (conformance)', () => {
 
     it('PUT /Groups/{id} with a members list replaces the members', async () => {
       const group = await createGroup(tenant, { members: [{ value: members[0] }, { value: members[1] }] });
-      const replacement = { schemas: [GROUP_URN], id: group.id, displayName: group.displayName, members: [{ value: members[1], display: 'b' }, { value: members[2], display: 'c' }] };
+      const replacement = {
+        schemas: [GROUP_URN],
+        id: group.id,
+        displayName: group.displayName,
+        members: [
+          { value: members[1], display: 'b' },
+          { value: members[2], display: 'c' },
+        ],
+      };
 
       const response = await scim(`${tenant.groups}/${group.id}`, tenant.token, { method: 'PUT', body: replacement });
 
@@ -225,7 +294,16 @@ describe('Okta provisioning (conformance)', () => {
 
       const added = await scim(`${tenant.groups}/${group.id}`, tenant.token, {
         method: 'PATCH',
-        body: patchBody([{ op: 'add', path: 'members', value: [{ value: members[1], display: 'b' }, { value: members[2], display: 'c' }] }]),
+        body: patchBody([
+          {
+            op: 'add',
+            path: 'members',
+            value: [
+              { value: members[1], display: 'b' },
+              { value: members[2], display: 'c' },
+            ],
+          },
+        ]),
       });
       const afterAdd = await storedMemberIds(tenant, group.id);
       const removed = await scim(`${tenant.groups}/${group.id}`, tenant.token, {

@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import badPatches from '../../fixtures/conformance/bad-patches.json';
-import { ERROR_URN, GROUP_URN, createGroup, createUser, filterUrl, ids, newTenant, patchBody, read, sorted, userBody, type ConformanceTenant } from '../../support/conformance';
+import {
+  ERROR_URN,
+  GROUP_URN,
+  createGroup,
+  createUser,
+  filterUrl,
+  ids,
+  newTenant,
+  patchBody,
+  read,
+  sorted,
+  userBody,
+  type ConformanceTenant,
+} from '../../support/conformance';
 import { scim, startTestService, type ScimCall, type TestService } from '../../support/local-service';
 
 /** RFC 7644 protocol behaviour every client relies on: versions, projections, paging, errors, discovery. */
@@ -25,12 +38,43 @@ describe('SCIM protocol (conformance)', () => {
     const steps: [string, Step][] = [
       ['POST /Users', () => scim(tenant.users, tenant.token, { method: 'POST', body: userBody() })],
       ['GET /Users/{id}', (user) => scim(userUrl(user.id), tenant.token)],
-      ['PATCH /Users/{id}', (user) => scim(userUrl(user.id), tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'title', value: randomUUID() }]) })],
-      ['PUT /Users/{id}', (user) => scim(userUrl(user.id), tenant.token, { method: 'PUT', body: { ...userBody(), userName: user.userName, title: randomUUID() } })],
-      ['POST /Groups', () => scim(tenant.groups, tenant.token, { method: 'POST', body: { schemas: [GROUP_URN], displayName: `G ${randomUUID()}` } })],
+      [
+        'PATCH /Users/{id}',
+        (user) =>
+          scim(userUrl(user.id), tenant.token, {
+            method: 'PATCH',
+            body: patchBody([{ op: 'replace', path: 'title', value: randomUUID() }]),
+          }),
+      ],
+      [
+        'PUT /Users/{id}',
+        (user) =>
+          scim(userUrl(user.id), tenant.token, {
+            method: 'PUT',
+            body: { ...userBody(), userName: user.userName, title: randomUUID() },
+          }),
+      ],
+      [
+        'POST /Groups',
+        () =>
+          scim(tenant.groups, tenant.token, {
+            method: 'POST',
+            body: { schemas: [GROUP_URN], displayName: `G ${randomUUID()}` },
+          }),
+      ],
       ['GET /Groups/{id}', (_user, group) => scim(groupUrl(group.id), tenant.token)],
-      ['GET /Groups/{id}?excludedAttributes=members', (_user, group) => scim(`${groupUrl(group.id)}?excludedAttributes=members`, tenant.token)],
-      ['PUT /Groups/{id}', (_user, group) => scim(groupUrl(group.id), tenant.token, { method: 'PUT', body: { schemas: [GROUP_URN], displayName: `G ${randomUUID()}` } })],
+      [
+        'GET /Groups/{id}?excludedAttributes=members',
+        (_user, group) => scim(`${groupUrl(group.id)}?excludedAttributes=members`, tenant.token),
+      ],
+      [
+        'PUT /Groups/{id}',
+        (_user, group) =>
+          scim(groupUrl(group.id), tenant.token, {
+            method: 'PUT',
+            body: { schemas: [GROUP_URN], displayName: `G ${randomUUID()}` },
+          }),
+      ],
     ];
 
     it.each(steps)('%s answers an ETag header equal to meta.version', async (_name, step) => {
@@ -47,7 +91,10 @@ describe('SCIM protocol (conformance)', () => {
     it('PATCH /Groups/{id} answers 204 with the ETag of the version a GET then reads', async () => {
       const group = await createGroup(tenant);
 
-      const response = await scim(groupUrl(group.id), tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'displayName', value: `G ${randomUUID()}` }]) });
+      const response = await scim(groupUrl(group.id), tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'replace', path: 'displayName', value: `G ${randomUUID()}` }]),
+      });
       const readBack = await read(tenant, groupUrl(group.id));
 
       expect(response.status).toBe(204);
@@ -59,11 +106,39 @@ describe('SCIM protocol (conformance)', () => {
   describe('RFC 7644 §3.14: If-Match and If-None-Match', () => {
     type Write = (id: string, tenantUrl: ConformanceTenant) => { url: string; method: string; body?: unknown };
     const writes: [string, 'user' | 'group', Write][] = [
-      ['PATCH /Users/{id}', 'user', (id) => ({ url: userUrl(id), method: 'PATCH', body: patchBody([{ op: 'replace', path: 'title', value: 'Stale' }]) })],
-      ['PUT /Users/{id}', 'user', (id) => ({ url: userUrl(id), method: 'PUT', body: { ...userBody(), title: 'Stale' } })],
+      [
+        'PATCH /Users/{id}',
+        'user',
+        (id) => ({
+          url: userUrl(id),
+          method: 'PATCH',
+          body: patchBody([{ op: 'replace', path: 'title', value: 'Stale' }]),
+        }),
+      ],
+      [
+        'PUT /Users/{id}',
+        'user',
+        (id) => ({ url: userUrl(id), method: 'PUT', body: { ...userBody(), title: 'Stale' } }),
+      ],
       ['DELETE /Users/{id}', 'user', (id) => ({ url: userUrl(id), method: 'DELETE' })],
-      ['PATCH /Groups/{id}', 'group', (id) => ({ url: groupUrl(id), method: 'PATCH', body: patchBody([{ op: 'replace', path: 'displayName', value: `Stale ${randomUUID()}` }]) })],
-      ['PUT /Groups/{id}', 'group', (id) => ({ url: groupUrl(id), method: 'PUT', body: { schemas: [GROUP_URN], displayName: `Stale ${randomUUID()}` } })],
+      [
+        'PATCH /Groups/{id}',
+        'group',
+        (id) => ({
+          url: groupUrl(id),
+          method: 'PATCH',
+          body: patchBody([{ op: 'replace', path: 'displayName', value: `Stale ${randomUUID()}` }]),
+        }),
+      ],
+      [
+        'PUT /Groups/{id}',
+        'group',
+        (id) => ({
+          url: groupUrl(id),
+          method: 'PUT',
+          body: { schemas: [GROUP_URN], displayName: `Stale ${randomUUID()}` },
+        }),
+      ],
       ['DELETE /Groups/{id}', 'group', (id) => ({ url: groupUrl(id), method: 'DELETE' })],
     ];
 
@@ -71,7 +146,10 @@ describe('SCIM protocol (conformance)', () => {
     const resourceAtVersion2 = async (kind: 'user' | 'group') => {
       const created = kind === 'user' ? await createUser(tenant) : await createGroup(tenant);
       const url = kind === 'user' ? userUrl(created.id) : groupUrl(created.id);
-      const change = kind === 'user' ? [{ op: 'replace', path: 'title', value: 'Second' }] : [{ op: 'replace', path: 'displayName', value: `Second ${randomUUID()}` }];
+      const change =
+        kind === 'user'
+          ? [{ op: 'replace', path: 'title', value: 'Second' }]
+          : [{ op: 'replace', path: 'displayName', value: `Second ${randomUUID()}` }];
       await scim(url, tenant.token, { method: 'PATCH', body: patchBody(change) });
       return { id: String(created.id), url, before: await read(tenant, url) };
     };
@@ -80,7 +158,11 @@ describe('SCIM protocol (conformance)', () => {
       const { id, url, before } = await resourceAtVersion2(kind);
       const request = write(id, tenant);
 
-      const response = await scim(request.url, tenant.token, { method: request.method, body: request.body, headers: { 'If-Match': 'W/"1"' } });
+      const response = await scim(request.url, tenant.token, {
+        method: request.method,
+        body: request.body,
+        headers: { 'If-Match': 'W/"1"' },
+      });
       const after = await read(tenant, url);
 
       expect(before.meta.version).toBe('W/"2"');
@@ -92,7 +174,11 @@ describe('SCIM protocol (conformance)', () => {
     it('PATCH /Users/{id} with the current If-Match is 200 and applies', async () => {
       const { id, url, before } = await resourceAtVersion2('user');
 
-      const response = await scim(url, tenant.token, { method: 'PATCH', body: patchBody([{ op: 'replace', path: 'title', value: 'Third' }]), headers: { 'If-Match': before.meta.version } });
+      const response = await scim(url, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'replace', path: 'title', value: 'Third' }]),
+        headers: { 'If-Match': before.meta.version },
+      });
 
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ id, title: 'Third', meta: { version: 'W/"3"' } });
@@ -101,18 +187,21 @@ describe('SCIM protocol (conformance)', () => {
     it.each([
       ['user', userUrl],
       ['group', groupUrl],
-    ] as const)('GET of a %s with If-None-Match naming the current version is 304 without a body; a stale one is 200', async (kind, urlOf) => {
-      const { id, before } = await resourceAtVersion2(kind);
+    ] as const)(
+      'GET of a %s with If-None-Match naming the current version is 304 without a body; a stale one is 200',
+      async (kind, urlOf) => {
+        const { id, before } = await resourceAtVersion2(kind);
 
-      const current = await scim(urlOf(id), tenant.token, { headers: { 'If-None-Match': before.meta.version } });
-      const stale = await scim(urlOf(id), tenant.token, { headers: { 'If-None-Match': 'W/"1"' } });
+        const current = await scim(urlOf(id), tenant.token, { headers: { 'If-None-Match': before.meta.version } });
+        const stale = await scim(urlOf(id), tenant.token, { headers: { 'If-None-Match': 'W/"1"' } });
 
-      expect(current.status).toBe(304);
-      expect(current.body).toBeUndefined();
-      expect(current.headers.get('etag')).toBe(before.meta.version);
-      expect(stale.status).toBe(200);
-      expect(stale.body).toEqual(before);
-    });
+        expect(current.status).toBe(304);
+        expect(current.body).toBeUndefined();
+        expect(current.headers.get('etag')).toBe(before.meta.version);
+        expect(stale.status).toBe(200);
+        expect(stale.body).toEqual(before);
+      },
+    );
   });
 
   describe('RFC 7644 §3.9: attributes', () => {
@@ -120,14 +209,19 @@ describe('SCIM protocol (conformance)', () => {
       const user = await createUser(tenant, { title: 'Engineer', nickName: 'Nick' });
 
       const single = await scim(`${userUrl(user.id)}?attributes=userName`, tenant.token);
-      const listed = await scim(filterUrl(tenant.users, `userName eq "${user.userName}"`, 'attributes=userName'), tenant.token);
+      const listed = await scim(
+        filterUrl(tenant.users, `userName eq "${user.userName}"`, 'attributes=userName'),
+        tenant.token,
+      );
 
       expect(Object.keys(single.body ?? {}).sort()).toEqual(['id', 'meta', 'schemas', 'userName']);
       expect(single.body).toMatchObject({ id: user.id, userName: user.userName });
-      expect((listed.body?.Resources as Record<string, unknown>[]).map((resource) => Object.keys(resource).sort())).toEqual([['id', 'meta', 'schemas', 'userName']]);
+      expect(
+        (listed.body?.Resources as Record<string, unknown>[]).map((resource) => Object.keys(resource).sort()),
+      ).toEqual([['id', 'meta', 'schemas', 'userName']]);
     });
 
-    describe('with a value filter (Microsoft\'s SCIM test collection; its reference server returns the matching values)', () => {
+    describe("with a value filter (Microsoft's SCIM test collection; its reference server returns the matching values)", () => {
       const withEmails = async () => {
         const userName = `vf${randomUUID().slice(0, 8)}@contoso.example`;
         return createUser(tenant, { userName, emails: emails(userName) });
@@ -141,11 +235,28 @@ describe('SCIM protocol (conformance)', () => {
       it('attributes=emails[type eq "work"] returns each user\'s work emails only, on a list and on GET', async () => {
         const user = await withEmails();
 
-        const listed = await scim(filterUrl(tenant.users, `userName eq "${user.userName}"`, `attributes=${encodeURIComponent('emails[type eq "work"]')}`), tenant.token);
-        const single = await scim(`${userUrl(user.id)}?attributes=${encodeURIComponent('emails[type eq "work"].value')}`, tenant.token);
+        const listed = await scim(
+          filterUrl(
+            tenant.users,
+            `userName eq "${user.userName}"`,
+            `attributes=${encodeURIComponent('emails[type eq "work"]')}`,
+          ),
+          tenant.token,
+        );
+        const single = await scim(
+          `${userUrl(user.id)}?attributes=${encodeURIComponent('emails[type eq "work"].value')}`,
+          tenant.token,
+        );
 
         expect(listed.status).toBe(200);
-        expect(listed.body?.Resources).toEqual([{ schemas: [expect.any(String)], id: user.id, meta: user.meta, emails: [emails(user.userName)[0], emails(user.userName)[2]] }]);
+        expect(listed.body?.Resources).toEqual([
+          {
+            schemas: [expect.any(String)],
+            id: user.id,
+            meta: user.meta,
+            emails: [emails(user.userName)[0], emails(user.userName)[2]],
+          },
+        ]);
         expect(single.body?.emails).toEqual([{ value: user.userName }, { value: `second.${user.userName}` }]);
       });
 
@@ -153,7 +264,10 @@ describe('SCIM protocol (conformance)', () => {
         const user = await withEmails();
         const wanted = `home.${String(user.userName)}`;
 
-        const response = await scim(`${userUrl(user.id)}?attributes=${encodeURIComponent(`emails[value eq "${wanted}"]`)}`, tenant.token);
+        const response = await scim(
+          `${userUrl(user.id)}?attributes=${encodeURIComponent(`emails[value eq "${wanted}"]`)}`,
+          tenant.token,
+        );
 
         expect(response.status).toBe(200);
         expect(response.body?.emails).toEqual([{ type: 'home', value: wanted }]);
@@ -162,7 +276,10 @@ describe('SCIM protocol (conformance)', () => {
       it('excludedAttributes=emails[type eq "work"] hides the work emails and keeps the rest', async () => {
         const user = await withEmails();
 
-        const response = await scim(`${userUrl(user.id)}?excludedAttributes=${encodeURIComponent('emails[type eq "work"]')}`, tenant.token);
+        const response = await scim(
+          `${userUrl(user.id)}?excludedAttributes=${encodeURIComponent('emails[type eq "work"]')}`,
+          tenant.token,
+        );
 
         expect(response.status).toBe(200);
         expect(response.body?.emails).toEqual([{ type: 'home', value: `home.${String(user.userName)}` }]);
@@ -173,27 +290,38 @@ describe('SCIM protocol (conformance)', () => {
         const [first, second] = [await createUser(tenant), await createUser(tenant)];
         const group = await createGroup(tenant, { members: [{ value: first?.id }, { value: second?.id }] });
 
-        const response = await scim(`${groupUrl(group.id)}?attributes=${encodeURIComponent(`members[value eq "${String(second?.id)}"]`)}`, tenant.token);
+        const response = await scim(
+          `${groupUrl(group.id)}?attributes=${encodeURIComponent(`members[value eq "${String(second?.id)}"]`)}`,
+          tenant.token,
+        );
 
         expect(response.status).toBe(200);
-        expect((response.body?.members as Record<string, unknown>[]).map((member) => member.value)).toEqual([second?.id]);
+        expect((response.body?.members as Record<string, unknown>[]).map((member) => member.value)).toEqual([
+          second?.id,
+        ]);
       });
 
-      it.each(['emails[type eq "work"', 'emails[type eq]', 'emails[kind eq "work"]', 'userName[value eq "x"]'])('answers %s with 400 invalidValue, on reads and before a write commits', async (bad) => {
-        const body = userBody();
+      it.each(['emails[type eq "work"', 'emails[type eq]', 'emails[kind eq "work"]', 'userName[value eq "x"]'])(
+        'answers %s with 400 invalidValue, on reads and before a write commits',
+        async (bad) => {
+          const body = userBody();
 
-        const get = await scim(`${tenant.users}?attributes=${encodeURIComponent(bad)}`, tenant.token);
-        const post = await scim(`${tenant.users}?attributes=${encodeURIComponent(bad)}`, tenant.token, { method: 'POST', body });
-        const excluded = await scim(`${tenant.users}?excludedAttributes=${encodeURIComponent(bad)}`, tenant.token);
-        const after = await scim(filterUrl(tenant.users, `userName eq "${String(body.userName)}"`), tenant.token);
+          const get = await scim(`${tenant.users}?attributes=${encodeURIComponent(bad)}`, tenant.token);
+          const post = await scim(`${tenant.users}?attributes=${encodeURIComponent(bad)}`, tenant.token, {
+            method: 'POST',
+            body,
+          });
+          const excluded = await scim(`${tenant.users}?excludedAttributes=${encodeURIComponent(bad)}`, tenant.token);
+          const after = await scim(filterUrl(tenant.users, `userName eq "${String(body.userName)}"`), tenant.token);
 
-        for (const response of [get, post, excluded]) {
-          expect(response.status).toBe(400);
-          expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '400', scimType: 'invalidValue' });
-          expect(String(response.body?.detail)).toContain(bad);
-        }
-        expect(after.body?.totalResults).toBe(0);
-      });
+          for (const response of [get, post, excluded]) {
+            expect(response.status).toBe(400);
+            expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '400', scimType: 'invalidValue' });
+            expect(String(response.body?.detail)).toContain(bad);
+          }
+          expect(after.body?.totalResults).toBe(0);
+        },
+      );
     });
   });
 

@@ -1,12 +1,20 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateSecretCommand, DeleteSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { FileConnectorSecrets } from '../../../lambdas/adapters/local/file-connector-secrets';
 import { SecretsManagerConnectorSecrets } from '../../../lambdas/adapters/secrets-manager/secrets-manager-connector-secrets';
 
-const notFound = () => new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} });
+const notFound = () =>
+  new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: {} });
 
 describe('SecretsManagerConnectorSecrets: one secret per connector under the stack prefix', () => {
   const mock = mockClient(SecretsManagerClient);
@@ -19,7 +27,10 @@ describe('SecretsManagerConnectorSecrets: one secret per connector under the sta
 
     await secrets.put('acme', 's3cret');
 
-    expect(mock.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: 'scim/graph-sync/Scim-prod/acme', SecretString: 's3cret' });
+    expect(mock.commandCalls(PutSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: 'scim/graph-sync/Scim-prod/acme',
+      SecretString: 's3cret',
+    });
     expect(mock.commandCalls(CreateSecretCommand)).toHaveLength(0);
   });
 
@@ -29,7 +40,10 @@ describe('SecretsManagerConnectorSecrets: one secret per connector under the sta
 
     await secrets.put('acme', 's3cret');
 
-    expect(mock.commandCalls(CreateSecretCommand)[0]?.args[0].input).toMatchObject({ Name: 'scim/graph-sync/Scim-prod/acme', SecretString: 's3cret' });
+    expect(mock.commandCalls(CreateSecretCommand)[0]?.args[0].input).toMatchObject({
+      Name: 'scim/graph-sync/Scim-prod/acme',
+      SecretString: 's3cret',
+    });
   });
 
   it('reads the value, and undefined when there is no secret', async () => {
@@ -46,7 +60,10 @@ describe('SecretsManagerConnectorSecrets: one secret per connector under the sta
     await secrets.delete('acme');
     await secrets.delete('acme');
 
-    expect(mock.commandCalls(DeleteSecretCommand)[0]?.args[0].input).toEqual({ SecretId: 'scim/graph-sync/Scim-prod/acme', ForceDeleteWithoutRecovery: true });
+    expect(mock.commandCalls(DeleteSecretCommand)[0]?.args[0].input).toEqual({
+      SecretId: 'scim/graph-sync/Scim-prod/acme',
+      ForceDeleteWithoutRecovery: true,
+    });
   });
 
   it('lets other failures through (access denied is a deployment fault, not "no secret")', async () => {

@@ -9,7 +9,14 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
 
   beforeEach(async () => {
     graph = await new FakeGraph({ pageSize: 2 }).start();
-    for (let index = 0; index < 5; index += 1) graph.addUser({ id: `u${index}`, userPrincipalName: `u${index}@c.example`, accountEnabled: true, department: 'Sales', secretNote: 'not selected' });
+    for (let index = 0; index < 5; index += 1)
+      graph.addUser({
+        id: `u${index}`,
+        userPrincipalName: `u${index}@c.example`,
+        accountEnabled: true,
+        department: 'Sales',
+        secretNote: 'not selected',
+      });
     waits = [];
   });
 
@@ -19,9 +26,18 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
 
   const client = (overrides: Partial<{ secret: string; tenant: string; maxAttempts: number }> = {}) =>
     new GraphHttpClient(
-      { graphUrl: graph.url, loginUrl: graph.url, entraTenantId: overrides.tenant ?? graph.entraTenantId, clientId: graph.clientId },
+      {
+        graphUrl: graph.url,
+        loginUrl: graph.url,
+        entraTenantId: overrides.tenant ?? graph.entraTenantId,
+        clientId: graph.clientId,
+      },
       overrides.secret ?? graph.clientSecret,
-      { sleep: async (ms) => void waits.push(ms), random: () => 0.5, ...(overrides.maxAttempts ? { maxAttempts: overrides.maxAttempts } : {}) },
+      {
+        sleep: async (ms) => void waits.push(ms),
+        random: () => 0.5,
+        ...(overrides.maxAttempts ? { maxAttempts: overrides.maxAttempts } : {}),
+      },
     );
   const start = () => `${graph.url}/v1.0/users/delta?$select=id,userPrincipalName,accountEnabled,department`;
 
@@ -90,23 +106,31 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
 
   it('retries a request that did not reach Graph (network fault), then gives up with graphUnavailable', async () => {
     let calls = 0;
-    const flaky = new GraphHttpClient({ graphUrl: graph.url, loginUrl: graph.url, entraTenantId: graph.entraTenantId, clientId: graph.clientId }, graph.clientSecret, {
-      sleep: async (ms) => void waits.push(ms),
-      random: () => 0.5,
-      maxAttempts: 2,
-      fetch: async (input, init) => {
-        calls += 1;
-        if (calls === 2) throw new TypeError('fetch failed');
-        return fetch(input, init);
+    const flaky = new GraphHttpClient(
+      { graphUrl: graph.url, loginUrl: graph.url, entraTenantId: graph.entraTenantId, clientId: graph.clientId },
+      graph.clientSecret,
+      {
+        sleep: async (ms) => void waits.push(ms),
+        random: () => 0.5,
+        maxAttempts: 2,
+        fetch: async (input, init) => {
+          calls += 1;
+          if (calls === 2) throw new TypeError('fetch failed');
+          return fetch(input, init);
+        },
       },
-    });
-    const down = new GraphHttpClient({ graphUrl: graph.url, loginUrl: graph.url, entraTenantId: graph.entraTenantId, clientId: graph.clientId }, graph.clientSecret, {
-      sleep: async () => undefined,
-      maxAttempts: 2,
-      fetch: async () => {
-        throw new TypeError('fetch failed');
+    );
+    const down = new GraphHttpClient(
+      { graphUrl: graph.url, loginUrl: graph.url, entraTenantId: graph.entraTenantId, clientId: graph.clientId },
+      graph.clientSecret,
+      {
+        sleep: async () => undefined,
+        maxAttempts: 2,
+        fetch: async () => {
+          throw new TypeError('fetch failed');
+        },
       },
-    });
+    );
 
     const page = await flaky.page(start());
 
@@ -115,7 +139,13 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
   });
 
   it('signs in again once when Graph rejects the access token', async () => {
-    graph.fail({ match: 'users', respond: (response) => response.writeHead(401, { 'Content-Type': 'application/json' }).end('{"error":{"code":"InvalidAuthenticationToken"}}') });
+    graph.fail({
+      match: 'users',
+      respond: (response) =>
+        response
+          .writeHead(401, { 'Content-Type': 'application/json' })
+          .end('{"error":{"code":"InvalidAuthenticationToken"}}'),
+    });
     const source = client();
 
     const page = await source.page(start());
@@ -124,28 +154,56 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
     expect(graph.requests.token).toBe(2);
   });
 
-  it('raises ResyncRequired with Graph\'s Location on 410, and on 400 syncStateNotFound', async () => {
+  it("raises ResyncRequired with Graph's Location on 410, and on 400 syncStateNotFound", async () => {
     const source = client();
     const { deltaLink } = await drain(source, start());
     graph.expireDeltaTokens();
-    graph.fail({ match: 'users', respond: (response) => response.writeHead(400, { 'Content-Type': 'application/json' }).end('{"error":{"code":"syncStateNotFound","message":"gone"}}') });
+    graph.fail({
+      match: 'users',
+      respond: (response) =>
+        response
+          .writeHead(400, { 'Content-Type': 'application/json' })
+          .end('{"error":{"code":"syncStateNotFound","message":"gone"}}'),
+    });
 
     const gone = await source.page(deltaLink as string).catch((error: unknown) => error);
     const expired = await source.page(deltaLink as string).catch((error: unknown) => error);
 
     expect(gone).toBeInstanceOf(ResyncRequired);
     expect(expired).toBeInstanceOf(ResyncRequired);
-    expect((expired as ResyncRequired).location).toBe(`${graph.url}/v1.0/users/delta?$select=id,userPrincipalName,accountEnabled,department`);
+    expect((expired as ResyncRequired).location).toBe(
+      `${graph.url}/v1.0/users/delta?$select=id,userPrincipalName,accountEnabled,department`,
+    );
   });
 
   it.each([
-    ['an expired secret (AADSTS7000222)', () => (graph.secretState = 'expired'), {}, 'secretExpired', /has expired \(AADSTS7000222\)/],
-    ['a wrong secret (AADSTS7000215)', () => undefined, { secret: 'wrong-secret-value' }, 'invalidClient', /AADSTS7000215/],
-    ['an unknown tenant (AADSTS90002)', () => undefined, { tenant: 'nowhere.onmicrosoft.com' }, 'tenantNotFound', /no tenant "nowhere.onmicrosoft.com"/],
+    [
+      'an expired secret (AADSTS7000222)',
+      () => (graph.secretState = 'expired'),
+      {},
+      'secretExpired',
+      /has expired \(AADSTS7000222\)/,
+    ],
+    [
+      'a wrong secret (AADSTS7000215)',
+      () => undefined,
+      { secret: 'wrong-secret-value' },
+      'invalidClient',
+      /AADSTS7000215/,
+    ],
+    [
+      'an unknown tenant (AADSTS90002)',
+      () => undefined,
+      { tenant: 'nowhere.onmicrosoft.com' },
+      'tenantNotFound',
+      /no tenant "nowhere.onmicrosoft.com"/,
+    ],
   ])('explains %s without echoing the secret', async (_name, arrange, overrides, code, message) => {
     arrange();
 
-    const error = (await client(overrides).page(start()).catch((caught: unknown) => caught)) as SyncError;
+    const error = (await client(overrides)
+      .page(start())
+      .catch((caught: unknown) => caught)) as SyncError;
 
     expect(error).toBeInstanceOf(SyncError);
     expect(error.code).toBe(code);
@@ -157,19 +215,45 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
   it('retries the token endpoint when it is busy, and names an unknown application or another sign-in failure', async () => {
     graph.fail({ match: 'token', respond: (response) => response.writeHead(503, { 'Retry-After': '1' }).end() });
     const busy = await client().page(start());
-    const unknownApp = new GraphHttpClient({ graphUrl: graph.url, loginUrl: graph.url, entraTenantId: graph.entraTenantId, clientId: '00000000-0000-0000-0000-000000000001' }, graph.clientSecret, { sleep: async () => undefined });
-    graph.fail({ match: 'token', respond: (response) => response.writeHead(400, { 'Content-Type': 'application/json' }).end('{"error":"invalid_request","error_description":"AADSTS50059: No tenant-identifying information."}') });
+    const unknownApp = new GraphHttpClient(
+      {
+        graphUrl: graph.url,
+        loginUrl: graph.url,
+        entraTenantId: graph.entraTenantId,
+        clientId: '00000000-0000-0000-0000-000000000001',
+      },
+      graph.clientSecret,
+      { sleep: async () => undefined },
+    );
+    graph.fail({
+      match: 'token',
+      respond: (response) =>
+        response
+          .writeHead(400, { 'Content-Type': 'application/json' })
+          .end('{"error":"invalid_request","error_description":"AADSTS50059: No tenant-identifying information."}'),
+    });
 
-    const other = await client().page(start()).catch((error: unknown) => error);
+    const other = await client()
+      .page(start())
+      .catch((error: unknown) => error);
 
     expect(busy.value).toHaveLength(2);
     expect(waits).toEqual([1_000]);
-    await expect(unknownApp.page(start())).rejects.toMatchObject({ code: 'invalidClient', message: expect.stringMatching(/AADSTS700016/) });
-    expect(other).toMatchObject({ code: 'invalidClient', message: expect.stringMatching(/400 invalid_request AADSTS50059/) });
+    await expect(unknownApp.page(start())).rejects.toMatchObject({
+      code: 'invalidClient',
+      message: expect.stringMatching(/AADSTS700016/),
+    });
+    expect(other).toMatchObject({
+      code: 'invalidClient',
+      message: expect.stringMatching(/400 invalid_request AADSTS50059/),
+    });
   });
 
   it('fails with unauthorized when Graph rejects a fresh token too', async () => {
-    const reject = { match: 'users' as const, respond: (response: ServerResponse) => response.writeHead(401).end('{}') };
+    const reject = {
+      match: 'users' as const,
+      respond: (response: ServerResponse) => response.writeHead(401).end('{}'),
+    };
     graph.fail(reject);
     graph.fail(reject);
 
@@ -179,12 +263,21 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
   it('explains a consent not granted (403) with the permissions to grant', async () => {
     graph.consentGranted = false;
 
-    await expect(client().page(start())).rejects.toMatchObject({ code: 'consentNotGranted', message: expect.stringMatching(/User\.Read\.All and GroupMember\.Read\.All/) });
+    await expect(client().page(start())).rejects.toMatchObject({
+      code: 'consentNotGranted',
+      message: expect.stringMatching(/User\.Read\.All and GroupMember\.Read\.All/),
+    });
   });
 
   it('fails on a page that is not JSON, or that has neither nextLink nor deltaLink', async () => {
-    graph.fail({ match: 'users', respond: (response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>proxy error</html>') });
-    graph.fail({ match: 'users', respond: (response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"value":[]}') });
+    graph.fail({
+      match: 'users',
+      respond: (response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>proxy error</html>'),
+    });
+    graph.fail({
+      match: 'users',
+      respond: (response) => response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"value":[]}'),
+    });
     const source = client();
 
     await expect(source.page(start())).rejects.toMatchObject({ code: 'graphPageNotJson' });
@@ -195,14 +288,29 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
     const source = client();
 
     await expect(source.page('https://evil.example/v1.0/users/delta')).rejects.toMatchObject({ code: 'untrustedLink' });
-    expect(() => new GraphHttpClient({ graphUrl: 'http://graph.example', loginUrl: graph.url, entraTenantId: 'x', clientId: 'y' }, 's')).toThrow(/not https/);
+    expect(
+      () =>
+        new GraphHttpClient(
+          { graphUrl: 'http://graph.example', loginUrl: graph.url, entraTenantId: 'x', clientId: 'y' },
+          's',
+        ),
+    ).toThrow(/not https/);
     expect(graph.requests.users).toBe(0);
   });
 
-  it('fails with graphError on another status, naming Graph\'s error code', async () => {
-    graph.fail({ match: 'users', respond: (response) => response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":{"code":"Request_ResourceNotFound"}}') });
+  it("fails with graphError on another status, naming Graph's error code", async () => {
+    graph.fail({
+      match: 'users',
+      respond: (response) =>
+        response
+          .writeHead(404, { 'Content-Type': 'application/json' })
+          .end('{"error":{"code":"Request_ResourceNotFound"}}'),
+    });
 
-    await expect(client().page(start())).rejects.toMatchObject({ code: 'graphError', message: expect.stringContaining('404 Request_ResourceNotFound') });
+    await expect(client().page(start())).rejects.toMatchObject({
+      code: 'graphError',
+      message: expect.stringContaining('404 Request_ResourceNotFound'),
+    });
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

@@ -1,4 +1,8 @@
-import { InternalServerError, ProvisionedThroughputExceededException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import {
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
 import { translateStorageError, UnprocessedItemsError } from '../../../lambdas/adapters/dynamodb/errors';
 import { ConcurrentWriteError, ScimError } from '../../../lambdas/scim/errors';
 
@@ -16,9 +20,18 @@ describe('translateStorageError: client answers that keep the DynamoDB error as 
   const metadata = { $metadata: { httpStatusCode: 500 } };
 
   it.each([
-    ['throttling', () => new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }), 429],
+    [
+      'throttling',
+      () =>
+        new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }),
+      429,
+    ],
     ['a transient fault', () => new InternalServerError({ message: 'Internal', ...metadata }), 503],
-    ['a transaction conflict', () => new TransactionConflictException({ message: 'Conflict', $metadata: { httpStatusCode: 400 } }), 503],
+    [
+      'a transaction conflict',
+      () => new TransactionConflictException({ message: 'Conflict', $metadata: { httpStatusCode: 400 } }),
+      503,
+    ],
     ['batch keys left unprocessed after every retry', () => new UnprocessedItemsError('BatchGetItem', 3), 429],
   ])('answers %s with its status and Retry-After, the original error as cause', (_name, make, status) => {
     const cause = make();
@@ -32,7 +45,9 @@ describe('translateStorageError: client answers that keep the DynamoDB error as 
   });
 
   it('answers a transaction conflict as a ConcurrentWriteError (operations retry it)', () => {
-    expect(translated(new TransactionConflictException({ message: 'Conflict', $metadata: {} }))).toBeInstanceOf(ConcurrentWriteError);
+    expect(translated(new TransactionConflictException({ message: 'Conflict', $metadata: {} }))).toBeInstanceOf(
+      ConcurrentWriteError,
+    );
   });
 
   it('rethrows an error it cannot explain unchanged', () => {
@@ -42,6 +57,8 @@ describe('translateStorageError: client answers that keep the DynamoDB error as 
   });
 
   it('names the batch API and the count in an UnprocessedItemsError, for the log', () => {
-    expect(new UnprocessedItemsError('BatchWriteItem', 1).message).toBe('BatchWriteItem left 1 item unprocessed after every retry');
+    expect(new UnprocessedItemsError('BatchWriteItem', 1).message).toBe(
+      'BatchWriteItem left 1 item unprocessed after every retry',
+    );
   });
 });

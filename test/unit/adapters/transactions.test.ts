@@ -2,9 +2,18 @@ import { commitFailureOf, transactionInput, transactItemOf } from '../../../lamb
 import type { StoredResource } from '../../../lambdas/operations/ports';
 import type { Write } from '../../../lambdas/operations/write-plan';
 
-const user: StoredResource = { id: 'u1', version: 2, created: 'c', lastModified: 'm', data: { userName: 'ada@contoso.example' } };
+const user: StoredResource = {
+  id: 'u1',
+  version: 2,
+  created: 'c',
+  lastModified: 'm',
+  data: { userName: 'ada@contoso.example' },
+};
 const canceled = (codes: string[]) =>
-  Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })) });
+  Object.assign(new Error('Transaction cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 
 describe('transaction builders: a write plan as TransactWriteItems input (no DynamoDB needed)', () => {
   it('writes one entry per write, in order', () => {
@@ -23,7 +32,11 @@ describe('transaction builders: a write plan as TransactWriteItems input (no Dyn
       ConditionExpression: '#version = :version AND attribute_not_exists(#deleting)',
       ExpressionAttributeValues: { ':version': 1 },
     });
-    expect(input.TransactItems?.[1]?.Put?.Item).toMatchObject({ pk: 'TENANT#acme#USERNAME', sk: 'ada@contoso.example', userId: 'u1' });
+    expect(input.TransactItems?.[1]?.Put?.Item).toMatchObject({
+      pk: 'TENANT#acme#USERNAME',
+      sk: 'ada@contoso.example',
+      userId: 'u1',
+    });
     expect(input.TransactItems?.[1]?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(input.TransactItems?.[2]?.Delete?.Key).toEqual({ pk: 'TENANT#acme#USERNAME', sk: 'old@contoso.example' });
     expect(input.TransactItems?.[3]?.Update?.Key).toEqual({ pk: 'TENANT#acme', sk: 'COUNT#USER' });
@@ -34,7 +47,14 @@ describe('transaction builders: a write plan as TransactWriteItems input (no Dyn
 
     expect(item.Put?.ConditionExpression).toBe('attribute_not_exists(pk) OR (#state = :removed AND #rev < :rev)');
     expect(item.Put?.ExpressionAttributeValues).toEqual({ ':removed': 'removed', ':rev': 7 });
-    expect(item.Put?.Item).toMatchObject({ pk: 'TENANT#acme#GROUP#g1', sk: 'MEMBER#u1', state: 'present', rev: 7, gsi1pk: 'TENANT#acme#MEMBEROF#u1', gsi1sk: 'g1' });
+    expect(item.Put?.Item).toMatchObject({
+      pk: 'TENANT#acme#GROUP#g1',
+      sk: 'MEMBER#u1',
+      state: 'present',
+      rev: 7,
+      gsi1pk: 'TENANT#acme#MEMBEROF#u1',
+      gsi1sk: 'g1',
+    });
   });
 
   it('turns a removal into a tombstone without gsi1 entry, conditional on the membership being present and older', () => {
@@ -46,10 +66,13 @@ describe('transaction builders: a write plan as TransactWriteItems input (no Dyn
     expect(item.Put?.ConditionExpression).toContain('#rev < :rev');
   });
 
-  it('checks that an added member exists and is not being deleted, on the member\'s own item', () => {
+  it("checks that an added member exists and is not being deleted, on the member's own item", () => {
     const item = transactItemOf('table', 'acme', { type: 'memberExists', memberType: 'Group', memberId: 'g2' });
 
-    expect(item.ConditionCheck).toMatchObject({ Key: { pk: 'TENANT#acme#GROUP', sk: 'g2' }, ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#deleting)' });
+    expect(item.ConditionCheck).toMatchObject({
+      Key: { pk: 'TENANT#acme#GROUP', sk: 'g2' },
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#deleting)',
+    });
   });
 
   describe('commitFailureOf: a cancellation reason maps to the write at its index', () => {
@@ -85,9 +108,11 @@ describe('transaction builders: a write plan as TransactWriteItems input (no Dyn
       expect(commitFailureOf(unavailable, writes)).toMatchObject({ reason: 'unavailable', cause: unavailable });
     });
 
-    it('leaves errors that are not the storage\'s to explain untyped', () => {
+    it("leaves errors that are not the storage's to explain untyped", () => {
       expect(commitFailureOf(new TypeError('bug'), writes)).toBeUndefined();
-      expect(commitFailureOf(Object.assign(new Error('Key too long: 2048 bytes'), { name: 'ValidationException' }), writes)).toBeUndefined();
+      expect(
+        commitFailureOf(Object.assign(new Error('Key too long: 2048 bytes'), { name: 'ValidationException' }), writes),
+      ).toBeUndefined();
     });
   });
 });

@@ -4,7 +4,11 @@ import { COMMANDS, usageLine } from '../../../lambdas/admin/command-table';
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), dataDir: '/nonexistent-scim-admin-data' };
+  const io: CliIo = {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    dataDir: '/nonexistent-scim-admin-data',
+  };
   const code = await runCli(argv, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -15,18 +19,21 @@ describe('scim-admin: parsing, usage and help derived from the command table', (
     expect(new Set(COMMANDS.map((command) => command.name)).size).toBe(COMMANDS.length);
   });
 
-  it.each(COMMANDS.map((command) => [command.name]))('prints the help of "%s" with --help and with help <command>, exit 0', async (name) => {
-    const command = COMMANDS.find((row) => row.name === name);
+  it.each(COMMANDS.map((command) => [command.name]))(
+    'prints the help of "%s" with --help and with help <command>, exit 0',
+    async (name) => {
+      const command = COMMANDS.find((row) => row.name === name);
 
-    const flag = await cli(...name.split(' '), '--help');
-    const verb = await cli('help', ...name.split(' '));
+      const flag = await cli(...name.split(' '), '--help');
+      const verb = await cli('help', ...name.split(' '));
 
-    expect(flag.code).toBe(0);
-    expect(flag.out).toContain(usageLine(command!));
-    expect(flag.out).toContain(command!.help);
-    for (const option of Object.keys(command!.options)) expect(flag.out).toContain(`--${option}`);
-    expect(verb).toEqual(flag);
-  });
+      expect(flag.code).toBe(0);
+      expect(flag.out).toContain(usageLine(command!));
+      expect(flag.out).toContain(command!.help);
+      for (const option of Object.keys(command!.options)) expect(flag.out).toContain(`--${option}`);
+      expect(verb).toEqual(flag);
+    },
+  );
 
   it('prints the usage on bare --help (exit 0) and on no command (exit 2)', async () => {
     expect(await cli('--help')).toEqual({ code: 0, out: USAGE, err: '' });

@@ -1,11 +1,30 @@
 import { buildEvent } from '../../../lambdas/events/catalog';
-import { chunkEntries, entrySize, MAX_BYTES_PER_CALL, toEventEntry, type EventEntry } from '../../../lambdas/events/entries';
+import {
+  chunkEntries,
+  entrySize,
+  MAX_BYTES_PER_CALL,
+  toEventEntry,
+  type EventEntry,
+} from '../../../lambdas/events/entries';
 
-const entry = (detailBytes: number, id = 'x'): EventEntry => ({ Source: 'scim.directory', DetailType: 'User Updated', Detail: JSON.stringify({ id, pad: 'a'.repeat(Math.max(0, detailBytes - 20)) }) });
+const entry = (detailBytes: number, id = 'x'): EventEntry => ({
+  Source: 'scim.directory',
+  DetailType: 'User Updated',
+  Detail: JSON.stringify({ id, pad: 'a'.repeat(Math.max(0, detailBytes - 20)) }),
+});
 
 describe('PutEvents entries', () => {
   it('carries source scim.directory, the detail type and the event as JSON detail', () => {
-    const event = buildEvent({ detailType: 'User Deleted', tenantId: 'acme', resourceType: 'User', resourceId: 'u-1', version: 3, occurredAt: '2026-11-24T10:00:00.000Z', requestId: 'r', snapshot: null });
+    const event = buildEvent({
+      detailType: 'User Deleted',
+      tenantId: 'acme',
+      resourceType: 'User',
+      resourceId: 'u-1',
+      version: 3,
+      occurredAt: '2026-11-24T10:00:00.000Z',
+      requestId: 'r',
+      snapshot: null,
+    });
 
     const result = toEventEntry(event);
 
@@ -37,12 +56,17 @@ describe('chunkEntries: PutEvents limits of 10 entries and 256 KB per call', () 
     const chunks = chunkEntries(entries, (item) => item);
 
     expect(chunks.map((chunk) => chunk.length)).toEqual([2, 2, 1]);
-    for (const chunk of chunks) expect(chunk.reduce((sum, item) => sum + entrySize(item), 0)).toBeLessThanOrEqual(MAX_BYTES_PER_CALL);
+    for (const chunk of chunks)
+      expect(chunk.reduce((sum, item) => sum + entrySize(item), 0)).toBeLessThanOrEqual(MAX_BYTES_PER_CALL);
   });
 
   it('fills a call up to exactly 256 KB', () => {
     const overhead = entrySize({ Source: 'scim.directory', DetailType: 'User Updated', Detail: '' });
-    const exact = (bytes: number): EventEntry => ({ Source: 'scim.directory', DetailType: 'User Updated', Detail: 'a'.repeat(bytes - overhead) });
+    const exact = (bytes: number): EventEntry => ({
+      Source: 'scim.directory',
+      DetailType: 'User Updated',
+      Detail: 'a'.repeat(bytes - overhead),
+    });
     const entries = [exact(MAX_BYTES_PER_CALL / 2), exact(MAX_BYTES_PER_CALL / 2), exact(1000)];
 
     const chunks = chunkEntries(entries, (item) => item);

@@ -14,11 +14,22 @@ const eventBridge = mockClient(EventBridgeClient);
 
 function userEvents(count: number): ChangeEvent[] {
   return Array.from({ length: count }, (_unused, index) =>
-    buildEvent({ detailType: 'User Created', tenantId: 'acme', resourceType: 'User', resourceId: `u-${index}`, version: 1, occurredAt: '2026-11-24T10:00:00.000Z', requestId: 'r', changedAttributes: ['userName'], snapshot: userSnapshot(`u-${index}`, 1) }),
+    buildEvent({
+      detailType: 'User Created',
+      tenantId: 'acme',
+      resourceType: 'User',
+      resourceId: `u-${index}`,
+      version: 1,
+      occurredAt: '2026-11-24T10:00:00.000Z',
+      requestId: 'r',
+      changedAttributes: ['userName'],
+      snapshot: userSnapshot(`u-${index}`, 1),
+    }),
   );
 }
 
-const eventIdsOf = (entries: readonly PutEventsRequestEntry[] | undefined) => (entries ?? []).map((entry) => (JSON.parse(entry.Detail ?? '{}') as ChangeEvent).eventId);
+const eventIdsOf = (entries: readonly PutEventsRequestEntry[] | undefined) =>
+  (entries ?? []).map((entry) => (JSON.parse(entry.Detail ?? '{}') as ChangeEvent).eventId);
 const callEntries = () => eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries);
 
 describe('publishChanges over the EventBridge sink', () => {
@@ -38,25 +49,48 @@ describe('publishChanges over the EventBridge sink', () => {
 
   it('puts each outbox row once, 10 entries per call, on the bus with source scim.directory', async () => {
     const events = userEvents(23);
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map((_entry, index) => ({ EventId: `id-${index}` })) }));
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map((_entry, index) => ({ EventId: `id-${index}` })),
+    }));
 
-    const result = await publishChanges(events.map((event, index) => outboxRecord(event, String(index + 1))), deps());
+    const result = await publishChanges(
+      events.map((event, index) => outboxRecord(event, String(index + 1))),
+      deps(),
+    );
 
     expect(result).toEqual({ published: 23, setAside: 0, skipped: 0 });
     expect(callEntries().map((entries) => entries?.length)).toEqual([10, 10, 3]);
     expect(callEntries().flatMap(eventIdsOf)).toEqual(events.map((event) => event.eventId));
-    expect(callEntries()[0]?.[0]).toEqual({ EventBusName: BUS, Source: 'scim.directory', DetailType: 'User Created', Detail: JSON.stringify(events[0]) });
+    expect(callEntries()[0]?.[0]).toEqual({
+      EventBusName: BUS,
+      Source: 'scim.directory',
+      DetailType: 'User Created',
+      Detail: JSON.stringify(events[0]),
+    });
   });
 
   it('retries exactly the entries EventBridge refused, with growing backoff', async () => {
     const events = userEvents(5);
     eventBridge
       .on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 2, Entries: [{ EventId: 'a' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }, { EventId: 'c' }, { ErrorCode: 'InternalFailure' }, { EventId: 'e' }] })
+      .resolvesOnce({
+        FailedEntryCount: 2,
+        Entries: [
+          { EventId: 'a' },
+          { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' },
+          { EventId: 'c' },
+          { ErrorCode: 'InternalFailure' },
+          { EventId: 'e' },
+        ],
+      })
       .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'b' }, { ErrorCode: 'InternalFailure' }] })
       .resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: 'd' }] });
 
-    const result = await publishChanges(events.map((event) => outboxRecord(event)), deps());
+    const result = await publishChanges(
+      events.map((event) => outboxRecord(event)),
+      deps(),
+    );
 
     expect(result.published).toBe(5);
     expect(callEntries().map(eventIdsOf)).toEqual([
@@ -69,7 +103,9 @@ describe('publishChanges over the EventBridge sink', () => {
 
   it('throws after the last attempt so the stream redelivers the batch, naming the refused event', async () => {
     const [event] = userEvents(1);
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] });
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] });
 
     const publishing = publishChanges([outboxRecord(event!)], deps(), { maxAttempts: 3 });
 
@@ -96,10 +132,28 @@ describe('publishChanges over the EventBridge sink', () => {
   it('sets an event over 256 KB aside without calling EventBridge for it, and publishes the events around it in order', async () => {
     const [before, after] = userEvents(2);
     // Built without buildEvent's cap: an outbox row written before the cap existed.
-    const huge: ChangeEvent = { ...buildEvent({ detailType: 'User Updated', tenantId: 'acme', resourceType: 'User', resourceId: 'u', version: 2, occurredAt: '2026-11-24T10:00:00.000Z', requestId: 'r', snapshot: null }), snapshot: userSnapshot('u', 2, { title: 'x'.repeat(300 * 1024) }) };
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map((_entry, index) => ({ EventId: `id-${index}` })) }));
+    const huge: ChangeEvent = {
+      ...buildEvent({
+        detailType: 'User Updated',
+        tenantId: 'acme',
+        resourceType: 'User',
+        resourceId: 'u',
+        version: 2,
+        occurredAt: '2026-11-24T10:00:00.000Z',
+        requestId: 'r',
+        snapshot: null,
+      }),
+      snapshot: userSnapshot('u', 2, { title: 'x'.repeat(300 * 1024) }),
+    };
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map((_entry, index) => ({ EventId: `id-${index}` })),
+    }));
 
-    const result = await publishChanges([outboxRecord(before!, '1'), outboxRecord(huge, '2'), outboxRecord(after!, '3')], deps());
+    const result = await publishChanges(
+      [outboxRecord(before!, '1'), outboxRecord(huge, '2'), outboxRecord(after!, '3')],
+      deps(),
+    );
 
     expect(result).toEqual({ published: 2, setAside: 1, skipped: 0 });
     expect(callEntries().flatMap(eventIdsOf)).toEqual([before!.eventId, after!.eventId]);
@@ -111,10 +165,20 @@ describe('publishChanges over the EventBridge sink', () => {
     const events = userEvents(3);
     eventBridge
       .on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 2, Entries: [{ EventId: 'a' }, { ErrorCode: 'MalformedDetail', ErrorMessage: 'bad' }, { ErrorCode: 'ThrottlingException' }] })
+      .resolvesOnce({
+        FailedEntryCount: 2,
+        Entries: [
+          { EventId: 'a' },
+          { ErrorCode: 'MalformedDetail', ErrorMessage: 'bad' },
+          { ErrorCode: 'ThrottlingException' },
+        ],
+      })
       .resolvesOnce({ FailedEntryCount: 0, Entries: [{ EventId: 'c' }] });
 
-    const result = await publishChanges(events.map((event) => outboxRecord(event)), deps());
+    const result = await publishChanges(
+      events.map((event) => outboxRecord(event)),
+      deps(),
+    );
 
     expect(result).toEqual({ published: 2, setAside: 1, skipped: 0 });
     expect(setAside.map((entry) => [entry.eventId, entry.reason])).toEqual([[events[1]!.eventId, 'MalformedDetail']]);
@@ -131,12 +195,31 @@ describe('EventBridgeDeadLetterSink: set-aside references for the DLQ rule', () 
     const entry = { Source: 'scim.directory', DetailType: 'User Created', Detail: JSON.stringify(event) };
 
     await new EventBridgeDeadLetterSink(new EventBridgeClient({ region: 'us-east-1' }), BUS).setAside([
-      { eventId: event!.eventId, detailType: 'User Created', tenantId: 'acme', resourceType: 'User', resourceId: 'u-0', version: 1, bytes: 300_000, reason: 'EntryTooLarge', entry },
+      {
+        eventId: event!.eventId,
+        detailType: 'User Created',
+        tenantId: 'acme',
+        resourceType: 'User',
+        resourceId: 'u-0',
+        version: 1,
+        bytes: 300_000,
+        reason: 'EntryTooLarge',
+        entry,
+      },
     ]);
 
     const [sent] = callEntries()[0] ?? [];
     expect(sent).toMatchObject({ EventBusName: BUS, Source: SET_ASIDE_SOURCE, DetailType: SET_ASIDE_DETAIL_TYPE });
-    expect(JSON.parse(sent?.Detail ?? '{}')).toEqual({ eventId: event!.eventId, detailType: 'User Created', tenantId: 'acme', resourceType: 'User', resourceId: 'u-0', version: 1, bytes: 300_000, reason: 'EntryTooLarge' });
+    expect(JSON.parse(sent?.Detail ?? '{}')).toEqual({
+      eventId: event!.eventId,
+      detailType: 'User Created',
+      tenantId: 'acme',
+      resourceType: 'User',
+      resourceId: 'u-0',
+      version: 1,
+      bytes: 300_000,
+      reason: 'EntryTooLarge',
+    });
   });
 
   it('throws when EventBridge refuses a reference, so the stream retries rather than losing it', async () => {
@@ -144,7 +227,17 @@ describe('EventBridgeDeadLetterSink: set-aside references for the DLQ rule', () 
     const entry = { Source: 'scim.directory', DetailType: 'User Created', Detail: '{}' };
 
     const setting = new EventBridgeDeadLetterSink(new EventBridgeClient({ region: 'us-east-1' }), BUS).setAside([
-      { eventId: 'e', detailType: 'User Created', tenantId: 'acme', resourceType: 'User', resourceId: 'u', version: 1, bytes: 2, reason: 'EntryTooLarge', entry },
+      {
+        eventId: 'e',
+        detailType: 'User Created',
+        tenantId: 'acme',
+        resourceType: 'User',
+        resourceId: 'u',
+        version: 1,
+        bytes: 2,
+        reason: 'EntryTooLarge',
+        entry,
+      },
     ]);
 
     await expect(setting).rejects.toThrow(/not accepted/);

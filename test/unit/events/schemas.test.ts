@@ -1,6 +1,12 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { CURRENT_EVENT_SCHEMAS as EVENT_SCHEMAS } from '../../../lambdas/contracts/events/schemas';
-import { buildEvent, DETAIL_TYPES, MAX_EVENT_ENTRY_BYTES, type ChangeEvent, type DetailType } from '../../../lambdas/events/catalog';
+import {
+  buildEvent,
+  DETAIL_TYPES,
+  MAX_EVENT_ENTRY_BYTES,
+  type ChangeEvent,
+  type DetailType,
+} from '../../../lambdas/events/catalog';
 import { toEventEntry, entrySize } from '../../../lambdas/events/entries';
 import { sampleEvents, userSnapshot } from './support';
 
@@ -46,46 +52,49 @@ describe('Event catalog contract: one JSON Schema per detail type and version', 
     }
   });
 
-  describe.each(EVENT_SCHEMAS.map((entry) => [entry.detailType, entry] as const))('%s', (detailType, { schema, version }) => {
-    const validate = compile(schema);
-    const json = schema as JsonSchema;
+  describe.each(EVENT_SCHEMAS.map((entry) => [entry.detailType, entry] as const))(
+    '%s',
+    (detailType, { schema, version }) => {
+      const validate = compile(schema);
+      const json = schema as JsonSchema;
 
-    it('is a valid draft 2020-12 schema that accepts the event buildEvent makes', () => {
-      const event = samples[detailType as DetailType];
+      it('is a valid draft 2020-12 schema that accepts the event buildEvent makes', () => {
+        const event = samples[detailType as DetailType];
 
-      const valid = validate(JSON.parse(JSON.stringify(event)));
+        const valid = validate(JSON.parse(JSON.stringify(event)));
 
-      expect(validate.errors ?? []).toEqual([]);
-      expect(valid).toBe(true);
-      expect(event.schemaVersion).toBe(version);
-    });
+        expect(validate.errors ?? []).toEqual([]);
+        expect(valid).toBe(true);
+        expect(event.schemaVersion).toBe(version);
+      });
 
-    it('describes every ChangeEvent field with its type, and requires all but the optional ones', () => {
-      const properties = json.properties ?? {};
+      it('describes every ChangeEvent field with its type, and requires all but the optional ones', () => {
+        const properties = json.properties ?? {};
 
-      for (const [field, type] of Object.entries(CHANGE_EVENT_FIELDS)) {
-        const property = properties[field];
-        expect(property).toBeDefined();
-        const declared = [property?.type ?? []].flat().join('|');
-        if (type === 'object|null') expect(['object', 'null', 'object|null']).toContain(declared);
-        else expect(declared).toBe(type);
-      }
-      const required = new Set(json.required);
-      for (const field of Object.keys(CHANGE_EVENT_FIELDS)) {
-        if (!OPTIONAL_FIELDS.has(field)) expect(required.has(field)).toBe(true);
-      }
-      expect(required.has('members')).toBe(MEMBERSHIP_TYPES.has(detailType as DetailType));
-      expect(properties.detailType?.const).toBe(detailType);
-    });
+        for (const [field, type] of Object.entries(CHANGE_EVENT_FIELDS)) {
+          const property = properties[field];
+          expect(property).toBeDefined();
+          const declared = [property?.type ?? []].flat().join('|');
+          if (type === 'object|null') expect(['object', 'null', 'object|null']).toContain(declared);
+          else expect(declared).toBe(type);
+        }
+        const required = new Set(json.required);
+        for (const field of Object.keys(CHANGE_EVENT_FIELDS)) {
+          if (!OPTIONAL_FIELDS.has(field)) expect(required.has(field)).toBe(true);
+        }
+        expect(required.has('members')).toBe(MEMBERSHIP_TYPES.has(detailType as DetailType));
+        expect(properties.detailType?.const).toBe(detailType);
+      });
 
-    it('refuses an event without its eventId, or of another detail type', () => {
-      const { eventId: _eventId, ...withoutId } = samples[detailType as DetailType];
-      const other = samples[detailType === 'User Created' ? 'User Updated' : 'User Created'];
+      it('refuses an event without its eventId, or of another detail type', () => {
+        const { eventId: _eventId, ...withoutId } = samples[detailType as DetailType];
+        const other = samples[detailType === 'User Created' ? 'User Updated' : 'User Created'];
 
-      expect(validate(JSON.parse(JSON.stringify(withoutId)))).toBe(false);
-      expect(validate(JSON.parse(JSON.stringify(other)))).toBe(false);
-    });
-  });
+        expect(validate(JSON.parse(JSON.stringify(withoutId)))).toBe(false);
+        expect(validate(JSON.parse(JSON.stringify(other)))).toBe(false);
+      });
+    },
+  );
 
   it('refuses a membership event listing more than 95 members', () => {
     const schema = EVENT_SCHEMAS.find((entry) => entry.detailType === 'Group Members Added')!.schema;
@@ -95,7 +104,7 @@ describe('Event catalog contract: one JSON Schema per detail type and version', 
     expect(compile(schema)(JSON.parse(JSON.stringify(tooMany)))).toBe(false);
   });
 
-  it('keeps a membership event of 95 members (the store\'s chunk) under 16 KB, far below EventBridge\'s 256 KB', () => {
+  it("keeps a membership event of 95 members (the store's chunk) under 16 KB, far below EventBridge's 256 KB", () => {
     const event = samples['Group Members Added'];
 
     const size = entrySize(toEventEntry(event));
@@ -105,13 +114,31 @@ describe('Event catalog contract: one JSON Schema per detail type and version', 
   });
 
   describe('events that would not fit one EventBridge entry (issue: a 150-email user stopped every event)', () => {
-    const emails = (count: number, width: number) => Array.from({ length: count }, (_unused, index) => ({ value: `${String(index).padStart(4, '0')}${'e'.repeat(width - 4)}@contoso.example`, type: 'work' }));
+    const emails = (count: number, width: number) =>
+      Array.from({ length: count }, (_unused, index) => ({
+        value: `${String(index).padStart(4, '0')}${'e'.repeat(width - 4)}@contoso.example`,
+        type: 'work',
+      }));
     const bigUser = (version: number) => userSnapshot('u-1', version, { emails: emails(75, 2000) });
-    const base = { tenantId: 'acme', resourceType: 'User' as const, resourceId: 'u-1', occurredAt: '2026-11-24T10:00:00.000Z', requestId: 'r' };
+    const base = {
+      tenantId: 'acme',
+      resourceType: 'User' as const,
+      resourceId: 'u-1',
+      occurredAt: '2026-11-24T10:00:00.000Z',
+      requestId: 'r',
+    };
     const validateUpdated = compile(EVENT_SCHEMAS.find((entry) => entry.detailType === 'User Updated')!.schema);
 
     it('leaves out previous first, says so in truncated, and keeps the snapshot and profile', () => {
-      const event = buildEvent({ ...base, detailType: 'User Updated', version: 2, changedAttributes: ['emails'], previous: { emails: emails(75, 2000) }, snapshot: bigUser(2), profile: { displayName: 'Alice' } });
+      const event = buildEvent({
+        ...base,
+        detailType: 'User Updated',
+        version: 2,
+        changedAttributes: ['emails'],
+        previous: { emails: emails(75, 2000) },
+        snapshot: bigUser(2),
+        profile: { displayName: 'Alice' },
+      });
 
       expect(entrySize(toEventEntry(event))).toBeLessThanOrEqual(MAX_EVENT_ENTRY_BYTES);
       expect(event.truncated).toEqual(['previous']);
@@ -124,7 +151,15 @@ describe('Event catalog contract: one JSON Schema per detail type and version', 
     it('leaves out the snapshot too when it alone is past the budget, and the event still validates', () => {
       const snapshot = userSnapshot('u-1', 2, { emails: emails(150, 2000) });
 
-      const event = buildEvent({ ...base, detailType: 'User Updated', version: 2, changedAttributes: ['emails'], previous: { emails: emails(150, 2000) }, snapshot, profile: { displayName: 'Alice' } });
+      const event = buildEvent({
+        ...base,
+        detailType: 'User Updated',
+        version: 2,
+        changedAttributes: ['emails'],
+        previous: { emails: emails(150, 2000) },
+        snapshot,
+        profile: { displayName: 'Alice' },
+      });
 
       expect(entrySize(toEventEntry(event))).toBeLessThanOrEqual(MAX_EVENT_ENTRY_BYTES);
       expect(event.truncated).toEqual(['previous', 'snapshot']);

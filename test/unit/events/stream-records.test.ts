@@ -20,7 +20,9 @@ describe('Stream records the publisher takes: inserts of outbox rows only', () =
   });
 
   it('skips the insert of a user item', () => {
-    const record = streamRecord(toUserItem('acme', { id: 'u-1', version: 1, created: 'c', lastModified: 'm', data: { userName: 'a@b.c' } }));
+    const record = streamRecord(
+      toUserItem('acme', { id: 'u-1', version: 1, created: 'c', lastModified: 'm', data: { userName: 'a@b.c' } }),
+    );
 
     expect(isPublishable(record)).toBe(false);
   });

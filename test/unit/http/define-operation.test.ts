@@ -16,10 +16,24 @@ const record: TenantRecord = {
   displayName: 'Acme',
   status: 'connected',
   createdAt: '2026-01-01T00:00:00Z',
-  tokens: [{ id: 't1', label: 't1', digest: digestToken(token, ring.keys.k1 as string), keyVersion: 'k1', createdAt: '2026-01-01T00:00:00Z' }],
+  tokens: [
+    {
+      id: 't1',
+      label: 't1',
+      digest: digestToken(token, ring.keys.k1 as string),
+      keyVersion: 'k1',
+      createdAt: '2026-01-01T00:00:00Z',
+    },
+  ],
   version: 1,
 };
-const user: StoredResource = { id: 'u-1', version: 1, created: '2026-01-01T00:00:00Z', lastModified: '2026-01-01T00:00:00Z', data: { userName: 'alice' } };
+const user: StoredResource = {
+  id: 'u-1',
+  version: 1,
+  created: '2026-01-01T00:00:00Z',
+  lastModified: '2026-01-01T00:00:00Z',
+  data: { userName: 'alice' },
+};
 
 /**
  * The request chain's deadline and logging rules (issue 16 items 6 and 8), over in-memory ports: a
@@ -34,7 +48,10 @@ describe('defineOperation: deadlines, commits and what a failed request writes',
   beforeEach(() => {
     commits = 0;
     logged = [];
-    const tenants = { getTenant: async (id: string) => (id === 'acme' ? record : undefined), recordTokenUse: async () => undefined };
+    const tenants = {
+      getTenant: async (id: string) => (id === 'acme' ? record : undefined),
+      recordTokenUse: async () => undefined,
+    };
     const deps = {
       directory: {},
       groups: {},
@@ -45,7 +62,11 @@ describe('defineOperation: deadlines, commits and what a failed request writes',
       clock: { now: () => new Date('2026-11-24T10:00:00Z') },
       ids: { newId: () => 'id' },
     } as unknown as Dependencies;
-    wiring = { config: { tableName: 't', tokenKeyFile: 'f', maxBodyBytes: DEFAULT_MAX_BODY_BYTES }, deps, authenticator: new Authenticator(deps) };
+    wiring = {
+      config: { tableName: 't', tokenKeyFile: 'f', maxBodyBytes: DEFAULT_MAX_BODY_BYTES },
+      deps,
+      authenticator: new Authenticator(deps),
+    };
   });
 
   const event = (tenantId: string, authorization: string): APIGatewayProxyEvent =>
@@ -57,7 +78,12 @@ describe('defineOperation: deadlines, commits and what a failed request writes',
       queryStringParameters: null,
       body: JSON.stringify({ userName: 'alice' }),
       isBase64Encoded: false,
-      requestContext: { requestId: 'r-1', domainName: 'api.example.com', path: `/scim/v2/${tenantId}/Users`, stage: 'v1' },
+      requestContext: {
+        requestId: 'r-1',
+        domainName: 'api.example.com',
+        path: `/scim/v2/${tenantId}/Users`,
+        stage: 'v1',
+      },
     }) as unknown as APIGatewayProxyEvent;
   const context = (remainingMs: () => number) => ({ getRemainingTimeInMillis: remainingMs }) as unknown as Context;
 
@@ -65,7 +91,12 @@ describe('defineOperation: deadlines, commits and what a failed request writes',
   const committing =
     (afterMs = 0): Operation =>
     async (_request, deps) => {
-      await deps.writes.commit({ tenantId: 'acme', transactions: [{ writes: [{ type: 'putResource', resourceType: 'User', resource: user, expected: { kind: 'absent' } }] }] });
+      await deps.writes.commit({
+        tenantId: 'acme',
+        transactions: [
+          { writes: [{ type: 'putResource', resourceType: 'User', resource: user, expected: { kind: 'absent' } }] },
+        ],
+      });
       if (afterMs > 0) await new Promise((resolve) => setTimeout(resolve, afterMs));
       return { status: 201, body: { id: user.id } };
     };
@@ -73,7 +104,10 @@ describe('defineOperation: deadlines, commits and what a failed request writes',
   it(`stops before the commit with a 503 and Retry-After when less than COMMIT_RESERVE_MS (${COMMIT_RESERVE_MS} ms) remain, changing nothing`, async () => {
     const handler = defineOperation('createUser', committing(), { wiring: () => wiring });
 
-    const result = (await handler(event('acme', `Bearer ${token}`), context(() => COMMIT_RESERVE_MS - 1))) as APIGatewayProxyResult;
+    const result = (await handler(
+      event('acme', `Bearer ${token}`),
+      context(() => COMMIT_RESERVE_MS - 1),
+    )) as APIGatewayProxyResult;
 
     expect(result.statusCode).toBe(503);
     expect(result.headers?.['Retry-After']).toBeDefined();
@@ -85,7 +119,10 @@ describe('defineOperation: deadlines, commits and what a failed request writes',
     const deadline = Date.now() + 100;
     const handler = defineOperation('createUser', committing(300), { wiring: () => wiring, commitReserveMs: 0 });
 
-    const result = (await handler(event('acme', `Bearer ${token}`), context(() => deadline - Date.now()))) as APIGatewayProxyResult;
+    const result = (await handler(
+      event('acme', `Bearer ${token}`),
+      context(() => deadline - Date.now()),
+    )) as APIGatewayProxyResult;
 
     expect(commits).toBe(1);
     expect(result.statusCode).toBe(201);
@@ -99,7 +136,10 @@ describe('defineOperation: deadlines, commits and what a failed request writes',
     };
     const handler = defineOperation('createUser', failing, { wiring: () => wiring });
 
-    const result = (await handler(event('acme', `Bearer ${token}`), context(() => 10_000))) as APIGatewayProxyResult;
+    const result = (await handler(
+      event('acme', `Bearer ${token}`),
+      context(() => 10_000),
+    )) as APIGatewayProxyResult;
 
     expect(commits).toBe(1);
     expect(result.statusCode).toBe(500);
@@ -112,7 +152,10 @@ describe('defineOperation: deadlines, commits and what a failed request writes',
     };
     const handler = defineOperation('createUser', refusing, { wiring: () => wiring });
 
-    await handler(event('acme', `Bearer ${token}`), context(() => 10_000));
+    await handler(
+      event('acme', `Bearer ${token}`),
+      context(() => 10_000),
+    );
 
     expect(logged.map((entry) => entry.status)).toEqual([500]);
   });
@@ -120,22 +163,31 @@ describe('defineOperation: deadlines, commits and what a failed request writes',
   it.each([
     ['a real tenant', 'acme'],
     ['an unknown tenant', 'nobody'],
-  ])('writes nothing for a wrong token on %s, and answers 401 with WWW-Authenticate: Bearer', async (_name, tenantId) => {
-    const handler = defineOperation('createUser', committing(), { wiring: () => wiring });
+  ])(
+    'writes nothing for a wrong token on %s, and answers 401 with WWW-Authenticate: Bearer',
+    async (_name, tenantId) => {
+      const handler = defineOperation('createUser', committing(), { wiring: () => wiring });
 
-    const result = (await handler(event(tenantId, `Bearer ${generateToken()}`), context(() => 10_000))) as APIGatewayProxyResult;
+      const result = (await handler(
+        event(tenantId, `Bearer ${generateToken()}`),
+        context(() => 10_000),
+      )) as APIGatewayProxyResult;
 
-    expect(result.statusCode).toBe(401);
-    expect(result.headers?.['WWW-Authenticate']).toMatch(/^Bearer\b/);
-    expect(logged).toEqual([]);
-    expect(commits).toBe(0);
-  });
+      expect(result.statusCode).toBe(401);
+      expect(result.headers?.['WWW-Authenticate']).toMatch(/^Bearer\b/);
+      expect(logged).toEqual([]);
+      expect(commits).toBe(0);
+    },
+  );
 
   it('reads a base64 body as strict UTF-8: invalid bytes are a 400, not U+FFFD', async () => {
     const handler = defineOperation('createUser', committing(), { wiring: () => wiring });
     const bytes = Buffer.concat([Buffer.from('{"userName":"a'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
 
-    const result = (await handler({ ...event('acme', `Bearer ${token}`), body: bytes.toString('base64'), isBase64Encoded: true }, context(() => 10_000))) as APIGatewayProxyResult;
+    const result = (await handler(
+      { ...event('acme', `Bearer ${token}`), body: bytes.toString('base64'), isBase64Encoded: true },
+      context(() => 10_000),
+    )) as APIGatewayProxyResult;
 
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body).scimType).toBe('invalidSyntax');

@@ -16,7 +16,14 @@ import type { Wiring } from '../../../lambdas/wiring';
 
 type ChainRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ScimContext>;
 
-const tenant: TenantRecord = { tenantId: 'acme', displayName: 'Acme', status: 'connected', createdAt: '2026-01-01T00:00:00Z', tokens: [], version: 1 };
+const tenant: TenantRecord = {
+  tenantId: 'acme',
+  displayName: 'Acme',
+  status: 'connected',
+  createdAt: '2026-01-01T00:00:00Z',
+  tokens: [],
+  version: 1,
+};
 
 function eventOf(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return {
@@ -33,11 +40,21 @@ function eventOf(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxy
 }
 
 function requestOf(event: APIGatewayProxyEvent = eventOf(), error?: Error): ChainRequest {
-  return { event, context: {} as ScimContext, response: undefined, error: error as Error, internal: {} } as unknown as ChainRequest;
+  return {
+    event,
+    context: {} as ScimContext,
+    response: undefined,
+    error: error as Error,
+    internal: {},
+  } as unknown as ChainRequest;
 }
 
 /** Runs one hook of a middleware; the hooks under test are all defined. */
-async function run(middleware: ScimMiddleware, hook: 'before' | 'after' | 'onError', request: ChainRequest): Promise<void> {
+async function run(
+  middleware: ScimMiddleware,
+  hook: 'before' | 'after' | 'onError',
+  request: ChainRequest,
+): Promise<void> {
   const fn = middleware[hook];
   if (!fn) throw new Error(`the middleware has no ${hook}`);
   await fn(request);
@@ -46,8 +63,14 @@ async function run(middleware: ScimMiddleware, hook: 'before' | 'after' | 'onErr
 /** A logger stand-in that records each call. */
 function recordingLog() {
   const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields: Record<string, unknown>) => void lines.push({ level, message, fields });
-  return { lines, log: { info: at('info'), error: at('error'), warn: at('warn') } as unknown as NonNullable<ReturnType<typeof chainOf>['log']> };
+  const at = (level: string) => (message: string, fields: Record<string, unknown>) =>
+    void lines.push({ level, message, fields });
+  return {
+    lines,
+    log: { info: at('info'), error: at('error'), warn: at('warn') } as unknown as NonNullable<
+      ReturnType<typeof chainOf>['log']
+    >,
+  };
 }
 
 describe('requestLog: correlation and one log line per request', () => {
@@ -74,7 +97,9 @@ describe('requestLog: correlation and one log line per request', () => {
 
     await run(middleware, 'after', request);
 
-    expect(lines).toEqual([{ level: 'info', message: 'request', fields: expect.objectContaining({ status: 201, method: 'POST' }) }]);
+    expect(lines).toEqual([
+      { level: 'info', message: 'request', fields: expect.objectContaining({ status: 201, method: 'POST' }) },
+    ]);
   });
 
   it('logs a client error at info level with its scimType and detail, without the error', async () => {
@@ -88,11 +113,14 @@ describe('requestLog: correlation and one log line per request', () => {
     await run(middleware, 'onError', request);
 
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 'info', fields: { status: 400, scimType: 'invalidValue', detail: 'userName is required.' } });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      fields: { status: 400, scimType: 'invalidValue', detail: 'userName is required.' },
+    });
     expect(lines[0]?.fields.error).toBeUndefined();
   });
 
-  it("logs a 5xx at error level with the error and its cause chain (the DynamoDB fault behind a 429/503)", async () => {
+  it('logs a 5xx at error level with the error and its cause chain (the DynamoDB fault behind a 429/503)', async () => {
     const middleware = requestLog('createUser');
     const dynamo = new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
     const failure = ScimError.unavailable(2, undefined, { cause: dynamo });
@@ -113,7 +141,10 @@ describe('requestLog: correlation and one log line per request', () => {
     const request = requestOf(eventOf(), unexpected);
     await run(middleware, 'before', request);
     const { lines, log } = recordingLog();
-    Object.assign(chainOf(request.context), { log, failure: new ScimError(500, 'Internal error', undefined, {}, { cause: unexpected }) });
+    Object.assign(chainOf(request.context), {
+      log,
+      failure: new ScimError(500, 'Internal error', undefined, {}, { cause: unexpected }),
+    });
 
     await run(middleware, 'onError', request);
 
@@ -129,7 +160,11 @@ describe('scimErrors: RFC 7644 §3.12 error responses', () => {
 
     expect(request.response?.statusCode).toBe(429);
     expect(request.response?.headers?.['Retry-After']).toBe('2');
-    expect(JSON.parse(request.response?.body ?? '')).toEqual({ schemas: [ERROR_MESSAGE], status: '429', detail: expect.stringContaining('Retry-After') });
+    expect(JSON.parse(request.response?.body ?? '')).toEqual({
+      schemas: [ERROR_MESSAGE],
+      status: '429',
+      detail: expect.stringContaining('Retry-After'),
+    });
     expect(chainOf(request.context).failure?.status).toBe(429);
   });
 
@@ -176,19 +211,41 @@ describe('provisioningLog: a failed request in the tenant log', () => {
   };
 
   it('writes the failure of an authenticated caller, with status, scimType, resource and detail', async () => {
-    await run(provisioningLog('replaceUser', () => wiring), 'onError', failed({ tenant }));
+    await run(
+      provisioningLog('replaceUser', () => wiring),
+      'onError',
+      failed({ tenant }),
+    );
 
-    expect(logged).toEqual([expect.objectContaining({ tenantId: 'acme', operation: 'replaceUser', status: 409, scimType: 'uniqueness', resourceId: 'u-1', requestId: 'r-1', detail: 'userName "alice" is taken.' })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        tenantId: 'acme',
+        operation: 'replaceUser',
+        status: 409,
+        scimType: 'uniqueness',
+        resourceId: 'u-1',
+        requestId: 'r-1',
+        detail: 'userName "alice" is taken.',
+      }),
+    ]);
   });
 
   it('writes nothing for an unauthenticated caller', async () => {
-    await run(provisioningLog('replaceUser', () => wiring), 'onError', failed({}));
+    await run(
+      provisioningLog('replaceUser', () => wiring),
+      'onError',
+      failed({}),
+    );
 
     expect(logged).toEqual([]);
   });
 
   it('writes nothing after a commit (the commit wrote its own entry)', async () => {
-    await run(provisioningLog('replaceUser', () => wiring), 'onError', failed({ tenant, committed: true }));
+    await run(
+      provisioningLog('replaceUser', () => wiring),
+      'onError',
+      failed({ tenant, committed: true }),
+    );
 
     expect(logged).toEqual([]);
   });
@@ -197,7 +254,11 @@ describe('provisioningLog: a failed request in the tenant log', () => {
     wiring = { deps: { log: { append: async () => Promise.reject(new Error('throttled')) } } } as unknown as Wiring;
     const { lines, log } = recordingLog();
 
-    await run(provisioningLog('replaceUser', () => wiring), 'onError', failed({ tenant, log }));
+    await run(
+      provisioningLog('replaceUser', () => wiring),
+      'onError',
+      failed({ tenant, log }),
+    );
 
     expect(lines.map((line) => line.level)).toEqual(['warn']);
   });
@@ -205,33 +266,64 @@ describe('provisioningLog: a failed request in the tenant log', () => {
 
 describe('authenticate and loadTenant: who the caller is', () => {
   it('hands on the tenant the authenticator returned', async () => {
-    const wiring = { authenticator: { authenticate: async (id: string, header?: string) => (id === 'acme' && header === 'Bearer good' ? { tenant } : Promise.reject(ScimError.unauthorized())) } } as unknown as Wiring;
+    const wiring = {
+      authenticator: {
+        authenticate: async (id: string, header?: string) =>
+          id === 'acme' && header === 'Bearer good' ? { tenant } : Promise.reject(ScimError.unauthorized()),
+      },
+    } as unknown as Wiring;
     const request = requestOf(eventOf({ headers: { Authorization: 'Bearer good' } }));
 
-    await run(authenticate(() => wiring), 'before', request);
+    await run(
+      authenticate(() => wiring),
+      'before',
+      request,
+    );
 
     expect(chainOf(request.context).tenant).toBe(tenant);
   });
 
   it('fails with the 401 and hands on no tenant (so nothing is logged for the tenant)', async () => {
-    const wiring = { authenticator: { authenticate: async () => Promise.reject(ScimError.unauthorized()) } } as unknown as Wiring;
+    const wiring = {
+      authenticator: { authenticate: async () => Promise.reject(ScimError.unauthorized()) },
+    } as unknown as Wiring;
     const request = requestOf(eventOf({ headers: { Authorization: 'Bearer wrong' } }));
 
-    await expect(run(authenticate(() => wiring), 'before', request)).rejects.toMatchObject({ status: 401 });
+    await expect(
+      run(
+        authenticate(() => wiring),
+        'before',
+        request,
+      ),
+    ).rejects.toMatchObject({ status: 401 });
     expect(chainOf(request.context).tenant).toBeUndefined();
   });
 
   it('loadTenant answers an unknown tenant with a 404', async () => {
     const wiring = { deps: { tenants: { getTenant: async () => undefined } } } as unknown as Wiring;
 
-    await expect(run(loadTenant(() => wiring), 'before', requestOf())).rejects.toMatchObject({ status: 404 });
+    await expect(
+      run(
+        loadTenant(() => wiring),
+        'before',
+        requestOf(),
+      ),
+    ).rejects.toMatchObject({ status: 404 });
   });
 });
 
 describe('jsonBody: the body of a route that takes one', () => {
-  const parse = async (overrides: Partial<APIGatewayProxyEvent>, operation: 'createUser' | 'getUser' = 'createUser', limit = 1_000) => {
+  const parse = async (
+    overrides: Partial<APIGatewayProxyEvent>,
+    operation: 'createUser' | 'getUser' = 'createUser',
+    limit = 1_000,
+  ) => {
     const request = requestOf(eventOf(overrides));
-    await run(jsonBody(operation, () => limit), 'before', request);
+    await run(
+      jsonBody(operation, () => limit),
+      'before',
+      request,
+    );
     return chainOf(request.context).body;
   };
   const refusal = async (overrides: Partial<APIGatewayProxyEvent>, limit = 1_000): Promise<ScimError> => {
@@ -255,9 +347,19 @@ describe('jsonBody: the body of a route that takes one', () => {
   it.each([
     ['a body over the limit', { body: `{"a":"${'x'.repeat(1_000)}"}` }, 413, undefined],
     ['a text/plain body', { body: '{}', headers: { 'Content-Type': 'text/plain' } }, 415, undefined],
-    ['a Latin-1 charset', { body: '{}', headers: { 'Content-Type': 'application/scim+json; charset=iso-8859-1' } }, 415, undefined],
+    [
+      'a Latin-1 charset',
+      { body: '{}', headers: { 'Content-Type': 'application/scim+json; charset=iso-8859-1' } },
+      415,
+      undefined,
+    ],
     ['invalid JSON', { body: '{"password":"hunter2"' }, 400, 'invalidSyntax'],
-    ['JSON nested too deep', { body: `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}` }, 400, 'invalidSyntax'],
+    [
+      'JSON nested too deep',
+      { body: `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}` },
+      400,
+      'invalidSyntax',
+    ],
   ])('refuses %s', async (_name, overrides, status, scimType) => {
     const error = await refusal(overrides as Partial<APIGatewayProxyEvent>);
 

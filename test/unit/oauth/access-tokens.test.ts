@@ -1,7 +1,11 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { authenticateAccessToken } from '../../../lambdas/operations/access-tokens';
 import { ScimError } from '../../../lambdas/scim/errors';
-import { accessTokenAudience, ACCESS_TOKEN_ISSUER, isAccessTokenLive } from '../../../lambdas/tenancy/access-token-claims';
+import {
+  accessTokenAudience,
+  ACCESS_TOKEN_ISSUER,
+  isAccessTokenLive,
+} from '../../../lambdas/tenancy/access-token-claims';
 import { signAccessToken, verifyAccessToken } from '../../../lambdas/tenancy/access-tokens';
 import type { OAuthClientRecord } from '../../../lambdas/tenancy/oauth-clients';
 import type { TenantRecord } from '../../../lambdas/tenancy/tenant';
@@ -10,11 +14,29 @@ import type { TokenKeyRing } from '../../../lambdas/tenancy/tokens';
 const ring: TokenKeyRing = { current: 'k1', keys: { k1: 'a'.repeat(48) } };
 const rotated: TokenKeyRing = { current: 'k2', keys: { k1: 'a'.repeat(48), k2: 'b'.repeat(48) } };
 const now = new Date('2026-11-24T10:00:00Z');
-const client: OAuthClientRecord = { clientId: 'scimci_AAAAAAAAAAAAAAAA', label: 'entra', secretDigest: 'x', keyVersion: 'k1', createdAt: '2026-11-01T00:00:00Z' };
-const tenant: TenantRecord = { tenantId: 'acme', displayName: 'Acme', status: 'connected', createdAt: '2026-01-01T00:00:00Z', tokens: [], version: 1, oauthClients: [client] };
+const client: OAuthClientRecord = {
+  clientId: 'scimci_AAAAAAAAAAAAAAAA',
+  label: 'entra',
+  secretDigest: 'x',
+  keyVersion: 'k1',
+  createdAt: '2026-11-01T00:00:00Z',
+};
+const tenant: TenantRecord = {
+  tenantId: 'acme',
+  displayName: 'Acme',
+  status: 'connected',
+  createdAt: '2026-01-01T00:00:00Z',
+  tokens: [],
+  version: 1,
+  oauthClients: [client],
+};
 
 const issue = (tenantId = 'acme', keys = ring, at = now) =>
-  signAccessToken({ tenantId, subject: { kind: 'client', clientId: client.clientId }, lifetimeSeconds: 3600 }, keys, at).then((issued) => issued.token);
+  signAccessToken(
+    { tenantId, subject: { kind: 'client', clientId: client.clientId }, lifetimeSeconds: 3600 },
+    keys,
+    at,
+  ).then((issued) => issued.token);
 
 describe('OAuth access tokens: signed offline, bound to one tenant', () => {
   it('verifies its own token for its tenant, with the client inside', async () => {
@@ -22,10 +44,14 @@ describe('OAuth access tokens: signed offline, bound to one tenant', () => {
 
     const claims = await verifyAccessToken(token, 'acme', ring, now);
 
-    expect(claims).toEqual({ tenantId: 'acme', subject: { kind: 'client', clientId: client.clientId }, expiresAt: now.getTime() / 1000 + 3600 });
+    expect(claims).toEqual({
+      tenantId: 'acme',
+      subject: { kind: 'client', clientId: client.clientId },
+      expiresAt: now.getTime() / 1000 + 3600,
+    });
   });
 
-  it("never verifies for another tenant (the audience names the tenant)", async () => {
+  it('never verifies for another tenant (the audience names the tenant)', async () => {
     const token = await issue('acme');
 
     expect(await verifyAccessToken(token, 'globex', ring, now)).toBeUndefined();
@@ -35,7 +61,9 @@ describe('OAuth access tokens: signed offline, bound to one tenant', () => {
     const token = await issue();
 
     expect(await verifyAccessToken(token, 'acme', ring, new Date(now.getTime() + 3601_000 + 5_000))).toBeUndefined();
-    expect(await verifyAccessToken(await issue('acme', ring, new Date(now.getTime() + 600_000)), 'acme', ring, now)).toBeUndefined();
+    expect(
+      await verifyAccessToken(await issue('acme', ring, new Date(now.getTime() + 600_000)), 'acme', ring, now),
+    ).toBeUndefined();
   });
 
   it('keeps tokens of the previous key version valid after a rotation, and signs new ones with the new key', async () => {
@@ -50,7 +78,16 @@ describe('OAuth access tokens: signed offline, bound to one tenant', () => {
   it.each([
     ['garbage', 'not-a-jwt'],
     ['three dots of nothing', 'a.b.c'],
-    ['alg none', new UnsecuredJWT({ client_id: client.clientId }).setIssuer(ACCESS_TOKEN_ISSUER).setAudience(accessTokenAudience('acme')).setSubject(client.clientId).setIssuedAt().setExpirationTime('1h').encode()],
+    [
+      'alg none',
+      new UnsecuredJWT({ client_id: client.clientId })
+        .setIssuer(ACCESS_TOKEN_ISSUER)
+        .setAudience(accessTokenAudience('acme'))
+        .setSubject(client.clientId)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .encode(),
+    ],
   ])('refuses %s', async (_name, token) => {
     expect(await verifyAccessToken(token, 'acme', ring, now)).toBeUndefined();
   });
@@ -74,8 +111,12 @@ describe('OAuth access tokens: signed offline, bound to one tenant', () => {
 
     expect(isAccessTokenLive(tenant, claims, now)).toBe(true);
     expect(isAccessTokenLive({ ...tenant, status: 'disconnected' }, claims, now)).toBe(false);
-    expect(isAccessTokenLive({ ...tenant, oauthClients: [{ ...client, revokedAt: now.toISOString() }] }, claims, now)).toBe(false);
-    expect(isAccessTokenLive({ ...tenant, oauthClients: [{ ...client, expiresAt: now.toISOString() }] }, claims, now)).toBe(false);
+    expect(
+      isAccessTokenLive({ ...tenant, oauthClients: [{ ...client, revokedAt: now.toISOString() }] }, claims, now),
+    ).toBe(false);
+    expect(
+      isAccessTokenLive({ ...tenant, oauthClients: [{ ...client, expiresAt: now.toISOString() }] }, claims, now),
+    ).toBe(false);
     expect(isAccessTokenLive({ ...tenant, oauthClients: [] }, claims, now)).toBe(false);
   });
 });
@@ -101,7 +142,9 @@ describe('authenticateAccessToken: no table read for a token that does not verif
   it('answers the same 401 as a wrong Secret Token for a revoked client', async () => {
     const revoked = { ...tenant, oauthClients: [{ ...client, revokedAt: now.toISOString() }] };
 
-    const error = await authenticateAccessToken('acme', await issue(), ring, now, () => Promise.resolve(revoked)).catch((caught: unknown) => caught);
+    const error = await authenticateAccessToken('acme', await issue(), ring, now, () => Promise.resolve(revoked)).catch(
+      (caught: unknown) => caught,
+    );
 
     expect(error).toEqual(ScimError.unauthorized());
   });

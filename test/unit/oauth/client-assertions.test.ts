@@ -1,4 +1,13 @@
-import { createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  SignJWT,
+  UnsecuredJWT,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import { verifyClientAssertion, type AssertionDeps } from '../../../lambdas/operations/client-assertions';
 import { KeySetUnavailable } from '../../../lambdas/operations/oauth-ports';
 import type { FederationRecord } from '../../../lambdas/tenancy/oauth-clients';
@@ -22,7 +31,10 @@ let publicPem: string;
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256');
-  trusted = { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid: 'entra-1', alg: 'RS256', use: 'sig' } };
+  trusted = {
+    privateKey: pair.privateKey,
+    jwk: { ...(await exportJWK(pair.publicKey)), kid: 'entra-1', alg: 'RS256', use: 'sig' },
+  };
   publicPem = await exportSPKI(pair.publicKey);
   stranger = { privateKey: (await generateKeyPair('RS256')).privateKey };
 });
@@ -62,7 +74,16 @@ interface Claims {
 }
 
 function assertion(claims: Claims = {}, key: CryptoKey = trusted.privateKey, kid = 'entra-1'): Promise<string> {
-  const full = { iss: federation.issuer, aud: federation.audience, sub: federation.subject, iat: nowSeconds - 10, nbf: nowSeconds - 10, exp: nowSeconds + 3600, jti: `jti-${Math.random()}`, ...claims };
+  const full = {
+    iss: federation.issuer,
+    aud: federation.audience,
+    sub: federation.subject,
+    iat: nowSeconds - 10,
+    nbf: nowSeconds - 10,
+    exp: nowSeconds + 3600,
+    jti: `jti-${Math.random()}`,
+    ...claims,
+  };
   const payload = Object.fromEntries(Object.entries(full).filter(([, value]) => value !== undefined));
   return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key);
 }
@@ -91,21 +112,55 @@ describe('JWT client assertions against the tenant federation (RFC 7523 §3)', (
 
   it.each<[string, () => Promise<string>, RegExp]>([
     ['a JWT signed by an unknown key', () => assertion({}, stranger.privateKey, 'other'), /signature does not verify/],
-    ['a JWT signed by another key under a known kid', () => assertion({}, stranger.privateKey), /signature does not verify/],
-    ['alg none', async () => new UnsecuredJWT({ iss: federation.issuer, aud: federation.audience, sub: federation.subject, exp: nowSeconds + 600, jti: 'n' }).encode(), /alg "none" is not accepted/],
+    [
+      'a JWT signed by another key under a known kid',
+      () => assertion({}, stranger.privateKey),
+      /signature does not verify/,
+    ],
+    [
+      'alg none',
+      async () =>
+        new UnsecuredJWT({
+          iss: federation.issuer,
+          aud: federation.audience,
+          sub: federation.subject,
+          exp: nowSeconds + 600,
+          jti: 'n',
+        }).encode(),
+      /alg "none" is not accepted/,
+    ],
     [
       'HS256 with the public key as the secret',
       () =>
-        new SignJWT({ iss: federation.issuer, aud: federation.audience, sub: federation.subject, iat: nowSeconds, exp: nowSeconds + 600, jti: 'h' })
+        new SignJWT({
+          iss: federation.issuer,
+          aud: federation.audience,
+          sub: federation.subject,
+          iat: nowSeconds,
+          exp: nowSeconds + 600,
+          jti: 'h',
+        })
           .setProtectedHeader({ alg: 'HS256', kid: 'entra-1' })
           .sign(new TextEncoder().encode(publicPem)),
       /alg "HS256" is not accepted/,
     ],
-    ['a wrong iss', () => assertion({ iss: 'https://login.microsoftonline.com/other/v2.0' }), /not from the issuer this tenant trusts/],
+    [
+      'a wrong iss',
+      () => assertion({ iss: 'https://login.microsoftonline.com/other/v2.0' }),
+      /not from the issuer this tenant trusts/,
+    ],
     ['a wrong aud', () => assertion({ aud: 'someone-else' }), /"aud" claim does not match/],
     ['a wrong sub', () => assertion({ sub: 'another-service-principal' }), /"sub" claim does not match/],
-    ['an expired token', () => assertion({ exp: nowSeconds - 120, iat: nowSeconds - 3700, nbf: nowSeconds - 3700 }), /expired/],
-    ['a token that is not valid yet', () => assertion({ nbf: nowSeconds + 600, iat: nowSeconds }), /not valid yet \("nbf"/],
+    [
+      'an expired token',
+      () => assertion({ exp: nowSeconds - 120, iat: nowSeconds - 3700, nbf: nowSeconds - 3700 }),
+      /expired/,
+    ],
+    [
+      'a token that is not valid yet',
+      () => assertion({ nbf: nowSeconds + 600, iat: nowSeconds }),
+      /not valid yet \("nbf"/,
+    ],
     ['a token issued in the future', () => assertion({ iat: nowSeconds + 600 }), /not valid yet \("iat"/],
     ['a far-future expiry', () => assertion({ exp: nowSeconds + 30 * 24 * 3600 }), /too far in the future/],
     ['a token without jti', () => assertion({ jti: undefined }), /lacks the "jti" claim/],
@@ -123,7 +178,9 @@ describe('JWT client assertions against the tenant federation (RFC 7523 §3)', (
     await verifyClientAssertion(store, 'acme', federation, token, now);
 
     const replay = await refusal(verifyClientAssertion(store, 'acme', federation, token, now));
-    await refusal(verifyClientAssertion(store, 'acme', federation, await assertion({ jti: 'never-stored', aud: 'wrong' }), now));
+    await refusal(
+      verifyClientAssertion(store, 'acme', federation, await assertion({ jti: 'never-stored', aud: 'wrong' }), now),
+    );
 
     expect(replay.description).toMatch(/used before/);
     expect([...store.seen]).toEqual([`acme|${federation.issuer}|once`]);
@@ -140,7 +197,9 @@ describe('JWT client assertions against the tenant federation (RFC 7523 §3)', (
   });
 
   it('turns an unreachable key set into a clear invalid_client', async () => {
-    const error = await refusal(verifyClientAssertion(deps({ unavailable: true }), 'acme', federation, await assertion(), now));
+    const error = await refusal(
+      verifyClientAssertion(deps({ unavailable: true }), 'acme', federation, await assertion(), now),
+    );
 
     expect(error.error).toBe('invalid_client');
     expect(error.description).toMatch(/key set could not be used: no answer within 3000 ms/);

@@ -1,4 +1,9 @@
-import { generateClientId, generateClientSecret, matchClientSecret, type OAuthClientRecord } from '../../../lambdas/tenancy/oauth-clients';
+import {
+  generateClientId,
+  generateClientSecret,
+  matchClientSecret,
+  type OAuthClientRecord,
+} from '../../../lambdas/tenancy/oauth-clients';
 import { digestToken, type TokenKeyRing } from '../../../lambdas/tenancy/tokens';
 
 const ring: TokenKeyRing = { current: 'k2', keys: { k1: 'a'.repeat(48), k2: 'b'.repeat(48) } };
@@ -24,7 +29,12 @@ describe('OAuth client secrets: digests only, matched in constant time', () => {
     ['a malformed secret', [client], client.clientId, 'hunter2'],
     ['a revoked client', [{ ...client, revokedAt: '2026-11-20T00:00:00Z' }], client.clientId, secret],
     ['an expired client', [{ ...client, expiresAt: '2026-11-24T09:59:59Z' }], client.clientId, secret],
-    ['a digest under a key version the ring no longer holds', [{ ...client, keyVersion: 'k0' }], client.clientId, secret],
+    [
+      'a digest under a key version the ring no longer holds',
+      [{ ...client, keyVersion: 'k0' }],
+      client.clientId,
+      secret,
+    ],
   ])('refuses %s', (_name, clients, clientId, presented) => {
     expect(matchClientSecret(clients, clientId, presented, ring, now)).toBeUndefined();
   });

@@ -1,13 +1,25 @@
 import { Authenticator, RECHECK_AFTER_MS, TENANT_CACHE_TTL_MS } from '../../../lambdas/operations/authenticate';
 import type { TenantStore } from '../../../lambdas/operations/ports';
 import { ScimError } from '../../../lambdas/scim/errors';
-import { matchTokenEvenly, MAX_LIVE_TOKENS, type TenantRecord, type TokenRecord } from '../../../lambdas/tenancy/tenant';
+import {
+  matchTokenEvenly,
+  MAX_LIVE_TOKENS,
+  type TenantRecord,
+  type TokenRecord,
+} from '../../../lambdas/tenancy/tenant';
 import { digestToken, generateToken, type TokenKeyRing } from '../../../lambdas/tenancy/tokens';
 
 const ring: TokenKeyRing = { current: 'k1', keys: { k1: 'k'.repeat(43) } };
 
 function tokenRecord(id: string, token: string, extra: Partial<TokenRecord> = {}): TokenRecord {
-  return { id, label: id, digest: digestToken(token, ring.keys.k1 as string), keyVersion: 'k1', createdAt: '2026-01-01T00:00:00Z', ...extra };
+  return {
+    id,
+    label: id,
+    digest: digestToken(token, ring.keys.k1 as string),
+    keyVersion: 'k1',
+    createdAt: '2026-01-01T00:00:00Z',
+    ...extra,
+  };
 }
 
 describe('Authenticator: caching bounds of token changes', () => {
@@ -21,7 +33,14 @@ describe('Authenticator: caching bounds of token changes', () => {
   beforeEach(() => {
     now = Date.parse('2026-11-24T10:00:00Z');
     reads = 0;
-    record = { tenantId: 'acme', displayName: 'Acme', status: 'connected', createdAt: '2026-01-01T00:00:00Z', tokens: [tokenRecord('t1', first)], version: 1 };
+    record = {
+      tenantId: 'acme',
+      displayName: 'Acme',
+      status: 'connected',
+      createdAt: '2026-01-01T00:00:00Z',
+      tokens: [tokenRecord('t1', first)],
+      version: 1,
+    };
     const tenants = {
       getTenant: async () => {
         reads += 1;
@@ -29,10 +48,15 @@ describe('Authenticator: caching bounds of token changes', () => {
       },
       recordTokenUse: async () => undefined,
     } as unknown as TenantStore;
-    authenticator = new Authenticator({ tenants, tokenKeys: { getKeyRing: async () => ring }, clock: { now: () => new Date(now) } });
+    authenticator = new Authenticator({
+      tenants,
+      tokenKeys: { getKeyRing: async () => ring },
+      clock: { now: () => new Date(now) },
+    });
   });
 
-  const rejects = (token: string) => expect(authenticator.authenticate('acme', `Bearer ${token}`)).rejects.toBeInstanceOf(ScimError);
+  const rejects = (token: string) =>
+    expect(authenticator.authenticate('acme', `Bearer ${token}`)).rejects.toBeInstanceOf(ScimError);
 
   it('accepts a token issued after the record was cached, once the record is RECHECK_AFTER_MS old', async () => {
     await authenticator.authenticate('acme', `Bearer ${first}`);
@@ -74,7 +98,14 @@ describe('Authenticator: caching bounds of token changes', () => {
 describe('Authenticator: a wrong token costs the same on a real and an unknown tenant (issue 16 item 8)', () => {
   const now = new Date('2026-11-24T10:00:00Z');
   const live = generateToken();
-  const real: TenantRecord = { tenantId: 'acme', displayName: 'Acme', status: 'connected', createdAt: '2026-01-01T00:00:00Z', tokens: [tokenRecord('t1', live)], version: 1 };
+  const real: TenantRecord = {
+    tenantId: 'acme',
+    displayName: 'Acme',
+    status: 'connected',
+    createdAt: '2026-01-01T00:00:00Z',
+    tokens: [tokenRecord('t1', live)],
+    version: 1,
+  };
 
   it.each([
     ['a real tenant with one token', real],
@@ -107,10 +138,17 @@ describe('Authenticator: a wrong token costs the same on a real and an unknown t
       },
       recordTokenUse: async () => undefined,
     } as unknown as TenantStore;
-    const authenticator = new Authenticator({ tenants, tokenKeys: { getKeyRing: async () => ring }, clock: { now: () => new Date(clock) } });
+    const authenticator = new Authenticator({
+      tenants,
+      tokenKeys: { getKeyRing: async () => ring },
+      clock: { now: () => new Date(clock) },
+    });
 
     for (let round = 0; round < 5; round += 1) {
-      for (const tenantId of ['acme', 'ghost']) await expect(authenticator.authenticate(tenantId, `Bearer ${generateToken()}`)).rejects.toBeInstanceOf(ScimError);
+      for (const tenantId of ['acme', 'ghost'])
+        await expect(authenticator.authenticate(tenantId, `Bearer ${generateToken()}`)).rejects.toBeInstanceOf(
+          ScimError,
+        );
       clock += RECHECK_AFTER_MS / 2;
     }
 

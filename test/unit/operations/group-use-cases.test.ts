@@ -11,7 +11,11 @@ const PATCH = PATCH_OP;
 const GROUP = GROUP_SCHEMA;
 
 const patch = (id: string, operations: unknown[], headers: Record<string, string> = {}) =>
-  scimRequest('patchGroup', { pathParameters: { tenantId: 'acme', id }, headers, body: { schemas: [PATCH], Operations: operations } });
+  scimRequest('patchGroup', {
+    pathParameters: { tenantId: 'acme', id },
+    headers,
+    body: { schemas: [PATCH], Operations: operations },
+  });
 const add = (...ids: string[]) => ({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) });
 const remove = (...ids: string[]) => ({ op: 'Remove', path: 'members', value: ids.map((value) => ({ value })) });
 
@@ -30,9 +34,15 @@ describe('group use cases over in-memory ports (the write plan, without Java)', 
 
       expect(response.status).toBe(204);
       expect(ports.membersOf('g1')).toEqual(['u1', 'u2', 'u3']);
-      expect(ports.events.map((event) => [event.detailType, event.members?.added])).toEqual([['Group Members Added', ['u2', 'u3']]]);
+      expect(ports.events.map((event) => [event.detailType, event.members?.added])).toEqual([
+        ['Group Members Added', ['u2', 'u3']],
+      ]);
       expect(ports.committed[0]?.writes.some((write) => write.type === 'putResource')).toBe(false);
-      expect(ports.committed[0]?.writes.filter((write) => write.type === 'memberExists').map((write) => write.type === 'memberExists' && write.memberId)).toEqual(['u2', 'u3']);
+      expect(
+        ports.committed[0]?.writes
+          .filter((write) => write.type === 'memberExists')
+          .map((write) => write.type === 'memberExists' && write.memberId),
+      ).toEqual(['u2', 'u3']);
       expect(response.headers?.ETag).toBe('W/"2"');
     });
 
@@ -46,14 +56,19 @@ describe('group use cases over in-memory ports (the write plan, without Java)', 
     });
 
     it('answers 412 when If-Match names another version, and writes nothing', async () => {
-      await expect(patchGroup(patch('g1', [add('u2')], { 'if-match': 'W/"7"' }), ports.deps())).rejects.toMatchObject({ status: 412 });
+      await expect(patchGroup(patch('g1', [add('u2')], { 'if-match': 'W/"7"' }), ports.deps())).rejects.toMatchObject({
+        status: 412,
+      });
 
       expect(ports.membersOf('g1')).toEqual(['u1']);
       expect(ports.groups.get('g1')?.version).toBe(1);
     });
 
     it('refuses a member that is not a user or group of the tenant with 400 invalidValue, writing nothing', async () => {
-      await expect(patchGroup(patch('g1', [add('u2', 'nobody')]), ports.deps())).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
+      await expect(patchGroup(patch('g1', [add('u2', 'nobody')]), ports.deps())).rejects.toMatchObject({
+        status: 400,
+        scimType: 'invalidValue',
+      });
 
       expect(ports.membersOf('g1')).toEqual(['u1']);
       expect(ports.events).toEqual([]);
@@ -83,20 +98,33 @@ describe('group use cases over in-memory ports (the write plan, without Java)', 
       const ids = Array.from({ length: 200 }, (_unused, index) => `m${index}`);
       for (const id of ids) ports.seedUser(id, `${id}@contoso.example`);
 
-      await patchGroup(patch('g1', [{ op: 'replace', path: 'displayName', value: 'Everyone' }, add(...ids)]), ports.deps());
+      await patchGroup(
+        patch('g1', [{ op: 'replace', path: 'displayName', value: 'Everyone' }, add(...ids)]),
+        ports.deps(),
+      );
 
       expect(ports.membersOf('g1')).toHaveLength(201);
       expect(ports.committed.length).toBeGreaterThanOrEqual(5);
       for (const transaction of ports.committed) expect(transaction.writes.length).toBeLessThanOrEqual(100);
-      expect(ports.committed[0]?.writes[0]).toMatchObject({ type: 'putResource', expected: { kind: 'version', version: 1 } });
-      expect(ports.events[0]).toMatchObject({ detailType: 'Group Updated', version: 2, changedAttributes: ['displayName'] });
+      expect(ports.committed[0]?.writes[0]).toMatchObject({
+        type: 'putResource',
+        expected: { kind: 'version', version: 1 },
+      });
+      expect(ports.events[0]).toMatchObject({
+        detailType: 'Group Updated',
+        version: 2,
+        changedAttributes: ['displayName'],
+      });
       expect(ports.events.flatMap((event) => event.members?.added ?? []).sort()).toEqual([...ids].sort());
       expect(ports.log.map((entry) => entry.version)).toEqual(ports.committed.map((_transaction, index) => 2 + index));
     });
   });
 
   it('PUT Group replaces the member list: adds the new ones, removes the missing ones', async () => {
-    const request = scimRequest('replaceGroup', { pathParameters: { tenantId: 'acme', id: 'g1' }, body: { schemas: [GROUP], displayName: 'All Users', members: [{ value: 'u2' }, { value: 'u3' }] } });
+    const request = scimRequest('replaceGroup', {
+      pathParameters: { tenantId: 'acme', id: 'g1' },
+      body: { schemas: [GROUP], displayName: 'All Users', members: [{ value: 'u2' }, { value: 'u3' }] },
+    });
 
     const response = await replaceGroup(request, ports.deps());
 
@@ -111,7 +139,9 @@ describe('group use cases over in-memory ports (the write plan, without Java)', 
   it('POST Group with 150 members: Group Created lists the first chunk, Members Added the rest, every member checked', async () => {
     const ids = Array.from({ length: 150 }, (_unused, index) => `m${index}`);
     for (const id of ids) ports.seedUser(id, `${id}@contoso.example`);
-    const request = scimRequest('createGroup', { body: { schemas: [GROUP], displayName: 'Big', members: ids.map((value) => ({ value })) } });
+    const request = scimRequest('createGroup', {
+      body: { schemas: [GROUP], displayName: 'Big', members: ids.map((value) => ({ value })) },
+    });
 
     const response = await createGroup(request, ports.deps());
     const id = String((response.body as { id: string }).id);
@@ -121,14 +151,21 @@ describe('group use cases over in-memory ports (the write plan, without Java)', 
     const [created, ...added] = ports.events.filter((event) => event.resourceId === id);
     expect(created?.detailType).toBe('Group Created');
     expect(added.every((event) => event.detailType === 'Group Members Added')).toBe(true);
-    expect([...(created?.members?.added ?? []), ...added.flatMap((event) => event.members?.added ?? [])].sort()).toEqual([...ids].sort());
+    expect(
+      [...(created?.members?.added ?? []), ...added.flatMap((event) => event.members?.added ?? [])].sort(),
+    ).toEqual([...ids].sort());
     for (const transaction of ports.committed) expect(transaction.writes.length).toBeLessThanOrEqual(100);
-    const checked = ports.committed.flatMap((transaction) => transaction.writes.filter((write) => write.type === 'memberExists'));
+    const checked = ports.committed.flatMap((transaction) =>
+      transaction.writes.filter((write) => write.type === 'memberExists'),
+    );
     expect(checked).toHaveLength(150);
   });
 
   it('DELETE User without If-Match: marks, sweeps memberships, deletes with User Deleted, never 412', async () => {
-    const response = await deleteUser(scimRequest('deleteUser', { pathParameters: { tenantId: 'acme', id: 'u1' } }), ports.deps());
+    const response = await deleteUser(
+      scimRequest('deleteUser', { pathParameters: { tenantId: 'acme', id: 'u1' } }),
+      ports.deps(),
+    );
 
     expect(response.status).toBe(204);
     expect(ports.users.has('u1')).toBe(false);

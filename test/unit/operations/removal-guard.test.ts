@@ -12,11 +12,22 @@ describe('removal guard over in-memory ports', () => {
     ports = new MemoryPorts();
   });
 
-  const remove = (id: string, at?: string) => deleteUser(scimRequest('deleteUser', { pathParameters: { tenantId: 'acme', id } }), ports.deps(at));
+  const remove = (id: string, at?: string) =>
+    deleteUser(scimRequest('deleteUser', { pathParameters: { tenantId: 'acme', id } }), ports.deps(at));
   const patch = (id: string, operations: unknown[], at?: string) =>
-    patchUser(scimRequest('patchUser', { pathParameters: { tenantId: 'acme', id }, body: { schemas: [PATCH], Operations: operations } }), ports.deps(at));
-  const adminDeps = () => ({ ...ports.deps(), tenants: { getTenant: async () => ({ tenantId: 'acme', status: 'connected' }) } as never });
-  const seed = (count: number) => Array.from({ length: count }, (_unused, index) => ports.seedUser(`u${index}`, `user${index}@contoso.example`).id);
+    patchUser(
+      scimRequest('patchUser', {
+        pathParameters: { tenantId: 'acme', id },
+        body: { schemas: [PATCH], Operations: operations },
+      }),
+      ports.deps(at),
+    );
+  const adminDeps = () => ({
+    ...ports.deps(),
+    tenants: { getTenant: async () => ({ tenantId: 'acme', status: 'connected' }) } as never,
+  });
+  const seed = (count: number) =>
+    Array.from({ length: count }, (_unused, index) => ports.seedUser(`u${index}`, `user${index}@contoso.example`).id);
   const published = (type: string) => ports.events.filter((event) => event.detailType === type);
 
   it('holds nothing up to the default of 500 removals an hour, then holds the 501st with one Removals Held', async () => {
@@ -42,7 +53,9 @@ describe('removal guard over in-memory ports', () => {
 
     expect(published('User Deactivated').map((event) => event.resourceId)).toEqual([a]);
     expect(published('User Deleted').map((event) => event.resourceId)).toEqual([b]);
-    expect([...ports.held.values()].map((held) => [held.event.resourceId, held.operation])).toEqual([[c, 'deactivate']]);
+    expect([...ports.held.values()].map((held) => [held.event.resourceId, held.operation])).toEqual([
+      [c, 'deactivate'],
+    ]);
     expect(published('User Updated').map((event) => event.resourceId)).toEqual([a, d]);
     expect(ports.users.get(c)?.heldBy).toBe(ports.guard.hold?.id);
   });
@@ -93,7 +106,10 @@ describe('removal guard over in-memory ports', () => {
 
     const result = await rejectHeld(adminDeps(), 'acme');
 
-    expect(result).toEqual({ restored: 0, kept: [{ resourceId: b, reason: 'its userName now belongs to another user' }] });
+    expect(result).toEqual({
+      restored: 0,
+      kept: [{ resourceId: b, reason: 'its userName now belongs to another user' }],
+    });
     expect(ports.held.size).toBe(1);
     expect(ports.users.has(b)).toBe(false);
   });

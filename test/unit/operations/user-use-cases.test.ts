@@ -18,7 +18,11 @@ describe('user use cases over in-memory ports (the write plan, without Java)', (
   });
 
   const put = (id: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    scimRequest('replaceUser', { pathParameters: { tenantId: 'acme', id }, headers, body: { schemas: [USER], ...body } });
+    scimRequest('replaceUser', {
+      pathParameters: { tenantId: 'acme', id },
+      headers,
+      body: { schemas: [USER], ...body },
+    });
 
   it('PUT with a new userName moves the marker in the same transaction as the user and its event', async () => {
     const response = await replaceUser(put('u1', { userName: 'ada.l@contoso.example', active: true }), ports.deps());
@@ -27,23 +31,37 @@ describe('user use cases over in-memory ports (the write plan, without Java)', (
     expect(ports.userNames.get('ada.l@contoso.example')).toBe('u1');
     expect(ports.userNames.has('ada@contoso.example')).toBe(false);
     expect(ports.committed).toHaveLength(1);
-    expect(ports.committed[0]?.writes.map((write) => write.type)).toEqual(['putResource', 'claimUserName', 'releaseUserName', 'event', 'log']);
+    expect(ports.committed[0]?.writes.map((write) => write.type)).toEqual([
+      'putResource',
+      'claimUserName',
+      'releaseUserName',
+      'event',
+      'log',
+    ]);
     expect(ports.events[0]).toMatchObject({ detailType: 'User Updated', version: 2, changedAttributes: ['userName'] });
   });
 
   it('PUT renaming to a taken userName answers 409 uniqueness and changes nothing', async () => {
-    await expect(replaceUser(put('u1', { userName: 'GRACE@contoso.example' }), ports.deps())).rejects.toMatchObject({ status: 409, scimType: 'uniqueness' });
+    await expect(replaceUser(put('u1', { userName: 'GRACE@contoso.example' }), ports.deps())).rejects.toMatchObject({
+      status: 409,
+      scimType: 'uniqueness',
+    });
 
     expect(ports.users.get('u1')?.data.userName).toBe('ada@contoso.example');
     expect(ports.events).toEqual([]);
   });
 
   it('PUT with a stale If-Match answers 412; without If-Match a lost race is read again and applied', async () => {
-    await expect(replaceUser(put('u1', { userName: 'ada@contoso.example', title: 'x' }, { 'if-match': 'W/"9"' }), ports.deps())).rejects.toMatchObject({ status: 412 });
+    await expect(
+      replaceUser(put('u1', { userName: 'ada@contoso.example', title: 'x' }, { 'if-match': 'W/"9"' }), ports.deps()),
+    ).rejects.toMatchObject({ status: 412 });
     ports.failNext(new CommitFailure('versionConflict', 'someone wrote first'));
 
     const response = await patchUser(
-      scimRequest('patchUser', { pathParameters: { tenantId: 'acme', id: 'u1' }, body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'Countess' }] } }),
+      scimRequest('patchUser', {
+        pathParameters: { tenantId: 'acme', id: 'u1' },
+        body: { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'Countess' }] },
+      }),
       ports.deps(),
     );
 

@@ -9,7 +9,9 @@ interface ListedAttribute {
 }
 
 const TENANT_URL = 'https://scim.example/scim/v2/acme';
-const listed = new Map(schemas(TENANT_URL).map((document) => [String(document.id).toLowerCase(), document.attributes as ListedAttribute[]]));
+const listed = new Map(
+  schemas(TENANT_URL).map((document) => [String(document.id).toLowerCase(), document.attributes as ListedAttribute[]]),
+);
 
 /**
  * Resolves a mapping target (`emails[type eq "work"].value`, `urn:…:User:manager`, `name.givenName`)
@@ -18,17 +20,21 @@ const listed = new Map(schemas(TENANT_URL).map((document) => [String(document.id
  * Returns what is missing, or undefined.
  */
 function missingFromSchemas(target: string, coreSchema: string): string | undefined {
-  const urn = [ENTERPRISE_USER_SCHEMA].find((extension) => target.toLowerCase().startsWith(`${extension.toLowerCase()}:`));
+  const urn = [ENTERPRISE_USER_SCHEMA].find((extension) =>
+    target.toLowerCase().startsWith(`${extension.toLowerCase()}:`),
+  );
   const path = urn ? target.slice(urn.length + 1) : target;
   const attributes = listed.get((urn ?? coreSchema).toLowerCase());
   if (!attributes) return `schema ${urn ?? coreSchema}`;
   const match = /^([A-Za-z$][\w$-]*)(?:\[([A-Za-z$][\w$-]*) [a-z]{2} "[^"]*"\])?(?:\.([A-Za-z$][\w$-]*))?$/.exec(path);
   if (!match) return `a parsable path (${path})`;
   const [, name = '', filterAttribute, subAttribute] = match;
-  const find = (list: readonly ListedAttribute[] | undefined, wanted: string) => list?.find((candidate) => candidate.name.toLowerCase() === wanted.toLowerCase());
+  const find = (list: readonly ListedAttribute[] | undefined, wanted: string) =>
+    list?.find((candidate) => candidate.name.toLowerCase() === wanted.toLowerCase());
   const attribute = find(attributes, name);
   if (!attribute) return name;
-  if (filterAttribute !== undefined && !find(attribute.subAttributes, filterAttribute)) return `${name}.${filterAttribute}`;
+  if (filterAttribute !== undefined && !find(attribute.subAttributes, filterAttribute))
+    return `${name}.${filterAttribute}`;
   if (subAttribute !== undefined && !find(attribute.subAttributes, subAttribute)) return `${name}.${subAttribute}`;
   return undefined;
 }

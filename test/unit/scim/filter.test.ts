@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { ScimError } from '../../../lambdas/scim/errors';
 import type { Filter } from '../../../lambdas/scim/filter';
-import { checkFilter, evaluateFilter, formatFilter, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter, planLookup } from '../../../lambdas/scim/filter';
+import {
+  checkFilter,
+  evaluateFilter,
+  formatFilter,
+  MAX_FILTER_DEPTH,
+  MAX_FILTER_LENGTH,
+  parseFilter,
+  planLookup,
+} from '../../../lambdas/scim/filter';
 import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
 import { ENTERPRISE_USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
 import { scimErrorOf } from '../../support/scim-error';
@@ -38,7 +46,10 @@ describe('parseFilter', () => {
         right: { kind: 'present', path: { attribute: 'c' } },
       },
     });
-    expect(parseFilter('not (a eq "1")')).toEqual({ kind: 'not', filter: { kind: 'compare', path: { attribute: 'a' }, op: 'eq', value: '1' } });
+    expect(parseFilter('not (a eq "1")')).toEqual({
+      kind: 'not',
+      filter: { kind: 'compare', path: { attribute: 'a' }, op: 'eq', value: '1' },
+    });
   });
 
   it('reads operators and keywords in any case, and URN-prefixed paths', () => {
@@ -198,14 +209,27 @@ describe('formatFilter round-trips through parseFilter', () => {
   const name = fc.constantFrom('userName', 'displayName', 'title', 'active', 'externalId');
   const path = fc.oneof(
     fc.record({ attribute: name }),
-    fc.record({ attribute: fc.constantFrom('name', 'emails'), subAttribute: fc.constantFrom('givenName', 'value', 'type') }),
+    fc.record({
+      attribute: fc.constantFrom('name', 'emails'),
+      subAttribute: fc.constantFrom('givenName', 'value', 'type'),
+    }),
     fc.record({ schema: fc.constant(ENTERPRISE_USER_SCHEMA), attribute: fc.constantFrom('department', 'manager') }),
   );
-  const value = fc.oneof(fc.string({ maxLength: 12 }), fc.boolean(), fc.constant(null), fc.integer({ min: -1000, max: 1000 }));
+  const value = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.integer({ min: -1000, max: 1000 }),
+  );
   const leaf = fc.oneof(
     // Literals other than strings are written unquoted, and the parser keeps their text as written.
     fc
-      .record({ kind: fc.constant('compare' as const), path, op: fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'), value })
+      .record({
+        kind: fc.constant('compare' as const),
+        path,
+        op: fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'),
+        value,
+      })
       .map((node) => (typeof node.value === 'string' ? node : { ...node, unquoted: JSON.stringify(node.value) })),
     fc.record({ kind: fc.constant('present' as const), path }),
   );
@@ -215,7 +239,11 @@ describe('formatFilter round-trips through parseFilter', () => {
       leaf,
       fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), left: tie('node'), right: tie('node') }),
       fc.record({ kind: fc.constant('not' as const), filter: tie('node') }),
-      fc.record({ kind: fc.constant('valuePath' as const), path: fc.record({ attribute: fc.constant('emails') }), filter: leaf.map((inner) => ({ ...inner, path: { attribute: 'type' } })) }),
+      fc.record({
+        kind: fc.constant('valuePath' as const),
+        path: fc.record({ attribute: fc.constant('emails') }),
+        filter: leaf.map((inner) => ({ ...inner, path: { attribute: 'type' } })),
+      }),
     ),
   })).node;
 

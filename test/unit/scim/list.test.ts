@@ -4,15 +4,24 @@ import { scimErrorOf } from '../../support/scim-error';
 describe('parsePaging: index paging (RFC 7644 §3.4.2.4)', () => {
   it.each([
     [{}, { kind: 'index', startIndex: 1, count: DEFAULT_PAGE_SIZE }],
-    [{ startIndex: '6', count: '5' }, { kind: 'index', startIndex: 6, count: 5 }],
+    [
+      { startIndex: '6', count: '5' },
+      { kind: 'index', startIndex: 6, count: 5 },
+    ],
     [{ startIndex: '0' }, { kind: 'index', startIndex: 1, count: DEFAULT_PAGE_SIZE }],
     [{ startIndex: '-4' }, { kind: 'index', startIndex: 1, count: DEFAULT_PAGE_SIZE }],
     [{ count: '-1' }, { kind: 'index', startIndex: 1, count: 0 }],
     [{ count: '0' }, { kind: 'index', startIndex: 1, count: 0 }],
     [{ count: String(MAX_PAGE_SIZE + 1) }, { kind: 'index', startIndex: 1, count: MAX_PAGE_SIZE }],
     [{ count: '99999999999999999999999' }, { kind: 'index', startIndex: 1, count: MAX_PAGE_SIZE }],
-    [{ startIndex: ' 3 ', count: '' }, { kind: 'index', startIndex: 3, count: DEFAULT_PAGE_SIZE }],
-    [{ filter: 'userName eq "a"', aadOptscim062020: '' }, { kind: 'index', startIndex: 1, count: DEFAULT_PAGE_SIZE }],
+    [
+      { startIndex: ' 3 ', count: '' },
+      { kind: 'index', startIndex: 3, count: DEFAULT_PAGE_SIZE },
+    ],
+    [
+      { filter: 'userName eq "a"', aadOptscim062020: '' },
+      { kind: 'index', startIndex: 1, count: DEFAULT_PAGE_SIZE },
+    ],
   ])('reads %j as %j', (query, expected) => {
     const paging = parsePaging(query);
 
@@ -36,8 +45,14 @@ describe('parsePaging: index paging (RFC 7644 §3.4.2.4)', () => {
 describe('parsePaging: cursor paging (RFC 9865)', () => {
   it.each([
     [{ cursor: '' }, { kind: 'cursor', count: DEFAULT_PAGE_SIZE }],
-    [{ cursor: '', count: '5' }, { kind: 'cursor', count: 5 }],
-    [{ cursor: 'eyJrIjoxfQ', count: '500' }, { kind: 'cursor', cursor: 'eyJrIjoxfQ', count: MAX_PAGE_SIZE }],
+    [
+      { cursor: '', count: '5' },
+      { kind: 'cursor', count: 5 },
+    ],
+    [
+      { cursor: 'eyJrIjoxfQ', count: '500' },
+      { kind: 'cursor', cursor: 'eyJrIjoxfQ', count: MAX_PAGE_SIZE },
+    ],
   ])('reads %j as %j', (query, expected) => {
     const paging = parsePaging(query);
 
@@ -54,7 +69,12 @@ describe('parsePaging: cursor paging (RFC 9865)', () => {
 });
 
 describe('encodeCursor / decodeCursor', () => {
-  it.each([[{}], [{ pk: 'TENANT#acme', sk: 'USER#u-1' }], [{ n: 5, nested: { a: [1, 'b'] } }], [{ text: 'ünïcode ✓ +/=' }]])('round-trips %j through an opaque base64url string', (position) => {
+  it.each([
+    [{}],
+    [{ pk: 'TENANT#acme', sk: 'USER#u-1' }],
+    [{ n: 5, nested: { a: [1, 'b'] } }],
+    [{ text: 'ünïcode ✓ +/=' }],
+  ])('round-trips %j through an opaque base64url string', (position) => {
     const cursor = encodeCursor(position);
 
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);

@@ -1,8 +1,19 @@
 import fc from 'fast-check';
 import { ScimError } from '../../../lambdas/scim/errors';
-import { applyPatch, MAX_PATCH_OPERATIONS, parsePatchRequest, type MemberDelta, type PatchResult } from '../../../lambdas/scim/patch';
+import {
+  applyPatch,
+  MAX_PATCH_OPERATIONS,
+  parsePatchRequest,
+  type MemberDelta,
+  type PatchResult,
+} from '../../../lambdas/scim/patch';
 import type { ScimObject } from '../../../lambdas/scim/resources/normalize';
-import { MAX_STRING_LENGTH, RESOURCE_TYPES, USER_RESOURCE_TYPE, type ResourceTypeName } from '../../../lambdas/scim/schema/attributes';
+import {
+  MAX_STRING_LENGTH,
+  RESOURCE_TYPES,
+  USER_RESOURCE_TYPE,
+  type ResourceTypeName,
+} from '../../../lambdas/scim/schema/attributes';
 import { ENTERPRISE_USER_SCHEMA, PATCH_OP } from '../../../lambdas/scim/schema/urns';
 import errorCases from '../../fixtures/patch/errors.json';
 import groupCases from '../../fixtures/patch/groups.json';
@@ -64,21 +75,30 @@ describe.each([
 });
 
 describe('PATCH errors (test/fixtures/patch/errors.json)', () => {
-  it.each((errorCases as ErrorCase[]).map((testCase) => [testCase.name, testCase] as const))('%s', (_name, testCase) => {
-    const before = deepFreeze(structuredClone(testCase.before));
+  it.each((errorCases as ErrorCase[]).map((testCase) => [testCase.name, testCase] as const))(
+    '%s',
+    (_name, testCase) => {
+      const before = deepFreeze(structuredClone(testCase.before));
 
-    const error = scimErrorOf(() => patch(before, testCase.body, testCase.resourceType));
+      const error = scimErrorOf(() => patch(before, testCase.body, testCase.resourceType));
 
-    expect({ status: error.status, scimType: error.scimType }).toEqual({ status: testCase.status, scimType: testCase.scimType });
-    expect(error.detail).toContain(testCase.detailContains);
-  });
+      expect({ status: error.status, scimType: error.scimType }).toEqual({
+        status: testCase.status,
+        scimType: testCase.scimType,
+      });
+      expect(error.detail).toContain(testCase.detailContains);
+    },
+  );
 });
 
 describe('PATCH limits and guarantees', () => {
   const alice = { userName: 'alice@contoso.example', title: 'Engineer' };
 
   it('rejects an over-long string, naming the operation and the attribute', () => {
-    const body = bodyOf([{ op: 'add', path: 'nickName', value: 'x' }, { op: 'replace', path: 'title', value: 'x'.repeat(MAX_STRING_LENGTH + 1) }]);
+    const body = bodyOf([
+      { op: 'add', path: 'nickName', value: 'x' },
+      { op: 'replace', path: 'title', value: 'x'.repeat(MAX_STRING_LENGTH + 1) },
+    ]);
 
     const error = scimErrorOf(() => patch(alice, body));
 
@@ -87,7 +107,8 @@ describe('PATCH limits and guarantees', () => {
   });
 
   it(`accepts ${MAX_PATCH_OPERATIONS} operations and rejects one more with a detail naming the limit`, () => {
-    const ops = (count: number) => Array.from({ length: count }, (_, index) => ({ op: 'add', path: 'members', value: [{ value: `u-${index}` }] }));
+    const ops = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ op: 'add', path: 'members', value: [{ value: `u-${index}` }] }));
 
     const accepted = patch({ displayName: 'Sales' }, bodyOf(ops(MAX_PATCH_OPERATIONS)), 'Group');
     const error = scimErrorOf(() => patch({ displayName: 'Sales' }, bodyOf(ops(MAX_PATCH_OPERATIONS + 1)), 'Group'));
@@ -100,7 +121,10 @@ describe('PATCH limits and guarantees', () => {
 
   it('is all or nothing: a bad last operation leaves no trace and returns nothing', () => {
     const before = deepFreeze({ userName: 'alice@contoso.example', title: 'Engineer' });
-    const body = bodyOf([{ op: 'replace', path: 'title', value: 'Boss' }, { op: 'remove', path: 'userName' }]);
+    const body = bodyOf([
+      { op: 'replace', path: 'title', value: 'Boss' },
+      { op: 'remove', path: 'userName' },
+    ]);
 
     const error = scimErrorOf(() => patch(before, body));
 
@@ -110,12 +134,20 @@ describe('PATCH limits and guarantees', () => {
 
   it('parses op names, paths and filters into typed operations', () => {
     const operations = parsePatchRequest(
-      bodyOf([{ op: 'Replace', path: `${ENTERPRISE_USER_SCHEMA}.Manager`, value: 'u-1' }, { op: 'REMOVE', path: 'EMAILS[type eq "work"].VALUE' }]),
+      bodyOf([
+        { op: 'Replace', path: `${ENTERPRISE_USER_SCHEMA}.Manager`, value: 'u-1' },
+        { op: 'REMOVE', path: 'EMAILS[type eq "work"].VALUE' },
+      ]),
       USER_RESOURCE_TYPE,
     );
 
     expect(operations).toEqual([
-      { index: 0, op: 'replace', path: { text: `${ENTERPRISE_USER_SCHEMA}.Manager`, extension: ENTERPRISE_USER_SCHEMA, attribute: 'manager' }, value: 'u-1' },
+      {
+        index: 0,
+        op: 'replace',
+        path: { text: `${ENTERPRISE_USER_SCHEMA}.Manager`, extension: ENTERPRISE_USER_SCHEMA, attribute: 'manager' },
+        value: 'u-1',
+      },
       {
         index: 1,
         op: 'remove',
@@ -145,7 +177,19 @@ describe('PATCH limits and guarantees', () => {
   });
 });
 
-const realisticPaths = ['title', 'active', 'name.givenName', 'emails[type eq "work"].value', 'emails', 'members', 'urn:x:y', 'emails[type eq "work"', 'id', 'meta.created', 'userName'];
+const realisticPaths = [
+  'title',
+  'active',
+  'name.givenName',
+  'emails[type eq "work"].value',
+  'emails',
+  'members',
+  'urn:x:y',
+  'emails[type eq "work"',
+  'id',
+  'meta.created',
+  'userName',
+];
 
 /** A PatchOp-ish body: sometimes well-formed, often not. */
 const anyBody = fc.oneof(
@@ -172,14 +216,41 @@ const email = fc.record({ type: fc.constantFrom('work', 'home'), value: text });
 /** Realistic add/replace operations, the kind Entra and Okta send (README §2.4–2.6). */
 const addOrReplace = fc.oneof(
   fc.record({ op: fc.constantFrom('add', 'Replace'), path: fc.constant('title'), value: text }),
-  fc.record({ op: fc.constantFrom('add', 'replace'), path: fc.constant('active'), value: fc.constantFrom(true, false, 'True', 'False') }),
+  fc.record({
+    op: fc.constantFrom('add', 'replace'),
+    path: fc.constant('active'),
+    value: fc.constantFrom(true, false, 'True', 'False'),
+  }),
   fc.record({ op: fc.constantFrom('Add', 'replace'), path: fc.constant('name.givenName'), value: fc.option(text) }),
-  fc.record({ op: fc.constantFrom('add', 'replace'), path: fc.constantFrom('emails[type eq "work"].value', 'phoneNumbers[type eq "mobile"].value', 'addresses[type eq "work"].locality'), value: text }),
-  fc.record({ op: fc.constantFrom('add', 'replace'), path: fc.constant('emails[type eq "home"]'), value: fc.record({ value: text }) }),
+  fc.record({
+    op: fc.constantFrom('add', 'replace'),
+    path: fc.constantFrom(
+      'emails[type eq "work"].value',
+      'phoneNumbers[type eq "mobile"].value',
+      'addresses[type eq "work"].locality',
+    ),
+    value: text,
+  }),
+  fc.record({
+    op: fc.constantFrom('add', 'replace'),
+    path: fc.constant('emails[type eq "home"]'),
+    value: fc.record({ value: text }),
+  }),
   fc.record({ op: fc.constant('replace'), path: fc.constant('emails'), value: fc.array(email, { maxLength: 3 }) }),
-  fc.record({ op: fc.constant('add'), path: fc.constant('roles'), value: fc.array(fc.record({ value: text }), { maxLength: 2 }) }),
-  fc.record({ op: fc.constantFrom('add', 'replace'), path: fc.constant(`${ENTERPRISE_USER_SCHEMA}:manager`), value: fc.oneof(text, fc.record({ value: text })) }),
-  fc.record({ op: fc.constant('replace'), value: fc.record({ displayName: text, 'name.familyName': text, [`${ENTERPRISE_USER_SCHEMA}:department`]: text }) }),
+  fc.record({
+    op: fc.constant('add'),
+    path: fc.constant('roles'),
+    value: fc.array(fc.record({ value: text }), { maxLength: 2 }),
+  }),
+  fc.record({
+    op: fc.constantFrom('add', 'replace'),
+    path: fc.constant(`${ENTERPRISE_USER_SCHEMA}:manager`),
+    value: fc.oneof(text, fc.record({ value: text })),
+  }),
+  fc.record({
+    op: fc.constant('replace'),
+    value: fc.record({ displayName: text, 'name.familyName': text, [`${ENTERPRISE_USER_SCHEMA}:department`]: text }),
+  }),
 );
 
 describe('PATCH properties', () => {

@@ -6,9 +6,16 @@ import { mergeDuplicates } from '../../../lambdas/operations/sync-run';
 
 describe('Graph connector settings', () => {
   it('parses repeated --filter options and named groups', () => {
-    const filters = parseFilters(['department=Sales,Support', 'accountEnabled=true', 'country=FR'], ['Signature users']);
+    const filters = parseFilters(
+      ['department=Sales,Support', 'accountEnabled=true', 'country=FR'],
+      ['Signature users'],
+    );
 
-    expect(filters).toEqual({ attributes: { department: ['Sales', 'Support'], country: ['FR'] }, accountEnabled: true, groups: ['Signature users'] });
+    expect(filters).toEqual({
+      attributes: { department: ['Sales', 'Support'], country: ['FR'] },
+      accountEnabled: true,
+      groups: ['Signature users'],
+    });
   });
 
   it.each([
@@ -21,7 +28,9 @@ describe('Graph connector settings', () => {
   });
 
   it('accepts directory extension properties as filter attributes', () => {
-    expect(parseFilters(['extension_0123456789abcdef0123456789abcdef_costCenter=42'], []).attributes).toEqual({ extension_0123456789abcdef0123456789abcdef_costCenter: ['42'] });
+    expect(parseFilters(['extension_0123456789abcdef0123456789abcdef_costCenter=42'], []).attributes).toEqual({
+      extension_0123456789abcdef0123456789abcdef_costCenter: ['42'],
+    });
   });
 
   it('refuses a cron that does not parse or lacks fields', () => {
@@ -62,14 +71,38 @@ describe('Graph connector settings', () => {
 describe('Graph → SCIM mapping', () => {
   const connector = { properties: {}, filters: { attributes: { country: ['FR'] }, groups: [] } };
 
-  it('selects the mapped properties, the filters\' and the required ones', () => {
+  it("selects the mapped properties, the filters' and the required ones", () => {
     const select = userSelect(connector, {});
 
-    expect(select).toEqual(expect.arrayContaining(['id', 'userPrincipalName', 'accountEnabled', 'jobTitle', 'department', 'surname', 'streetAddress', 'city', 'country']));
+    expect(select).toEqual(
+      expect.arrayContaining([
+        'id',
+        'userPrincipalName',
+        'accountEnabled',
+        'jobTitle',
+        'department',
+        'surname',
+        'streetAddress',
+        'city',
+        'country',
+      ]),
+    );
   });
 
-  it('writes mapped values to the tenant\'s SCIM paths, and removes what Graph cleared', () => {
-    const operations = userOperations({ userPrincipalName: 'ada@c.example', jobTitle: 'Engineer', mobilePhone: null, businessPhones: ['+1 555'], city: 'Paris' }, 'g-1', true, { properties: { officeLocation: 'employeeId' } }, { mapping: { title: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User:role' } });
+  it("writes mapped values to the tenant's SCIM paths, and removes what Graph cleared", () => {
+    const operations = userOperations(
+      {
+        userPrincipalName: 'ada@c.example',
+        jobTitle: 'Engineer',
+        mobilePhone: null,
+        businessPhones: ['+1 555'],
+        city: 'Paris',
+      },
+      'g-1',
+      true,
+      { properties: { officeLocation: 'employeeId' } },
+      { mapping: { title: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User:role' } },
+    );
 
     expect(operations).toEqual(
       expect.arrayContaining([
@@ -87,10 +120,16 @@ describe('Graph → SCIM mapping', () => {
 });
 
 describe('scope filters', () => {
-  const filters = { attributes: { department: ['Sales', 'Support'] }, accountEnabled: true, groups: ['Signature users'] };
+  const filters = {
+    attributes: { department: ['Sales', 'Support'] },
+    accountEnabled: true,
+    groups: ['Signature users'],
+  };
 
   it('keeps enabled users of the named departments who are in a named group (case-insensitively)', () => {
-    expect(outOfScopeReason({ department: 'sales', accountEnabled: true }, ['g1'], filters, new Set(['g1']))).toBeUndefined();
+    expect(
+      outOfScopeReason({ department: 'sales', accountEnabled: true }, ['g1'], filters, new Set(['g1'])),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -105,7 +144,10 @@ describe('scope filters', () => {
 
 describe('delta pages', () => {
   it('takes value with nextLink or deltaLink', () => {
-    expect(parseDeltaPage('{"value":[{"id":"a"}],"@odata.nextLink":"n"}', 'https://g/v1.0/users/delta')).toEqual({ value: [{ id: 'a' }], nextLink: 'n' });
+    expect(parseDeltaPage('{"value":[{"id":"a"}],"@odata.nextLink":"n"}', 'https://g/v1.0/users/delta')).toEqual({
+      value: [{ id: 'a' }],
+      nextLink: 'n',
+    });
   });
 
   it.each([
@@ -114,11 +156,15 @@ describe('delta pages', () => {
     ['{"@odata.deltaLink":"d"}', 'graphPageInvalid'],
     ['{"value":[{"displayName":"no id"}],"@odata.deltaLink":"d"}', 'graphPageInvalid'],
   ])('refuses %s', (body, code) => {
-    expect(() => parseDeltaPage(body, 'https://g/v1.0/users/delta?$deltatoken=secret')).toThrow(expect.objectContaining({ code }));
+    expect(() => parseDeltaPage(body, 'https://g/v1.0/users/delta?$deltatoken=secret')).toThrow(
+      expect.objectContaining({ code }),
+    );
   });
 
   it('never repeats the delta token of the page it names', () => {
-    expect(() => parseDeltaPage('nope', 'https://g/v1.0/users/delta?$deltatoken=abc123')).toThrow(expect.not.objectContaining({ message: expect.stringContaining('abc123') }));
+    expect(() => parseDeltaPage('nope', 'https://g/v1.0/users/delta?$deltatoken=abc123')).toThrow(
+      expect.not.objectContaining({ message: expect.stringContaining('abc123') }),
+    );
   });
 
   it('reads @removed reasons', () => {

@@ -1,4 +1,13 @@
-import { csrfTokenMatches, csrfTokenOf, linkTtlSeconds, signLink, signSession, verifyLink, verifySession, MAX_LINK_TTL_SECONDS } from '../../../lambdas/tenancy/portal-link';
+import {
+  csrfTokenMatches,
+  csrfTokenOf,
+  linkTtlSeconds,
+  signLink,
+  signSession,
+  verifyLink,
+  verifySession,
+  MAX_LINK_TTL_SECONDS,
+} from '../../../lambdas/tenancy/portal-link';
 
 const ring = { current: 'k2', keys: { k1: 'a'.repeat(40), k2: 'b'.repeat(40) } };
 const now = new Date('2026-12-01T10:00:00Z');
@@ -23,7 +32,9 @@ describe('setup links', () => {
   it('refuses a link with any one character changed, in its claims or its signature', () => {
     const { secret } = signLink('demo', 0, 3600, ring, now);
 
-    const tampered = [10, 20, secret.lastIndexOf('.') + 3, secret.length - 2].map((index) => verifyLink(flip(secret, index), ring, now));
+    const tampered = [10, 20, secret.lastIndexOf('.') + 3, secret.length - 2].map((index) =>
+      verifyLink(flip(secret, index), ring, now),
+    );
 
     expect(tampered).toEqual([undefined, undefined, undefined, undefined]);
   });
@@ -66,7 +77,7 @@ describe('setup links', () => {
 });
 
 describe('CSRF tokens', () => {
-  it("match their own session only", () => {
+  it('match their own session only', () => {
     const link = verifyLink(signLink('demo', 0, 3600, ring, now).secret, ring, now);
     if (!link) throw new Error('link did not verify');
     const first = signSession(link, ring, now).claims;
@@ -81,7 +92,9 @@ describe('CSRF tokens', () => {
 
 describe('link lifetimes', () => {
   it('reads 7d, 12h and 30m, defaults to 7 days and refuses past 30 days or nonsense', () => {
-    expect([linkTtlSeconds('7d'), linkTtlSeconds('12h'), linkTtlSeconds('30m'), linkTtlSeconds(undefined)]).toEqual([604_800, 43_200, 1_800, 604_800]);
+    expect([linkTtlSeconds('7d'), linkTtlSeconds('12h'), linkTtlSeconds('30m'), linkTtlSeconds(undefined)]).toEqual([
+      604_800, 43_200, 1_800, 604_800,
+    ]);
     expect(linkTtlSeconds('30d')).toBe(MAX_LINK_TTL_SECONDS);
     expect(() => linkTtlSeconds('31d')).toThrow(/at most 30 days/);
     expect(() => linkTtlSeconds('0m')).toThrow(/future/);

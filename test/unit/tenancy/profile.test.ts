@@ -1,7 +1,13 @@
 import { withCustomExtensions } from '../../../lambdas/scim/schema/custom';
 import { readPath } from '../../../lambdas/scim/resources/read-path';
 import { USER_RESOURCE_TYPE } from '../../../lambdas/scim/schema/attributes';
-import { changedFields, DEFAULT_MAPPING, editRefusal, effectiveProfile, type OwnershipPolicy } from '../../../lambdas/tenancy/profile';
+import {
+  changedFields,
+  DEFAULT_MAPPING,
+  editRefusal,
+  effectiveProfile,
+  type OwnershipPolicy,
+} from '../../../lambdas/tenancy/profile';
 import { ENTERPRISE_USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
 
 const policies: Record<string, OwnershipPolicy> = {
@@ -46,7 +52,9 @@ describe('ownership policy matrix: which value the effective profile shows, and 
   });
 
   it('names the owner and the way out in a refusal, and refuses unknown fields', () => {
-    expect(editRefusal('title', fields, policies.hybrid as OwnershipPolicy, true)).toMatch(/owned by the directory while SCIM is connected.*policy set/);
+    expect(editRefusal('title', fields, policies.hybrid as OwnershipPolicy, true)).toMatch(
+      /owned by the directory while SCIM is connected.*policy set/,
+    );
     expect(editRefusal('shoeSize', fields, policies.user as OwnershipPolicy, true)).toMatch(/not a profile field/);
   });
 
@@ -95,8 +103,12 @@ describe('default attribute mapping reads what Entra sends', () => {
     const path = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter';
     const type = withCustomExtensions(USER_RESOURCE_TYPE, [path]);
 
-    expect(readPath({ 'urn:ietf:params:scim:schemas:extension:acme:2.0:User': { costCenter: 'CC-42' } }, path, type)).toBe('CC-42');
-    expect(type.extensions.map((extension) => extension.id)).toContain('urn:ietf:params:scim:schemas:extension:acme:2.0:User');
+    expect(
+      readPath({ 'urn:ietf:params:scim:schemas:extension:acme:2.0:User': { costCenter: 'CC-42' } }, path, type),
+    ).toBe('CC-42');
+    expect(type.extensions.map((extension) => extension.id)).toContain(
+      'urn:ietf:params:scim:schemas:extension:acme:2.0:User',
+    );
     expect(withCustomExtensions(USER_RESOURCE_TYPE, ['title'])).toBe(USER_RESOURCE_TYPE);
   });
 });

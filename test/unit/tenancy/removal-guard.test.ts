@@ -20,12 +20,14 @@ describe('removal guard settings and counting (pure)', () => {
     expect(formatWindow(5400)).toBe('90m');
     expect(formatWindow(86_400)).toBe('1d');
     expect(formatWindow(90)).toBe('90s');
-    for (const bad of ['', 'soon', '1', '1w', '0m', '59s', '8d', '-1h', '1.5h', '1 h x']) expect(() => parseWindow(bad)).toThrow(GuardSettingsError);
+    for (const bad of ['', 'soon', '1', '1w', '0m', '59s', '8d', '-1h', '1.5h', '1 h x'])
+      expect(() => parseWindow(bad)).toThrow(GuardSettingsError);
   });
 
   it('takes whole removal counts from 1 and percentages above 0 up to 100 (or none)', () => {
     expect(parseMaxRemovals('10')).toBe(10);
-    for (const bad of ['0', '-3', '1.5', 'ten', '', '1e3', '99999999999']) expect(() => parseMaxRemovals(bad)).toThrow(GuardSettingsError);
+    for (const bad of ['0', '-3', '1.5', 'ten', '', '1e3', '99999999999'])
+      expect(() => parseMaxRemovals(bad)).toThrow(GuardSettingsError);
     expect(parsePercent('20')).toBe(20);
     expect(parsePercent('0.5')).toBe(0.5);
     expect(parsePercent('none')).toBeUndefined();
