@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { runCli, type CliIo } from '../../lambdas/admin/cli';
 import { logger } from '../../lambdas/http/logger';
 import { scim, startTestService, type TestService } from '../support/local-service';
-
-interface Captured {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
+import { runAdmin } from '../support/admin-cli';
 
 describe('scim-admin --local against a running local service', () => {
   let service: TestService;
@@ -21,13 +15,7 @@ describe('scim-admin --local against a running local service', () => {
     await service.stop();
   });
 
-  async function admin(...args: string[]): Promise<Captured> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), dataDir: service.dataDir };
-    const code = await runCli(['--local', ...args], io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const admin = (...args: string[]) => runAdmin(service, args);
 
   function issued(output: string): { tenantUrl: string; token: string } {
     const tenantUrl = /^Tenant URL: {3}(\S+)$/m.exec(output)?.[1];

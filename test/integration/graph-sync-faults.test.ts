@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, type CliIo } from '../../lambdas/admin/cli';
 import type { StoredResource } from '../../lambdas/operations/ports';
 import { runSyncSlice, startRun } from '../../lambdas/operations/sync-run';
 import { createSyncDependencies } from '../../lambdas/sync-wiring';
 import { FakeGraph } from '../support/fake-graph';
 import { seedDirectory } from '../support/graph-directory';
 import { startTestService, type TestService } from '../support/local-service';
+import { runAdmin } from '../support/admin-cli';
 
 jest.setTimeout(600_000);
-
-interface Captured {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
 
 describe('Graph sync: bad input and faults change nothing they had not committed', () => {
   let service: TestService;
@@ -28,18 +22,7 @@ describe('Graph sync: bad input and faults change nothing they had not committed
     await service.stop();
   });
 
-  async function admin(...args: string[]): Promise<Captured> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      dataDir: service.dataDir,
-      sync: { graph: { sleep: async () => undefined } },
-    };
-    const code = await runCli(['--local', ...args], io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const admin = (...args: string[]) => runAdmin(service, args, { sync: { graph: { sleep: async () => undefined } } });
 
   const config = () => ({
     tableName: service.tableName,

@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { runCli, type CliIo } from '../../lambdas/admin/cli';
 import { CLIENT_ASSERTION_TYPE_JWT, GRANT_JWT_BEARER } from '../../lambdas/tenancy/oauth-request';
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, scanAll, type RawItem } from '../support/table-inspection';
 import { USER_SCHEMA } from '../../lambdas/scim/schema/urns';
-
-interface Captured {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
+import { runAdmin } from '../support/admin-cli';
 
 interface TokenCall {
   readonly status: number;
@@ -43,13 +37,7 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
     await service?.stop();
   });
 
-  async function admin(...args: string[]): Promise<Captured> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), dataDir: service.dataDir };
-    const code = await runCli(['--local', ...args], io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const admin = (...args: string[]) => runAdmin(service, args);
 
   function line(output: string, label: string): string {
     const value = new RegExp(`^${label}:\\s+(\\S+)$`, 'm').exec(output)?.[1];

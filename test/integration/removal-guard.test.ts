@@ -1,4 +1,3 @@
-import { runCli, type CliIo } from '../../lambdas/admin/cli';
 import {
   createGroup,
   createUser,
@@ -9,12 +8,7 @@ import {
 } from '../support/conformance';
 import { readEvents, waitForEvents, type Published } from '../support/events-file';
 import { scim, startTestService, type TestService } from '../support/local-service';
-
-interface Captured {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
+import { runAdmin } from '../support/admin-cli';
 
 interface HeldList {
   readonly held: readonly { readonly resourceId: string; readonly operation: string; readonly at: string }[];
@@ -36,13 +30,7 @@ describe('removal guard over the local service', () => {
     await service.stop();
   });
 
-  async function admin(...args: string[]): Promise<Captured> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line), dataDir: service.dataDir };
-    const code = await runCli(['--local', ...args], io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const admin = (...args: string[]) => runAdmin(service, args);
 
   const ofTenant = (tenant: ConformanceTenant, type?: string) => (events: Published[]) =>
     events.filter(
