@@ -16,6 +16,7 @@ import {
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, scanAll, type RawItem } from '../support/table-inspection';
+import { setGuard } from '../../lambdas/operations/guard-admin';
 
 /**
  * DESIGN.md "Data": every key begins with the tenant, so IAM can fence a tenant by leading key and a
@@ -32,7 +33,7 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
   let jwks: JwksServer;
   let key: SigningKey;
 
-  /** Users, groups, memberships, renames, deletes, failed requests (log entries), a token rotation and a federated token grant (a seen jti). */
+  /** Users, groups, memberships, renames, deletes (one held by the removal guard), failed requests (log entries), a token rotation and a federated token grant (a seen jti). */
   const workload = async (tenant: ConformanceTenant) => {
     const alice = await createUser(tenant, { externalId: 'shared-nickname' });
     const bob = await createUser(tenant, { externalId: 'shared-nickname' });
@@ -48,7 +49,11 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
         { op: 'replace', path: 'userName', value: `renamed-${randomUUID().slice(0, 8)}@contoso.example` },
       ]),
     });
+    // The removal guard at one removal: carol's delete publishes, dave's is held (guard item, held row).
+    await setGuard(getWiring().deps, tenant.tenantId, { maxRemovals: 1 });
+    const dave = await createUser(tenant);
     await scim(`${tenant.users}/${carol.id}`, tenant.token, { method: 'DELETE' });
+    await scim(`${tenant.users}/${dave.id}`, tenant.token, { method: 'DELETE' });
     await scim(tenant.users, tenant.token, { method: 'POST', body: userBody({ userName: alice.userName }) });
     await scim(`${tenant.users}/${randomUUID()}`, tenant.token);
     await scim(`${tenant.groups}?filter=${encodeURIComponent('displayName eq "nobody"')}`, tenant.token);
