@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { StoredResource } from '../../lambdas/operations/ports';
 import { runSyncSlice, startRun } from '../../lambdas/operations/sync-run';
 import { createSyncDependencies } from '../../lambdas/sync-wiring';
-import { FakeGraph } from '../support/fake-graph';
+import { connectArgs, FakeGraph } from '../support/fake-graph';
 import { seedDirectory } from '../support/graph-directory';
 import { startTestService, type TestService } from '../support/local-service';
 import { runAdmin } from '../support/admin-cli';
@@ -51,23 +51,7 @@ describe('Graph sync: bad input and faults change nothing they had not committed
     const directory = seedDirectory(graph, count);
     const tenantId = `f-${randomUUID().slice(0, 8)}`;
     await admin('tenant', 'create', tenantId);
-    const connect = await admin(
-      'sync',
-      'connect',
-      tenantId,
-      '--entra-tenant',
-      graph.entraTenantId,
-      '--client-id',
-      graph.clientId,
-      '--client-secret',
-      graph.clientSecret,
-      '--graph-url',
-      graph.url,
-      '--login-url',
-      graph.url,
-      '--revoke-scim-tokens',
-      ...extra,
-    );
+    const connect = await admin(...connectArgs(graph, tenantId), '--revoke-scim-tokens', ...extra);
     expect(connect).toMatchObject({ code: 0, err: '' });
     return { graph, directory, tenantId };
   }

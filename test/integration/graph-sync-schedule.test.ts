@@ -5,7 +5,7 @@ import { dispatchRuns, workOnRun } from '../../lambdas/operations/sync-dispatch'
 import { updateConnector } from '../../lambdas/operations/sync-run';
 import type { SyncDependencies } from '../../lambdas/operations/sync-ports';
 import { createSyncDependencies } from '../../lambdas/sync-wiring';
-import { FakeGraph } from '../support/fake-graph';
+import { connectArgs, FakeGraph } from '../support/fake-graph';
 import { seedDirectory } from '../support/graph-directory';
 import { startTestService, type TestService } from '../support/local-service';
 
@@ -50,19 +50,7 @@ describe('Graph sync dispatcher: connector crons in the tenant time zone, with a
     const connect = await runCli(
       [
         '--local',
-        'sync',
-        'connect',
-        tenantId,
-        '--entra-tenant',
-        graph.entraTenantId,
-        '--client-id',
-        graph.clientId,
-        '--client-secret',
-        graph.clientSecret,
-        '--graph-url',
-        graph.url,
-        '--login-url',
-        graph.url,
+        ...connectArgs(graph, tenantId),
         '--schedule',
         '0 6 * * *',
         '--time-zone',

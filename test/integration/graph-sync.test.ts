@@ -4,7 +4,7 @@ import { runCli, type CliIo } from '../../lambdas/admin/cli';
 import type { ChangeEvent } from '../../lambdas/events/catalog';
 import type { StoredResource } from '../../lambdas/operations/ports';
 import { createWiring } from '../../lambdas/wiring';
-import { FakeGraph } from '../support/fake-graph';
+import { connectArgs as connectTo, FakeGraph } from '../support/fake-graph';
 import { inScope, seedDirectory, type SeededDirectory } from '../support/graph-directory';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
@@ -106,19 +106,7 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
 
   const ofTenant = (events: Published[]) => events.filter((event) => event.detail.tenantId === tenantId);
   const connectArgs = () => [
-    'sync',
-    'connect',
-    tenantId,
-    '--entra-tenant',
-    graph.entraTenantId,
-    '--client-id',
-    graph.clientId,
-    '--client-secret',
-    graph.clientSecret,
-    '--graph-url',
-    graph.url,
-    '--login-url',
-    graph.url,
+    ...connectTo(graph, tenantId),
     '--filter',
     'department=Sales,Support',
     '--filter',

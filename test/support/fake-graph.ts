@@ -378,6 +378,25 @@ export class FakeGraph {
   }
 }
 
+/** `sync connect <tenant>` pointed at this fake Graph (its tenant, app credentials and URLs), before any extra flags. */
+export function connectArgs(graph: FakeGraph, tenantId: string): string[] {
+  return [
+    'sync',
+    'connect',
+    tenantId,
+    '--entra-tenant',
+    graph.entraTenantId,
+    '--client-id',
+    graph.clientId,
+    '--client-secret',
+    graph.clientSecret,
+    '--graph-url',
+    graph.url,
+    '--login-url',
+    graph.url,
+  ];
+}
+
 async function body(request: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
