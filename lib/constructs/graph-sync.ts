@@ -26,21 +26,13 @@ import { ENV } from '../../lambdas/contracts/env';
 import { TABLE } from '../../lambdas/contracts/table';
 import { FUNCTION_DEFAULTS, ROOT } from './function-defaults';
 import { LambdaRole } from './lambda-role';
+import { TABLE_ACTIONS } from './operation-function';
 
-/** The table actions the sync functions use, on the table and its two named indexes (no index wildcard). */
+/** A write route's table actions (the sync writes through the SCIM use cases), on the table and its two named indexes (no index wildcard). */
 function tableAccess(table: ITableV2): PolicyStatement {
   return new PolicyStatement({
     effect: Effect.ALLOW,
-    actions: [
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:Query',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:BatchWriteItem',
-      'dynamodb:ConditionCheckItem',
-    ],
+    actions: [...TABLE_ACTIONS.write],
     resources: [
       table.tableArn,
       ...Object.values(TABLE.indexes).map((index) => `${table.tableArn}/index/${index.name}`),
