@@ -350,7 +350,7 @@ export class MemoryGuard implements GuardStore {
   async getGuard(): Promise<GuardState> {
     return {
       settings: this.settings,
-      ...(this.window
+      ...(this.window && this.window.windowSeconds === this.settings.windowSeconds
         ? { window: { index: this.window.index, current: this.window.current, previous: this.window.previous } }
         : {}),
       ...(this.hold ? { hold: this.hold } : {}),

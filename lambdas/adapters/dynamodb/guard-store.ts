@@ -45,7 +45,8 @@ function stateOf(item: Item | undefined): GuardState {
   const lock = item?.lock as GuardState['lock'];
   return {
     settings: settingsOf(item),
-    ...(item?.w !== undefined
+    // Counters of another window length (set since) say nothing about this one's windows.
+    ...(item?.w !== undefined && Number(item.ws) === settingsOf(item).windowSeconds
       ? { window: { index: Number(item.w), current: Number(item.c ?? 0), previous: Number(item.p ?? 0) } }
       : {}),
     ...(hold ? { hold: { id: String(hold.id), since: String(hold.since) } } : {}),

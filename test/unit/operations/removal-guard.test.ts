@@ -1,5 +1,5 @@
 import { deleteUser } from '../../../lambdas/operations/delete-user';
-import { rejectHeld, releaseHeld } from '../../../lambdas/operations/guard-admin';
+import { rejectHeld, releaseHeld, setGuard, showGuard } from '../../../lambdas/operations/guard-admin';
 import { patchUser } from '../../../lambdas/operations/patch-user';
 import { MemoryPorts, scimRequest } from '../../support/memory-ports';
 
@@ -71,6 +71,22 @@ describe('removal guard over in-memory ports', () => {
 
     expect(published('User Deleted')).toHaveLength(5);
     expect(ports.held.size).toBe(2);
+  });
+
+  it('shows the removals the guard counts: a new window length starts counting afresh, as countRemoval does', async () => {
+    const [first, second, third, fourth] = seed(4) as [string, string, string, string];
+    for (const id of [first, second, third]) await remove(id);
+    const deps = adminDeps();
+
+    expect(await showGuard(deps, 'acme')).toMatchObject({
+      removalsInWindow: 3,
+      limit: 500,
+      holding: false,
+      heldCount: 0,
+    });
+    expect(await setGuard(deps, 'acme', { windowSeconds: 7200 })).toMatchObject({ window: '2h', removalsInWindow: 0 });
+    await remove(fourth);
+    expect(await showGuard(deps, 'acme')).toMatchObject({ removalsInWindow: 1 });
   });
 
   it('release publishes held changes in order and lifts the hold; reject restores the user with its groups and publishes nothing', async () => {
