@@ -30,7 +30,7 @@ module.exports = {
       ...common,
       displayName: 'infra',
       testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts/infra.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts/infra.ts', '<rootDir>/test/support/cdk-outdir.ts'],
     },
   ],
 };
