@@ -1,8 +1,8 @@
-import { getProfile } from '../../operations/get-profile';
+import { getProfile } from '../../operations/profiles/get-profile';
 import type { Dependencies } from '../../operations/ports';
-import { setMapping, setPolicy } from '../../operations/profile-admin';
+import { setMapping, setPolicy } from '../../operations/profiles/profile-admin';
 import type { ScimRequest } from '../../operations/request';
-import { updateProfile } from '../../operations/update-profile';
+import { updateProfile } from '../../operations/profiles/update-profile';
 import { fieldsOf, mappingOf, ownerOf, policyOf, type Owner } from '../../tenancy/profile';
 import type { TenantRecord } from '../../tenancy/tenant';
 import {
