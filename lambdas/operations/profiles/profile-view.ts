@@ -1,17 +1,18 @@
 import type { StoredResource } from '../ports';
 import { editRefusal, fieldsOf, ownerOf, policyOf } from '../../tenancy/profile';
+import type { TenantRecord } from '../../tenancy/tenant';
 import { directoryProfile, isManaged, profileOf } from './effective-profile';
-import type { ScimRequest, ScimResponse } from '../request';
+import type { ScimResponse } from '../request';
 import { etagOf } from '../../scim/resources/render';
 
 /** The profile API's view of one user: the effective profile, and per field its owner and both sources. */
-export function profileView(request: ScimRequest, user: StoredResource) {
-  const settings = request.tenant?.profile ?? {};
+export function profileView(tenant: TenantRecord | undefined, user: StoredResource) {
+  const settings = tenant?.profile ?? {};
   const policy = policyOf(settings);
-  const managed = isManaged(request.tenant);
-  const fromDirectory = directoryProfile(request.tenant, user);
+  const managed = isManaged(tenant);
+  const fromDirectory = directoryProfile(tenant, user);
   const fromUser = user.userValues ?? {};
-  const effective = profileOf(request.tenant, user, managed);
+  const effective = profileOf(tenant, user, managed);
   return {
     id: user.id,
     userName: user.data.userName,
@@ -34,7 +35,10 @@ export function profileView(request: ScimRequest, user: StoredResource) {
   };
 }
 
+/** One user's profile as the profile API and `scim-admin profile` show it. */
+export type ProfileView = ReturnType<typeof profileView>;
+
 /** A profile response with the user's version as ETag. */
-export function profileResponse(request: ScimRequest, user: StoredResource): ScimResponse {
-  return { status: 200, body: profileView(request, user), headers: { ETag: etagOf(user.version) } };
+export function profileResponse(view: ProfileView): ScimResponse {
+  return { status: 200, body: view, headers: { ETag: etagOf(view.version) } };
 }

@@ -16,7 +16,7 @@ function versionsIn(header: string): Set<string> | 'any' {
 }
 
 /** True when the request carries If-Match: its writes must then not retry on a version conflict. */
-export function hasIfMatch(request: ScimRequest): boolean {
+export function hasIfMatch(request: Pick<ScimRequest, 'headers'>): boolean {
   return request.headers['if-match'] !== undefined;
 }
 
@@ -66,7 +66,7 @@ export const STORAGE_RETRY_AFTER_SECONDS = 2;
  * What a commit failure means to the client once retrying is over (or not allowed): the use case's
  * own words for it go in `detail` (STYLE.md: the status is decided here, not in the adapter).
  */
-export function scimErrorOf(failure: CommitFailure, request: ScimRequest, what: string): ScimError {
+export function scimErrorOf(failure: CommitFailure, request: Pick<ScimRequest, 'headers'>, what: string): ScimError {
   switch (failure.reason) {
     case 'versionConflict':
     case 'memberStateChanged':
@@ -94,7 +94,7 @@ export function scimErrorOf(failure: CommitFailure, request: ScimRequest, what: 
 }
 
 /** Failures another attempt (reading again) can get past; with If-Match, a stale version is final. */
-function isRetryable(error: unknown, request: ScimRequest): boolean {
+function isRetryable(error: unknown, request: Pick<ScimRequest, 'headers'>): boolean {
   if (isCommitFailure(error, 'transactionConflict', 'memberMissing')) return true;
   return !hasIfMatch(request) && isCommitFailure(error, 'versionConflict', 'memberStateChanged');
 }
@@ -107,7 +107,7 @@ function isRetryable(error: unknown, request: ScimRequest): boolean {
  * 503 with Retry-After. Commit failures that reach the end are mapped by `scimErrorOf`.
  */
 export async function withRetryOnConflict<T>(
-  request: ScimRequest,
+  request: Pick<ScimRequest, 'headers'>,
   what: string,
   attempt: () => Promise<T>,
 ): Promise<T> {
