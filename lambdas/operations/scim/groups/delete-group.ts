@@ -1,7 +1,7 @@
 import { buildEvent } from '../../../events/catalog';
 import { ScimError } from '../../../scim/errors';
 import { logEntryOfEvent } from '../../../tenancy/provisioning-log';
-import { renderGroup } from './group-writes';
+import { renderGroup } from './group-reads';
 import { checkIfMatch, hasIfMatch, scimErrorOf } from '../preconditions';
 import type { Operation } from '../../request';
 import { noContent } from '../responses';

@@ -1,5 +1,5 @@
 import { ScimError } from '../../../scim/errors';
-import { groupResponse } from './group-writes';
+import { groupResponse } from './group-reads';
 import { notModified } from '../preconditions';
 import type { Operation } from '../../request';
 

@@ -1,7 +1,7 @@
 import { ScimError } from '../../../scim/errors';
 import type { Filter } from '../../../scim/filter';
 import { GROUP_RESOURCE_TYPE } from '../../../scim/schema/attributes';
-import { MAX_MEMBERS_IN_RESPONSE, membersAttribute, renderGroup, wantsMembers } from './group-writes';
+import { MAX_MEMBERS_IN_RESPONSE, membersAttribute, renderGroup, wantsMembers } from './group-reads';
 import { listResources } from '../list-resources';
 import type { Operation } from '../../request';
 

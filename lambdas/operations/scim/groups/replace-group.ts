@@ -1,7 +1,8 @@
 import { ScimError } from '../../../scim/errors';
 import { normalizeResource } from '../../../scim/resources/normalize';
 import { GROUP_RESOURCE_TYPE } from '../../../scim/schema/attributes';
-import { groupResponse, HeldVersions, memberIdsOf, membershipWrites, resolveMembers, saveGroup } from './group-writes';
+import { HeldVersions, memberIdsOf, membershipWrites, resolveMembers, saveGroup } from './group-writes';
+import { groupResponse } from './group-reads';
 import { checkIfMatch, hasIfMatch, withRetryOnConflict } from '../preconditions';
 import type { Operation } from '../../request';
 

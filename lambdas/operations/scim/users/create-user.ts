@@ -9,7 +9,7 @@ import { profileOf } from '../../profiles/effective-profile';
 import { userTypeOf } from '../../profiles/tenant-schema';
 import type { StoredResource } from '../../ports';
 import type { Operation } from '../../request';
-import { userResponse } from './user-writes';
+import { userResponse } from './user-reads';
 
 /** The user, its userName marker (the uniqueness constraint: no read before the write), the count and the event. */
 export function createUserPlan(tenantId: string, user: StoredResource, event: ChangeEvent): WritePlan {

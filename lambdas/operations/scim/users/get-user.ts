@@ -3,7 +3,7 @@ import { wantsAttribute } from '../../../scim/resources/projection';
 import { userTypeOf } from '../../profiles/tenant-schema';
 import { notModified } from '../preconditions';
 import type { Operation } from '../../request';
-import { groupsAttribute, userResponse } from './user-writes';
+import { groupsAttribute, userResponse } from './user-reads';
 
 /** GET /Users/{id}: inactive users are returned too; only a deleted user is 404 (entra §2.3). */
 export const getUser: Operation = async (request, deps) => {

@@ -2,7 +2,7 @@ import { userTypeOf } from '../../profiles/tenant-schema';
 import { listResources } from '../list-resources';
 import type { UserLookupKey } from '../../ports';
 import type { Operation } from '../../request';
-import { userResource } from './user-writes';
+import { userResource } from './user-reads';
 
 const USER_KEYS: ReadonlySet<string> = new Set<UserLookupKey>(['userName', 'externalId', 'workEmail']);
 

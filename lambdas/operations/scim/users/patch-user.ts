@@ -4,7 +4,8 @@ import { withoutWriteOnly } from '../../../scim/resources/normalize';
 import { userTypeOf } from '../../profiles/tenant-schema';
 import { checkIfMatch, withRetryOnConflict } from '../preconditions';
 import type { Operation } from '../../request';
-import { saveUser, userResponse } from './user-writes';
+import { saveUser } from './user-writes';
+import { userResponse } from './user-reads';
 
 /**
  * PATCH /Users/{id} in every dialect Entra and Okta send (lambdas/scim/patch): all operations apply

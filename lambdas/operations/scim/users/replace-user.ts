@@ -3,7 +3,8 @@ import { normalizeResource } from '../../../scim/resources/normalize';
 import { userTypeOf } from '../../profiles/tenant-schema';
 import { checkIfMatch, withRetryOnConflict } from '../preconditions';
 import type { Operation } from '../../request';
-import { saveUser, userResponse } from './user-writes';
+import { saveUser } from './user-writes';
+import { userResponse } from './user-reads';
 
 /** PUT /Users/{id} (Okta's update): the body replaces every client-writable attribute. */
 export const replaceUser: Operation = async (request, deps) => {
