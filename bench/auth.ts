@@ -1,5 +1,5 @@
 import { tokenUrlOf } from '../lambdas/admin/target';
-import { createClient } from '../lambdas/operations/oauth-admin';
+import { createClient } from '../lambdas/operations/credentials/oauth-admin';
 import { getWiring } from '../lambdas/wiring';
 import type { BenchEnvironment, BenchTenant } from './harness';
 import { percentile, progress, round } from './harness';

@@ -16,7 +16,7 @@ import { handlerFileName, routes, SCIM_BASE_PATH, type OperationName } from '../
 import { startDynamoDbLocal, type DynamoDbLocal } from '../lambdas/local/dynamodb-local';
 import { startLocalService, type LocalService } from '../lambdas/local/run';
 import type { StoredResource } from '../lambdas/operations/ports';
-import { createTenant } from '../lambdas/operations/tenant-admin';
+import { createTenant } from '../lambdas/operations/tenants/tenant-admin';
 import { createDocumentClient, getWiring } from '../lambdas/wiring';
 import { capacityOf, type Capacity } from './capacity';
 

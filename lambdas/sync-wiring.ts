@@ -4,7 +4,7 @@ import { GraphHttpClient, type GraphClientOptions } from './adapters/graph/graph
 import { FileConnectorSecrets } from './adapters/local/file-connector-secrets';
 import { SecretsManagerConnectorSecrets } from './adapters/secrets-manager/secrets-manager-connector-secrets';
 import { readConfig, readSyncConfig, type Config, type SyncConfig } from './config';
-import type { SyncDependencies } from './operations/sync-ports';
+import type { SyncDependencies } from './operations/graph-sync/sync-ports';
 import { createDocumentClient, createWiring } from './wiring';
 
 /** Builds the sync's dependencies on top of the SCIM ones (the same stores, so writes take the same path). */

@@ -12,9 +12,9 @@ import { RemoteKeySets } from './adapters/jwks/remote-key-sets';
 import { FileTokenKeys } from './adapters/local/file-token-keys';
 import { SecretsManagerTokenKeys } from './adapters/secrets-manager/secrets-manager-token-keys';
 import { readConfig, type Config } from './config';
-import { Authenticator, KEY_CACHE_TTL_MS } from './operations/authenticate';
-import { TtlCache } from './operations/cache';
-import type { OAuthDependencies } from './operations/issue-access-token';
+import { Authenticator, KEY_CACHE_TTL_MS } from './operations/credentials/authenticate';
+import { TtlCache } from './operations/credentials/ttl-cache';
+import type { OAuthDependencies } from './operations/credentials/issue-access-token';
 import type { Clock, Dependencies } from './operations/ports';
 import { DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS } from './tenancy/access-token-claims';
 

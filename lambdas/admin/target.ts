@@ -4,7 +4,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DEFAULT_MAX_BODY_BYTES, type Config } from '../config';
 import { OAUTH_BASE_PATH, SCIM_BASE_PATH } from '../contracts/routes';
 import type { LocalInstance } from '../local/run';
-import { AdminError } from '../operations/tenant-admin';
+import { AdminError } from '../operations/tenants/tenant-admin';
 
 /** Where the admin CLI works: the table, the token key and the base of Tenant URLs. */
 export interface Target {

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { deleteGroup } from '../operations/delete-group';
+import { deleteGroup } from '../operations/scim/groups/delete-group';
 
 export const handler = defineOperation('deleteGroup', deleteGroup);

@@ -1,4 +1,4 @@
 import { defineOAuthEndpoint } from '../http/define-oauth-endpoint';
-import { getAuthorizationServerMetadata } from '../operations/get-authorization-server-metadata';
+import { getAuthorizationServerMetadata } from '../operations/credentials/get-authorization-server-metadata';
 
 export const handler = defineOAuthEndpoint('getAuthorizationServerMetadata', getAuthorizationServerMetadata);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { getGroup } from '../operations/get-group';
+import { getGroup } from '../operations/scim/groups/get-group';
 
 export const handler = defineOperation('getGroup', getGroup);

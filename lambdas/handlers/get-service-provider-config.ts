@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { getServiceProviderConfig } from '../operations/get-service-provider-config';
+import { getServiceProviderConfig } from '../operations/scim/discovery/get-service-provider-config';
 
 export const handler = defineOperation('getServiceProviderConfig', getServiceProviderConfig);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { getUser } from '../operations/get-user';
+import { getUser } from '../operations/scim/users/get-user';
 
 export const handler = defineOperation('getUser', getUser);

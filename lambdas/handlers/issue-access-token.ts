@@ -1,4 +1,4 @@
 import { defineOAuthEndpoint } from '../http/define-oauth-endpoint';
-import { issueAccessToken } from '../operations/issue-access-token';
+import { issueAccessToken } from '../operations/credentials/issue-access-token';
 
 export const handler = defineOAuthEndpoint('issueAccessToken', issueAccessToken);

@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { listSchemas } from '../operations/list-schemas';
+import { listSchemas } from '../operations/scim/discovery/list-schemas';
 
 export const handler = defineOperation('listSchemas', listSchemas);

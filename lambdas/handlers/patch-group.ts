@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { patchGroup } from '../operations/patch-group';
+import { patchGroup } from '../operations/scim/groups/patch-group';
 
 export const handler = defineOperation('patchGroup', patchGroup);

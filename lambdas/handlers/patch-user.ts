@@ -1,4 +1,4 @@
 import { defineOperation } from '../http/define-operation';
-import { patchUser } from '../operations/patch-user';
+import { patchUser } from '../operations/scim/users/patch-user';
 
 export const handler = defineOperation('patchUser', patchUser);

@@ -1,4 +1,4 @@
-import { dispatchRuns } from '../operations/sync-dispatch';
+import { dispatchRuns } from '../operations/graph-sync/sync-dispatch';
 import { getSyncDependencies } from '../sync-wiring';
 
 /** EventBridge Scheduler tick → the runs the state machine works on (docs/graph-sync.md "On AWS"). */

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { workOnRun, type DispatchedRun, type SliceResult } from '../operations/sync-dispatch';
+import { workOnRun, type DispatchedRun, type SliceResult } from '../operations/graph-sync/sync-dispatch';
 import { getSyncDependencies } from '../sync-wiring';
 
 /** Time kept back from the invocation's timeout for the last page and its checkpoint. */

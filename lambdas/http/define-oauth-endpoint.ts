@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { OAUTH_BASE_PATH, type OperationName } from '../contracts/routes';
-import type { OAuthOperation, OAuthResponse } from '../operations/issue-access-token';
-import { NO_STORE } from '../operations/issue-access-token';
+import type { OAuthOperation, OAuthResponse } from '../operations/credentials/issue-access-token';
+import { NO_STORE } from '../operations/credentials/issue-access-token';
 import { ScimError } from '../scim/errors';
 import { getWiring, type Wiring } from '../wiring';
 import { logger } from './logger';

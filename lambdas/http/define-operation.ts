@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { authOf, routeOf, type OperationName } from '../contracts/routes';
-import { checkProjectionQuery } from '../operations/projection-query';
+import { checkProjectionQuery } from '../operations/scim/projection-query';
 import type { Operation } from '../operations/request';
 import { ScimError } from '../scim/errors';
 import { scimWriteRefusal } from '../tenancy/tenant';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Dependencies } from '../operations/ports';
-import { createTenant, issueToken, revokeToken } from '../operations/tenant-admin';
+import { createTenant, issueToken, revokeToken } from '../operations/tenants/tenant-admin';
 import { isLiveToken, matchToken } from '../tenancy/tenant';
 
 /**

@@ -8,8 +8,8 @@ import {
   GetShardIteratorCommand,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DeadLetterSink, EventSink } from '../operations/event-sink';
-import { publishChanges } from '../operations/publish-changes';
+import type { DeadLetterSink, EventSink } from '../operations/publishing/event-sink';
+import { publishChanges } from '../operations/publishing/publish-changes';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
 
 /**

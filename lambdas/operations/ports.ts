@@ -4,7 +4,7 @@ import type { LogEntry, LogQuery } from '../tenancy/provisioning-log';
 import type { TenantRecord } from '../tenancy/tenant';
 import type { TokenKeyRing } from '../tenancy/tokens';
 import type { GuardSettings, Hold, RemovalWindow } from '../tenancy/removal-guard';
-import type { HeldChange, MemberType, WritePlan } from './write-plan';
+import type { HeldChange, MemberType, WritePlan } from './writes/write-plan';
 
 /** A stored resource: the normalised SCIM document plus the server-owned metadata. */
 export interface StoredResource {

@@ -4,7 +4,7 @@ import { EVENT_DEFINITIONS, MEMBERS_PER_EVENT, schemaFileName } from '../../lamb
 import { CURRENT_EVENT_SCHEMAS, EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
 import { DETAIL_TYPES } from '../../lambdas/events/catalog';
 import { eventSchemaDocument, schemaFileText } from '../../lambdas/events/schema-document';
-import { chunkMemberChanges } from '../../lambdas/operations/write-plan';
+import { chunkMemberChanges } from '../../lambdas/operations/writes/write-plan';
 
 const folder = join(__dirname, '..', '..', 'lambdas', 'contracts', 'events');
 

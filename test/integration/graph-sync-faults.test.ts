@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredResource } from '../../lambdas/operations/ports';
-import { runSyncSlice, startRun } from '../../lambdas/operations/sync-run';
+import { runSyncSlice, startRun } from '../../lambdas/operations/graph-sync/sync-run';
 import { createSyncDependencies } from '../../lambdas/sync-wiring';
 import { connectArgs, FakeGraph } from '../support/fake-graph';
 import { seedDirectory } from '../support/graph-directory';

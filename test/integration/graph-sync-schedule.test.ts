@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { runCli, type CliIo } from '../../lambdas/admin/cli';
-import { dispatchRuns, workOnRun } from '../../lambdas/operations/sync-dispatch';
-import { updateConnector } from '../../lambdas/operations/sync-run';
-import type { SyncDependencies } from '../../lambdas/operations/sync-ports';
+import { dispatchRuns, workOnRun } from '../../lambdas/operations/graph-sync/sync-dispatch';
+import { updateConnector } from '../../lambdas/operations/graph-sync/sync-run';
+import type { SyncDependencies } from '../../lambdas/operations/graph-sync/sync-ports';
 import { createSyncDependencies } from '../../lambdas/sync-wiring';
 import { connectArgs, FakeGraph } from '../support/fake-graph';
 import { seedDirectory } from '../support/graph-directory';

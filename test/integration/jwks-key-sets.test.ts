@@ -4,7 +4,7 @@ import {
   JWKS_REFETCH_INTERVAL_MS,
   RemoteKeySets,
 } from '../../lambdas/adapters/jwks/remote-key-sets';
-import { KeySetUnavailable } from '../../lambdas/operations/oauth-ports';
+import { KeySetUnavailable } from '../../lambdas/operations/credentials/oauth-ports';
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
 
 const claims = { iss: 'https://issuer.example', aud: 'app', sub: 'principal' };

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../lambdas/contracts/table';
-import { federateTenant } from '../../lambdas/operations/oauth-admin';
-import { issueToken, revokeToken } from '../../lambdas/operations/tenant-admin';
+import { federateTenant } from '../../lambdas/operations/credentials/oauth-admin';
+import { issueToken, revokeToken } from '../../lambdas/operations/tenants/tenant-admin';
 import { CLIENT_ASSERTION_TYPE_JWT } from '../../lambdas/tenancy/oauth-request';
 import { getWiring } from '../../lambdas/wiring';
 import {
@@ -16,7 +16,7 @@ import {
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { inspectionClient, scanAll, type RawItem } from '../support/table-inspection';
-import { setGuard } from '../../lambdas/operations/guard-admin';
+import { setGuard } from '../../lambdas/operations/removal-guard/guard-admin';
 
 /**
  * DESIGN.md "Data": every key begins with the tenant, so IAM can fence a tenant by leading key and a

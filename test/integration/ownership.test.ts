@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ChangeEvent } from '../../lambdas/events/catalog';
-import { RECHECK_AFTER_MS } from '../../lambdas/operations/authenticate';
-import { setMapping, setPolicy } from '../../lambdas/operations/profile-admin';
-import { createTenant, disconnectTenant, reconnectTenant } from '../../lambdas/operations/tenant-admin';
+import { RECHECK_AFTER_MS } from '../../lambdas/operations/credentials/authenticate';
+import { setMapping, setPolicy } from '../../lambdas/operations/profiles/profile-admin';
+import { createTenant, disconnectTenant, reconnectTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { PATCH_OP } from '../../lambdas/scim/schema/urns';

@@ -1,4 +1,4 @@
-import { createTenant, deleteTenant, PURGE_QUIESCE_MS } from '../../lambdas/operations/tenant-admin';
+import { createTenant, deleteTenant, PURGE_QUIESCE_MS } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import { newTenant, userBody } from '../support/conformance';
 import { scim, startTestService, type TestService } from '../support/local-service';

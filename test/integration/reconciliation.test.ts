@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ChangeEvent } from '../../lambdas/events/catalog';
-import { createTenant } from '../../lambdas/operations/tenant-admin';
+import { createTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import { scim, startTestService, type ScimCall, type TestService } from '../support/local-service';
 import { PATCH_OP } from '../../lambdas/scim/schema/urns';

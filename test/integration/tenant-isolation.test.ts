@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { authOf, routes, type Route } from '../../lambdas/contracts/routes';
-import { createTenant, issueToken, revokeToken } from '../../lambdas/operations/tenant-admin';
+import { createTenant, issueToken, revokeToken } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import { scim, startTestService, type TestService } from '../support/local-service';
 import { ERROR_MESSAGE, PATCH_OP, USER_SCHEMA } from '../../lambdas/scim/schema/urns';

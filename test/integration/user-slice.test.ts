@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createTenant } from '../../lambdas/operations/tenant-admin';
+import { createTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import entraCreateUser from '../fixtures/entra/create-user.json';
 import { scim, startTestService, type TestService } from '../support/local-service';

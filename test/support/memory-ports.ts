@@ -21,7 +21,7 @@ import {
   type PlannedTransaction,
   type Write,
   type WritePlan,
-} from '../../lambdas/operations/write-plan';
+} from '../../lambdas/operations/writes/write-plan';
 import {
   DEFAULT_GUARD_SETTINGS,
   windowIndexOf,

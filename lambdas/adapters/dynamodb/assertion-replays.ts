@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import type { AssertionReplays } from '../../operations/oauth-ports';
+import type { AssertionReplays } from '../../operations/credentials/oauth-ports';
 import { translateStorageError } from './errors';
 import { assertionReplayKey } from './keys';
 

@@ -1,7 +1,7 @@
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { StoredResource } from '../../operations/ports';
-import type { HeldChange } from '../../operations/write-plan';
+import type { HeldChange } from '../../operations/writes/write-plan';
 import type { ScimObject } from '../../scim/resources/normalize';
 import { LOG_RETENTION_DAYS, logEntryOfEvent, type LogEntry } from '../../tenancy/provisioning-log';
 import {

@@ -37,7 +37,7 @@ export class UnprocessedItemsError extends Error {
 const KEY_TOO_LARGE = /(2048|1024) bytes|size limit/i;
 /** DynamoDB's 400 KB item limit: a backstop behind checkResourceBounds (lambdas/scim/resources/normalize.ts). */
 const ITEM_TOO_LARGE = /item size (to update )?has exceeded/i;
-/** An empty string as a key attribute: a backstop behind the empty-filter check (lambdas/operations/listing.ts). */
+/** An empty string as a key attribute: a backstop behind the empty-filter check (lambdas/operations/scim/list-resources.ts). */
 const EMPTY_KEY = /key attribute cannot contain an empty string/i;
 
 interface AwsLikeError {

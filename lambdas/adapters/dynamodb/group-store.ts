@@ -8,7 +8,7 @@ import type {
   ResourcePage,
   StoredResource,
 } from '../../operations/ports';
-import type { MemberType } from '../../operations/write-plan';
+import type { MemberType } from '../../operations/writes/write-plan';
 import { batchGetItems } from './batch';
 import { fromResourceItem, isPresentMembership } from './codec';
 import { translateStorageError } from './errors';

@@ -8,7 +8,7 @@ import {
 import { TABLE } from '../../contracts/table';
 import type { ChangeEvent } from '../../events/catalog';
 import type { GuardAction, GuardState, GuardStore, HeldPage } from '../../operations/ports';
-import { CommitFailure } from '../../operations/write-plan';
+import { CommitFailure } from '../../operations/writes/write-plan';
 import { logEntryOfEvent } from '../../tenancy/provisioning-log';
 import {
   DEFAULT_GUARD_SETTINGS,

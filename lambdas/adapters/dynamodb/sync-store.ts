@@ -7,12 +7,12 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import { LeaseLost, type Lease, type LinkPage, type SyncStore } from '../../operations/sync-ports';
+import { LeaseLost, type Lease, type LinkPage, type SyncStore } from '../../operations/graph-sync/sync-ports';
 import type { ConnectorRecord } from '../../sync/connector';
 import type { GroupLink, RunRecord, UserLink } from '../../sync/run-record';
 import { batchDeleteItems, batchGetItems, chunks } from './batch';
 import type { Item } from './codec';
-import { ConnectorConflict } from '../../operations/write-conflicts';
+import { ConnectorConflict } from '../../operations/writes/write-conflicts';
 import { cancellationCodes, translateStorageError, UnprocessedItemsError } from './errors';
 import { tenantPartitionKey } from '../../contracts/partitions';
 import type { ItemKey } from './keys';
@@ -60,7 +60,7 @@ const KIND = {
   groupLink: 'syncGroupLink',
 } as const;
 
-export { ConnectorConflict } from '../../operations/write-conflicts';
+export { ConnectorConflict } from '../../operations/writes/write-conflicts';
 
 function isConditionalFailure(error: unknown): boolean {
   return (

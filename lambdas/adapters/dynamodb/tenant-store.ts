@@ -15,7 +15,7 @@ import { batchDeleteItems, batchGetItems } from './batch';
 import { fromLogItem, outboxItems, toLogItem, type Item } from './codec';
 import { cancellationCodes, translateStorageError } from './errors';
 import { TENANT_PARTITIONS, tenantPartitionKey, type TenantPartition } from '../../contracts/partitions';
-import { TenantWriteConflict } from '../../operations/write-conflicts';
+import { TenantWriteConflict } from '../../operations/writes/write-conflicts';
 import { forEachQueryPage, indexSortKeys, queryItems } from './query';
 import {
   groupKey,

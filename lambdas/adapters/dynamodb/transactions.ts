@@ -5,7 +5,7 @@ import {
   type Expected,
   type PlannedTransaction,
   type Write,
-} from '../../operations/write-plan';
+} from '../../operations/writes/write-plan';
 import {
   toEventItem,
   toGroupItem,

@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
 import type { StoredResource } from '../../operations/ports';
-import { CommitFailure, type MemberType, type WritePlan } from '../../operations/write-plan';
+import { CommitFailure, type MemberType, type WritePlan } from '../../operations/writes/write-plan';
 import type { WriteStore } from '../../operations/ports';
 import { batchDeleteItems } from './batch';
 import { fromResourceItem } from './codec';

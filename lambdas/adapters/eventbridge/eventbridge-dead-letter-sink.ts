@@ -1,6 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SET_ASIDE_DETAIL_TYPE, SET_ASIDE_SOURCE } from '../../contracts/events/source';
-import type { DeadLetterSink, SetAsideEntry } from '../../operations/event-sink';
+import type { DeadLetterSink, SetAsideEntry } from '../../operations/publishing/event-sink';
 
 /**
  * Sets change events aside on AWS: puts a small reference to each (identity, size, reason; never the

@@ -1,6 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { EventEntry } from '../../events/entries';
-import type { EventEntryFailure, EventSink } from '../../operations/event-sink';
+import type { EventEntryFailure, EventSink } from '../../operations/publishing/event-sink';
 
 /** Sends change events to one EventBridge bus with PutEvents. */
 export class EventBridgeEventSink implements EventSink {

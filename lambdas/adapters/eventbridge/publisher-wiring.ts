@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { readPublisherConfig, type PublisherConfig } from '../../config';
-import type { PublishDependencies } from '../../operations/publish-changes';
+import type { PublishDependencies } from '../../operations/publishing/publish-changes';
 import { EventBridgeDeadLetterSink } from './eventbridge-dead-letter-sink';
 import { EventBridgeEventSink } from './eventbridge-event-sink';
 

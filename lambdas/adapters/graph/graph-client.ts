@@ -1,4 +1,4 @@
-import type { GraphSource } from '../../operations/sync-ports';
+import type { GraphSource } from '../../operations/graph-sync/sync-ports';
 import { isLoopbackHost, type ConnectorRecord } from '../../sync/connector';
 import { parseDeltaPage, pathOf, type DeltaPage } from '../../sync/delta';
 import { ResyncRequired, SyncError } from '../../sync/errors';

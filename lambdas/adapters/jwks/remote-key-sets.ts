@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
-import { KeySetUnavailable, type KeySets } from '../../operations/oauth-ports';
+import { KeySetUnavailable, type KeySets } from '../../operations/credentials/oauth-ports';
 
 /** A JWKS fetch that takes longer is abandoned: the token request fails fast with invalid_client. */
 export const JWKS_TIMEOUT_MS = 3_000;

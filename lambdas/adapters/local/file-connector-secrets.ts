@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectorSecrets } from '../../operations/sync-ports';
+import type { ConnectorSecrets } from '../../operations/graph-sync/sync-ports';
 
 /**
  * Local stand-in for Secrets Manager: one file per connector under the data dir (git-ignored),

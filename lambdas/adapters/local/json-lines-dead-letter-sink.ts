@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import type { DeadLetterSink, SetAsideEntry } from '../../operations/event-sink';
+import type { DeadLetterSink, SetAsideEntry } from '../../operations/publishing/event-sink';
 
 /**
  * Local mode's dead-letter queue: appends each set-aside change event (reason, identity, size and the

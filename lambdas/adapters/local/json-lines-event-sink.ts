@@ -1,7 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import type { ChangeEvent } from '../../events/catalog';
 import type { EventEntry } from '../../events/entries';
-import type { EventEntryFailure, EventSink } from '../../operations/event-sink';
+import type { EventEntryFailure, EventSink } from '../../operations/publishing/event-sink';
 
 /**
  * Local mode's event bus: appends each entry, as PutEvents would receive it ({Source, DetailType,

@@ -5,7 +5,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { ConnectorSecrets } from '../../operations/sync-ports';
+import type { ConnectorSecrets } from '../../operations/graph-sync/sync-ports';
 
 function named(error: unknown, name: string): boolean {
   return (error as { name?: string })?.name === name;

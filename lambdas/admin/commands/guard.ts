@@ -6,7 +6,7 @@ import {
   showGuard,
   type GuardChange,
   type GuardView,
-} from '../../operations/guard-admin';
+} from '../../operations/removal-guard/guard-admin';
 import { GuardSettingsError, parseMaxRemovals, parsePercent, parseWindow } from '../../tenancy/removal-guard';
 import { defineCommand, printJson, TENANT_ARG, type CliIo } from '../command';
 

@@ -7,8 +7,8 @@ import {
   revokeClient,
   unfederateTenant,
   type ClientView,
-} from '../../operations/oauth-admin';
-import { expiryFrom } from '../../operations/tenant-admin';
+} from '../../operations/credentials/oauth-admin';
+import { expiryFrom } from '../../operations/tenants/tenant-admin';
 import type { FederationRecord } from '../../tenancy/oauth-clients';
 import type { TenantRecord } from '../../tenancy/tenant';
 import { defineCommand, printJson, TENANT_ARG, UsageError } from '../command';

@@ -1,10 +1,8 @@
-import { getProfile } from '../../operations/get-profile';
-import type { Dependencies } from '../../operations/ports';
-import { setMapping, setPolicy } from '../../operations/profile-admin';
-import type { ScimRequest } from '../../operations/request';
-import { updateProfile } from '../../operations/update-profile';
+import { readProfile } from '../../operations/profiles/get-profile';
+import { setMapping, setPolicy } from '../../operations/profiles/profile-admin';
+import type { ProfileView } from '../../operations/profiles/profile-view';
+import { editProfile } from '../../operations/profiles/update-profile';
 import { fieldsOf, mappingOf, ownerOf, policyOf, type Owner } from '../../tenancy/profile';
-import type { TenantRecord } from '../../tenancy/tenant';
 import {
   assignments,
   defineCommand,
@@ -14,41 +12,10 @@ import {
   tenantOrFail,
   UsageError,
 } from '../command';
-import type { Target } from '../target';
 
 const USER_ARG = { label: '<userId>', what: 'user id' } as const;
 
-type ProfileBody = {
-  profile: Record<string, string | null>;
-  fields: Record<string, { owner: string; editable: boolean }>;
-};
-
-/**
- * The profile API's request for one user, as the CLI's caller: the use cases need the tenant record,
- * a request id and the Tenant URL for the User Updated event they write.
- */
-function profileRequest(
-  operation: 'getProfile' | 'updateProfile',
-  tenant: TenantRecord,
-  userId: string,
-  body: unknown,
-  target: Target,
-  deps: Dependencies,
-): ScimRequest {
-  return {
-    operation,
-    tenantId: tenant.tenantId,
-    pathParameters: { tenantId: tenant.tenantId, id: userId },
-    query: {},
-    headers: {},
-    body,
-    requestId: `admin-${deps.ids.newId()}`,
-    tenantUrl: `${target.tenantUrlBase}/${tenant.tenantId}`,
-    tenant,
-  };
-}
-
-function printProfile(io: { out(line: string): void }, body: ProfileBody): void {
+function printProfile(io: { out(line: string): void }, body: ProfileView): void {
   for (const [field, value] of Object.entries(body.profile)) {
     const info = body.fields[field];
     io.out(
@@ -138,10 +105,9 @@ export const PROFILE_COMMANDS = [
     args: [TENANT_ARG, USER_ARG],
     options: {},
     help: "Shows a user's effective profile: each field's value, owner and whether the user may edit it.",
-    async run({ args: [tenantId = '', userId = ''], values, target, deps, io }) {
+    async run({ args: [tenantId = '', userId = ''], values, deps, io }) {
       const tenant = await tenantOrFail(deps, tenantId);
-      const body = (await getProfile(profileRequest('getProfile', tenant, userId, undefined, target, deps), deps))
-        .body as ProfileBody;
+      const body = await readProfile(deps, tenant.tenantId, tenant, userId);
       if (values.json) return printJson(io, body);
       printProfile(io, body);
     },
@@ -157,9 +123,14 @@ export const PROFILE_COMMANDS = [
       const fields = Object.fromEntries(
         Object.entries(assignments(rest, 'field=value')).map(([field, value]) => [field, value === '' ? null : value]),
       );
-      const body = (
-        await updateProfile(profileRequest('updateProfile', tenant, userId, { fields }, target, deps), deps)
-      ).body as ProfileBody;
+      const body = await editProfile(deps, {
+        tenantId: tenant.tenantId,
+        tenant,
+        userId,
+        changes: fields,
+        tenantUrl: `${target.tenantUrlBase}/${tenant.tenantId}`,
+        requestId: `admin-${deps.ids.newId()}`,
+      });
       if (values.json) return printJson(io, body);
       printProfile(io, body);
     },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { connectSync, disconnectSync, syncStatus } from '../../operations/sync-admin';
-import { runSyncSlice, startRun } from '../../operations/sync-run';
+import { connectSync, disconnectSync, syncStatus } from '../../operations/graph-sync/sync-admin';
+import { runSyncSlice, startRun } from '../../operations/graph-sync/sync-run';
 import { runSummary, type RunRecord } from '../../sync/run-record';
 import { createSyncDependencies } from '../../sync-wiring';
 import { AdminError } from '../../operations/admin-error';

@@ -1,6 +1,6 @@
 import { describeConnection } from '../../operations/connection/connection-view';
 import { AdminError } from '../../operations/admin-error';
-import { createTenant, deleteTenant, disconnectTenant, reconnectTenant } from '../../operations/tenant-admin';
+import { createTenant, deleteTenant, disconnectTenant, reconnectTenant } from '../../operations/tenants/tenant-admin';
 import type { TenantRecord } from '../../tenancy/tenant';
 import { defineCommand, printJson, reconcileOptions, tenantOrFail, UsageError, type CliIo } from '../command';
 import type { Target } from '../target';

@@ -1,4 +1,10 @@
-import { expiryFrom, issueToken, listTokens, revokeToken, type IssuedToken } from '../../operations/tenant-admin';
+import {
+  expiryFrom,
+  issueToken,
+  listTokens,
+  revokeToken,
+  type IssuedToken,
+} from '../../operations/tenants/tenant-admin';
 import { defineCommand, printJson, TENANT_ARG, type CliIo, type OptionSpec } from '../command';
 import type { Target } from '../target';
 

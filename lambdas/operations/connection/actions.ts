@@ -1,7 +1,7 @@
 import { ScimError } from '../../scim/errors';
 import type { LogEntry } from '../../tenancy/provisioning-log';
 import { AdminError } from '../admin-error';
-import { TenantWriteConflict } from '../write-conflicts';
+import { TenantWriteConflict } from '../writes/write-conflicts';
 import type { ConnectionDeps, ConnectionRequest } from './request';
 
 /** Longest detail a provisioning-log entry keeps (the chain's failure entries keep the same). */

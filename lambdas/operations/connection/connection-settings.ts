@@ -1,7 +1,7 @@
 import { ScimError } from '../../scim/errors';
 import { fieldsOf, mappingOf, ownerOf, policyOf, PROFILE_FIELDS, type Owner } from '../../tenancy/profile';
 import type { TenantRecord } from '../../tenancy/tenant';
-import { setMapping, setPolicy } from '../profile-admin';
+import { setMapping, setPolicy } from '../profiles/profile-admin';
 import { asConnectionCall, objectBody, recordAction } from './actions';
 import { tenantOf, type ConnectionOperation, type ConnectionRequest } from './request';
 

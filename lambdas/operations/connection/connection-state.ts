@@ -1,5 +1,5 @@
 import { ScimError } from '../../scim/errors';
-import { disconnectTenant, reconnectTenant } from '../tenant-admin';
+import { disconnectTenant, reconnectTenant } from '../tenants/tenant-admin';
 import { asConnectionCall, recordAction } from './actions';
 import { describeConnection } from './connection-view';
 import { tenantOf, tenantUrlOfRequest, type ConnectionOperation } from './request';

@@ -1,6 +1,6 @@
 import { ScimError } from '../../scim/errors';
 import { isLiveToken, MAX_LIVE_TOKENS } from '../../tenancy/tenant';
-import { issueToken, listTokens, revokeToken } from '../tenant-admin';
+import { issueToken, listTokens, revokeToken } from '../tenants/tenant-admin';
 import { asConnectionCall, objectBody, recordAction } from './actions';
 import { tenantOf, tenantUrlOfRequest, type ConnectionOperation } from './request';
 

@@ -1,9 +1,9 @@
 import { OAUTH_BASE_PATH, TENANT_BASE_PATH } from '../../contracts/routes';
-import { clientViews } from '../oauth-admin';
+import { clientViews } from '../credentials/oauth-admin';
 import type { ConnectionView } from '../../contracts/connection';
 import type { TenantRecord } from '../../tenancy/tenant';
 import type { Dependencies } from '../ports';
-import { listTokens } from '../tenant-admin';
+import { listTokens } from '../tenants/tenant-admin';
 
 /** How far back the health summary counts failed requests. */
 export const FAILURE_WINDOW_MS = 24 * 3_600_000;

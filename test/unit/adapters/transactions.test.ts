@@ -1,6 +1,6 @@
 import { commitFailureOf, transactionInput, transactItemOf } from '../../../lambdas/adapters/dynamodb/transactions';
 import type { StoredResource } from '../../../lambdas/operations/ports';
-import type { Write } from '../../../lambdas/operations/write-plan';
+import type { Write } from '../../../lambdas/operations/writes/write-plan';
 
 const user: StoredResource = {
   id: 'u1',

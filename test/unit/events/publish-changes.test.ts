@@ -3,10 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeDeadLetterSink } from '../../../lambdas/adapters/eventbridge/eventbridge-dead-letter-sink';
 import { EventBridgeEventSink } from '../../../lambdas/adapters/eventbridge/eventbridge-event-sink';
 import { SET_ASIDE_DETAIL_TYPE, SET_ASIDE_SOURCE } from '../../../lambdas/contracts/events/source';
-import type { SetAsideEntry } from '../../../lambdas/operations/event-sink';
+import type { SetAsideEntry } from '../../../lambdas/operations/publishing/event-sink';
 import { buildEvent, type ChangeEvent } from '../../../lambdas/events/catalog';
 import { toEventItem } from '../../../lambdas/adapters/dynamodb/codec';
-import { publishChanges, PublishFailedError } from '../../../lambdas/operations/publish-changes';
+import { publishChanges, PublishFailedError } from '../../../lambdas/operations/publishing/publish-changes';
 import { outboxRecord, streamRecord, userSnapshot } from './support';
 
 const BUS = 'scim-events';

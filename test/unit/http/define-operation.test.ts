@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { DEFAULT_MAX_BODY_BYTES } from '../../../lambdas/config';
 import { COMMIT_RESERVE_MS, defineOperation } from '../../../lambdas/http/define-operation';
-import { Authenticator } from '../../../lambdas/operations/authenticate';
+import { Authenticator } from '../../../lambdas/operations/credentials/authenticate';
 import type { Dependencies, StoredResource } from '../../../lambdas/operations/ports';
 import type { Operation } from '../../../lambdas/operations/request';
 import type { LogEntry } from '../../../lambdas/tenancy/provisioning-log';

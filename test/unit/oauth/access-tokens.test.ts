@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { authenticateAccessToken } from '../../../lambdas/operations/access-tokens';
+import { authenticateAccessToken } from '../../../lambdas/operations/credentials/access-tokens';
 import { ScimError } from '../../../lambdas/scim/errors';
 import {
   accessTokenAudience,

@@ -8,8 +8,8 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import { verifyClientAssertion, type AssertionDeps } from '../../../lambdas/operations/client-assertions';
-import { KeySetUnavailable } from '../../../lambdas/operations/oauth-ports';
+import { verifyClientAssertion, type AssertionDeps } from '../../../lambdas/operations/credentials/client-assertions';
+import { KeySetUnavailable } from '../../../lambdas/operations/credentials/oauth-ports';
 import type { FederationRecord } from '../../../lambdas/tenancy/oauth-clients';
 import { OAuthError } from '../../../lambdas/tenancy/oauth-request';
 

@@ -1,4 +1,8 @@
-import { Authenticator, RECHECK_AFTER_MS, TENANT_CACHE_TTL_MS } from '../../../lambdas/operations/authenticate';
+import {
+  Authenticator,
+  RECHECK_AFTER_MS,
+  TENANT_CACHE_TTL_MS,
+} from '../../../lambdas/operations/credentials/authenticate';
 import type { TenantStore } from '../../../lambdas/operations/ports';
 import { ScimError } from '../../../lambdas/scim/errors';
 import {

@@ -1,8 +1,8 @@
-import { createGroup } from '../../../lambdas/operations/create-group';
-import { deleteUser } from '../../../lambdas/operations/delete-user';
-import { patchGroup } from '../../../lambdas/operations/patch-group';
-import { replaceGroup } from '../../../lambdas/operations/replace-group';
-import { CommitFailure } from '../../../lambdas/operations/write-plan';
+import { createGroup } from '../../../lambdas/operations/scim/groups/create-group';
+import { deleteUser } from '../../../lambdas/operations/scim/users/delete-user';
+import { patchGroup } from '../../../lambdas/operations/scim/groups/patch-group';
+import { replaceGroup } from '../../../lambdas/operations/scim/groups/replace-group';
+import { CommitFailure } from '../../../lambdas/operations/writes/write-plan';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { MemoryPorts, scimRequest } from '../../support/memory-ports';
 import { GROUP_SCHEMA, PATCH_OP } from '../../../lambdas/scim/schema/urns';

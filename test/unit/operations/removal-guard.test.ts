@@ -1,6 +1,6 @@
-import { deleteUser } from '../../../lambdas/operations/delete-user';
-import { rejectHeld, releaseHeld, setGuard, showGuard } from '../../../lambdas/operations/guard-admin';
-import { patchUser } from '../../../lambdas/operations/patch-user';
+import { deleteUser } from '../../../lambdas/operations/scim/users/delete-user';
+import { rejectHeld, releaseHeld, setGuard, showGuard } from '../../../lambdas/operations/removal-guard/guard-admin';
+import { patchUser } from '../../../lambdas/operations/scim/users/patch-user';
 import { MemoryPorts, scimRequest } from '../../support/memory-ports';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';

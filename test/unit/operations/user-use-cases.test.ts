@@ -1,7 +1,7 @@
-import { createUser } from '../../../lambdas/operations/create-user';
-import { patchUser } from '../../../lambdas/operations/patch-user';
-import { replaceUser } from '../../../lambdas/operations/replace-user';
-import { CommitFailure } from '../../../lambdas/operations/write-plan';
+import { createUser } from '../../../lambdas/operations/scim/users/create-user';
+import { patchUser } from '../../../lambdas/operations/scim/users/patch-user';
+import { replaceUser } from '../../../lambdas/operations/scim/users/replace-user';
+import { CommitFailure } from '../../../lambdas/operations/writes/write-plan';
 import { MemoryPorts, scimRequest } from '../../support/memory-ports';
 import { PATCH_OP, USER_SCHEMA } from '../../../lambdas/scim/schema/urns';
 

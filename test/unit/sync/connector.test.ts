@@ -2,7 +2,7 @@ import { checkSchedule, checkServiceRoot, dueOccurrence, parseFilters } from '..
 import { parseDeltaPage, removedReason } from '../../../lambdas/sync/delta';
 import { userOperations, userSelect } from '../../../lambdas/sync/mapping';
 import { outOfScopeReason } from '../../../lambdas/sync/scope';
-import { mergeDuplicates } from '../../../lambdas/operations/sync-run';
+import { mergeDuplicates } from '../../../lambdas/operations/graph-sync/sync-run';
 
 describe('Graph connector settings', () => {
   it('parses repeated --filter options and named groups', () => {

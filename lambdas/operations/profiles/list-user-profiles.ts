@@ -1,0 +1,34 @@
+import { renderResource } from '../../scim/resources/render';
+import { profileOf } from './effective-profile';
+import type { Operation } from '../request';
+import { snapshotPage, snapshotPosition } from './snapshot-paging';
+import { userTypeOf } from './tenant-schema';
+
+/**
+ * GET /profiles/v1/{tenantId}/users?count=&cursor=: every user of the tenant in id order, a page at
+ * a time, with its version, effective profile and SCIM snapshot (what a change event carries), so a
+ * consumer can rebuild its state and then follow the events from `asOf` (docs/events.md).
+ */
+export const listUserProfiles: Operation = async (request, deps) => {
+  const position = snapshotPosition(request, deps.clock);
+  // One more than the page, to know whether a next page exists (strongly consistent Query).
+  const fetched = await deps.directory.listUsers(
+    request.tenantId,
+    position.afterId !== undefined ? { afterId: position.afterId } : {},
+    position.count + 1,
+  );
+  const { items, nextCursor } = snapshotPage(position, fetched.items);
+  const type = userTypeOf(request);
+  const profiles = items.map((user) => ({
+    id: user.id,
+    version: user.version,
+    userName: user.data.userName,
+    active: user.data.active !== false,
+    profile: profileOf(request.tenant, user),
+    snapshot: renderResource(type, user, user.data, request.tenantUrl),
+  }));
+  return {
+    status: 200,
+    body: { tenantId: request.tenantId, asOf: position.asOf, profiles, ...(nextCursor ? { nextCursor } : {}) },
+  };
+};
