@@ -87,6 +87,15 @@ describe('RemoteKeySets: the JWKS fetch (loopback server, nothing leaves 127.0.0
     expect((error as Error).message).toBe(`the answer is larger than ${MAX_JWKS_BYTES / 1024} KB.`);
   });
 
+  it('names the HTTP status of a key endpoint that does not answer 200', async () => {
+    const keySets = new RemoteKeySets({ allowLoopbackHttp: true });
+
+    const error = await keyFor(keySets, `${server.baseUrl}/missing`, first).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(KeySetUnavailable);
+    expect((error as Error).message).toBe('the key endpoint answered HTTP 404, not 200.');
+  });
+
   it('refuses plain http:// off loopback, and on loopback unless local mode allows it, without fetching', async () => {
     const fetchesBefore = server.fetches.get('/keys') ?? 0;
 

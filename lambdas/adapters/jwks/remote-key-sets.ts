@@ -46,10 +46,10 @@ const tooLarge = () => new KeySetUnavailable(`the answer is larger than ${MAX_JW
  */
 async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
   const response = await fetch(url, init);
-  // jose refuses anything but 200 without reading it.
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
-    return new Response(null, { status: response.status });
+    const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : '';
+    throw new KeySetUnavailable(`the key endpoint answered HTTP ${response.status}${redirect}, not 200.`);
   }
   if (Number(response.headers.get('content-length') ?? 0) > MAX_JWKS_BYTES) {
     await response.body?.cancel().catch(() => undefined);
@@ -121,7 +121,9 @@ export class RemoteKeySets implements KeySets {
           });
         if (error instanceof errors.JWKSInvalid)
           throw new KeySetUnavailable('the answer is not a JWK Set.', { cause: error });
-        throw new KeySetUnavailable('the fetch failed or the answer is not a JWK Set.', { cause: error });
+        // What remains: jose's JSON parse failure, or fetch's own (refused connection, unknown host, TLS).
+        if (error instanceof errors.JOSEError) throw new KeySetUnavailable('the answer is not JSON.', { cause: error });
+        throw new KeySetUnavailable('the key endpoint could not be reached.', { cause: error });
       }
     };
   }
