@@ -71,6 +71,16 @@ export async function signAccessToken(
   return { token, expiresIn: input.lifetimeSeconds };
 }
 
+/** The keyring version (`kid`) a well-formed access token names, undefined for anything else. */
+export function accessTokenKeyVersion(presented: string): string | undefined {
+  try {
+    const { kid } = decodeProtectedHeader(presented);
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The claims of a valid access token for `tenantId`, or undefined for anything else: a bad
  * signature, an unknown key version, another tenant's audience, expiry, `alg` other than HS256.

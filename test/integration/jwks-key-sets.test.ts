@@ -2,6 +2,7 @@ import { decodeProtectedHeader } from 'jose';
 import {
   isFetchableJwksUrl,
   JWKS_REFETCH_INTERVAL_MS,
+  MAX_JWKS_BYTES,
   RemoteKeySets,
 } from '../../lambdas/adapters/jwks/remote-key-sets';
 import { KeySetUnavailable } from '../../lambdas/operations/credentials/oauth-ports';
@@ -75,6 +76,24 @@ describe('RemoteKeySets: the JWKS fetch (loopback server, nothing leaves 127.0.0
 
     expect(error).toBeInstanceOf(KeySetUnavailable);
     expect((error as Error).message).toMatch(/no answer within 200 ms/);
+  });
+
+  it('refuses an answer larger than MAX_JWKS_BYTES while it streams, even one that holds the right key', async () => {
+    const keySets = new RemoteKeySets({ allowLoopbackHttp: true });
+
+    const error = await keyFor(keySets, `${server.baseUrl}/oversized`, first).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(KeySetUnavailable);
+    expect((error as Error).message).toBe(`the answer is larger than ${MAX_JWKS_BYTES / 1024} KB.`);
+  });
+
+  it('names the HTTP status of a key endpoint that does not answer 200', async () => {
+    const keySets = new RemoteKeySets({ allowLoopbackHttp: true });
+
+    const error = await keyFor(keySets, `${server.baseUrl}/missing`, first).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(KeySetUnavailable);
+    expect((error as Error).message).toBe('the key endpoint answered HTTP 404, not 200.');
   });
 
   it('refuses plain http:// off loopback, and on loopback unless local mode allows it, without fetching', async () => {

@@ -17,7 +17,8 @@ export async function signingKey(kid: string, alg: 'RS256' | 'ES256' = 'RS256'):
 
 /**
  * A JWKS endpoint on 127.0.0.1 (nothing leaves the machine): `/keys` serves the current key set,
- * `/hang` never answers, `/garbage` answers text, `/not-jwks` answers JSON that is not a JWK Set.
+ * `/hang` never answers, `/garbage` answers text, `/not-jwks` answers JSON that is not a JWK Set,
+ * `/oversized` streams the current key set padded to 10 MB (no Content-Length).
  */
 export interface JwksServer {
   readonly baseUrl: string;
@@ -40,6 +41,22 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
     } else if (path === '/garbage') {
       response.writeHead(200, { 'Content-Type': 'text/html' });
       response.end('<html>not a key set</html>');
+    } else if (path === '/oversized') {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.write(`{"keys":${JSON.stringify(keys)},"padding":"`);
+      const megabyte = 'a'.repeat(1024 * 1024);
+      let written = 0;
+      const writeMore = (): void => {
+        while (written < 10) {
+          written += 1;
+          if (!response.write(megabyte)) {
+            response.once('drain', writeMore);
+            return;
+          }
+        }
+        response.end('"}');
+      };
+      writeMore();
     } else if (path === '/not-jwks') {
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.end('{"keys":"nope"}');

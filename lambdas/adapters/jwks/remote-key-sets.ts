@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 import { KeySetUnavailable, type KeySets } from '../../operations/credentials/oauth-ports';
 
 /** A JWKS fetch that takes longer is abandoned: the token request fails fast with invalid_client. */
@@ -7,6 +7,11 @@ export const JWKS_TIMEOUT_MS = 3_000;
 export const JWKS_REFETCH_INTERVAL_MS = 60_000;
 /** A fetched key set is used this long before it is fetched again. */
 export const JWKS_MAX_AGE_MS = 10 * 60_000;
+/**
+ * Largest key set answer read: Entra's is about 10 KB. A larger one is refused while it streams, so
+ * a hostile or broken key endpoint cannot fill the Lambda's memory (512 MB) within the time box.
+ */
+export const MAX_JWKS_BYTES = 512 * 1024;
 const MAX_KEY_SETS = 1000;
 
 export interface RemoteKeySetsOptions {
@@ -33,10 +38,43 @@ export function isFetchableJwksUrl(url: string, allowLoopbackHttp: boolean): boo
   );
 }
 
+const tooLarge = () => new KeySetUnavailable(`the answer is larger than ${MAX_JWKS_BYTES / 1024} KB.`);
+
+/**
+ * jose's fetch with a size bound: reads at most MAX_JWKS_BYTES of the body (jose itself would buffer
+ * any size), under jose's own abort signal, so the time box still covers the whole body.
+ */
+async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
+  const response = await fetch(url, init);
+  if (response.status !== 200) {
+    await response.body?.cancel().catch(() => undefined);
+    const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : '';
+    throw new KeySetUnavailable(`the key endpoint answered HTTP ${response.status}${redirect}, not 200.`);
+  }
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_JWKS_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  for (;;) {
+    const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > MAX_JWKS_BYTES) {
+      await reader?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  return new Response(Buffer.concat(chunks), { status: 200, headers: response.headers });
+}
+
 /**
  * Issuers' key sets, one jose remote JWK Set per URL per container: cached, re-fetched on an
  * unknown `kid` at most once a minute, each fetch time-boxed; redirects are not followed (jose
- * fetches with `redirect: "manual"`). The only outbound call the service makes.
+ * fetches with `redirect: "manual"`), answers above MAX_JWKS_BYTES refused. The only outbound call the service makes.
  */
 export class RemoteKeySets implements KeySets {
   private readonly sets = new Map<string, JWTVerifyGetKey>();
@@ -63,11 +101,13 @@ export class RemoteKeySets implements KeySets {
       timeoutDuration: this.options.timeoutMs ?? JWKS_TIMEOUT_MS,
       cooldownDuration: JWKS_REFETCH_INTERVAL_MS,
       cacheMaxAge: JWKS_MAX_AGE_MS,
+      [customFetch]: boundedFetch,
     });
     return async (header, token) => {
       try {
         return await remote(header, token);
       } catch (error) {
+        if (error instanceof KeySetUnavailable) throw error;
         // A key the set does not hold, or one of the wrong type, is a signature failure, not an outage.
         if (
           error instanceof errors.JWKSNoMatchingKey ||
@@ -81,7 +121,9 @@ export class RemoteKeySets implements KeySets {
           });
         if (error instanceof errors.JWKSInvalid)
           throw new KeySetUnavailable('the answer is not a JWK Set.', { cause: error });
-        throw new KeySetUnavailable('the fetch failed or the answer is not a JWK Set.', { cause: error });
+        // What remains: jose's JSON parse failure, or fetch's own (refused connection, unknown host, TLS).
+        if (error instanceof errors.JOSEError) throw new KeySetUnavailable('the answer is not JSON.', { cause: error });
+        throw new KeySetUnavailable('the key endpoint could not be reached.', { cause: error });
       }
     };
   }

@@ -20,6 +20,12 @@ export const KEY_CACHE_TTL_MS = 5 * 60_000;
  */
 export const TOKEN_USE_WRITE_INTERVAL_MS = 60 * 60_000;
 
+/**
+ * An access token under a key version the cached keyring lacks (a rotation another container saw
+ * first) makes the keyring be loaded again at most this often, so forged key ids stay cheap.
+ */
+export const KEY_RECHECK_AFTER_MS = 10_000;
+
 /** A token the cached record does not know makes the record be read again once it is this old. */
 export const RECHECK_AFTER_MS = 1_000;
 
@@ -38,6 +44,7 @@ export class Authenticator {
   private readonly tenantCache: TtlCache<TenantRecord | undefined>;
   private readonly keyCache: TtlCache<TokenKeyRing>;
   private readonly usesRecorded = new Map<string, number>();
+  private ringRecheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock'>) {
     this.tenantCache = new TtlCache(TENANT_CACHE_TTL_MS, deps.clock);
@@ -50,13 +57,17 @@ export class Authenticator {
   ): Promise<Authenticated | AccessTokenAuthenticated> {
     const presented = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
     if (presented === undefined || !isValidTenantId(tenantId)) throw ScimError.unauthorized();
-    const ring = await this.keyCache.get('ring', () => this.deps.tokenKeys.getKeyRing());
     // An OAuth access token (a JWT; docs/security.md "OAuth access tokens"): verified offline.
     if (looksLikeAccessToken(presented)) {
-      return authenticateAccessToken(tenantId, presented, ring, this.deps.clock.now(), (recheck) =>
-        this.cachedTenant(tenantId, recheck),
+      return authenticateAccessToken(
+        tenantId,
+        presented,
+        (recheck) => this.cachedRing(recheck),
+        this.deps.clock.now(),
+        (recheck) => this.cachedTenant(tenantId, recheck),
       );
     }
+    const ring = await this.cachedRing(false);
     let found = await this.lookup(tenantId, presented, ring);
     // A token issued (or a tenant created) after this container cached the record: read it again,
     // at most once per RECHECK_AFTER_MS per tenant, so a flood of wrong tokens stays cheap.
@@ -79,6 +90,16 @@ export class Authenticator {
     const tenant = await this.tenantCache.get(tenantId, () => this.deps.tenants.getTenant(tenantId));
     const token = matchTokenEvenly(tenant, presented, ring, this.deps.clock.now());
     return { ...(tenant ? { tenant } : {}), ...(token ? { token } : {}) };
+  }
+
+  /** The cached keyring; `recheck` loads it again unless that was done less than KEY_RECHECK_AFTER_MS ago. */
+  private cachedRing(recheck: boolean): Promise<TokenKeyRing> {
+    const now = this.deps.clock.now().getTime();
+    if (recheck && now - this.ringRecheckedAt >= KEY_RECHECK_AFTER_MS) {
+      this.ringRecheckedAt = now;
+      this.keyCache.expire('ring');
+    }
+    return this.keyCache.get('ring', () => this.deps.tokenKeys.getKeyRing());
   }
 
   /** The cached tenant record; `recheck` reads it again when it is at least RECHECK_AFTER_MS old. */

@@ -36,7 +36,8 @@ export interface AssertionDeps {
 
 /**
  * Checks a JWT assertion against the tenant's federation (RFC 7523 §3): signature by a key of the
- * issuer's JWKS, `iss`, `aud`, `sub`, `exp`/`nbf`/`iat` with small skew, and a `jti` not seen before.
+ * issuer's JWKS, `iss`, `aud`, `sub`, `exp` and (when present) `nbf`/`iat` with small skew, and a
+ * `jti` not seen before.
  * Throws OAuthError `invalid_client` saying which check failed (the signature checks read alike).
  */
 export async function verifyClientAssertion(
@@ -70,8 +71,8 @@ export async function verifyClientAssertion(
       issuer: federation.issuer,
       audience: federation.audience,
       subject: federation.subject,
+      // No maxTokenAge: jose would then require `iat`, which RFC 7523 §3 item 6 leaves optional.
       requiredClaims: ['exp', 'jti'],
-      maxTokenAge: MAX_ASSERTION_LIFETIME_SECONDS,
       clockTolerance: ASSERTION_CLOCK_SKEW_SECONDS,
       currentDate: now,
     }));
@@ -79,6 +80,15 @@ export async function verifyClientAssertion(
     throw assertionFailure(error);
   }
   const nowSeconds = Math.floor(now.getTime() / 1000);
+  const { iat } = payload;
+  if (iat !== undefined && iat > nowSeconds + ASSERTION_CLOCK_SKEW_SECONDS)
+    throw new OAuthError('invalid_client', 'The assertion is not valid yet ("iat" is in the future).');
+  if (iat !== undefined && nowSeconds - iat > MAX_ASSERTION_LIFETIME_SECONDS + ASSERTION_CLOCK_SKEW_SECONDS) {
+    throw new OAuthError(
+      'invalid_client',
+      `The assertion was issued more than ${MAX_ASSERTION_LIFETIME_SECONDS / 3600} h ago (iat).`,
+    );
+  }
   const exp = payload.exp as number;
   if (exp - nowSeconds > MAX_ASSERTION_LIFETIME_SECONDS) {
     throw new OAuthError(

@@ -49,6 +49,12 @@ export class TtlCache<V> {
     return entry ? this.clock.now().getTime() - entry.loaded : Number.POSITIVE_INFINITY;
   }
 
+  /** Makes the next get load again, still falling back to the cached value if that load fails. */
+  expire(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry) this.entries.set(key, { ...entry, expires: Number.NEGATIVE_INFINITY });
+  }
+
   delete(key: string): void {
     this.entries.delete(key);
   }

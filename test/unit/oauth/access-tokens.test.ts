@@ -14,6 +14,7 @@ import type { TokenKeyRing } from '../../../lambdas/tenancy/tokens';
 const ring: TokenKeyRing = { current: 'k1', keys: { k1: 'a'.repeat(48) } };
 const rotated: TokenKeyRing = { current: 'k2', keys: { k1: 'a'.repeat(48), k2: 'b'.repeat(48) } };
 const now = new Date('2026-11-24T10:00:00Z');
+const keyRing = () => Promise.resolve(ring);
 const client: OAuthClientRecord = {
   clientId: 'scimci_AAAAAAAAAAAAAAAA',
   label: 'entra',
@@ -130,10 +131,10 @@ describe('authenticateAccessToken: no table read for a token that does not verif
       return Promise.resolve(recheck ? tenant : stale);
     };
 
-    await expect(authenticateAccessToken('acme', 'x.y.z', ring, now, record)).rejects.toBeInstanceOf(ScimError);
+    await expect(authenticateAccessToken('acme', 'x.y.z', keyRing, now, record)).rejects.toBeInstanceOf(ScimError);
     expect(reads).toEqual([]);
 
-    const result = await authenticateAccessToken('acme', await issue(), ring, now, record);
+    const result = await authenticateAccessToken('acme', await issue(), keyRing, now, record);
 
     expect(result.tenant).toBe(tenant);
     expect(reads).toEqual([false, true]);
@@ -142,9 +143,9 @@ describe('authenticateAccessToken: no table read for a token that does not verif
   it('answers the same 401 as a wrong Secret Token for a revoked client', async () => {
     const revoked = { ...tenant, oauthClients: [{ ...client, revokedAt: now.toISOString() }] };
 
-    const error = await authenticateAccessToken('acme', await issue(), ring, now, () => Promise.resolve(revoked)).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await authenticateAccessToken('acme', await issue(), keyRing, now, () =>
+      Promise.resolve(revoked),
+    ).catch((caught: unknown) => caught);
 
     expect(error).toEqual(ScimError.unauthorized());
   });

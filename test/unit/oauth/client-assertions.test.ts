@@ -110,6 +110,12 @@ describe('JWT client assertions against the tenant federation (RFC 7523 §3)', (
     await expect(verifyClientAssertion(deps(), 'acme', federation, token, now)).resolves.toBeDefined();
   });
 
+  it('accepts an assertion without iat or nbf (RFC 7523 §3 makes both optional)', async () => {
+    const token = await assertion({ iat: undefined, nbf: undefined });
+
+    await expect(verifyClientAssertion(deps(), 'acme', federation, token, now)).resolves.toBeDefined();
+  });
+
   it.each<[string, () => Promise<string>, RegExp]>([
     ['a JWT signed by an unknown key', () => assertion({}, stranger.privateKey, 'other'), /signature does not verify/],
     [
@@ -163,6 +169,16 @@ describe('JWT client assertions against the tenant federation (RFC 7523 §3)', (
     ],
     ['a token issued in the future', () => assertion({ iat: nowSeconds + 600 }), /not valid yet \("iat"/],
     ['a far-future expiry', () => assertion({ exp: nowSeconds + 30 * 24 * 3600 }), /too far in the future/],
+    [
+      'a far-future expiry without iat',
+      () => assertion({ iat: undefined, exp: nowSeconds + 30 * 24 * 3600 }),
+      /too far in the future/,
+    ],
+    [
+      'a token issued more than 24 h ago',
+      () => assertion({ iat: nowSeconds - 25 * 3600 }),
+      /issued more than 24 h ago/,
+    ],
     ['a token without jti', () => assertion({ jti: undefined }), /lacks the "jti" claim/],
     ['a token that is not a JWT', async () => 'hello', /not a signed JWT/],
   ])('refuses %s with invalid_client', async (_name, make, description) => {

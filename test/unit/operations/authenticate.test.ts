@@ -1,5 +1,6 @@
 import {
   Authenticator,
+  KEY_RECHECK_AFTER_MS,
   RECHECK_AFTER_MS,
   TENANT_CACHE_TTL_MS,
 } from '../../../lambdas/operations/credentials/authenticate';
@@ -11,6 +12,7 @@ import {
   type TenantRecord,
   type TokenRecord,
 } from '../../../lambdas/tenancy/tenant';
+import { signAccessToken } from '../../../lambdas/tenancy/access-tokens';
 import { digestToken, generateToken, type TokenKeyRing } from '../../../lambdas/tenancy/tokens';
 
 const ring: TokenKeyRing = { current: 'k1', keys: { k1: 'k'.repeat(43) } };
@@ -157,5 +159,87 @@ describe('Authenticator: a wrong token costs the same on a real and an unknown t
     }
 
     expect(reads.ghost).toBe(reads.acme);
+  });
+});
+
+describe('Authenticator: access tokens across a keyring rotation', () => {
+  const clientId = 'scimci_AAAAAAAAAAAAAAAA';
+  const before: TokenKeyRing = { current: 'k1', keys: { k1: 'a'.repeat(48) } };
+  const after: TokenKeyRing = { current: 'k2', keys: { k1: 'a'.repeat(48), k2: 'b'.repeat(48) } };
+  let now: number;
+  let served: TokenKeyRing;
+  let ringLoads: number;
+  let secretsManagerDown: boolean;
+  let authenticator: Authenticator;
+  const record: TenantRecord = {
+    tenantId: 'acme',
+    displayName: 'Acme',
+    status: 'connected',
+    createdAt: '2026-01-01T00:00:00Z',
+    tokens: [],
+    version: 1,
+    oauthClients: [
+      { clientId, label: 'entra', secretDigest: 'x', keyVersion: 'k1', createdAt: '2026-01-01T00:00:00Z' },
+    ],
+  };
+  const accessToken = (keys: TokenKeyRing) =>
+    signAccessToken(
+      { tenantId: 'acme', subject: { kind: 'client', clientId }, lifetimeSeconds: 3600 },
+      keys,
+      new Date(now),
+    ).then((issued) => issued.token);
+
+  beforeEach(() => {
+    now = Date.parse('2026-11-24T10:00:00Z');
+    served = before;
+    ringLoads = 0;
+    secretsManagerDown = false;
+    authenticator = new Authenticator({
+      tenants: { getTenant: async () => record, recordTokenUse: async () => undefined } as unknown as TenantStore,
+      tokenKeys: {
+        getKeyRing: async () => {
+          ringLoads += 1;
+          if (secretsManagerDown) throw new Error('Secrets Manager is down');
+          return served;
+        },
+      },
+      clock: { now: () => new Date(now) },
+    });
+  });
+
+  it('accepts a token signed under a key version added after the keyring was cached', async () => {
+    await authenticator.authenticate('acme', `Bearer ${await accessToken(before)}`);
+    served = after;
+
+    const result = await authenticator.authenticate('acme', `Bearer ${await accessToken(after)}`);
+
+    expect(result.tenant.tenantId).toBe('acme');
+    expect(ringLoads).toBe(2);
+  });
+
+  it('loads the keyring again at most once per KEY_RECHECK_AFTER_MS under a flood of unknown key versions', async () => {
+    await authenticator.authenticate('acme', `Bearer ${await accessToken(before)}`);
+    const unknownVersion = await accessToken({ current: 'k9', keys: { k9: 'c'.repeat(48) } });
+
+    for (let i = 0; i < 20; i += 1)
+      await expect(authenticator.authenticate('acme', `Bearer ${unknownVersion}`)).rejects.toBeInstanceOf(ScimError);
+    now += KEY_RECHECK_AFTER_MS;
+    await expect(authenticator.authenticate('acme', `Bearer ${unknownVersion}`)).rejects.toBeInstanceOf(ScimError);
+
+    expect(ringLoads).toBe(3);
+  });
+
+  it('keeps the cached keyring when the reload for an unknown key version fails', async () => {
+    const known = await accessToken(before);
+    await authenticator.authenticate('acme', `Bearer ${known}`);
+    const unknownVersion = await accessToken({ current: 'k9', keys: { k9: 'c'.repeat(48) } });
+    secretsManagerDown = true;
+    now += KEY_RECHECK_AFTER_MS;
+
+    await expect(authenticator.authenticate('acme', `Bearer ${unknownVersion}`)).rejects.toBeInstanceOf(ScimError);
+    const result = await authenticator.authenticate('acme', `Bearer ${known}`);
+
+    expect(result.tenant.tenantId).toBe('acme');
+    expect(ringLoads).toBeGreaterThan(1);
   });
 });
