@@ -174,6 +174,61 @@ describe('Graph sync: bad input and faults change nothing they had not committed
     await graph.stop();
   });
 
+  it('a page whose nextLink points at another host fails the run at that page; the next run retries it and completes', async () => {
+    const { graph, tenantId } = await connected(30);
+    const deps = syncDeps();
+    const run = await startRun(deps, tenantId, 'manual');
+    let broken = false;
+    const first = await runSyncSlice(deps, tenantId, run.runId, {
+      onProgress: (progress) => {
+        if (broken || progress.counts.pages !== 1) return;
+        broken = true;
+        graph.fail({
+          match: 'users',
+          respond: (response) =>
+            response
+              .writeHead(200, { 'Content-Type': 'application/json' })
+              .end(JSON.stringify({ value: [], '@odata.nextLink': 'https://graph.evil.example/v1.0/users/delta' })),
+        });
+      },
+    });
+    const next = await admin('sync', 'run', tenantId, '--wait');
+
+    expect(first.status).toBe('failed');
+    expect(first.errors.at(-1)?.code).toBe('untrustedLink');
+    expect(first.cursor ?? '').not.toContain('evil.example');
+    expect(next.code).toBe(0);
+    expect(await usersOf(tenantId)).toHaveLength(30);
+    await graph.stop();
+  });
+
+  it('sync connect after a failed run starts afresh: a checkpoint on the old Graph is not continued', async () => {
+    const { graph, tenantId } = await connected(30);
+    const deps = syncDeps();
+    const run = await startRun(deps, tenantId, 'manual');
+    let broken = false;
+    const first = await runSyncSlice(deps, tenantId, run.runId, {
+      onProgress: (progress) => {
+        if (broken || progress.counts.pages !== 1) return;
+        broken = true;
+        graph.fail({ match: 'users', respond: (response) => response.writeHead(200).end('<html>gateway</html>') });
+      },
+    });
+    const moved = await new FakeGraph({ pageSize: 10 }).start();
+    seedDirectory(moved, 12, 'fabrikam.example');
+    const reconnect = await admin(...connectArgs(moved, tenantId));
+    const next = await admin('sync', 'run', tenantId, '--wait');
+    const userNames = (await usersOf(tenantId)).map((user) => String(user.data.userName));
+
+    expect(first.status).toBe('failed');
+    expect(reconnect.code).toBe(0);
+    expect(next.code).toBe(0);
+    expect(next.out).toMatch(/\(full pull\)/);
+    expect(userNames.filter((name) => name.endsWith('@fabrikam.example'))).toHaveLength(12);
+    expect(userNames.filter((name) => name.endsWith('@contoso.example'))).toEqual([]);
+    await Promise.all([graph.stop(), moved.stop()]);
+  });
+
   it('a run that stops at its deadline hands off; the next slice continues it, and only one slice holds it at a time', async () => {
     const { graph, tenantId } = await connected(25);
     const deps = syncDeps();

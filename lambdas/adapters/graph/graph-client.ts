@@ -47,6 +47,19 @@ function aadstsOf(body: GraphErrorBody): string | undefined {
   return /AADSTS\d+/.exec(body.error_description ?? '')?.[0];
 }
 
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+/** The origin of a link for a message (never its query: delta and skip tokens stay out of messages). */
+function originOf(link: string | null): string {
+  try {
+    return new URL(link ?? '').origin;
+  } catch {
+    return 'an invalid URL';
+  }
+}
+
 /** Retry-After in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
   if (header === null || header.trim() === '') return undefined;
@@ -125,7 +138,12 @@ export class GraphHttpClient implements GraphSource {
         attempt,
       );
       if (response === undefined) continue;
-      if (response.status === 200) return parseDeltaPage(await response.text(), url);
+      if (response.status === 200) return this.trusted(parseDeltaPage(await response.text(), url));
+      if (isRedirect(response.status))
+        throw new SyncError(
+          'graphError',
+          `Graph answered ${pathOf(url)} with a redirect (${response.status}) to ${originOf(response.headers.get('location'))}: not followed (the access token goes to the configured Graph only).`,
+        );
       const body = parseJson(await response.text());
       const code = typeof body.error === 'object' ? (body.error.code ?? '') : (body.error ?? '');
       if (
@@ -167,6 +185,22 @@ export class GraphHttpClient implements GraphSource {
     }
   }
 
+  /**
+   * Refuses a page whose nextLink or deltaLink leaves the configured Graph: such a link would carry
+   * the access token elsewhere, and checked only when followed it would be kept as the run's
+   * checkpoint, so every later run would resume at it and fail.
+   */
+  private trusted(page: DeltaPage): DeltaPage {
+    for (const link of [page.nextLink, page.deltaLink]) {
+      if (link !== undefined && !this.isGraphLink(link))
+        throw new SyncError(
+          'untrustedLink',
+          `Graph sent a link to ${originOf(link)}, not to ${this.graphOrigin}: refused (the access token goes to the configured Graph only); the next run retries this page.`,
+        );
+    }
+    return page;
+  }
+
   private isGraphLink(link: string): boolean {
     try {
       return new URL(link).origin === this.graphOrigin;
@@ -179,7 +213,9 @@ export class GraphHttpClient implements GraphSource {
   private async send(url: string, init: RequestInit, attempt: number): Promise<Response | undefined> {
     this.stats.requests += 1;
     try {
-      return await this.fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      // A redirect is never followed: fetch would resend the Authorization header or the form with
+      // the client secret (a 307 keeps the body) to wherever Location points.
+      return await this.fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       if (attempt >= this.maxAttempts)
         throw new SyncError(
@@ -232,6 +268,11 @@ export class GraphHttpClient implements GraphSource {
         await this.wait(response, attempt);
         continue;
       }
+      if (isRedirect(response.status))
+        throw new SyncError(
+          'invalidClient',
+          `The authority answered the sign-in with a redirect (${response.status}) to ${originOf(response.headers.get('location'))}: not followed (the client secret goes to the configured --login-url only).`,
+        );
       throw this.tokenError(response.status, parsed);
     }
   }

@@ -649,7 +649,7 @@ async function finishConnector(deps: SyncDependencies, connector: ConnectorRecor
 /**
  * Queues a run for the tenant and reserves its lease. A run after a failed or abandoned one (its
  * lease expired mid-run) continues that one's checkpoint, so nothing committed is redone and
- * nothing is lost.
+ * nothing is lost, unless the connector was connected again since.
  */
 export async function startRun(
   deps: SyncDependencies,
@@ -674,7 +674,12 @@ export async function startRun(
     ]);
     await deps.sync.putRun(last);
   }
-  const resume = last?.status === 'failed' && last.phase !== 'done' ? last : undefined;
+  // `sync connect` since that run started (another Graph, secret or filters) starts afresh: its
+  // checkpoint may be a link of the old Graph, which the client now refuses on every resume.
+  const resume =
+    last?.status === 'failed' && last.phase !== 'done' && Date.parse(connector.updatedAt) <= Date.parse(last.startedAt)
+      ? last
+      : undefined;
   const full = resume ? resume.full : !(connector.delta?.users && connector.delta.groups);
   const runId = newRunId(now, deps.ids.newId());
   const run: RunRecord = {

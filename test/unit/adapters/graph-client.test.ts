@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GraphHttpClient, retryAfterMs } from '../../../lambdas/adapters/graph/graph-client';
 import { ResyncRequired, SyncError } from '../../../lambdas/sync/errors';
 import { FakeGraph } from '../../support/fake-graph';
@@ -297,6 +298,49 @@ describe('GraphHttpClient against a loopback Graph and token endpoint', () => {
     ).toThrow(/not https/);
     expect(graph.requests.users).toBe(0);
   });
+
+  it('refuses a page whose nextLink or deltaLink points at another origin, before the link can be followed or kept', async () => {
+    const foreign = (link: '@odata.nextLink' | '@odata.deltaLink') => ({
+      match: 'users' as const,
+      respond: (response: ServerResponse) =>
+        response
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ value: [], [link]: 'https://evil.example/v1.0/users/delta?$skiptoken=x' })),
+    });
+    graph.fail(foreign('@odata.nextLink'));
+    graph.fail(foreign('@odata.deltaLink'));
+    const source = client();
+
+    await expect(source.page(start())).rejects.toMatchObject({
+      code: 'untrustedLink',
+      message: expect.stringContaining('https://evil.example'),
+    });
+    await expect(source.page(start())).rejects.toMatchObject({ code: 'untrustedLink' });
+  });
+
+  it.each(['token', 'users'] as const)(
+    'does not follow a redirect of the %s request (the secret and the access token stay with the configured hosts)',
+    async (match) => {
+      const elsewhere: string[] = [];
+      const other = createServer((request, response) => {
+        elsewhere.push(`${request.method} ${request.url}`);
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"access_token":"x","value":[]}');
+      });
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+      const location = `http://127.0.0.1:${(other.address() as AddressInfo).port}/stolen`;
+      graph.fail({ match, respond: (response) => response.writeHead(307, { Location: location }).end() });
+
+      const result = client()
+        .page(start())
+        .finally(() => new Promise((resolve) => other.close(resolve)));
+
+      await expect(result).rejects.toMatchObject({
+        code: match === 'token' ? 'invalidClient' : 'graphError',
+        message: expect.stringContaining('redirect'),
+      });
+      expect(elsewhere).toEqual([]);
+    },
+  );
 
   it("fails with graphError on another status, naming Graph's error code", async () => {
     graph.fail({
