@@ -134,7 +134,9 @@ function loadTenant(wiring: () => Wiring): ConnectionMiddleware {
     before: async (request) => {
       const tenantId = request.event.pathParameters?.tenantId ?? '';
       const tenant = isValidTenantId(tenantId) ? await wiring().deps.tenants.getTenant(tenantId) : undefined;
-      if (!tenant) throw ScimError.notFound(`Tenant "${tenantId.slice(0, 64)}" not found.`);
+      // A tenant being purged is gone for every caller (docs/operations.md "Purging a tenant").
+      if (!tenant || tenant.status === 'purging')
+        throw ScimError.notFound(`Tenant "${tenantId.slice(0, 64)}" not found.`);
       request.internal.tenant = tenant;
     },
   };
@@ -156,7 +158,8 @@ function portalSession(wiring: () => Wiring): ConnectionMiddleware {
       const session = value ? verifySession(value, ring, wiring().deps.clock.now()) : undefined;
       if (!session || session.t !== tenantId || !isValidTenantId(tenantId)) throw new ScimError(401, NO_SESSION);
       const tenant = await wiring().deps.tenants.getTenant(tenantId);
-      if (!tenant || linkGenerationOf(tenant) !== session.g) throw new ScimError(401, NO_SESSION);
+      if (!tenant || tenant.status === 'purging' || linkGenerationOf(tenant) !== session.g)
+        throw new ScimError(401, NO_SESSION);
       if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD') {
         // Browsers send Origin on every cross-origin and every non-GET same-origin fetch (Fetch standard §3.1).
         const expected = originOf(serviceBaseOf(event));

@@ -258,6 +258,23 @@ describe('hardening: input that used to break the service (issue 16)', () => {
       expect(JSON.stringify(log)).not.toContain('VVVV');
     });
 
+    it.each([
+      'password[value eq "P4ssw0rd-IN-PATH"]',
+      'password[value eq "P4ssw0rd-IN-PATH"',
+      'password[value eq "P4ssw0rd-IN-PATH"].x',
+    ])('refuses the PATCH path %j without quoting it, in the answer or the provisioning log', async (path) => {
+      const call = await scim(`${tenant.users}/${user.id}`, tenant.token, {
+        method: 'PATCH',
+        body: patchBody([{ op: 'replace', path, value: 'x' }]),
+      });
+      const log = await getWiring().deps.log.list(tenant.tenantId, { limit: 100 });
+
+      expectScimError(call, 400, 'invalidPath');
+      expect(String(call.body?.detail)).toContain('password');
+      expect(JSON.stringify(call.body)).not.toContain('P4ssw0rd');
+      expect(JSON.stringify(log)).not.toContain('P4ssw0rd');
+    });
+
     it('does not quote a body that is not JSON', async () => {
       const call = await scim(tenant.users, tenant.token, { method: 'POST', body: '{"userName": SECRET-IN-BODY}' });
 

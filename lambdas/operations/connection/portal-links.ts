@@ -10,6 +10,7 @@ import {
 } from '../../tenancy/portal-link';
 import { isValidTenantId, type TenantRecord } from '../../tenancy/tenant';
 import { AdminError } from '../admin-error';
+import { tenantToChange } from '../tenants/tenant-to-change';
 import type { Dependencies } from '../ports';
 import { asConnectionCall, objectBody, recordAction } from './actions';
 import { tenantOf, type ConnectionOperation } from './request';
@@ -36,8 +37,7 @@ export async function createPortalLink(
   serviceBase: string,
   expiresIn?: string,
 ): Promise<{ url: string; expiresAt: string }> {
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const tenant = await tenantToChange(deps, tenantId);
   let ttl: number;
   try {
     ttl = linkTtlSeconds(expiresIn);
@@ -56,8 +56,7 @@ export async function createPortalLink(
 
 /** Revokes every setup link and portal session of the tenant (the next request of each is refused). */
 export async function revokePortalLinks(deps: LinkDeps, tenantId: string): Promise<TenantRecord> {
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const tenant = await tenantToChange(deps, tenantId);
   const updated: TenantRecord = {
     ...tenant,
     portal: { linkGeneration: linkGenerationOf(tenant) + 1 },
@@ -133,7 +132,7 @@ export const openPortalLink: ConnectionOperation = async (request, deps) => {
   const now = deps.clock.now();
   const claims = verifyLink(secret, ring, now);
   const tenant = await deps.tenants.getTenant(request.tenantId);
-  if (!tenant) return refused();
+  if (!tenant || tenant.status === 'purging') return refused();
   const known = { ...request, tenant };
   if (!claims || claims.t !== tenant.tenantId || claims.g !== linkGenerationOf(tenant)) {
     await recordAction(deps, known, {

@@ -12,6 +12,7 @@ import type { TenantRecord } from '../../tenancy/tenant';
 import { digestToken } from '../../tenancy/tokens';
 import { AdminError } from '../admin-error';
 import type { Dependencies } from '../ports';
+import { tenantToChange } from '../tenants/tenant-to-change';
 
 type AdminDeps = Pick<Dependencies, 'tenants' | 'tokenKeys' | 'clock'>;
 
@@ -25,19 +26,13 @@ export interface CreatedClient {
 /** A client as the CLI shows it: never its digest. */
 export type ClientView = Omit<OAuthClientRecord, 'secretDigest' | 'keyVersion'> & { readonly live: boolean };
 
-async function tenantOrFail(deps: AdminDeps, tenantId: string): Promise<TenantRecord> {
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
-  return tenant;
-}
-
 /** Creates an OAuth client with a new secret; refused past MAX_LIVE_CLIENTS live clients. */
 export async function createClient(
   deps: AdminDeps,
   tenantId: string,
   options: { label?: string; expiresAt?: string } = {},
 ): Promise<CreatedClient> {
-  const tenant = await tenantOrFail(deps, tenantId);
+  const tenant = await tenantToChange(deps, tenantId);
   if (tenant.status !== 'connected') throw new AdminError(`Tenant "${tenantId}" is disconnected: reconnect it first.`);
   const now = deps.clock.now();
   const live = clientsOf(tenant).filter((client) => isLiveClient(client, now));
@@ -67,7 +62,7 @@ export async function createClient(
 
 /** The tenant's OAuth clients, oldest first. */
 export async function listClients(deps: AdminDeps, tenantId: string): Promise<ClientView[]> {
-  const tenant = await tenantOrFail(deps, tenantId);
+  const tenant = await tenantToChange(deps, tenantId);
   return clientViews(tenant, deps.clock.now());
 }
 
@@ -81,7 +76,7 @@ export function clientViews(tenant: TenantRecord, now: Date): ClientView[] {
 
 /** Revokes a client: no new access token at once, existing ones stop within the tenant cache TTL. */
 export async function revokeClient(deps: AdminDeps, tenantId: string, clientId: string): Promise<TenantRecord> {
-  const tenant = await tenantOrFail(deps, tenantId);
+  const tenant = await tenantToChange(deps, tenantId);
   const target = clientsOf(tenant).find((client) => client.clientId === clientId);
   if (!target) throw new AdminError(`Tenant "${tenantId}" has no OAuth client "${clientId}".`);
   if (target.revokedAt) return tenant;
@@ -112,7 +107,7 @@ export async function federateTenant(
   input: { issuer: string; jwksUrl: string; subject: string; audience: string },
   isAllowedJwksUrl: (url: string) => boolean,
 ): Promise<TenantRecord> {
-  const tenant = await tenantOrFail(deps, tenantId);
+  const tenant = await tenantToChange(deps, tenantId);
   if (tenant.status !== 'connected') throw new AdminError(`Tenant "${tenantId}" is disconnected: reconnect it first.`);
   const jwksUrl = required(input.jwksUrl, '--jwks-url');
   if (!isAllowedJwksUrl(jwksUrl)) {
@@ -133,7 +128,7 @@ export async function federateTenant(
 
 /** Removes the federation: no new token at once, existing ones stop within the tenant cache TTL. */
 export async function unfederateTenant(deps: AdminDeps, tenantId: string): Promise<TenantRecord> {
-  const tenant = await tenantOrFail(deps, tenantId);
+  const tenant = await tenantToChange(deps, tenantId);
   if (!tenant.federation) throw new AdminError(`Tenant "${tenantId}" is not federated.`);
   const { federation: _removed, ...rest } = tenant;
   const updated: TenantRecord = { ...rest, version: tenant.version + 1 };

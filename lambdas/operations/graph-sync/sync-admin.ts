@@ -18,6 +18,7 @@ import { runSummary, type RunRecord } from '../../sync/run-record';
 import { isLiveToken, type TenantRecord } from '../../tenancy/tenant';
 import { AdminError } from '../admin-error';
 import { reconcileProfiles, type ReconcileOptions } from '../profiles/profile-admin';
+import { tenantToChange } from '../tenants/tenant-to-change';
 import type { SyncDependencies } from './sync-ports';
 
 export interface ConnectRequest {
@@ -98,8 +99,7 @@ export async function connectSync(
   request: ConnectRequest,
   options: ReconcileOptions = {},
 ): Promise<ConnectorRecord> {
-  const tenant = await deps.tenants.getTenant(request.tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${request.tenantId}" does not exist.`);
+  const tenant = await tenantToChange(deps, request.tenantId);
   try {
     checkEntraTenantId(request.entraTenantId);
     checkClientId(request.clientId);
@@ -182,8 +182,7 @@ export async function disconnectSync(
   tenantId: string,
   options: ReconcileOptions = {},
 ): Promise<void> {
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const tenant = await tenantToChange(deps, tenantId);
   const connector = await deps.sync.getConnector(tenantId);
   if (!connector) throw new AdminError(`Tenant "${tenantId}" has no Graph connector.`);
   const lease = await deps.sync.getLease(tenantId);

@@ -8,6 +8,7 @@ import type { TenantRecord } from '../../tenancy/tenant';
 import type { Dependencies, StoredResource } from '../ports';
 import { profileOf } from './effective-profile';
 import { AdminError } from '../admin-error';
+import { tenantToChange } from '../tenants/tenant-to-change';
 import { userTypeOfTenant } from './tenant-schema';
 import { commitUserChange } from '../scim/users/user-writes';
 import { isCommitFailure } from '../writes/write-plan';
@@ -85,8 +86,7 @@ async function changeSettings(
   change: (settings: ProfileSettings) => ProfileSettings,
   options: ReconcileOptions,
 ) {
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const tenant = await tenantToChange(deps, tenantId);
   const updated: TenantRecord = { ...tenant, profile: change(tenant.profile ?? {}), version: tenant.version + 1 };
   await deps.tenants.updateTenant(updated, tenant.version);
   const users = await reconcileProfiles(deps, tenant, updated, options);

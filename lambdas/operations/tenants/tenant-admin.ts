@@ -14,6 +14,7 @@ import { MAX_REQUEST_MS } from '../../contracts/limits';
 import { TENANT_CACHE_TTL_MS } from '../credentials/authenticate';
 import type { Dependencies } from '../ports';
 import { reconcileProfiles, type ReconcileOptions } from '../profiles/profile-admin';
+import { purgingRefusal, tenantToChange } from './tenant-to-change';
 
 export { AdminError } from '../admin-error';
 
@@ -58,19 +59,21 @@ export async function createTenant(
     );
   }
   const existing = await deps.tenants.getTenant(tenantId);
-  if (existing?.status === 'purging')
-    throw new AdminError(
-      `Tenant "${tenantId}" is being purged: run \`tenant delete ${tenantId} --purge\` again to finish, then create it.`,
-    );
+  if (existing?.status === 'purging') throw new AdminError(purgingRefusal(tenantId));
   if (existing) throw new AdminError(`Tenant "${tenantId}" exists already.`);
   const { record, token } = await newTokenRecord(deps, options);
+  const createdAt = deps.clock.now();
   const tenant: TenantRecord = {
     tenantId,
     displayName: options.displayName ?? tenantId,
     status: 'connected',
-    createdAt: deps.clock.now().toISOString(),
+    createdAt: createdAt.toISOString(),
     tokens: [record],
     version: 1,
+    // Setup links and portal sessions are stateless and carry the generation; starting it at the
+    // creation time means those of a purged tenant (generation 0 plus its revokes) never open a
+    // tenant created later with the same id (docs/portal.md "Revocable").
+    portal: { linkGeneration: createdAt.getTime() },
   };
   await deps.tenants.createTenant(tenant);
   return { tenant, record, token };
@@ -78,8 +81,7 @@ export async function createTenant(
 
 /** Issues another token; refused when the tenant already has MAX_LIVE_TOKENS live ones. */
 export async function issueToken(deps: AdminDeps, tenantId: string, options: TokenOptions = {}): Promise<IssuedToken> {
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const tenant = await tenantToChange(deps, tenantId);
   const now = deps.clock.now();
   const live = tenant.tokens.filter((candidate) => isLiveToken(candidate, now));
   if (live.length >= MAX_LIVE_TOKENS) {
@@ -95,8 +97,7 @@ export async function issueToken(deps: AdminDeps, tenantId: string, options: Tok
 
 /** Revokes one token; it stops working within the tenant cache TTL (docs/operations.md). */
 export async function revokeToken(deps: AdminDeps, tenantId: string, tokenId: string): Promise<TenantRecord> {
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const tenant = await tenantToChange(deps, tenantId);
   const target = tenant.tokens.find((candidate) => candidate.id === tokenId);
   if (!target) throw new AdminError(`Tenant "${tenantId}" has no token "${tokenId}".`);
   if (target.revokedAt) return tenant;
@@ -139,8 +140,7 @@ export async function disconnectTenant(
   tenantId: string,
   options: ReconcileOptions = {},
 ): Promise<TenantRecord> {
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const tenant = await tenantToChange(deps, tenantId);
   if (tenant.status === 'disconnected') throw new AdminError(`Tenant "${tenantId}" is already disconnected.`);
   const now = deps.clock.now().toISOString();
   const updated: TenantRecord = {
@@ -163,8 +163,7 @@ export async function reconnectTenant(
   tenantId: string,
   options: TokenOptions & ReconcileOptions = {},
 ): Promise<IssuedToken> {
-  const tenant = await deps.tenants.getTenant(tenantId);
-  if (!tenant) throw new AdminError(`Tenant "${tenantId}" does not exist.`);
+  const tenant = await tenantToChange(deps, tenantId);
   if (tenant.status === 'connected')
     throw new AdminError(`Tenant "${tenantId}" is connected already; use "token issue" for another token.`);
   const { record, token } = await newTokenRecord(deps, {

@@ -83,6 +83,18 @@ function readFilter(
 }
 
 /**
+ * The path as error details quote it. A path on a writeOnly attribute (`password`) is shown by the
+ * attribute's name only: its filter or its text may hold the credential, which must reach no answer
+ * or log (docs/security.md T35).
+ */
+function quotedPath(text: string, resourceType: ResourceTypeDefinition): string {
+  const split = splitSchema(text.trim(), resourceType);
+  const name = split && /^[A-Za-z][\w$-]*/.exec(split.rest)?.[0];
+  const resolved = name ? resolveAttribute(resourceType, split.urn, name, undefined) : undefined;
+  return resolved?.definition.mutability === 'writeOnly' ? `${resolved.definition.name}…` : text;
+}
+
+/**
  * Parses a PATCH path against a resource type. Returns undefined when it names no attribute (callers
  * decide: an explicit path is then 400 invalidPath, a key of a path-less value is ignored); throws 400
  * invalidPath when it is malformed.
@@ -94,12 +106,13 @@ export function readPatchPath(
 ): PatchPath | undefined {
   const split = splitSchema(text.trim(), resourceType);
   if (!split) return undefined;
-  const written = readWritten(split.rest, text, where);
+  const quoted = quotedPath(text, resourceType);
+  const written = readWritten(split.rest, quoted, where);
   const resolved = resolveAttribute(resourceType, split.urn, written.attribute, written.subAttribute);
   if (!resolved) return undefined;
   const filter =
     written.filterText !== undefined
-      ? readFilter(written.filterText, resolved.definition, resourceType, text, where)
+      ? readFilter(written.filterText, resolved.definition, resourceType, quoted, where)
       : undefined;
   return {
     text,
@@ -113,7 +126,7 @@ export function readPatchPath(
 /** Parses an explicit PATCH path; 400 invalidPath when it is malformed or names no attribute. */
 export function parsePatchPath(text: string, resourceType: ResourceTypeDefinition, where: string): PatchPath {
   const path = readPatchPath(text, resourceType, where);
-  if (!path) throw invalidPath(where, text, `names no attribute of ${resourceType.name}`);
+  if (!path) throw invalidPath(where, quotedPath(text, resourceType), `names no attribute of ${resourceType.name}`);
   return path;
 }
 
