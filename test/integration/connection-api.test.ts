@@ -209,11 +209,15 @@ describe('the connection API and the page API over the local server', () => {
       });
       const crossSite = await client.send('POST', '/tokens', body, { 'Sec-Fetch-Site': 'cross-site' });
       const tokens = await client.get('/tokens');
+      const refusals = await client.get('/log?status=403');
 
       expect([missing.status, wrong.status, crossOrigin.status, noOrigin.status, crossSite.status]).toEqual([
         403, 403, 403, 403, 403,
       ]);
       expect(missing.body.detail).toContain(CSRF_HEADER);
+      expect(
+        refusals.body.entries.map((entry: any) => [entry.operation, entry.actor, entry.detail === undefined]),
+      ).toEqual(Array(5).fill(['issueConnectionToken', 'portal', false]));
       expect(tokens.body.tokens).toHaveLength(1);
     });
   });
