@@ -160,6 +160,9 @@ function portalSession(wiring: () => Wiring): ConnectionMiddleware {
       const tenant = await wiring().deps.tenants.getTenant(tenantId);
       if (!tenant || tenant.status === 'purging' || linkGenerationOf(tenant) !== session.g)
         throw new ScimError(401, NO_SESSION);
+      // Known from here on, so a refused write (Origin, CSRF) is in the tenant's log like any refused action.
+      request.internal.tenant = tenant;
+      request.internal.session = session;
       if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD') {
         // Browsers send Origin on every cross-origin and every non-GET same-origin fetch (Fetch standard §3.1).
         const expected = originOf(serviceBaseOf(event));
@@ -171,8 +174,6 @@ function portalSession(wiring: () => Wiring): ConnectionMiddleware {
         if (!csrfTokenMatches(session, headers[CSRF_HEADER], ring))
           throw new ScimError(403, `Missing or wrong ${CSRF_HEADER} header: reload the page and try again.`);
       }
-      request.internal.tenant = tenant;
-      request.internal.session = session;
     },
   };
 }

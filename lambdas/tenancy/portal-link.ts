@@ -79,8 +79,11 @@ function verify(
   if (typeof record.kv !== 'string') return undefined;
   const key = derivedKey(ring, record.kv, purpose);
   if (!key) return undefined;
-  const expected = mac(key, `${parts[0]}.${parts[1]}`);
-  const presented = Buffer.from(parts[2] ?? '', 'base64url');
+  // The signature is compared as text: decoding it first would accept other spellings of the same
+  // bytes (the last of 43 base64url characters carries 2 unused bits, RFC 4648 §3.5), so a link with
+  // its last character changed would still open.
+  const expected = Buffer.from(mac(key, `${parts[0]}.${parts[1]}`).toString('base64url'), 'utf8');
+  const presented = Buffer.from(parts[2] ?? '', 'utf8');
   if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return undefined;
   if (typeof record.exp !== 'number' || record.exp * 1000 <= now.getTime()) return undefined;
   if (typeof record.t !== 'string' || typeof record.g !== 'number') return undefined;

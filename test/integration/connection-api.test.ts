@@ -209,11 +209,15 @@ describe('the connection API and the page API over the local server', () => {
       });
       const crossSite = await client.send('POST', '/tokens', body, { 'Sec-Fetch-Site': 'cross-site' });
       const tokens = await client.get('/tokens');
+      const refusals = await client.get('/log?status=403');
 
       expect([missing.status, wrong.status, crossOrigin.status, noOrigin.status, crossSite.status]).toEqual([
         403, 403, 403, 403, 403,
       ]);
       expect(missing.body.detail).toContain(CSRF_HEADER);
+      expect(
+        refusals.body.entries.map((entry: any) => [entry.operation, entry.actor, entry.detail === undefined]),
+      ).toEqual(Array(5).fill(['issueConnectionToken', 'portal', false]));
       expect(tokens.body.tokens).toHaveLength(1);
     });
   });
@@ -346,7 +350,10 @@ describe('the connection API and the page API over the local server', () => {
       const future = await client.get(`/log?since=${new Date(Date.now() + 86_400_000).toISOString()}`);
       const firstPage = await client.get('/log?operation=User%20Created&limit=2');
       const secondPage = await client.get(`/log?operation=User%20Created&limit=2&cursor=${firstPage.body.nextCursor}`);
+      const day = String(exact.body.entries[0]?.at).slice(0, 10);
+      const today = await client.get(`/log?status=409&since=${day}&until=${day}`);
       const notDate = await client.get('/log?since=yesterday');
+      const notDay = await client.get('/log?until=2026-02-30');
       const notDateIam = await call('GET', `/connections/v1/${id}/log?until=2026-13-45`);
       const badStatus = await client.get('/log?status=oops');
       const badCursor = await client.get('/log?cursor=garbage');
@@ -366,6 +373,8 @@ describe('the connection API and the page API over the local server', () => {
       expect(notDate.body.detail).toBe(
         'since "yesterday" is not a date: use an ISO date or time such as 2026-12-01 or 2026-12-01T09:00:00Z.',
       );
+      expect(today.body.entries.map((entry: any) => entry.status)).toEqual([409]);
+      expect(notDay).toMatchObject({ status: 400, body: { error: 'invalidValue' } });
       expect(notDateIam.status).toBe(400);
       expect(badStatus.status).toBe(400);
       expect(badCursor).toMatchObject({ status: 400, body: { error: 'invalidCursor' } });

@@ -8,19 +8,33 @@ export const MAX_LOG_PAGE = 100;
 /** A date (`2026-12-01`) or date-time with optional seconds, fraction and zone (`2026-12-01T09:00Z`). */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** An ISO date or time as a UTC instant, or a 400 that names the parameter and shows the form. */
-export function parseLogTime(name: string, text: string | undefined): string | undefined {
+/** Whether `2026-02-30` names a day of the calendar (Date.parse rolls such a day over into March). */
+function isCalendarDay(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * An ISO date or time as a UTC instant, or a 400 that names the parameter and shows the form. Times
+ * without a zone are UTC (the page shows UTC). A bare date `until` means through the end of that
+ * day, so "from 2026-12-01 to 2026-12-01" is that whole day.
+ */
+export function parseLogTime(name: 'since' | 'until', text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
-  const millis = ISO_TIME.test(text)
-    ? Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text.replace(' ', 'T'))
-    : Number.NaN;
+  const dateOnly = text.length === 10;
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(text);
+  const millis =
+    ISO_TIME.test(text) && isCalendarDay(text)
+      ? Date.parse(dateOnly ? `${text}T00:00:00Z` : `${text.replace(' ', 'T')}${zoned ? '' : 'Z'}`)
+      : Number.NaN;
   if (Number.isNaN(millis)) {
     throw ScimError.badRequest(
       'invalidValue',
       `${name} "${text.slice(0, 40)}" is not a date: use an ISO date or time such as 2026-12-01 or 2026-12-01T09:00:00Z.`,
     );
   }
-  return new Date(millis).toISOString();
+  return new Date(dateOnly && name === 'until' ? millis + 86_400_000 - 1 : millis).toISOString();
 }
 
 function encodeCursor(position: LogPosition): string {

@@ -13,6 +13,8 @@ const ring = { current: 'k2', keys: { k1: 'a'.repeat(40), k2: 'b'.repeat(40) } }
 const now = new Date('2026-12-01T10:00:00Z');
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
 /** The same text with one character of its signature or claims changed. */
 function flip(text: string, index: number): string {
   const char = text[index] === 'A' ? 'B' : 'A';
@@ -37,6 +39,21 @@ describe('setup links', () => {
     );
 
     expect(tampered).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('refuses a link or a session with its last character changed to any other, even one decoding to the same bytes', () => {
+    const { secret } = signLink('demo', 0, 3600, ring, now);
+    const claims = verifyLink(secret, ring, now);
+    if (!claims) throw new Error('link did not verify');
+    const { cookie } = signSession(claims, ring, now);
+    const others = (text: string) =>
+      [...BASE64URL].filter((char) => char !== text.at(-1)).map((char) => `${text.slice(0, -1)}${char}`);
+
+    const links = others(secret).filter((variant) => verifyLink(variant, ring, now) !== undefined);
+    const sessions = others(cookie).filter((variant) => verifySession(variant, ring, now) !== undefined);
+
+    expect(links).toEqual([]);
+    expect(sessions).toEqual([]);
   });
 
   it('refuses an expired link, one signed by a key the ring no longer has, and garbage', () => {
