@@ -94,12 +94,13 @@ export interface RunRecord {
   readonly errors: readonly RunError[];
 }
 
-/** A run id that sorts by start time. */
+/**
+ * A run id that sorts by start time, to the millisecond: `sync status` and the next run's resume read
+ * "the newest run" as the first id in descending order, and a retry often starts within the second of
+ * the run that failed (with whole seconds, the random part decided which came first).
+ */
 export function newRunId(now: Date, random: string): string {
-  return `${now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${random.replace(/[^a-z0-9]/gi, '').slice(0, 8)}`;
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${random.replace(/[^a-z0-9]/gi, '').slice(0, 8)}`;
 }
 
 /** Adds `delta` to the counts. */
