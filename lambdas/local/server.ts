@@ -96,8 +96,8 @@ function forwardedProto(value: string | string[] | undefined): 'http' | 'https' 
   return (Array.isArray(value) ? value[0] : value)?.trim().toLowerCase() === 'https' ? 'https' : 'http';
 }
 
-function lambdaContext(operation: string, requestId: string): Context {
-  const deadline = Date.now() + MAX_REQUEST_MS;
+function lambdaContext(operation: string, requestId: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `local-${operation}`,
@@ -122,6 +122,11 @@ function send(response: ServerResponse, result: APIGatewayProxyResult): void {
 export interface LocalServerOptions {
   /** Called after each request, e.g. to print an access line. */
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  /**
+   * The function timeout each request runs under, as a Lambda's context reports it (commits stop
+   * with a 503 when it is nearly spent: http/commit-deadline.ts). @default MAX_REQUEST_MS, as on AWS
+   */
+  readonly functionTimeoutMs?: number;
 }
 
 /**
@@ -216,7 +221,12 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
         },
       } as unknown as APIGatewayProxyEvent;
       const handler = await loadHandler(hit.entry.route.operation);
-      finish(await handler(event, lambdaContext(hit.entry.route.operation, requestId)));
+      finish(
+        await handler(
+          event,
+          lambdaContext(hit.entry.route.operation, requestId, options.functionTimeoutMs ?? MAX_REQUEST_MS),
+        ),
+      );
     })().catch((error: unknown) => {
       console.error(error);
       finish(errorResult(new ScimError(500, 'Internal error in the local server.')));

@@ -146,8 +146,11 @@ export interface HeldPage {
 export interface GuardStore {
   getGuard(tenantId: string): Promise<GuardState>;
   putSettings(tenantId: string, settings: GuardSettings): Promise<void>;
-  /** Counts one removal at `atMs` in its fixed window (rotating the counters when the window moved on); the counters after it. */
-  countRemoval(tenantId: string, atMs: number, windowSeconds: number): Promise<RemovalWindow>;
+  /**
+   * Counts one removal at `atMs` in its fixed window (rotating the counters when the window moved
+   * on); the counters after it. `seen`: the counters as just read (GuardState.window), saving a read.
+   */
+  countRemoval(tenantId: string, atMs: number, windowSeconds: number, seen?: RemovalWindow): Promise<RemovalWindow>;
   /**
    * Starts `hold` unless one is in force, committing `event` (Removals Held) with it; returns the hold
    * in force afterwards, this one or the one another removal started first.

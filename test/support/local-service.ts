@@ -21,6 +21,15 @@ export interface TestServiceOptions {
   readonly ownEngine?: boolean;
 }
 
+/**
+ * The function timeout test requests run under. On a starved 2-core CI machine DynamoDB Local (one
+ * SQLite file: every write waits for the others) can take longer than the 10 s a Lambda gets, and a
+ * test would see 503 "ran out of time" for work that is only slow. API Gateway's 29 s still bounds
+ * each request (http/define-operation.ts); the deadline itself is tested in
+ * test/unit/http/define-operation.test.ts.
+ */
+const TEST_FUNCTION_TIMEOUT_MS = 60_000;
+
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const shared = process.env.DYNAMODB_ENDPOINT;
   if (!shared) throw new Error('DYNAMODB_ENDPOINT is not set: integration tests need the global setup');
@@ -29,7 +38,13 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   process.env.DYNAMODB_ENDPOINT = endpoint;
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-test-'));
   const tableName = `scim-test-${randomUUID()}`;
-  const service = await startLocalService({ dataDir, port: 0, dynamodbEndpoint: endpoint, tableName });
+  const service = await startLocalService({
+    dataDir,
+    port: 0,
+    dynamodbEndpoint: endpoint,
+    tableName,
+    functionTimeoutMs: TEST_FUNCTION_TIMEOUT_MS,
+  });
   return {
     ...service,
     dataDir,

@@ -106,13 +106,20 @@ export class DynamoGuardStore implements GuardStore {
   /**
    * Read, then one conditional update: ADD to the current window's counter, or rotate the counters
    * when the window moved on (the old current becomes `previous` when it was the window just before).
-   * Concurrent removals serialise on the item; each gets its own count.
+   * Concurrent removals serialise on the item; each gets its own count. With the counters the
+   * caller just read (`seen`), the first try is conditional on them instead of reading again.
    */
-  async countRemoval(tenantId: string, atMs: number, windowSeconds: number): Promise<RemovalWindow> {
+  async countRemoval(
+    tenantId: string,
+    atMs: number,
+    windowSeconds: number,
+    seen?: RemovalWindow,
+  ): Promise<RemovalWindow> {
     const index = windowIndexOf(atMs, windowSeconds);
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const item = await this.item(tenantId);
+        const item: Item | undefined =
+          attempt === 1 && seen ? { w: seen.index, ws: windowSeconds, c: seen.current } : await this.item(tenantId);
         const same = item?.w !== undefined && Number(item.ws) === windowSeconds;
         const input =
           same && Number(item.w) >= index

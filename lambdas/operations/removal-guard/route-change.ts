@@ -73,7 +73,7 @@ export async function routeUserChange(
   if (!removal || !guard.settings.enabled) return { operation };
   const { settings } = guard;
   const at = deps.clock.now();
-  const window = await deps.guard.countRemoval(tenantId, at.getTime(), settings.windowSeconds);
+  const window = await deps.guard.countRemoval(tenantId, at.getTime(), settings.windowSeconds, guard.window);
   const limit = removalLimit(
     settings,
     settings.percent === undefined ? 0 : await deps.directory.countResources(tenantId, 'User'),
