@@ -32,6 +32,7 @@ import type { Operation } from '../../lambdas/operations/request';
 import { createTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lambdas/local/dynamodb-local';
 import { createDocumentClient, type Wiring } from '../../lambdas/wiring';
+import { buildEvent } from '../../lambdas/events/catalog';
 import { ERROR_URN, patchBody, userBody } from '../support/conformance';
 
 /**
@@ -323,5 +324,39 @@ describe('faults at the DynamoDB client, through the request chain', () => {
     const requestId = /request id ([0-9a-f-]{36})/.exec(String(body.detail))?.[1] ?? 'none';
     const line = written.find((text) => text.includes(requestId) && text.includes('"status":500'));
     expect(line).toContain('ValidationException');
+  });
+
+  it("answers a hold that lost to another removal's transaction (TransactionConflict) with the hold in force, not a failure", async () => {
+    const holdEvent = (id: string, version: number) =>
+      buildEvent({
+        detailType: 'Removals Held',
+        tenantId,
+        resourceType: 'Tenant',
+        resourceId: tenantId,
+        version,
+        occurredAt: new Date(now).toISOString(),
+        requestId: randomUUID(),
+        changedAttributes: ['hold'],
+        previous: {},
+        snapshot: { holdId: id, since: new Date(now).toISOString(), limit: 1, window: '1h' },
+      });
+    const first = { id: randomUUID(), since: new Date(now).toISOString() };
+    const holds = (await wiring.deps.guard.getGuard(tenantId)).holds;
+    await wiring.deps.guard.startHold(tenantId, first, holdEvent(first.id, holds + 1));
+    fault = {
+      command: 'TransactWriteItemsCommand',
+      error: () =>
+        new TransactionCanceledException({
+          ...metadata(400),
+          CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'None' }],
+        }),
+    };
+    const second = { id: randomUUID(), since: new Date(now).toISOString() };
+
+    const inForce = await wiring.deps.guard.startHold(tenantId, second, holdEvent(second.id, holds + 2));
+
+    fault = undefined;
+    expect(inForce).toEqual(first);
+    await wiring.deps.guard.endHold(tenantId, first.id, now, 3_600);
   });
 });

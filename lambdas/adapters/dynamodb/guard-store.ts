@@ -187,11 +187,14 @@ export class DynamoGuardStore implements GuardStore {
       return hold;
     } catch (error) {
       const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      if (reasons[0]?.Code !== 'ConditionalCheckFailed')
-        throw commitFailureOf(error, []) ?? translateStorageError(error);
+      // Lost to another removal's hold: its condition failed, or its transaction ran into ours
+      // (TransactionConflict). Either way the hold now in force, if any, is the answer.
+      const lost = reasons[0]?.Code === 'ConditionalCheckFailed' || reasons[0]?.Code === 'TransactionConflict';
+      if (!lost) throw commitFailureOf(error, []) ?? translateStorageError(error);
       const current = await this.getGuard(tenantId);
       if (current.hold) return current.hold;
-      // Another hold started and ended between the read and this write: the caller counts again.
+      // No hold in force (another started and ended meanwhile, or the conflicting write was not a
+      // hold): the caller counts again.
       throw new CommitFailure('versionConflict', 'The guard changed while a hold was starting.', { cause: error });
     }
   }
