@@ -1,6 +1,6 @@
 import { ScimError } from '../../scim/errors';
 import { isValidTenantId, matchTokenEvenly, type TenantRecord, type TokenRecord } from '../../tenancy/tenant';
-import type { TokenKeyRing } from '../../tenancy/tokens';
+import { keyFor, type TokenKeyRing } from '../../tenancy/tokens';
 import { looksLikeAccessToken } from '../../tenancy/access-token-claims';
 import { authenticateAccessToken, type AccessTokenAuthenticated } from './access-tokens';
 import { TtlCache } from './ttl-cache';
@@ -67,12 +67,18 @@ export class Authenticator {
         (recheck) => this.cachedTenant(tenantId, recheck),
       );
     }
-    const ring = await this.cachedRing(false);
+    let ring = await this.cachedRing(false);
     let found = await this.lookup(tenantId, presented, ring);
     // A token issued (or a tenant created) after this container cached the record: read it again,
     // at most once per RECHECK_AFTER_MS per tenant, so a flood of wrong tokens stays cheap.
     if (!found.token && this.tenantCache.age(tenantId) >= RECHECK_AFTER_MS) {
       this.tenantCache.delete(tenantId);
+      found = await this.lookup(tenantId, presented, ring);
+    }
+    // A token issued under a key this container has not loaded yet (the keyring was rotated since
+    // it cached it): load the keyring again, at most once per KEY_RECHECK_AFTER_MS.
+    if (!found.token && found.tenant?.tokens.some((token) => keyFor(ring, token.keyVersion) === undefined)) {
+      ring = await this.cachedRing(true);
       found = await this.lookup(tenantId, presented, ring);
     }
     const { tenant, token } = found;

@@ -243,3 +243,76 @@ describe('Authenticator: access tokens across a keyring rotation', () => {
     expect(ringLoads).toBeGreaterThan(1);
   });
 });
+
+describe('Authenticator: Secret Tokens issued after a keyring rotation', () => {
+  const before: TokenKeyRing = { current: 'k1', keys: { k1: 'a'.repeat(48) } };
+  const after: TokenKeyRing = { current: 'k2', keys: { k1: 'a'.repeat(48), k2: 'b'.repeat(48) } };
+  const old = generateToken();
+  const fresh = generateToken();
+  let now: number;
+  let served: TokenKeyRing;
+  let ringLoads: number;
+  let record: TenantRecord;
+  let authenticator: Authenticator;
+
+  beforeEach(() => {
+    now = Date.parse('2026-11-24T10:00:00Z');
+    served = before;
+    ringLoads = 0;
+    record = {
+      tenantId: 'acme',
+      displayName: 'Acme',
+      status: 'connected',
+      createdAt: '2026-01-01T00:00:00Z',
+      tokens: [
+        { id: 't1', label: 't1', digest: digestToken(old, 'a'.repeat(48)), keyVersion: 'k1', createdAt: '2026-01-01' },
+      ],
+      version: 1,
+    };
+    authenticator = new Authenticator({
+      tenants: { getTenant: async () => record, recordTokenUse: async () => undefined } as unknown as TenantStore,
+      tokenKeys: {
+        getKeyRing: async () => {
+          ringLoads += 1;
+          return served;
+        },
+      },
+      clock: { now: () => new Date(now) },
+    });
+  });
+
+  it('accepts a token digested under a key version this container has not loaded yet, loading the keyring once more', async () => {
+    await authenticator.authenticate('acme', `Bearer ${old}`);
+    // Another container rotated the keyring, then issued a token under the new key.
+    served = after;
+    record = {
+      ...record,
+      tokens: [
+        ...record.tokens,
+        {
+          id: 't2',
+          label: 't2',
+          digest: digestToken(fresh, 'b'.repeat(48)),
+          keyVersion: 'k2',
+          createdAt: '2026-11-24',
+        },
+      ],
+      version: 2,
+    };
+    now += RECHECK_AFTER_MS;
+
+    const result = await authenticator.authenticate('acme', `Bearer ${fresh}`);
+
+    expect(result.token.id).toBe('t2');
+    expect(ringLoads).toBe(2);
+  });
+
+  it('does not reload the keyring for a wrong token when every stored token is under a loaded key', async () => {
+    await authenticator.authenticate('acme', `Bearer ${old}`);
+    now += KEY_RECHECK_AFTER_MS;
+
+    await expect(authenticator.authenticate('acme', `Bearer ${generateToken()}`)).rejects.toBeInstanceOf(ScimError);
+
+    expect(ringLoads).toBe(1);
+  });
+});
