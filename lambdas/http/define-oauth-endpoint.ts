@@ -46,15 +46,18 @@ function faultResult(error: unknown, requestId: string): APIGatewayProxyResult {
   });
 }
 
-/** 405 for a method an OAuth endpoint does not serve (the local server's answer; RFC 6749 §3.2 needs POST). */
-export function oauthMethodNotAllowed(method: string, path: string): APIGatewayProxyResult {
+/**
+ * 405 for a method an OAuth endpoint does not serve (the local server's answer; RFC 6749 §3.2 needs
+ * POST), with the `Allow` header RFC 9110 §15.5.6 requires.
+ */
+export function oauthMethodNotAllowed(method: string, path: string, allowed: readonly string[]): APIGatewayProxyResult {
   return toResult({
     status: 405,
     body: {
       error: 'invalid_request',
       error_description: `${method.slice(0, 16)} is not supported on ${path.slice(0, 200)}.`,
     },
-    headers: NO_STORE,
+    headers: { ...NO_STORE, Allow: allowed.join(', ') },
   });
 }
 

@@ -152,21 +152,21 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
         .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
         .filter((c) => c.match);
       const hit = candidates.find((c) => c.entry.route.method === method);
+      // RFC 9110 §15.5.6: a 405 names the methods the path does serve.
+      const allowed = [...new Set(candidates.map((c) => c.entry.route.method))];
       if (!hit?.match && candidates.length > 0 && candidates.every((c) => authOf(c.entry.route) === 'client')) {
         // The OAuth endpoints answer in their own protocol (RFC 6749 §5.2), never with a SCIM body.
-        finish(oauthMethodNotAllowed(method, url.pathname));
+        finish(oauthMethodNotAllowed(method, url.pathname, allowed));
         return;
       }
       if (!hit?.match) {
-        const status = candidates.length > 0 ? 405 : 404;
         finish(
           errorResult(
-            new ScimError(
-              status,
-              status === 405
-                ? `${method} is not supported on ${url.pathname}.`
-                : `No SCIM endpoint at ${url.pathname}.`,
-            ),
+            candidates.length > 0
+              ? new ScimError(405, `${method} is not supported on ${url.pathname}.`, undefined, {
+                  Allow: allowed.join(', '),
+                })
+              : new ScimError(404, `No SCIM endpoint at ${url.pathname}.`),
           ),
         );
         return;

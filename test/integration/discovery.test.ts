@@ -87,6 +87,14 @@ describe('discovery endpoints over HTTP against the local server (RFC 7644 §4)'
     ]);
   });
 
+  it('answers a method a path does not serve with a SCIM 405 naming the ones it does in Allow (RFC 9110 §15.5.6)', async () => {
+    const response = await scim(`${base}/ServiceProviderConfig`, token, { method: 'DELETE' });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+    expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '405' });
+  });
+
   it('answers an unknown schema with a SCIM 404', async () => {
     const response = await scim(`${base}/Schemas/urn:example:params:scim:schemas:core:2.0:Device`, token);
 

@@ -313,6 +313,7 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       const body = (await response.json()) as Record<string, unknown>;
 
       expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('POST');
       expect(body.error).toBe('invalid_request');
       expect(body.schemas).toBeUndefined();
     });
