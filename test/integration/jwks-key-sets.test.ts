@@ -1,6 +1,7 @@
 import { decodeProtectedHeader } from 'jose';
 import {
   isFetchableJwksUrl,
+  JWKS_FAILURE_MEMORY_MS,
   JWKS_REFETCH_INTERVAL_MS,
   MAX_JWKS_BYTES,
   RemoteKeySets,
@@ -85,6 +86,44 @@ describe('RemoteKeySets: the JWKS fetch (loopback server, nothing leaves 127.0.0
 
     expect(error).toBeInstanceOf(KeySetUnavailable);
     expect((error as Error).message).toBe(`the answer is larger than ${MAX_JWKS_BYTES / 1024} KB.`);
+  });
+
+  it('remembers a failed fetch for JWKS_FAILURE_MEMORY_MS: assertions meanwhile fail at once, without fetching, and the next one after it fetches again', async () => {
+    jest.useFakeTimers({
+      doNotFake: [
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'setImmediate',
+        'clearImmediate',
+        'nextTick',
+        'queueMicrotask',
+        'performance',
+      ],
+    });
+    jest.setSystemTime(new Date('2026-11-24T10:00:00Z'));
+    const keySets = new RemoteKeySets({ allowLoopbackHttp: true });
+    const url = `${server.baseUrl}/missing`;
+    const fetchesBefore = server.fetches.get('/missing') ?? 0;
+    const attempt = () =>
+      keyFor(keySets, url, first).then(
+        () => new Error('a key was found'),
+        (caught: unknown) => caught as Error,
+      );
+
+    const failures = [await attempt(), await attempt(), await attempt()];
+    const fetchesWhileRemembered = (server.fetches.get('/missing') ?? 0) - fetchesBefore;
+    jest.setSystemTime(Date.now() + JWKS_FAILURE_MEMORY_MS + 1);
+    await attempt();
+    jest.useRealTimers();
+
+    expect(failures.map((error) => error.message)).toEqual(
+      Array<string>(3).fill('the key endpoint answered HTTP 404, not 200.'),
+    );
+    expect(failures.every((error) => error instanceof KeySetUnavailable)).toBe(true);
+    expect(fetchesWhileRemembered).toBe(1);
+    expect((server.fetches.get('/missing') ?? 0) - fetchesBefore).toBe(2);
   });
 
   it('names the HTTP status of a key endpoint that does not answer 200', async () => {

@@ -5,6 +5,12 @@ import { KeySetUnavailable, type KeySets } from '../../operations/credentials/oa
 export const JWKS_TIMEOUT_MS = 3_000;
 /** An unknown `kid` re-fetches the key set at most this often (a key rotation at the issuer). */
 export const JWKS_REFETCH_INTERVAL_MS = 60_000;
+/**
+ * A failed fetch (no answer, not 200, not a key set) is remembered this long: token requests in
+ * that time fail at once with the same reason instead of each waiting up to JWKS_TIMEOUT_MS for a
+ * key endpoint that is down, so a flood of assertions cannot keep Lambdas busy on it.
+ */
+export const JWKS_FAILURE_MEMORY_MS = 10_000;
 /** A fetched key set is used this long before it is fetched again. */
 export const JWKS_MAX_AGE_MS = 10 * 60_000;
 /**
@@ -73,7 +79,8 @@ async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
 
 /**
  * Issuers' key sets, one jose remote JWK Set per URL per container: cached, re-fetched on an
- * unknown `kid` at most once a minute, each fetch time-boxed; redirects are not followed (jose
+ * unknown `kid` at most once a minute, each fetch time-boxed, a failed one remembered for
+ * JWKS_FAILURE_MEMORY_MS; redirects are not followed (jose
  * fetches with `redirect: "manual"`), answers above MAX_JWKS_BYTES refused. The only outbound call the service makes.
  */
 export class RemoteKeySets implements KeySets {
@@ -103,11 +110,19 @@ export class RemoteKeySets implements KeySets {
       cacheMaxAge: JWKS_MAX_AGE_MS,
       [customFetch]: boundedFetch,
     });
+    let failed: { readonly until: number; readonly error: KeySetUnavailable } | undefined;
+    const unavailable = (error: KeySetUnavailable): never => {
+      failed = { until: Date.now() + JWKS_FAILURE_MEMORY_MS, error };
+      throw error;
+    };
     return async (header, token) => {
+      if (failed && Date.now() < failed.until) throw failed.error;
       try {
-        return await remote(header, token);
+        const key = await remote(header, token);
+        failed = undefined;
+        return key;
       } catch (error) {
-        if (error instanceof KeySetUnavailable) throw error;
+        if (error instanceof KeySetUnavailable) unavailable(error);
         // A key the set does not hold, or one of the wrong type, is a signature failure, not an outage.
         if (
           error instanceof errors.JWKSNoMatchingKey ||
@@ -116,14 +131,17 @@ export class RemoteKeySets implements KeySets {
         )
           throw error;
         if (error instanceof errors.JWKSTimeout)
-          throw new KeySetUnavailable(`no answer within ${this.options.timeoutMs ?? JWKS_TIMEOUT_MS} ms.`, {
-            cause: error,
-          });
+          return unavailable(
+            new KeySetUnavailable(`no answer within ${this.options.timeoutMs ?? JWKS_TIMEOUT_MS} ms.`, {
+              cause: error,
+            }),
+          );
         if (error instanceof errors.JWKSInvalid)
-          throw new KeySetUnavailable('the answer is not a JWK Set.', { cause: error });
+          return unavailable(new KeySetUnavailable('the answer is not a JWK Set.', { cause: error }));
         // What remains: jose's JSON parse failure, or fetch's own (refused connection, unknown host, TLS).
-        if (error instanceof errors.JOSEError) throw new KeySetUnavailable('the answer is not JSON.', { cause: error });
-        throw new KeySetUnavailable('the key endpoint could not be reached.', { cause: error });
+        if (error instanceof errors.JOSEError)
+          return unavailable(new KeySetUnavailable('the answer is not JSON.', { cause: error }));
+        return unavailable(new KeySetUnavailable('the key endpoint could not be reached.', { cause: error }));
       }
     };
   }
