@@ -7,7 +7,7 @@ import {
   type MemberDelta,
   type PatchResult,
 } from '../../../lambdas/scim/patch';
-import type { ScimObject } from '../../../lambdas/scim/resources/normalize';
+import { MAX_VALUES_PER_ATTRIBUTE, type ScimObject } from '../../../lambdas/scim/resources/normalize';
 import {
   MAX_STRING_LENGTH,
   RESOURCE_TYPES,
@@ -117,6 +117,35 @@ describe('PATCH limits and guarantees', () => {
     expect(error.status).toBe(400);
     expect(error.scimType).toBe('invalidValue');
     expect(error.detail).toContain(`limit is ${MAX_PATCH_OPERATIONS}`);
+  });
+
+  it(`stops at the operation that grows an attribute past ${MAX_VALUES_PER_ATTRIBUTE} values, applying none after it`, () => {
+    const body = bodyOf(
+      Array.from({ length: MAX_PATCH_OPERATIONS }, (_unused, index) => ({
+        op: 'add',
+        path: 'emails',
+        value: [{ value: `e${index}@contoso.example` }],
+      })),
+    );
+    const read = new Set<number>();
+    // Each operation's value is read once, when it is applied: the set counts the operations applied.
+    const operations = parsePatchRequest(body, USER_RESOURCE_TYPE).map((operation) =>
+      Object.defineProperty({ ...operation }, 'value', {
+        enumerable: true,
+        get: () => {
+          read.add(operation.index);
+          return operation.value;
+        },
+      }),
+    );
+
+    const error = scimErrorOf(() => applyPatch(alice, operations, USER_RESOURCE_TYPE));
+
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toBe(
+      `Operations[${MAX_VALUES_PER_ATTRIBUTE}]: emails would hold ${MAX_VALUES_PER_ATTRIBUTE + 1} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`,
+    );
+    expect(read.size).toBe(MAX_VALUES_PER_ATTRIBUTE + 1);
   });
 
   it('is all or nothing: a bad last operation leaves no trace and returns nothing', () => {
