@@ -79,7 +79,9 @@ function applyFiltered(
   const { definition, subDefinition } = defs;
   const filter = step.path.filter as Filter;
   const items = asList(container[definition.name]);
-  const matches = (item: unknown) => matchesElement(filter, item, definition, resourceType.name);
+  // Each element is matched once: the filter may hold 100 comparisons, the attribute 100 values.
+  const matched = new Set(items.filter((item) => matchesElement(filter, item, definition, resourceType.name)));
+  const matches = (item: unknown) => matched.has(item);
   const value = step.op === 'remove' ? undefined : normalizeTarget(step, defs);
   if (value === undefined) {
     // remove, or add/replace with "" / null: both clear the target (README §7 null-update test).
@@ -97,9 +99,10 @@ function applyFiltered(
     // replace swaps the whole element but keeps what the filter selected it by, so repeating it is idempotent.
     return step.op === 'replace' ? { ...conditions, ...(value as ScimObject) } : { ...item, ...(value as ScimObject) };
   };
-  const next = items.some(matches)
-    ? items.map((item) => (matches(item) && isPlainObject(item) ? patchOf(item) : item))
-    : [...items, patchOf(conditions)];
+  const next =
+    matched.size > 0
+      ? items.map((item) => (matches(item) && isPlainObject(item) ? patchOf(item) : item))
+      : [...items, patchOf(conditions)];
   put(container, definition.name, next);
 }
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ScimError } from '../../../lambdas/scim/errors';
 import {
   applyPatch,
+  MAX_PATCH_FILTER_COMPARISONS,
   MAX_PATCH_OPERATIONS,
   parsePatchRequest,
   type MemberDelta,
@@ -146,6 +147,39 @@ describe('PATCH limits and guarantees', () => {
       `Operations[${MAX_VALUES_PER_ATTRIBUTE}]: emails would hold ${MAX_VALUES_PER_ATTRIBUTE + 1} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`,
     );
     expect(read.size).toBe(MAX_VALUES_PER_ATTRIBUTE + 1);
+  });
+
+  it(`accepts value filters of ${MAX_PATCH_FILTER_COMPARISONS} comparisons in all and refuses one more before applying any`, () => {
+    const filtered = (count: number, comparisons: number) =>
+      Array.from({ length: count }, (_unused, op) => ({
+        op: 'replace',
+        path: `emails[${Array.from({ length: comparisons }, (_u, index) => `value eq "v${op}-${index}"`).join(' or ')}].type`,
+        value: 'work',
+      }));
+    const atLimit = bodyOf(filtered(MAX_PATCH_FILTER_COMPARISONS / 100, 100));
+    const past = bodyOf([...filtered(MAX_PATCH_FILTER_COMPARISONS / 100, 100), ...filtered(1, 1)]);
+
+    const accepted = parsePatchRequest(atLimit, USER_RESOURCE_TYPE);
+    const error = scimErrorOf(() => parsePatchRequest(past, USER_RESOURCE_TYPE));
+
+    expect(accepted).toHaveLength(MAX_PATCH_FILTER_COMPARISONS / 100);
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toContain(
+      `Operations[${MAX_PATCH_FILTER_COMPARISONS / 100}]: the value filters of the paths up to here hold ${MAX_PATCH_FILTER_COMPARISONS + 1} comparisons; the limit is ${MAX_PATCH_FILTER_COMPARISONS}`,
+    );
+  });
+
+  it('does not count members filters, which only name ids (Entra removes members one filter per operation)', () => {
+    const body = bodyOf(
+      Array.from({ length: MAX_PATCH_OPERATIONS }, (_unused, op) => ({
+        op: 'remove',
+        path: `members[value eq "a${op}" or value eq "b${op}"]`,
+      })),
+    );
+
+    const result = patch({ displayName: 'Sales' }, body, 'Group');
+
+    expect(result.members?.remove).toHaveLength(2 * MAX_PATCH_OPERATIONS);
   });
 
   it('is all or nothing: a bad last operation leaves no trace and returns nothing', () => {
