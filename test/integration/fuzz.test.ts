@@ -24,8 +24,21 @@ const FUZZ_RUNS_DEFAULT = 300;
 const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? FUZZ_RUNS_DEFAULT);
 const PROPERTIES = 6;
 const RUNS = Math.max(1, Math.ceil(TOTAL_RUNS / PROPERTIES));
-/** About 40 ms per case (one request and one table scan), with room for shrinking. */
-const TIMEOUT_MS = Math.max(30_000, RUNS * 200);
+/**
+ * Time limits, outermost last, each well inside the next, so a slow case fails with its request, the
+ * counterexample and the seed instead of a bare Jest timeout (a CI run once stalled past 30 s on an
+ * input no one saw). Every one is generous: a case takes about 40 ms on a quiet machine (one request,
+ * one table scan), a few hundred on a loaded 2-core one, and nothing here may depend on timing.
+ * - REQUEST_LIMIT_MS: one request, answer body included, aborted with an error that names it.
+ * - CASE_LIMIT_MS: one case (the request and the table scan after it), fast-check's `timeout`.
+ * - PROPERTY_BUDGET_MS: a whole property, shrinking included (`interruptAfterTimeLimit`, counted as a
+ *   failure: fast-check then reports the smallest counterexample it has, or how many cases ran).
+ * - the Jest timeout: the budget plus room for the case in flight and the report.
+ */
+const REQUEST_LIMIT_MS = 20_000;
+const CASE_LIMIT_MS = REQUEST_LIMIT_MS + 20_000;
+const PROPERTY_BUDGET_MS = Math.max(120_000, RUNS * 1_000);
+const jestTimeout = (budget: number) => budget + 60_000;
 /**
  * `npm test` replays one seed, so CI cannot go red on an input no one can name (a CI run once timed out
  * on a random one before fast-check could print its seed); `npm run fuzz` draws a new seed each run,
@@ -38,6 +51,14 @@ const SEED =
       ? 20261202
       : undefined;
 const SEEDED = SEED === undefined ? {} : { seed: SEED };
+/** fast-check options of every property; `budget` is PROPERTY_BUDGET_MS unless the property's cases are larger. */
+const runOptions = (budget = PROPERTY_BUDGET_MS) => ({
+  numRuns: RUNS,
+  ...SEEDED,
+  timeout: CASE_LIMIT_MS,
+  interruptAfterTimeLimit: budget,
+  markInterruptAsFailure: true,
+});
 
 interface FuzzRequest {
   readonly method: string;
@@ -421,19 +442,37 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     });
   };
 
+  /** A request as a failure names it: method, path, query, headers and (the start of) the body. */
+  const describeRequest = (request: FuzzRequest) => {
+    const shown =
+      typeof request.body === 'string'
+        ? request.body.slice(0, 500)
+        : request.body
+          ? Buffer.from(request.body).toString('hex').slice(0, 500)
+          : '';
+    return `${request.method} ${request.path}?${request.query ?? ''} ${JSON.stringify(request.headers ?? {})} ${shown}`;
+  };
+
   const send = async (request: FuzzRequest): Promise<Outcome> => {
     const url = `${tenant.tenantUrl}${request.path}${request.query ? `?${request.query}` : ''}`;
-    const response = await fetch(url, {
-      method: request.method,
-      headers: { Authorization: `Bearer ${tenant.token}`, ...request.headers },
-      ...(request.body !== undefined ? { body: request.body } : {}),
-    });
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      location: response.headers.get('location'),
-      text: await response.text(),
-    };
+    const signal = AbortSignal.timeout(REQUEST_LIMIT_MS);
+    try {
+      const response = await fetch(url, {
+        method: request.method,
+        headers: { Authorization: `Bearer ${tenant.token}`, ...request.headers },
+        ...(request.body !== undefined ? { body: request.body } : {}),
+        signal,
+      });
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        location: response.headers.get('location'),
+        text: await response.text(),
+      };
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      throw new Error(`${describeRequest(request)}\n→ no answer within ${REQUEST_LIMIT_MS / 1000} s`);
+    }
   };
 
   /** The invariant every response must hold; returns a description of the breach, or undefined. */
@@ -473,16 +512,7 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     const after = await takeSnapshot();
     const problem = breach(request.method, outcome, snapshot, after);
     snapshot = after;
-    const shown =
-      typeof request.body === 'string'
-        ? request.body.slice(0, 500)
-        : request.body
-          ? Buffer.from(request.body).toString('hex').slice(0, 500)
-          : '';
-    if (problem)
-      throw new Error(
-        `${request.method} ${request.path}?${request.query ?? ''} ${JSON.stringify(request.headers ?? {})} ${shown}\n→ ${problem}`,
-      );
+    if (problem) throw new Error(`${describeRequest(request)}\n→ ${problem}`);
   };
 
   beforeAll(async () => {
@@ -494,6 +524,12 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     groupId = String((await createGroup(tenant, { members: [{ value: userId }] })).id);
     snapshot = await takeSnapshot();
   }, 30_000);
+
+  // Each property starts from the tenant as it is: a request an earlier property gave up on (its
+  // time limit) may still have committed after that property failed.
+  beforeEach(async () => {
+    snapshot = await takeSnapshot();
+  });
 
   afterAll(async () => {
     client.destroy();
@@ -519,10 +555,10 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
             });
           },
         ),
-        { numRuns: RUNS, ...SEEDED },
+        runOptions(),
       );
     },
-    TIMEOUT_MS,
+    jestTimeout(PROPERTY_BUDGET_MS),
   );
 
   it(
@@ -537,10 +573,10 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
             body: JSON.stringify(body),
           });
         }),
-        { numRuns: RUNS, ...SEEDED },
+        runOptions(),
       );
     },
-    TIMEOUT_MS,
+    jestTimeout(PROPERTY_BUDGET_MS),
   );
 
   it(
@@ -561,10 +597,10 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
             body: JSON.stringify(body),
           });
         }),
-        { numRuns: RUNS, ...SEEDED },
+        runOptions(),
       );
     },
-    TIMEOUT_MS,
+    jestTimeout(PROPERTY_BUDGET_MS),
   );
 
   it(
@@ -612,10 +648,10 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
             });
           },
         ),
-        { numRuns: RUNS, ...SEEDED },
+        runOptions(),
       );
     },
-    TIMEOUT_MS,
+    jestTimeout(PROPERTY_BUDGET_MS),
   );
 
   it(
@@ -646,10 +682,10 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
             headers: { ...(request.body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}), ...extra },
           });
         }),
-        { numRuns: RUNS, ...SEEDED },
+        runOptions(),
       );
     },
-    TIMEOUT_MS,
+    jestTimeout(PROPERTY_BUDGET_MS),
   );
 
   it(
@@ -721,10 +757,10 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
         fc.asyncProperty(requests, async (request) => {
           await check(request);
         }),
-        { numRuns: RUNS, ...SEEDED },
+        runOptions(2 * PROPERTY_BUDGET_MS),
       );
     },
     // Larger bodies (up to 128 KB resources, 6,000-deep JSON) than the other properties.
-    2 * TIMEOUT_MS,
+    jestTimeout(2 * PROPERTY_BUDGET_MS),
   );
 });

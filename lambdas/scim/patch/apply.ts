@@ -1,6 +1,13 @@
 import { ScimError } from '../errors';
 import { matchesElement, type Filter } from '../filter';
-import { checkResourceBounds, isAbsent, isPlainObject, normalizeValue, type ScimObject } from '../resources/normalize';
+import {
+  checkResourceBounds,
+  isAbsent,
+  isPlainObject,
+  MAX_VALUES_PER_ATTRIBUTE,
+  normalizeValue,
+  type ScimObject,
+} from '../resources/normalize';
 import type { AttributeDefinition, ResourceTypeDefinition } from '../schema/attributes';
 import { canonicalKey } from './deep-equal';
 import { checkMemberFilterOp, MemberDeltaBuilder, memberFilterIds, memberIds } from './members';
@@ -72,7 +79,9 @@ function applyFiltered(
   const { definition, subDefinition } = defs;
   const filter = step.path.filter as Filter;
   const items = asList(container[definition.name]);
-  const matches = (item: unknown) => matchesElement(filter, item, definition, resourceType.name);
+  // Each element is matched once: the filter may hold 100 comparisons, the attribute 100 values.
+  const matched = new Set(items.filter((item) => matchesElement(filter, item, definition, resourceType.name)));
+  const matches = (item: unknown) => matched.has(item);
   const value = step.op === 'remove' ? undefined : normalizeTarget(step, defs);
   if (value === undefined) {
     // remove, or add/replace with "" / null: both clear the target (README §7 null-update test).
@@ -90,9 +99,10 @@ function applyFiltered(
     // replace swaps the whole element but keeps what the filter selected it by, so repeating it is idempotent.
     return step.op === 'replace' ? { ...conditions, ...(value as ScimObject) } : { ...item, ...(value as ScimObject) };
   };
-  const next = items.some(matches)
-    ? items.map((item) => (matches(item) && isPlainObject(item) ? patchOf(item) : item))
-    : [...items, patchOf(conditions)];
+  const next =
+    matched.size > 0
+      ? items.map((item) => (matches(item) && isPlainObject(item) ? patchOf(item) : item))
+      : [...items, patchOf(conditions)];
   put(container, definition.name, next);
 }
 
@@ -224,6 +234,31 @@ function checkRequired(data: ScimObject, step: PatchStep, resourceType: Resource
   }
 }
 
+/** How many values the step's attribute holds in `data` (0 when it is absent or single-valued). */
+function valueCount(data: ScimObject, step: PatchStep): number {
+  const { extension, attribute } = step.path;
+  const container = extension === undefined ? data : data[extension];
+  const value = isPlainObject(container) ? container[attribute] : undefined;
+  return Array.isArray(value) ? value.length : 0;
+}
+
+/**
+ * A step may not grow a multi-valued attribute past MAX_VALUES_PER_ATTRIBUTE, so the request fails
+ * at the operation that crosses the bound. Checked only once all operations had run, 1,000 one-value
+ * adds merged lists of up to 1,000 values each (seconds of work, then a 400), and 250 adds of 100
+ * values lists of 25,000.
+ */
+function checkValueCount(data: ScimObject, step: PatchStep, before: number): void {
+  const count = valueCount(data, step);
+  if (count > MAX_VALUES_PER_ATTRIBUTE && count > before) {
+    const { extension, attribute } = step.path;
+    throw ScimError.badRequest(
+      'invalidValue',
+      `${whereOf(step.index)}: ${extension === undefined ? '' : `${extension}:`}${attribute} would hold ${count} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`,
+    );
+  }
+}
+
 /** The member delta of a PATCH alone (member steps never read the stored document). */
 export function memberDeltaOf(
   operations: readonly PatchOperation[],
@@ -252,7 +287,9 @@ export function applyPatch(
         applyMemberStep(step, members);
         continue;
       }
+      const before = valueCount(next, step);
       applyStep(next, step, resourceType);
+      checkValueCount(next, step, before);
       checkRequired(next, step, resourceType);
     }
   }

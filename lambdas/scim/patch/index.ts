@@ -1,4 +1,5 @@
 export {
+  MAX_PATCH_FILTER_COMPARISONS,
   MAX_PATCH_OPERATIONS,
   type MemberDelta,
   type PatchOperation,

@@ -8,6 +8,14 @@ export type PatchOpName = 'add' | 'replace' | 'remove';
 export const MAX_PATCH_OPERATIONS = 1000;
 
 /**
+ * Most comparisons the value filters of one PatchOp's paths may hold together (`members[…]` filters
+ * aside: they only name ids). Each is evaluated against every value of its attribute (up to
+ * MAX_VALUES_PER_ATTRIBUTE): 240 operations of 100 comparisons each took seconds. Entra writes one
+ * comparison per operation (`emails[type eq "work"].value`, README §2.4).
+ */
+export const MAX_PATCH_FILTER_COMPARISONS = 1000;
+
+/**
  * A PATCH target, RFC 7644 §3.5.2 `attrPath / valuePath [subAttr]`, resolved against the resource
  * type: names are canonical (schema case), so applying never has to resolve them again.
  */

@@ -1,10 +1,11 @@
 import { describeValue, ScimError } from '../errors';
+import type { Filter } from '../filter';
 import { findExtension, isPlainObject } from '../resources/normalize';
 import type { ResourceTypeDefinition } from '../schema/attributes';
 import { PATCH_OP } from '../schema/urns';
-import { MAX_PATCH_OPERATIONS, type PatchOpName, type PatchOperation } from './operation';
+import { MAX_PATCH_FILTER_COMPARISONS, MAX_PATCH_OPERATIONS, type PatchOpName, type PatchOperation } from './operation';
 import { definitionsOf, isReadOnly, parsePatchPath } from './path';
-import { checkStep, expandOperation, whereOf } from './steps';
+import { checkStep, expandOperation, isMembersPath, whereOf } from './steps';
 
 const OP_NAMES: ReadonlySet<string> = new Set(['add', 'replace', 'remove']);
 
@@ -82,11 +83,38 @@ function parseOperation(raw: unknown, index: number, resourceType: ResourceTypeD
   return { index, op, ...(path ? { path } : {}), ...(value !== undefined ? { value } : {}) };
 }
 
+/** Comparisons (`eq`…, `pr`) in a filter. */
+function comparisonsOf(filter: Filter): number {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return comparisonsOf(filter.left) + comparisonsOf(filter.right);
+    case 'not':
+    case 'valuePath':
+      return comparisonsOf(filter.filter);
+    default:
+      return 1;
+  }
+}
+
 /** Parses an RFC 7644 §3.5.2 PatchOp body; throws ScimError 400 (invalidSyntax / invalidPath / invalidValue) naming Operations[i]. */
 export function parsePatchRequest(body: unknown, resourceType: ResourceTypeDefinition): PatchOperation[] {
-  const operations = checkEnvelope(body).map((raw, index) => parseOperation(raw, index, resourceType));
-  for (const operation of operations) {
-    for (const step of expandOperation(operation, resourceType)) checkStep(step, resourceType);
+  const operations: PatchOperation[] = [];
+  let comparisons = 0;
+  for (const [index, raw] of checkEnvelope(body).entries()) {
+    const operation = parseOperation(raw, index, resourceType);
+    for (const step of expandOperation(operation, resourceType)) {
+      // Counted operation by operation (path-less value keys too), so a body past the bound is refused before the rest is read.
+      if (step.path.filter && !isMembersPath(step.path, resourceType)) comparisons += comparisonsOf(step.path.filter);
+      if (comparisons > MAX_PATCH_FILTER_COMPARISONS) {
+        throw ScimError.badRequest(
+          'invalidValue',
+          `${whereOf(index)}: the value filters of the paths up to here hold ${comparisons} comparisons; the limit is ${MAX_PATCH_FILTER_COMPARISONS} per request: split the change into several PATCH requests.`,
+        );
+      }
+      checkStep(step, resourceType);
+    }
+    operations.push(operation);
   }
   return operations;
 }

@@ -2,6 +2,7 @@ import { createGroup } from '../../../lambdas/operations/scim/groups/create-grou
 import { deleteUser } from '../../../lambdas/operations/scim/users/delete-user';
 import { patchGroup } from '../../../lambdas/operations/scim/groups/patch-group';
 import { replaceGroup } from '../../../lambdas/operations/scim/groups/replace-group';
+import { MAX_MEMBER_VALUES } from '../../../lambdas/operations/scim/groups/group-writes';
 import { CommitFailure } from '../../../lambdas/operations/writes/write-plan';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { MemoryPorts, scimRequest } from '../../support/memory-ports';
@@ -15,6 +16,15 @@ const patch = (id: string, operations: unknown[], headers: Record<string, string
     pathParameters: { tenantId: 'acme', id },
     headers,
     body: { schemas: [PATCH], Operations: operations },
+  });
+const putMembers = (id: string, ids: readonly string[]) =>
+  scimRequest('replaceGroup', {
+    pathParameters: { tenantId: 'acme', id },
+    body: { schemas: [GROUP], displayName: 'All Users', members: ids.map((value) => ({ value })) },
+  });
+const postMembers = (ids: readonly string[]) =>
+  scimRequest('createGroup', {
+    body: { schemas: [GROUP], displayName: 'Big', members: ids.map((value) => ({ value })) },
   });
 const add = (...ids: string[]) => ({ op: 'Add', path: 'members', value: ids.map((value) => ({ value })) });
 const remove = (...ids: string[]) => ({ op: 'Remove', path: 'members', value: ids.map((value) => ({ value })) });
@@ -159,6 +169,77 @@ describe('group use cases over in-memory ports (the write plan, without Java)', 
       transaction.writes.filter((write) => write.type === 'memberExists'),
     );
     expect(checked).toHaveLength(150);
+  });
+
+  describe(`member lists near MAX_MEMBER_VALUES (${MAX_MEMBER_VALUES}): a 400 before thousands of reads`, () => {
+    const unknown = (count: number, prefix = 'nobody') =>
+      Array.from({ length: count }, (_unused, index) => `${prefix}-${index}`);
+    /** How many ids each existence read asked about. */
+    const existenceReads = () => jest.spyOn(ports, 'existingMembers');
+    const sizes = (spy: ReturnType<typeof existenceReads>) => spy.mock.calls.map(([, ids]) => ids.length);
+
+    it('refuses a PATCH adding 10,000 unknown members after one existence read of 100, and reads no membership', async () => {
+      const reads = existenceReads();
+      const presence = jest.spyOn(ports, 'presentMembers');
+      const ops = Array.from({ length: 1000 }, (_unused, op) => add(...unknown(10, `n${op}`)));
+
+      const error = await patchGroup(patch('g1', ops), ports.deps()).catch((caught: unknown) => caught);
+
+      expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+      expect((error as ScimError).detail).toContain('(the 9900 named after them were not checked)');
+      expect(sizes(reads)).toEqual([100]);
+      expect(presence).not.toHaveBeenCalled();
+      expect(ports.committed).toEqual([]);
+    });
+
+    it.each([
+      ['PUT', () => replaceGroup(putMembers('g1', unknown(MAX_MEMBER_VALUES)), ports.deps())],
+      ['POST', () => createGroup(postMembers(unknown(MAX_MEMBER_VALUES)), ports.deps())],
+    ])('refuses a %s of 10,000 unknown members after one existence read of 100', async (_method, send) => {
+      const reads = existenceReads();
+
+      await expect(send()).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
+
+      expect(sizes(reads)).toEqual([100]);
+      expect(ports.committed).toEqual([]);
+    });
+
+    it('refuses an unknown id after 300 known ones having read 700 ids, not 10,000', async () => {
+      const known = Array.from({ length: 300 }, (_unused, index) => `k${index}`);
+      for (const id of known) ports.seedUser(id, `${id}@contoso.example`);
+      const reads = existenceReads();
+
+      await expect(
+        replaceGroup(putMembers('g1', [...known, ...unknown(MAX_MEMBER_VALUES - 300)]), ports.deps()),
+      ).rejects.toMatchObject({ status: 400 });
+
+      expect(sizes(reads)).toEqual([100, 200, 400]);
+    });
+
+    it(`refuses a PATCH naming ${MAX_MEMBER_VALUES + 1} members to remove before reading anything`, async () => {
+      const reads = jest.spyOn(ports, 'getGroupWithMembership');
+      const groupReads = jest.spyOn(ports, 'getGroup');
+      const ops = Array.from({ length: 1000 }, (_unused, op) => remove(...unknown(op === 0 ? 11 : 10, `r${op}`)));
+
+      await expect(patchGroup(patch('g1', ops), ports.deps())).rejects.toMatchObject({
+        status: 400,
+        scimType: 'invalidValue',
+      });
+
+      expect(reads).not.toHaveBeenCalled();
+      expect(groupReads).not.toHaveBeenCalled();
+    });
+
+    it('adds 250 existing users in one PATCH, reading each id once for existence', async () => {
+      const ids = Array.from({ length: 250 }, (_unused, index) => `k${index}`);
+      for (const id of ids) ports.seedUser(id, `${id}@contoso.example`);
+      const reads = existenceReads();
+
+      await patchGroup(patch('g1', [add(...ids)]), ports.deps());
+
+      expect(ports.membersOf('g1')).toEqual([...ids, 'u1'].sort());
+      expect(sizes(reads)).toEqual([100, 150]);
+    });
   });
 
   it('DELETE User without If-Match: marks, sweeps memberships, deletes with User Deleted, never 412', async () => {

@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { ScimError } from '../../../lambdas/scim/errors';
 import {
   applyPatch,
+  MAX_PATCH_FILTER_COMPARISONS,
   MAX_PATCH_OPERATIONS,
   parsePatchRequest,
   type MemberDelta,
   type PatchResult,
 } from '../../../lambdas/scim/patch';
-import type { ScimObject } from '../../../lambdas/scim/resources/normalize';
+import { MAX_VALUES_PER_ATTRIBUTE, type ScimObject } from '../../../lambdas/scim/resources/normalize';
 import {
   MAX_STRING_LENGTH,
   RESOURCE_TYPES,
@@ -117,6 +118,68 @@ describe('PATCH limits and guarantees', () => {
     expect(error.status).toBe(400);
     expect(error.scimType).toBe('invalidValue');
     expect(error.detail).toContain(`limit is ${MAX_PATCH_OPERATIONS}`);
+  });
+
+  it(`stops at the operation that grows an attribute past ${MAX_VALUES_PER_ATTRIBUTE} values, applying none after it`, () => {
+    const body = bodyOf(
+      Array.from({ length: MAX_PATCH_OPERATIONS }, (_unused, index) => ({
+        op: 'add',
+        path: 'emails',
+        value: [{ value: `e${index}@contoso.example` }],
+      })),
+    );
+    const read = new Set<number>();
+    // Each operation's value is read once, when it is applied: the set counts the operations applied.
+    const operations = parsePatchRequest(body, USER_RESOURCE_TYPE).map((operation) =>
+      Object.defineProperty({ ...operation }, 'value', {
+        enumerable: true,
+        get: () => {
+          read.add(operation.index);
+          return operation.value;
+        },
+      }),
+    );
+
+    const error = scimErrorOf(() => applyPatch(alice, operations, USER_RESOURCE_TYPE));
+
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toBe(
+      `Operations[${MAX_VALUES_PER_ATTRIBUTE}]: emails would hold ${MAX_VALUES_PER_ATTRIBUTE + 1} values; the limit is ${MAX_VALUES_PER_ATTRIBUTE} per attribute.`,
+    );
+    expect(read.size).toBe(MAX_VALUES_PER_ATTRIBUTE + 1);
+  });
+
+  it(`accepts value filters of ${MAX_PATCH_FILTER_COMPARISONS} comparisons in all and refuses one more before applying any`, () => {
+    const filtered = (count: number, comparisons: number) =>
+      Array.from({ length: count }, (_unused, op) => ({
+        op: 'replace',
+        path: `emails[${Array.from({ length: comparisons }, (_u, index) => `value eq "v${op}-${index}"`).join(' or ')}].type`,
+        value: 'work',
+      }));
+    const atLimit = bodyOf(filtered(MAX_PATCH_FILTER_COMPARISONS / 100, 100));
+    const past = bodyOf([...filtered(MAX_PATCH_FILTER_COMPARISONS / 100, 100), ...filtered(1, 1)]);
+
+    const accepted = parsePatchRequest(atLimit, USER_RESOURCE_TYPE);
+    const error = scimErrorOf(() => parsePatchRequest(past, USER_RESOURCE_TYPE));
+
+    expect(accepted).toHaveLength(MAX_PATCH_FILTER_COMPARISONS / 100);
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toContain(
+      `Operations[${MAX_PATCH_FILTER_COMPARISONS / 100}]: the value filters of the paths up to here hold ${MAX_PATCH_FILTER_COMPARISONS + 1} comparisons; the limit is ${MAX_PATCH_FILTER_COMPARISONS}`,
+    );
+  });
+
+  it('does not count members filters, which only name ids (Entra removes members one filter per operation)', () => {
+    const body = bodyOf(
+      Array.from({ length: MAX_PATCH_OPERATIONS }, (_unused, op) => ({
+        op: 'remove',
+        path: `members[value eq "a${op}" or value eq "b${op}"]`,
+      })),
+    );
+
+    const result = patch({ displayName: 'Sales' }, body, 'Group');
+
+    expect(result.members?.remove).toHaveLength(2 * MAX_PATCH_OPERATIONS);
   });
 
   it('is all or nothing: a bad last operation leaves no trace and returns nothing', () => {

@@ -33,9 +33,28 @@ export function memberIdsOf(data: ScimObject): string[] {
   return [...new Set(ids)];
 }
 
+/** Refuses a request that names more than MAX_MEMBER_VALUES members (adds and removes together), before any read. */
+export function checkMemberCount(count: number): void {
+  if (count > MAX_MEMBER_VALUES) {
+    throw ScimError.badRequest(
+      'invalidValue',
+      `A request may name at most ${MAX_MEMBER_VALUES} members; send the rest in another request.`,
+    );
+  }
+}
+
+/**
+ * Ids the first existence read asks about; each read after it asks about twice as many. A multiple of
+ * BatchGetItem's 100 keys, so a request of valid ids costs no more batch reads than one read of all.
+ */
+const FIRST_EXISTENCE_READ = 100;
+
 /**
  * Refuses members that are not users or groups of this tenant (a typo would otherwise dangle
- * forever); returns each member's type, which the commit's existence check needs.
+ * forever); returns each member's type, which the commit's existence check needs. Ids are read in
+ * doubling chunks and the first chunk with an unknown id ends the request: 10,000 unknown ids took
+ * 10,000 reads (seconds) before their 400; now a 400 costs at most twice the reads of the ids named
+ * before the first unknown one.
  */
 export async function resolveMembers(
   request: ScimRequest,
@@ -43,26 +62,26 @@ export async function resolveMembers(
   ids: readonly string[],
   groupId: string,
 ): Promise<Map<string, MemberType>> {
-  if (ids.length > MAX_MEMBER_VALUES) {
-    throw ScimError.badRequest(
-      'invalidValue',
-      `A request may name at most ${MAX_MEMBER_VALUES} members; send the rest in another request.`,
-    );
-  }
+  checkMemberCount(ids.length);
   if (ids.includes(groupId))
     throw ScimError.badRequest('invalidValue', `Group "${groupId}" cannot be a member of itself.`);
-  if (ids.length === 0) return new Map();
-  const found = await deps.groups.existingMembers(request.tenantId, ids);
-  const missing = ids.filter((id) => !found.has(id));
-  if (missing.length > 0) {
-    const shown = missing
-      .slice(0, 5)
-      .map((id) => `"${id}"`)
-      .join(', ');
-    throw ScimError.badRequest(
-      'invalidValue',
-      `members: no user or group with id ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} in this tenant.`,
-    );
+  const found = new Map<string, MemberType>();
+  for (let start = 0, size = FIRST_EXISTENCE_READ; start < ids.length; start += size, size *= 2) {
+    const chunk = ids.slice(start, start + size);
+    const existing = await deps.groups.existingMembers(request.tenantId, chunk);
+    const missing = chunk.filter((id) => !existing.has(id));
+    if (missing.length > 0) {
+      const shown = missing
+        .slice(0, 5)
+        .map((id) => `"${id}"`)
+        .join(', ');
+      const unchecked = ids.length - (start + chunk.length);
+      throw ScimError.badRequest(
+        'invalidValue',
+        `members: no user or group with id ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} in this tenant${unchecked > 0 ? ` (the ${unchecked} named after them were not checked)` : ''}.`,
+      );
+    }
+    for (const [id, type] of existing) found.set(id, type);
   }
   return found;
 }

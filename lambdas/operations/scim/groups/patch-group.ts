@@ -1,7 +1,7 @@
 import { ScimError } from '../../../scim/errors';
 import { applyPatch, memberDeltaOf, parsePatchRequest } from '../../../scim/patch';
 import { GROUP_RESOURCE_TYPE } from '../../../scim/schema/attributes';
-import { HeldVersions, membershipWrites, resolveMembers, saveGroup } from './group-writes';
+import { checkMemberCount, HeldVersions, membershipWrites, resolveMembers, saveGroup } from './group-writes';
 import { checkIfMatch, hasIfMatch, withRetryOnConflict } from '../preconditions';
 import type { Operation } from '../../request';
 import { etagOf } from '../../../scim/resources/render';
@@ -20,6 +20,11 @@ export const patchGroup: Operation = async (request, deps) => {
   const operations = parsePatchRequest(request.body, GROUP_RESOURCE_TYPE);
   const delta = memberDeltaOf(operations, GROUP_RESOURCE_TYPE);
   const named = delta && !delta.replaceAll ? [...delta.add, ...delta.remove] : [];
+  checkMemberCount(delta?.replaceAll?.length ?? named.length);
+  // Many named members are read apart from the group: check the added ones exist first, once for
+  // every try, so unknown ids are refused before thousands of membership reads (docs/security.md T11).
+  const resolved =
+    named.length > NAMED_IN_ONE_READ ? await resolveMembers(request, deps, delta?.add ?? [], id) : undefined;
   const held = new HeldVersions();
   const group = await withRetryOnConflict(request, `Group "${id}"`, async () => {
     // The group and the named members' state in one read when they fit (Entra names one member per op).
@@ -33,7 +38,7 @@ export const patchGroup: Operation = async (request, deps) => {
     if (!held.isOwn(before.version)) checkIfMatch(request, before);
     const { data } = applyPatch(before.data, operations, GROUP_RESOURCE_TYPE);
     const members = await membershipWrites(request, deps, id, delta, 'present' in read ? read.present : undefined);
-    const memberTypes = await resolveMembers(request, deps, members.add, id);
+    const memberTypes = resolved ?? (await resolveMembers(request, deps, members.add, id));
     return saveGroup(
       request,
       deps,
