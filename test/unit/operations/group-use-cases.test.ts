@@ -6,6 +6,7 @@ import { MAX_MEMBER_VALUES } from '../../../lambdas/operations/scim/groups/group
 import { CommitFailure } from '../../../lambdas/operations/writes/write-plan';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { MemoryPorts, scimRequest } from '../../support/memory-ports';
+import type { StoredResource } from '../../../lambdas/operations/ports';
 import { GROUP_SCHEMA, PATCH_OP } from '../../../lambdas/scim/schema/urns';
 
 const PATCH = PATCH_OP;
@@ -228,6 +229,26 @@ describe('group use cases over in-memory ports (the write plan, without Java)', 
 
       expect(reads).not.toHaveBeenCalled();
       expect(groupReads).not.toHaveBeenCalled();
+    });
+
+    it('checks again after a member named in a large PATCH was deleted since its check: a 400 naming it after one failed commit', async () => {
+      const ids = Array.from({ length: 150 }, (_unused, index) => `k${index}`);
+      for (const id of ids) ports.seedUser(id, `${id}@contoso.example`);
+      const reads = existenceReads();
+      // k7 is deleted (marked) right after the first existence check, before the commit's own check.
+      reads.mockImplementationOnce(async (tenantId, named) => {
+        const found = await MemoryPorts.prototype.existingMembers.call(ports, tenantId, named);
+        ports.users.set('k7', { ...(ports.users.get('k7') as StoredResource), deleting: true });
+        return found;
+      });
+      const commits = jest.spyOn(ports, 'commit');
+
+      const error = await patchGroup(patch('g1', [add(...ids)]), ports.deps()).catch((caught: unknown) => caught);
+
+      expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+      expect((error as ScimError).detail).toContain('"k7"');
+      expect(commits).toHaveBeenCalledTimes(1);
+      expect(ports.membersOf('g1')).toEqual(['u1']);
     });
 
     it('adds 250 existing users in one PATCH, reading each id once for existence', async () => {

@@ -5,6 +5,7 @@ import { checkMemberCount, HeldVersions, membershipWrites, resolveMembers, saveG
 import { checkIfMatch, hasIfMatch, withRetryOnConflict } from '../preconditions';
 import type { Operation } from '../../request';
 import { etagOf } from '../../../scim/resources/render';
+import { isCommitFailure } from '../../writes/write-plan';
 
 /** Member ids one read may ask about beside the group item (BatchGetItem takes 100 keys). */
 const NAMED_IN_ONE_READ = 99;
@@ -23,7 +24,7 @@ export const patchGroup: Operation = async (request, deps) => {
   checkMemberCount(delta?.replaceAll?.length ?? named.length);
   // Many named members are read apart from the group: check the added ones exist first, once for
   // every try, so unknown ids are refused before thousands of membership reads (docs/security.md T11).
-  const resolved =
+  let resolved =
     named.length > NAMED_IN_ONE_READ ? await resolveMembers(request, deps, delta?.add ?? [], id) : undefined;
   const held = new HeldVersions();
   const group = await withRetryOnConflict(request, `Group "${id}"`, async () => {
@@ -39,13 +40,19 @@ export const patchGroup: Operation = async (request, deps) => {
     const { data } = applyPatch(before.data, operations, GROUP_RESOURCE_TYPE);
     const members = await membershipWrites(request, deps, id, delta, 'present' in read ? read.present : undefined);
     const memberTypes = resolved ?? (await resolveMembers(request, deps, members.add, id));
-    return saveGroup(
-      request,
-      deps,
-      { before, data, members, memberTypes },
-      hasIfMatch(request) ? before.version : undefined,
-      held,
-    );
+    try {
+      return await saveGroup(
+        request,
+        deps,
+        { before, data, members, memberTypes },
+        hasIfMatch(request) ? before.version : undefined,
+        held,
+      );
+    } catch (error) {
+      // A member deleted since the check: the next try checks again, and names it in a 400 at once.
+      if (isCommitFailure(error, 'memberMissing')) resolved = undefined;
+      throw error;
+    }
   });
   return { status: 204, headers: { ETag: etagOf(group.version) } };
 };
