@@ -152,6 +152,11 @@ export interface GuardStore {
    */
   countRemoval(tenantId: string, atMs: number, windowSeconds: number, seen?: RemovalWindow): Promise<RemovalWindow>;
   /**
+   * Takes back one removal counted in window `index` (its change did not commit): from the current
+   * counter while that window is current, from `previous` once it is the one before, else nothing.
+   */
+  uncountRemoval(tenantId: string, index: number, windowSeconds: number): Promise<void>;
+  /**
    * Starts `hold` unless one is in force, committing `event` (Removals Held) with it; returns the hold
    * in force afterwards, this one or the one another removal started first.
    */

@@ -4,6 +4,7 @@ import {
   newTenant,
   patchBody,
   storedGroupIds,
+  userBody,
   type ConformanceTenant,
 } from '../support/conformance';
 import { readEvents, waitForEvents, type Published } from '../support/events-file';
@@ -267,6 +268,30 @@ describe('removal guard over the local service', () => {
         (event) => event.detail.tenantId === tenant.tenantId && event.DetailType === 'Removals Held',
       ),
     ).toHaveLength(1);
+  });
+
+  it('takes back the count of a deactivation that was refused (a userName too long to store, a userName taken): no limit used up, no hold', async () => {
+    const { tenant, users } = await tenantWithUsers('unc', 3);
+    const [first, second, third] = users as [Record<string, any>, Record<string, any>, Record<string, any>];
+    expect((await admin('guard', 'set', tenant.tenantId, '--max-removals', '1', '--window', '1h')).code).toBe(0);
+    const deactivate = (user: Record<string, any>, userName: string) =>
+      scim(`${tenant.users}/${user.id}`, tenant.token, {
+        method: 'PUT',
+        body: userBody({ userName, externalId: user.externalId, active: false }),
+      });
+
+    const tooLong = await deactivate(first, `${'a'.repeat(2_000)}@contoso.example`);
+    const taken = await deactivate(first, String(second.userName));
+    const shown = JSON.parse((await admin('guard', 'show', tenant.tenantId, '--json')).out) as Record<string, unknown>;
+    const allowed = await scim(`${tenant.users}/${third.id}`, tenant.token, { method: 'DELETE' });
+
+    expect(tooLong.status).toBe(400);
+    expect(taken.status).toBe(409);
+    expect(shown).toMatchObject({ removalsInWindow: 0, holding: false });
+    expect(allowed.status).toBe(204);
+    const events = await settledEvents(tenant);
+    expect(ofTenant(tenant, 'User Deleted')(events).map((event) => event.detail.resourceId)).toEqual([third.id]);
+    expect(ofTenant(tenant, 'Removals Held')(events)).toEqual([]);
   });
 
   it('--off lets every removal through', async () => {

@@ -373,6 +373,13 @@ export class MemoryGuard implements GuardStore {
     return { index: this.window.index, current: this.window.current, previous: this.window.previous };
   }
 
+  async uncountRemoval(_tenantId: string, index: number, windowSeconds: number): Promise<void> {
+    const window = this.window?.windowSeconds === windowSeconds ? this.window : undefined;
+    if (window?.index === index && window.current > 0) this.window = { ...window, current: window.current - 1 };
+    else if (window?.index === index + 1 && window.previous > 0)
+      this.window = { ...window, previous: window.previous - 1 };
+  }
+
   async startHold(_tenantId: string, hold: Hold, event: ChangeEvent): Promise<Hold> {
     if (this.hold) return this.hold;
     if (event.version !== this.holds + 1) throw new CommitFailure('versionConflict', 'holds moved on');

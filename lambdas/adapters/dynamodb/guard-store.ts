@@ -158,6 +158,31 @@ export class DynamoGuardStore implements GuardStore {
     }
   }
 
+  async uncountRemoval(tenantId: string, index: number, windowSeconds: number): Promise<void> {
+    // Two conditional tries, one per counter that may hold the removal; never below zero (a release
+    // or reject restarted the counting meanwhile).
+    for (const [counter, window] of [
+      ['c', index],
+      ['p', index + 1],
+    ] as const) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: guardKey(tenantId),
+            UpdateExpression: `ADD #counter :minus`,
+            ConditionExpression: 'w = :w AND ws = :ws AND #counter > :zero',
+            ExpressionAttributeNames: { '#counter': counter },
+            ExpressionAttributeValues: { ':minus': -1, ':w': window, ':ws': windowSeconds, ':zero': 0 },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) translateStorageError(error);
+      }
+    }
+  }
+
   async startHold(tenantId: string, hold: Hold, event: ChangeEvent): Promise<Hold> {
     try {
       await this.client.send(

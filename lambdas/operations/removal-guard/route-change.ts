@@ -8,7 +8,8 @@ import {
   type HeldOperation,
   type Hold,
 } from '../../tenancy/removal-guard';
-import { isCommitFailure, type HeldChange, type Write } from '../writes/write-plan';
+import { ScimError } from '../../scim/errors';
+import { CommitFailure, isCommitFailure, type HeldChange, type Write } from '../writes/write-plan';
 import type { Dependencies, StoredResource } from '../ports';
 
 /** Tries to start a hold before giving up (each lost try means another hold started and ended meanwhile). */
@@ -21,6 +22,8 @@ export type GuardDependencies = Pick<Dependencies, 'guard' | 'directory' | 'writ
 export interface Routing {
   readonly hold?: Hold;
   readonly operation: HeldOperation;
+  /** The window this removal was counted in, taken back when its change does not commit (commitRouted). */
+  readonly counted?: { readonly index: number; readonly windowSeconds: number };
 }
 
 function removalsHeldEvent(
@@ -74,11 +77,12 @@ export async function routeUserChange(
   const { settings } = guard;
   const at = deps.clock.now();
   const window = await deps.guard.countRemoval(tenantId, at.getTime(), settings.windowSeconds, guard.window);
+  const counted = { index: window.index, windowSeconds: settings.windowSeconds };
   const limit = removalLimit(
     settings,
     settings.percent === undefined ? 0 : await deps.directory.countResources(tenantId, 'User'),
   );
-  if (removalsInWindow(window, at.getTime(), settings.windowSeconds) <= limit) return { operation };
+  if (removalsInWindow(window, at.getTime(), settings.windowSeconds) <= limit) return { operation, counted };
   let holds = guard.holds;
   for (let attempt = 1; ; attempt += 1) {
     const candidate: Hold = { id: deps.ids.newId(), since: at.toISOString() };
@@ -96,13 +100,38 @@ export async function routeUserChange(
           limit,
         ),
       );
-      return { hold, operation };
+      return { hold, operation, counted };
     } catch (error) {
       if (!isCommitFailure(error, 'versionConflict') || attempt >= START_HOLD_ATTEMPTS) throw error;
       const fresh = await deps.guard.getGuard(tenantId);
-      if (fresh.hold) return { hold: fresh.hold, operation };
+      if (fresh.hold) return { hold: fresh.hold, operation, counted };
       holds = fresh.holds;
     }
+  }
+}
+
+/**
+ * Runs the writes of a change routed by routeUserChange. When they fail for certain (a failed
+ * condition, a refused value, the deadline: nothing of the change was written), the removal it
+ * counted is taken back, so a 400, 409 or 412 does not use up the tenant's limit. A failure of
+ * unknown outcome (the table unreachable mid-commit) keeps the count: the guard errs towards holding.
+ */
+export async function commitRouted<T>(
+  deps: GuardDependencies,
+  tenantId: string,
+  routing: Routing,
+  writes: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await writes();
+  } catch (error) {
+    const certain = error instanceof CommitFailure ? error.reason !== 'unavailable' : error instanceof ScimError;
+    if (routing.counted && certain) {
+      const { index, windowSeconds } = routing.counted;
+      // Best effort: a count that stays errs towards holding, and the client hears of the real failure.
+      await deps.guard.uncountRemoval(tenantId, index, windowSeconds).catch(() => undefined);
+    }
+    throw error;
   }
 }
 

@@ -2,6 +2,7 @@ import { deleteUser } from '../../../lambdas/operations/scim/users/delete-user';
 import { rejectHeld, releaseHeld, setGuard, showGuard } from '../../../lambdas/operations/removal-guard/guard-admin';
 import { patchUser } from '../../../lambdas/operations/scim/users/patch-user';
 import { MemoryPorts, scimRequest } from '../../support/memory-ports';
+import { CommitFailure } from '../../../lambdas/operations/writes/write-plan';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -58,6 +59,43 @@ describe('removal guard over in-memory ports', () => {
     ]);
     expect(published('User Updated').map((event) => event.resourceId)).toEqual([a, d]);
     expect(ports.users.get(c)?.heldBy).toBe(ports.guard.hold?.id);
+  });
+
+  it('takes back the count of a removal that did not commit: a refused deactivation, a delete whose commit lost, a retried race', async () => {
+    ports.guard.settings = { enabled: true, maxRemovals: 2, windowSeconds: 3600 };
+    const [a, b, c] = seed(3) as [string, string, string];
+    ports.seedUser('taken', 'taken@contoso.example');
+
+    // A deactivation that also renames onto a taken userName: 409, nothing written.
+    const refused = await patch(a, [
+      { op: 'replace', path: 'active', value: false },
+      { op: 'replace', path: 'userName', value: 'taken@contoso.example' },
+    ]).catch((caught: unknown) => caught);
+    // A delete whose commit fails for certain (the table throttled it).
+    ports.failNext(new CommitFailure('throttled', 'injected'));
+    const throttled = await remove(b).catch((caught: unknown) => caught);
+    // A deactivation that loses one version race, then commits on its retry.
+    ports.failNext(new CommitFailure('versionConflict', 'injected'));
+    await patch(c, [{ op: 'replace', path: 'active', value: false }]);
+
+    expect(refused).toMatchObject({ status: 409 });
+    expect(throttled).toMatchObject({ status: 429 });
+    expect(ports.guard.window?.current).toBe(1);
+    expect(published('User Deactivated').map((event) => event.resourceId)).toEqual([c]);
+    await remove(b);
+    await remove(a);
+    expect(published('User Deleted').map((event) => event.resourceId)).toEqual([b]);
+    expect([...ports.held.values()].map((held) => held.event.resourceId)).toEqual([a]);
+  });
+
+  it('keeps the count of a removal whose commit outcome is unknown (the table unreachable mid-commit): the guard errs towards holding', async () => {
+    ports.guard.settings = { enabled: true, maxRemovals: 2, windowSeconds: 3600 };
+    const [a] = seed(1) as [string];
+    ports.failNext(new CommitFailure('unavailable', 'injected'));
+
+    await expect(remove(a)).rejects.toMatchObject({ status: 503 });
+
+    expect(ports.guard.window?.current).toBe(1);
   });
 
   it('starts counting again in a new window: the previous one fades out of the sliding window', async () => {

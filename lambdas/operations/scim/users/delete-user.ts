@@ -5,7 +5,7 @@ import { checkIfMatch, hasIfMatch, scimErrorOf } from '../preconditions';
 import { userTypeOf } from '../../profiles/tenant-schema';
 import type { Operation } from '../../request';
 import { noContent } from '../responses';
-import { reportWrites, routeUserChange } from '../../removal-guard/route-change';
+import { commitRouted, reportWrites, routeUserChange } from '../../removal-guard/route-change';
 import { CommitFailure } from '../../writes/write-plan';
 
 /**
@@ -28,32 +28,34 @@ export const deleteUser: Operation = async (request, deps) => {
     }
     const user = await deps.writes.beginDelete(request.tenantId, 'User', id, expectedVersion);
     const routing = await routeUserChange(deps, request.tenantId, user, 'delete', request.requestId);
-    // A held delete keeps what a reject needs to restore the memberships it sweeps now.
-    const groupIds = routing.hold ? await deps.groups.groupsOf(request.tenantId, id) : undefined;
-    await deps.writes.sweepMemberships(request.tenantId, { memberId: id });
-    const event = buildEvent({
-      detailType: 'User Deleted',
-      tenantId: request.tenantId,
-      resourceType: 'User',
-      resourceId: id,
-      version: user.version,
-      occurredAt: deps.clock.now().toISOString(),
-      requestId: request.requestId,
-      previous: renderResource(userTypeOf(request), user, user.data, request.tenantUrl),
-      snapshot: null,
-    });
-    await deps.writes.commit({
-      tenantId: request.tenantId,
-      transactions: [
-        {
-          writes: [
-            { type: 'deleteResource', resourceType: 'User', id, expected: { kind: 'deleting' } },
-            { type: 'releaseUserName', userName: String(user.data.userName) },
-            { type: 'countResources', resourceType: 'User', delta: -1 },
-            ...reportWrites(routing, event, user, groupIds),
-          ],
-        },
-      ],
+    await commitRouted(deps, request.tenantId, routing, async () => {
+      // A held delete keeps what a reject needs to restore the memberships it sweeps now.
+      const groupIds = routing.hold ? await deps.groups.groupsOf(request.tenantId, id) : undefined;
+      await deps.writes.sweepMemberships(request.tenantId, { memberId: id });
+      const event = buildEvent({
+        detailType: 'User Deleted',
+        tenantId: request.tenantId,
+        resourceType: 'User',
+        resourceId: id,
+        version: user.version,
+        occurredAt: deps.clock.now().toISOString(),
+        requestId: request.requestId,
+        previous: renderResource(userTypeOf(request), user, user.data, request.tenantUrl),
+        snapshot: null,
+      });
+      await deps.writes.commit({
+        tenantId: request.tenantId,
+        transactions: [
+          {
+            writes: [
+              { type: 'deleteResource', resourceType: 'User', id, expected: { kind: 'deleting' } },
+              { type: 'releaseUserName', userName: String(user.data.userName) },
+              { type: 'countResources', resourceType: 'User', delta: -1 },
+              ...reportWrites(routing, event, user, groupIds),
+            ],
+          },
+        ],
+      });
     });
   } catch (error) {
     if (error instanceof CommitFailure) throw scimErrorOf(error, request, what);

@@ -10,6 +10,7 @@ import type { ChangeEvent } from '../../../events/catalog';
 import type { WritePlan, Write } from '../../writes/write-plan';
 import type { ScimRequest } from '../../request';
 import {
+  commitRouted,
   markHeld,
   reportWrites,
   routeUserChange,
@@ -90,7 +91,9 @@ export async function commitUserChange(
 ): Promise<StoredResource> {
   const routing = await routeUserChange(deps, tenantId, before, operation, event.requestId);
   const stored = markHeld(after, routing);
-  await deps.writes.commit(replaceUserPlan(tenantId, before, stored, event, routing));
+  await commitRouted(deps, tenantId, routing, () =>
+    deps.writes.commit(replaceUserPlan(tenantId, before, stored, event, routing)),
+  );
   return stored;
 }
 
