@@ -6,21 +6,13 @@ import { runSyncSlice, startRun } from '../../lambdas/operations/graph-sync/sync
 import { createSyncDependencies } from '../../lambdas/sync-wiring';
 import { connectArgs, FakeGraph } from '../support/fake-graph';
 import { seedDirectory } from '../support/graph-directory';
-import { startTestService, type TestService } from '../support/local-service';
+import { useTestService } from '../support/local-service';
 import { runAdmin } from '../support/admin-cli';
 
 jest.setTimeout(600_000);
 
 describe('Graph sync: bad input and faults change nothing they had not committed', () => {
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startTestService();
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
 
   const admin = (...args: string[]) => runAdmin(service, args, { sync: { graph: { sleep: async () => undefined } } });
 

@@ -6,7 +6,7 @@ import type { StoredResource } from '../../lambdas/operations/ports';
 import { createWiring } from '../../lambdas/wiring';
 import { connectArgs as connectTo, FakeGraph } from '../support/fake-graph';
 import { inScope, seedDirectory, type SeededDirectory } from '../support/graph-directory';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
 interface Captured {
@@ -52,21 +52,19 @@ const ENTERPRISE = ENTERPRISE_USER_SCHEMA;
 jest.setTimeout(900_000);
 
 describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,000 users', () => {
-  let service: TestService;
+  const service = useTestService();
   let graph: FakeGraph;
   let directory: SeededDirectory;
   const tenantId = `entra-${randomUUID().slice(0, 6)}`;
   const waits: number[] = [];
 
   beforeAll(async () => {
-    service = await startTestService();
     graph = await new FakeGraph({ pageSize: 100, duplicateEvery: 97, membersPerAppearance: 120 }).start();
     directory = seedDirectory(graph, 1_000);
   });
 
   afterAll(async () => {
     await graph.stop();
-    await service.stop();
   });
 
   async function admin(...args: string[]): Promise<Captured> {

@@ -11,13 +11,12 @@ import {
   ERROR_URN,
   filterUrl,
   GROUP_URN,
-  newTenant,
+  useTenant,
   patchBody,
   userBody,
   USER_URN,
-  type ConformanceTenant,
 } from '../support/conformance';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, partition, partitionSize } from '../support/table-inspection';
 
 /**
@@ -26,23 +25,20 @@ import { inspectionClient, partition, partitionSize } from '../support/table-ins
  * is a SCIM error and changes nothing the tenant owns (docs/security.md T20–T28).
  */
 describe('hardening: input that used to break the service (issue 16)', () => {
-  let service: TestService;
+  const service = useTestService();
   let client: DynamoDBDocumentClient;
-  let tenant: ConformanceTenant;
+  const tenant = useTenant(service, 'hard');
   let user: Record<string, any>;
   let group: Record<string, any>;
 
   beforeAll(async () => {
-    service = await startTestService();
     client = inspectionClient();
-    tenant = await newTenant(service, 'hard');
     user = await createUser(tenant);
     group = await createGroup(tenant, { members: [{ value: user.id }] });
   }, 60_000);
 
   afterAll(async () => {
     client.destroy();
-    await service.stop();
   });
 
   /** The tenant's users, markers, groups, memberships and event count: what a refused request must not change. */

@@ -9,7 +9,7 @@ import {
   sorted,
   type ConformanceTenant,
 } from '../support/conformance';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, partition, type RawItem } from '../support/table-inspection';
 import { seedUsers } from '../support/seed';
 
@@ -22,17 +22,15 @@ describe('one group, many concurrent writers', () => {
   // Heavy by design (thousands of requests); generous so that a loaded 2-core machine still passes.
   jest.setTimeout(300_000);
 
-  let service: TestService;
+  const service = useTestService({ ownEngine: true });
   let client: DynamoDBDocumentClient;
 
   beforeAll(async () => {
-    service = await startTestService({ ownEngine: true });
     client = inspectionClient();
   });
 
   afterAll(async () => {
     client.destroy();
-    await service.stop();
   });
 
   /** Runs `work` over `items` with at most `concurrency` in flight. */

@@ -8,13 +8,12 @@ import {
   createUser,
   ERROR_URN,
   filterUrl,
-  newTenant,
+  useTenant,
   patchBody,
   read,
   userBody,
-  type ConformanceTenant,
 } from '../support/conformance';
-import { scim, startTestService, type ScimCall, type TestService } from '../support/local-service';
+import { scim, useTestService, type ScimCall } from '../support/local-service';
 import { ENTERPRISE_USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
 /**
@@ -22,21 +21,15 @@ import { ENTERPRISE_USER_SCHEMA } from '../../lambdas/scim/schema/urns';
  * the limit, never a 5xx, and change nothing.
  */
 describe('limits: oversized and over-complex requests', () => {
-  let service: TestService;
-  let tenant: ConformanceTenant;
+  const service = useTestService();
+  const tenant = useTenant(service, 'limit');
   let user: Record<string, any>;
   let group: Record<string, any>;
 
   beforeAll(async () => {
-    service = await startTestService();
-    tenant = await newTenant(service, 'limit');
     user = await createUser(tenant);
     group = await createGroup(tenant);
   }, 30_000);
-
-  afterAll(async () => {
-    await service.stop();
-  });
 
   /** What must not move: the user's and group's versions and the tenant's counts. */
   const state = async () => ({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { CLIENT_ASSERTION_TYPE_JWT, GRANT_JWT_BEARER } from '../../lambdas/tenancy/oauth-request';
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, scanAll, type RawItem } from '../support/table-inspection';
 import { USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 import { runAdmin } from '../support/admin-cli';
@@ -20,13 +20,12 @@ const SUBJECT = 'aaaaaaaa-0000-4000-8000-000000000001';
 const AUDIENCE = 'bbbbbbbb-0000-4000-8000-000000000002';
 
 describe('OAuth 2.0 over the local service: client credentials and workload identity federation', () => {
-  let service: TestService;
+  const service = useTestService();
   let jwks: JwksServer;
   let entraKey: SigningKey;
   let strangerKey: SigningKey;
 
   beforeAll(async () => {
-    service = await startTestService();
     entraKey = await signingKey('entra-key-1');
     strangerKey = await signingKey('stranger');
     jwks = await startJwksServer([entraKey.jwk]);
@@ -34,7 +33,6 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
 
   afterAll(async () => {
     await jwks?.stop();
-    await service?.stop();
   });
 
   const admin = (...args: string[]) => runAdmin(service, args);

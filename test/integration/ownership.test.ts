@@ -5,7 +5,7 @@ import { RECHECK_AFTER_MS } from '../../lambdas/operations/credentials/authentic
 import { setMapping, setPolicy } from '../../lambdas/operations/profiles/profile-admin';
 import { createTenant, disconnectTenant, reconnectTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { PATCH_OP } from '../../lambdas/scim/schema/urns';
 
 const ACME = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
@@ -29,7 +29,7 @@ async function eventually<T>(read: () => T, done: (value: T) => boolean): Promis
 }
 
 describe('source of truth per field: hybrid ownership over the profile API and SCIM', () => {
-  let service: TestService;
+  const service = useTestService();
   let tenantId: string;
   let tenantUrl: string;
   let token: string;
@@ -37,7 +37,6 @@ describe('source of truth per field: hybrid ownership over the profile API and S
   let userId: string;
 
   beforeAll(async () => {
-    service = await startTestService();
     const deps = getWiring().deps;
     tenantId = `own-${randomUUID().slice(0, 8)}`;
     token = (await createTenant(deps, tenantId)).token;
@@ -55,10 +54,6 @@ describe('source of truth per field: hybrid ownership over the profile API and S
       },
     });
     userId = String(created.body?.id);
-  });
-
-  afterAll(async () => {
-    await service.stop();
   });
 
   const profile = async () => (await scim(`${profiles}/users/${userId}`, undefined)).body as Record<string, any>;

@@ -4,7 +4,7 @@ import { CSRF_HEADER, SESSION_COOKIE } from '../../lambdas/contracts/portal';
 import { getWiring } from '../../lambdas/wiring';
 import { runAdmin, type Captured } from '../support/admin-cli';
 import { newTenant, userBody } from '../support/conformance';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, scanAll } from '../support/table-inspection';
 
 /**
@@ -13,15 +13,7 @@ import { inspectionClient, scanAll } from '../support/table-inspection';
  */
 describe('purging a tenant that is still being written to', () => {
   jest.setTimeout(PURGE_QUIESCE_MS + 120_000);
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startTestService();
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
 
   it('refuses to re-create the id while purging; afterwards the re-created tenant has 0 users, whatever the old token did meanwhile', async () => {
     const old = await newTenant(service, 'gone');

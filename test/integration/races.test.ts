@@ -4,14 +4,13 @@ import {
   createGroup,
   createUser,
   filterUrl,
-  newTenant,
+  useTenant,
   patchBody,
   read,
   storedMemberIds,
   userBody,
-  type ConformanceTenant,
 } from '../support/conformance';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, partition, type RawItem } from '../support/table-inspection';
 
 /**
@@ -19,19 +18,16 @@ import { inspectionClient, partition, type RawItem } from '../support/table-insp
  * transaction, If-Match by the conditional write, and unpinned PATCHes retry instead of losing a change.
  */
 describe('concurrent writes against DynamoDB Local', () => {
-  let service: TestService;
+  const service = useTestService();
   let client: DynamoDBDocumentClient;
-  let tenant: ConformanceTenant;
+  const tenant = useTenant(service, 'race');
 
   beforeAll(async () => {
-    service = await startTestService();
     client = inspectionClient();
-    tenant = await newTenant(service, 'race');
   }, 30_000);
 
   afterAll(async () => {
     client.destroy();
-    await service.stop();
   });
 
   const eventsOf = async (resourceId: string): Promise<RawItem[]> =>

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { ChangeEvent } from '../../lambdas/events/catalog';
 import { createTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
-import { scim, startTestService, type ScimCall, type TestService } from '../support/local-service';
+import { scim, useTestService, type ScimCall } from '../support/local-service';
 import { PATCH_OP } from '../../lambdas/scim/schema/urns';
 
 /** The tenant's published events, in file order (docs/events.md "Local mode"). */
@@ -27,7 +27,7 @@ async function eventually<T>(read: () => T, done: (value: T) => boolean): Promis
 }
 
 describe('reconciliation reads: every user and group of a tenant, paged, to rebuild state and follow events', () => {
-  let service: TestService;
+  const service = useTestService();
   let tenantId: string;
   let token: string;
   let tenantUrl: string;
@@ -48,7 +48,6 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
   };
 
   beforeAll(async () => {
-    service = await startTestService();
     tenantId = `rec-${randomUUID().slice(0, 8)}`;
     token = (await createTenant(getWiring().deps, tenantId)).token;
     tenantUrl = `${service.baseUrl}/${tenantId}`;
@@ -67,10 +66,6 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
       });
       groupIds.push(String(created.body?.id));
     }
-  });
-
-  afterAll(async () => {
-    await service.stop();
   });
 
   it('pages every user once, in id order, with its version, effective profile and SCIM snapshot, and one asOf for the whole walk', async () => {

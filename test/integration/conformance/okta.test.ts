@@ -10,27 +10,19 @@ import {
   filterUrl,
   ids,
   newTenant,
+  useTenant,
   patchBody,
   read,
   sorted,
   storedMemberIds,
   type ConformanceTenant,
 } from '../../support/conformance';
-import { scim, startTestService, type TestService } from '../../support/local-service';
+import { scim, useTestService } from '../../support/local-service';
 
 /** Okta's SCIM 2.0 provisioning sequences: filter match, POST, PUT replace, index paging, group PATCH/PUT. */
 describe('Okta provisioning (conformance)', () => {
-  let service: TestService;
-  let tenant: ConformanceTenant;
-
-  beforeAll(async () => {
-    service = await startTestService();
-    tenant = await newTenant(service, 'okta');
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
+  const tenant = useTenant(service, 'okta');
 
   /** Okta's create body: core schema only, a password, an empty groups list. */
   const oktaUser = () => {
