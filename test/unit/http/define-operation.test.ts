@@ -5,28 +5,13 @@ import { Authenticator } from '../../../lambdas/operations/credentials/authentic
 import type { Dependencies, StoredResource } from '../../../lambdas/operations/ports';
 import type { Operation } from '../../../lambdas/operations/request';
 import type { LogEntry } from '../../../lambdas/tenancy/provisioning-log';
-import type { TenantRecord } from '../../../lambdas/tenancy/tenant';
-import { digestToken, generateToken, type TokenKeyRing } from '../../../lambdas/tenancy/tokens';
+import { generateToken } from '../../../lambdas/tenancy/tokens';
 import type { Wiring } from '../../../lambdas/wiring';
+import { KEY_RING, tenantRecord, tokenRecord } from '../../support/tenant-records';
 
-const ring: TokenKeyRing = { current: 'k1', keys: { k1: 'k'.repeat(43) } };
+const ring = KEY_RING;
 const token = generateToken();
-const record: TenantRecord = {
-  tenantId: 'acme',
-  displayName: 'Acme',
-  status: 'connected',
-  createdAt: '2026-01-01T00:00:00Z',
-  tokens: [
-    {
-      id: 't1',
-      label: 't1',
-      digest: digestToken(token, ring.keys.k1 as string),
-      keyVersion: 'k1',
-      createdAt: '2026-01-01T00:00:00Z',
-    },
-  ],
-  version: 1,
-};
+const record = tenantRecord({ tokens: [tokenRecord('t1', token)] });
 const user: StoredResource = {
   id: 'u-1',
   version: 1,
