@@ -1,14 +1,8 @@
 import { commitFailureOf, transactionInput, transactItemOf } from '../../../lambdas/adapters/dynamodb/transactions';
-import type { StoredResource } from '../../../lambdas/operations/ports';
 import type { Write } from '../../../lambdas/operations/writes/write-plan';
+import { storedResource } from '../../support/memory-ports';
 
-const user: StoredResource = {
-  id: 'u1',
-  version: 2,
-  created: 'c',
-  lastModified: 'm',
-  data: { userName: 'ada@contoso.example' },
-};
+const user = storedResource('u1', { userName: 'ada@contoso.example' }, { version: 2 });
 const canceled = (codes: string[]) =>
   Object.assign(new Error('Transaction cancelled'), {
     name: 'TransactionCanceledException',
