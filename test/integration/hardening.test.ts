@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { tenantPartitionKey } from '../../lambdas/contracts/partitions';
+import { membersPartition } from '../../lambdas/adapters/dynamodb/keys';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChangeEvent } from '../../lambdas/events/catalog';
 import { MAX_JSON_DEPTH } from '../../lambdas/http/define-operation';
@@ -43,17 +45,20 @@ describe('hardening: input that used to break the service (issue 16)', () => {
 
   /** The tenant's users, markers, groups, memberships and event count: what a refused request must not change. */
   const tenantState = async () => {
-    const prefix = `TENANT#${tenant.tenantId}`;
+    const { tenantId } = tenant;
     const items = (
       await Promise.all(
-        [`${prefix}#USER`, `${prefix}#USERNAME`, `${prefix}#GROUP`, `${prefix}#GROUP#${group.id}`].map((pk) =>
-          partition(client, service.tableName, pk),
-        ),
+        [
+          tenantPartitionKey(tenantId, 'users'),
+          tenantPartitionKey(tenantId, 'userNames'),
+          tenantPartitionKey(tenantId, 'groups'),
+          membersPartition(tenantId, group.id),
+        ].map((pk) => partition(client, service.tableName, pk)),
       )
     ).flat();
     return JSON.stringify({
       items: items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort(),
-      events: await partitionSize(client, service.tableName, `${prefix}#EVENT`),
+      events: await partitionSize(client, service.tableName, tenantPartitionKey(tenantId, 'events')),
     });
   };
 
@@ -232,7 +237,7 @@ describe('hardening: input that used to break the service (issue 16)', () => {
         body: patchBody([{ op: 'replace', path: 'password', value: [secret] }]),
       });
       const log = await getWiring().deps.log.list(tenant.tenantId, { limit: 100 });
-      const stored = await partition(client, service.tableName, `TENANT#${tenant.tenantId}#USER`);
+      const stored = await partition(client, service.tableName, tenantPartitionKey(tenant.tenantId, 'users'));
 
       expect(call.status).toBe(200);
       expect(JSON.stringify(call.body)).not.toContain(secret);

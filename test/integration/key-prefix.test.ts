@@ -105,6 +105,8 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
         .map((item) => String(item.tenantId ?? String(item.pk).replace(/^TENANT#/, ''))),
     );
 
+  // `TENANT#` is spelled here on purpose: this suite pins the physical key format that IAM's
+  // dynamodb:LeadingKeys fences on (docs/data-model.md), so it must not read it from keys.ts.
   /** The tenant whose prefix a key carries: the longest existing tenant id `t` with key = `TENANT#t` or key starting `TENANT#t#`. */
   const ownerOf = (key: string): string | undefined =>
     [...existing()]

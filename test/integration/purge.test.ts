@@ -1,4 +1,5 @@
 import { createTenant, deleteTenant, PURGE_QUIESCE_MS } from '../../lambdas/operations/tenants/tenant-admin';
+import { tenantPrefix } from '../../lambdas/adapters/dynamodb/keys';
 import { randomUUID } from 'node:crypto';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../lambdas/contracts/portal';
 import { getWiring } from '../../lambdas/wiring';
@@ -44,7 +45,7 @@ describe('purging a tenant that is still being written to', () => {
     // Everything under the id but the new tenant's own token-use item (written by the listing above).
     const left = (await scanAll(client, service.tableName)).filter(
       (item) =>
-        String(item.pk).startsWith(`TENANT#${old.tenantId}#`) &&
+        String(item.pk).startsWith(`${tenantPrefix(old.tenantId)}#`) &&
         !(String(item.pk).endsWith('#TOKENUSE') && item.sk === fresh.record.id),
     );
     client.destroy();
