@@ -36,6 +36,21 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
   });
 
   const admin = (...args: string[]) => runAdmin(service, args);
+  /** `scim-admin oauth federate` of `tenantId` with Entra's issuer, subject and audience, keys from `jwksUrl`. */
+  const federate = (tenantId: string, jwksUrl: string) =>
+    admin(
+      'oauth',
+      'federate',
+      tenantId,
+      '--issuer',
+      ISSUER,
+      '--jwks-url',
+      jwksUrl,
+      '--subject',
+      SUBJECT,
+      '--audience',
+      AUDIENCE,
+    );
 
   function line(output: string, label: string): string {
     const value = new RegExp(`^${label}:\\s+(\\S+)$`, 'm').exec(output)?.[1];
@@ -341,19 +356,7 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       jwksPath = '/keys',
     ): Promise<{ id: string; tenantUrl: string; tokenUrl: string }> {
       const tenant = await newTenant(prefix);
-      const result = await admin(
-        'oauth',
-        'federate',
-        tenant.id,
-        '--issuer',
-        ISSUER,
-        '--jwks-url',
-        `${jwks.baseUrl}${jwksPath}`,
-        '--subject',
-        SUBJECT,
-        '--audience',
-        AUDIENCE,
-      );
+      const result = await federate(tenant.id, `${jwks.baseUrl}${jwksPath}`);
       expect(result.code).toBe(0);
       return { ...tenant, tokenUrl: line(result.out, 'Token URL') };
     }
@@ -461,19 +464,7 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       await admin('oauth', 'create', id);
       const third = await admin('oauth', 'create', id);
       const list = await admin('oauth', 'list', id, '--json');
-      await admin(
-        'oauth',
-        'federate',
-        id,
-        '--issuer',
-        ISSUER,
-        '--jwks-url',
-        `${jwks.baseUrl}/keys`,
-        '--subject',
-        SUBJECT,
-        '--audience',
-        AUDIENCE,
-      );
+      await federate(id, `${jwks.baseUrl}/keys`);
       const shown = await admin('tenant', 'show', id);
       const shownJson = JSON.parse((await admin('tenant', 'show', id, '--json')).out) as Record<string, unknown>;
 
@@ -500,19 +491,7 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
     it('refuses a plain-http JWKS URL off loopback, a missing option, and an unknown client', async () => {
       const { id } = await newTenant('cli-bad');
 
-      const http = await admin(
-        'oauth',
-        'federate',
-        id,
-        '--issuer',
-        ISSUER,
-        '--jwks-url',
-        'http://login.example.com/keys',
-        '--subject',
-        SUBJECT,
-        '--audience',
-        AUDIENCE,
-      );
+      const http = await federate(id, 'http://login.example.com/keys');
       const missing = await admin('oauth', 'federate', id, '--issuer', ISSUER);
       const unknown = await admin('oauth', 'revoke', id, 'scimci_nope');
       const noTenant = await admin('oauth', 'list', 'no-such-tenant');
