@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   toGroupItem,
@@ -8,7 +7,6 @@ import {
   toUserNameMarkerItem,
   type Item,
 } from '../../lambdas/adapters/dynamodb/codec';
-import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
 import { DynamoDirectoryStore } from '../../lambdas/adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from '../../lambdas/adapters/dynamodb/group-store';
 import { DynamoWriteStore } from '../../lambdas/adapters/dynamodb/write-store';
@@ -18,10 +16,10 @@ import { listUsers } from '../../lambdas/operations/scim/users/list-users';
 import { patchGroup } from '../../lambdas/operations/scim/groups/patch-group';
 import type { Dependencies, StoredResource } from '../../lambdas/operations/ports';
 import type { ScimRequest } from '../../lambdas/operations/request';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lambdas/local/dynamodb-local';
 import { createDocumentClient } from '../../lambdas/wiring';
 import { patchBody } from '../support/conformance';
 import { putItems } from '../support/seed';
+import { createTestTable } from '../support/table-inspection';
 
 /**
  * docs/data-model.md promises that Entra's hot paths cost the same number of DynamoDB requests
@@ -109,12 +107,7 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
   };
 
   beforeAll(async () => {
-    const raw = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    try {
-      await ensureTable(raw, tableName);
-    } finally {
-      raw.destroy();
-    }
+    await createTestTable(tableName, endpoint);
     seeding = createDocumentClient({ dynamodbEndpoint: endpoint });
     counted = createDocumentClient({ dynamodbEndpoint: endpoint });
     counted.middlewareStack.add(

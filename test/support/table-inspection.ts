@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lambdas/local/dynamodb-local';
 
 export type RawItem = Record<string, unknown>;
@@ -9,6 +10,19 @@ export function inspectionClient(endpoint = process.env.DYNAMODB_ENDPOINT ?? '')
   return DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
   );
+}
+
+/** Creates the service's table (keys, indexes, stream, TTL) on DynamoDB Local, for suites that run without a local service. */
+export async function createTestTable(
+  tableName: string,
+  endpoint = process.env.DYNAMODB_ENDPOINT ?? '',
+): Promise<void> {
+  const raw = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await ensureTable(raw, tableName);
+  } finally {
+    raw.destroy();
+  }
 }
 
 /** Every item of the table (tests only: no request path scans). */
