@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { logger } from '../../lambdas/http/logger';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { runAdmin } from '../support/admin-cli';
 
 describe('scim-admin --local against a running local service', () => {
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startTestService();
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
 
   const admin = (...args: string[]) => runAdmin(service, args);
 
@@ -139,15 +131,7 @@ describe('scim-admin --local against a running local service', () => {
 });
 
 describe('no token or key ever reaches a log line', () => {
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startTestService();
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
 
   it('logs every request at DEBUG without the bearer token, a wrong token or the token key', async () => {
     const lines: string[] = [];

@@ -4,7 +4,7 @@ import { CSRF_HEADER, SESSION_COOKIE } from '../../lambdas/contracts/portal';
 import { describeConnection } from '../../lambdas/operations/connection/connection-view';
 import { signLink } from '../../lambdas/tenancy/portal-link';
 import { getWiring } from '../../lambdas/wiring';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 
 interface Call {
   readonly status: number;
@@ -13,16 +13,11 @@ interface Call {
 }
 
 describe('the connection API and the page API over the local server', () => {
-  let service: TestService;
+  const service = useTestService();
   let origin: string;
 
   beforeAll(async () => {
-    service = await startTestService();
     origin = new URL(service.baseUrl).origin;
-  });
-
-  afterAll(async () => {
-    await service.stop();
   });
 
   async function admin(...args: string[]): Promise<{ code: number; out: string[]; err: string }> {

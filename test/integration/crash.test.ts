@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tenantPartitionKey } from '../../lambdas/contracts/partitions';
 import { freePort } from '../../lambdas/local/dynamodb-local';
 import { instanceFile, type LocalInstance } from '../../lambdas/local/run';
 import { userBody } from '../support/conformance';
@@ -78,8 +79,8 @@ describe('crash: SIGKILL of the local server in the middle of a burst of creates
           const read = await readThrough5xx(() => scim(`${second.tenantUrl}/Users/${id}`, second.token));
           return [userName, read] as const;
         });
-        const users = await partition(client, instance.tableName, 'TENANT#demo#USER');
-        const markers = await partition(client, instance.tableName, 'TENANT#demo#USERNAME');
+        const users = await partition(client, instance.tableName, tenantPartitionKey('demo', 'users'));
+        const markers = await partition(client, instance.tableName, tenantPartitionKey('demo', 'userNames'));
         const userIdByName = new Map(
           users.map((item) => [String((item.data as { userName: string }).userName).toLowerCase(), String(item.sk)]),
         );

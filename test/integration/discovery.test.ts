@@ -1,24 +1,15 @@
-import { scim, startTestService, type TestService } from '../support/local-service';
-
-const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
-const LIST_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+import { SERVICE_PROVIDER_CONFIG_SCHEMA } from '../../lambdas/scim/schema/urns';
+import { ENTERPRISE_URN, ERROR_URN, GROUP_URN, LIST_URN, USER_URN } from '../support/conformance';
+import { scim, useTestService } from '../support/local-service';
 
 describe('discovery endpoints over HTTP against the local server (RFC 7644 §4)', () => {
-  let service: TestService;
+  const service = useTestService();
   let base: string;
   let token: string;
 
   beforeAll(async () => {
-    service = await startTestService();
     base = service.tenantUrl;
     token = service.token;
-  });
-
-  afterAll(async () => {
-    await service.stop();
   });
 
   it('serves the ServiceProviderConfig with patch, etag and pagination, and without bulk', async () => {
@@ -27,7 +18,7 @@ describe('discovery endpoints over HTTP against the local server (RFC 7644 §4)'
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/scim+json');
     expect(response.body).toMatchObject({
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+      schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
       patch: { supported: true },
       etag: { supported: true },
       bulk: { supported: false },

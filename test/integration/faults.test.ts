@@ -3,14 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DynamoDBClient,
   InternalServerError,
   ProvisionedThroughputExceededException,
   ThrottlingException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
 import { DynamoDirectoryStore } from '../../lambdas/adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from '../../lambdas/adapters/dynamodb/group-store';
 import { DynamoWriteStore } from '../../lambdas/adapters/dynamodb/write-store';
@@ -30,10 +28,10 @@ import { patchGroup } from '../../lambdas/operations/scim/groups/patch-group';
 import type { Dependencies } from '../../lambdas/operations/ports';
 import type { Operation } from '../../lambdas/operations/request';
 import { createTenant } from '../../lambdas/operations/tenants/tenant-admin';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lambdas/local/dynamodb-local';
 import { createDocumentClient, type Wiring } from '../../lambdas/wiring';
 import { buildEvent } from '../../lambdas/events/catalog';
 import { ERROR_URN, patchBody, userBody } from '../support/conformance';
+import { createTestTable } from '../support/table-inspection';
 
 /**
  * Infrastructure faults injected at the SDK client (a middleware on the document client the stores
@@ -87,12 +85,7 @@ describe('faults at the DynamoDB client, through the request chain', () => {
   };
 
   beforeAll(async () => {
-    const raw = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    try {
-      await ensureTable(raw, tableName);
-    } finally {
-      raw.destroy();
-    }
+    await createTestTable(tableName, endpoint);
     documentClient = createDocumentClient({ dynamodbEndpoint: endpoint });
     documentClient.middlewareStack.add(
       (next, context) => async (args) => {

@@ -4,23 +4,15 @@ import { join } from 'node:path';
 import type { StoredResource } from '../../lambdas/operations/ports';
 import { runSyncSlice, startRun } from '../../lambdas/operations/graph-sync/sync-run';
 import { createSyncDependencies } from '../../lambdas/sync-wiring';
-import { connectArgs, FakeGraph } from '../support/fake-graph';
+import { connectArgs, FakeGraph, type Fault } from '../support/fake-graph';
 import { seedDirectory } from '../support/graph-directory';
-import { startTestService, type TestService } from '../support/local-service';
+import { useTestService } from '../support/local-service';
 import { runAdmin } from '../support/admin-cli';
 
 jest.setTimeout(600_000);
 
 describe('Graph sync: bad input and faults change nothing they had not committed', () => {
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startTestService();
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
 
   const admin = (...args: string[]) => runAdmin(service, args, { sync: { graph: { sleep: async () => undefined } } });
 
@@ -54,6 +46,20 @@ describe('Graph sync: bad input and faults change nothing they had not committed
     const connect = await admin(...connectArgs(graph, tenantId), '--revoke-scim-tokens', ...extra);
     expect(connect).toMatchObject({ code: 0, err: '' });
     return { graph, directory, tenantId };
+  }
+
+  /** Starts a manual run and runs one slice of it; Graph serves the first page of users, then answers with `respond`. */
+  async function sliceFailingAfterFirstPage(graph: FakeGraph, tenantId: string, respond: Fault['respond']) {
+    const deps = syncDeps();
+    const run = await startRun(deps, tenantId, 'manual');
+    let broken = false;
+    return runSyncSlice(deps, tenantId, run.runId, {
+      onProgress: (progress) => {
+        if (broken || progress.counts.pages !== 1) return;
+        broken = true;
+        graph.fail({ match: 'users', respond });
+      },
+    });
   }
 
   it.each([
@@ -126,20 +132,10 @@ describe('Graph sync: bad input and faults change nothing they had not committed
 
   it('a page that is not JSON stops the run after what it committed; the next run resumes at that page', async () => {
     const { graph, tenantId } = await connected(30);
-    const deps = syncDeps();
-    const run = await startRun(deps, tenantId, 'manual');
-    let broken = false;
-    const first = await runSyncSlice(deps, tenantId, run.runId, {
-      // The first page goes through; the second is answered with an HTML error page.
-      onProgress: (progress) => {
-        if (broken || progress.counts.pages !== 1) return;
-        broken = true;
-        graph.fail({
-          match: 'users',
-          respond: (response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>gateway</html>'),
-        });
-      },
-    });
+    // The first page goes through; the second is answered with an HTML error page.
+    const first = await sliceFailingAfterFirstPage(graph, tenantId, (response) =>
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>gateway</html>'),
+    );
     const committed = (await usersOf(tenantId)).length;
     const resumed = await admin('sync', 'run', tenantId, '--wait');
     const status = JSON.parse((await admin('sync', 'status', tenantId, '--json')).out);
@@ -176,22 +172,11 @@ describe('Graph sync: bad input and faults change nothing they had not committed
 
   it('a page whose nextLink points at another host fails the run at that page; the next run retries it and completes', async () => {
     const { graph, tenantId } = await connected(30);
-    const deps = syncDeps();
-    const run = await startRun(deps, tenantId, 'manual');
-    let broken = false;
-    const first = await runSyncSlice(deps, tenantId, run.runId, {
-      onProgress: (progress) => {
-        if (broken || progress.counts.pages !== 1) return;
-        broken = true;
-        graph.fail({
-          match: 'users',
-          respond: (response) =>
-            response
-              .writeHead(200, { 'Content-Type': 'application/json' })
-              .end(JSON.stringify({ value: [], '@odata.nextLink': 'https://graph.evil.example/v1.0/users/delta' })),
-        });
-      },
-    });
+    const first = await sliceFailingAfterFirstPage(graph, tenantId, (response) =>
+      response
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ value: [], '@odata.nextLink': 'https://graph.evil.example/v1.0/users/delta' })),
+    );
     const next = await admin('sync', 'run', tenantId, '--wait');
 
     expect(first.status).toBe('failed');
@@ -204,16 +189,9 @@ describe('Graph sync: bad input and faults change nothing they had not committed
 
   it('sync connect after a failed run starts afresh: a checkpoint on the old Graph is not continued', async () => {
     const { graph, tenantId } = await connected(30);
-    const deps = syncDeps();
-    const run = await startRun(deps, tenantId, 'manual');
-    let broken = false;
-    const first = await runSyncSlice(deps, tenantId, run.runId, {
-      onProgress: (progress) => {
-        if (broken || progress.counts.pages !== 1) return;
-        broken = true;
-        graph.fail({ match: 'users', respond: (response) => response.writeHead(200).end('<html>gateway</html>') });
-      },
-    });
+    const first = await sliceFailingAfterFirstPage(graph, tenantId, (response) =>
+      response.writeHead(200).end('<html>gateway</html>'),
+    );
     const moved = await new FakeGraph({ pageSize: 10 }).start();
     seedDirectory(moved, 12, 'fabrikam.example');
     const reconnect = await admin(...connectArgs(moved, tenantId));

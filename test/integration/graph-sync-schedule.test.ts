@@ -7,23 +7,21 @@ import type { SyncDependencies } from '../../lambdas/operations/graph-sync/sync-
 import { createSyncDependencies } from '../../lambdas/sync-wiring';
 import { connectArgs, FakeGraph } from '../support/fake-graph';
 import { seedDirectory } from '../support/graph-directory';
-import { startTestService, type TestService } from '../support/local-service';
+import { useTestService } from '../support/local-service';
 
 jest.setTimeout(300_000);
 
 describe('Graph sync dispatcher: connector crons in the tenant time zone, with a fake clock', () => {
-  let service: TestService;
+  const service = useTestService();
   let graph: FakeGraph;
 
   beforeAll(async () => {
-    service = await startTestService();
     graph = await new FakeGraph({ pageSize: 50 }).start();
     seedDirectory(graph, 6);
   });
 
   afterAll(async () => {
     await graph.stop();
-    await service.stop();
   });
 
   const io: () => CliIo = () => ({ out: () => undefined, err: () => undefined, dataDir: service.dataDir });

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { runCli, type CliIo } from '../../lambdas/admin/cli';
-import type { ChangeEvent } from '../../lambdas/events/catalog';
 import type { StoredResource } from '../../lambdas/operations/ports';
 import { createWiring } from '../../lambdas/wiring';
+import { readEvents, waitForEvents, type Published } from '../support/events-file';
 import { connectArgs as connectTo, FakeGraph } from '../support/fake-graph';
 import { inScope, seedDirectory, type SeededDirectory } from '../support/graph-directory';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
 interface Captured {
@@ -16,57 +15,25 @@ interface Captured {
   readonly progress: string[];
 }
 
-interface Published {
-  readonly DetailType: string;
-  readonly detail: ChangeEvent;
-}
-
-function readEvents(file: string): Published[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const entry = JSON.parse(line) as { DetailType: string; Detail: string };
-      return { DetailType: entry.DetailType, detail: JSON.parse(entry.Detail) as ChangeEvent };
-    });
-}
-
-/** Polls the events file until `done` holds (the local publisher polls the stream every 200 ms). */
-async function waitForEvents(
-  file: string,
-  done: (events: Published[]) => boolean,
-  timeoutMs = 60_000,
-): Promise<Published[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const events = readEvents(file);
-    if (done(events) || Date.now() > deadline) return events;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 const ENTERPRISE = ENTERPRISE_USER_SCHEMA;
 
 // Runs of 1,000 users over DynamoDB Local take minutes on a loaded 2-core machine.
 jest.setTimeout(900_000);
 
 describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,000 users', () => {
-  let service: TestService;
+  const service = useTestService();
   let graph: FakeGraph;
   let directory: SeededDirectory;
   const tenantId = `entra-${randomUUID().slice(0, 6)}`;
   const waits: number[] = [];
 
   beforeAll(async () => {
-    service = await startTestService();
     graph = await new FakeGraph({ pageSize: 100, duplicateEvery: 97, membersPerAppearance: 120 }).start();
     directory = seedDirectory(graph, 1_000);
   });
 
   afterAll(async () => {
     await graph.stop();
-    await service.stop();
   });
 
   async function admin(...args: string[]): Promise<Captured> {
@@ -154,6 +121,7 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
       await waitForEvents(
         service.eventsFile,
         (all) => ofTenant(all).filter((event) => event.DetailType === 'User Created').length >= expected.length,
+        60_000,
       ),
     );
     const createdIds = events
@@ -205,7 +173,7 @@ describe('Graph sync: scim-admin --local sync … against a loopback Graph of 1,
       /succeeded in [\d.]+ s: 0 created, 10 updated, 3 deactivated, 2 deleted, 0 skipped, 0 errors/,
     );
     const events = ofTenant(
-      await waitForEvents(service.eventsFile, (all) => ofTenant(all).length >= before + 16),
+      await waitForEvents(service.eventsFile, (all) => ofTenant(all).length >= before + 16, 60_000),
     ).slice(before);
     // Give a straggler the chance to show up before asserting "exactly".
     await new Promise((resolve) => setTimeout(resolve, 1_500));

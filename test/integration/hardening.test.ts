@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { tenantPartitionKey } from '../../lambdas/contracts/partitions';
+import { membersPartition } from '../../lambdas/adapters/dynamodb/keys';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChangeEvent } from '../../lambdas/events/catalog';
 import { MAX_JSON_DEPTH } from '../../lambdas/http/define-operation';
@@ -11,13 +13,12 @@ import {
   ERROR_URN,
   filterUrl,
   GROUP_URN,
-  newTenant,
+  useTenant,
   patchBody,
   userBody,
   USER_URN,
-  type ConformanceTenant,
 } from '../support/conformance';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, partition, partitionSize } from '../support/table-inspection';
 
 /**
@@ -26,38 +27,38 @@ import { inspectionClient, partition, partitionSize } from '../support/table-ins
  * is a SCIM error and changes nothing the tenant owns (docs/security.md T20–T28).
  */
 describe('hardening: input that used to break the service (issue 16)', () => {
-  let service: TestService;
+  const service = useTestService();
   let client: DynamoDBDocumentClient;
-  let tenant: ConformanceTenant;
+  const tenant = useTenant(service, 'hard');
   let user: Record<string, any>;
   let group: Record<string, any>;
 
   beforeAll(async () => {
-    service = await startTestService();
     client = inspectionClient();
-    tenant = await newTenant(service, 'hard');
     user = await createUser(tenant);
     group = await createGroup(tenant, { members: [{ value: user.id }] });
   }, 60_000);
 
   afterAll(async () => {
     client.destroy();
-    await service.stop();
   });
 
   /** The tenant's users, markers, groups, memberships and event count: what a refused request must not change. */
   const tenantState = async () => {
-    const prefix = `TENANT#${tenant.tenantId}`;
+    const { tenantId } = tenant;
     const items = (
       await Promise.all(
-        [`${prefix}#USER`, `${prefix}#USERNAME`, `${prefix}#GROUP`, `${prefix}#GROUP#${group.id}`].map((pk) =>
-          partition(client, service.tableName, pk),
-        ),
+        [
+          tenantPartitionKey(tenantId, 'users'),
+          tenantPartitionKey(tenantId, 'userNames'),
+          tenantPartitionKey(tenantId, 'groups'),
+          membersPartition(tenantId, group.id),
+        ].map((pk) => partition(client, service.tableName, pk)),
       )
     ).flat();
     return JSON.stringify({
       items: items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort(),
-      events: await partitionSize(client, service.tableName, `${prefix}#EVENT`),
+      events: await partitionSize(client, service.tableName, tenantPartitionKey(tenantId, 'events')),
     });
   };
 
@@ -236,7 +237,7 @@ describe('hardening: input that used to break the service (issue 16)', () => {
         body: patchBody([{ op: 'replace', path: 'password', value: [secret] }]),
       });
       const log = await getWiring().deps.log.list(tenant.tenantId, { limit: 100 });
-      const stored = await partition(client, service.tableName, `TENANT#${tenant.tenantId}#USER`);
+      const stored = await partition(client, service.tableName, tenantPartitionKey(tenant.tenantId, 'users'));
 
       expect(call.status).toBe(200);
       expect(JSON.stringify(call.body)).not.toContain(secret);

@@ -1,4 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tenantPartitionKey } from '../../lambdas/contracts/partitions';
+import { membersPartition } from '../../lambdas/adapters/dynamodb/keys';
 import {
   createGroup,
   createUser,
@@ -9,7 +11,7 @@ import {
   sorted,
   type ConformanceTenant,
 } from '../support/conformance';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, partition, type RawItem } from '../support/table-inspection';
 import { seedUsers } from '../support/seed';
 
@@ -22,17 +24,15 @@ describe('one group, many concurrent writers', () => {
   // Heavy by design (thousands of requests); generous so that a loaded 2-core machine still passes.
   jest.setTimeout(300_000);
 
-  let service: TestService;
+  const service = useTestService({ ownEngine: true });
   let client: DynamoDBDocumentClient;
 
   beforeAll(async () => {
-    service = await startTestService({ ownEngine: true });
     client = inspectionClient();
   });
 
   afterAll(async () => {
     client.destroy();
-    await service.stop();
   });
 
   /** Runs `work` over `items` with at most `concurrency` in flight. */
@@ -57,12 +57,12 @@ describe('one group, many concurrent writers', () => {
     });
 
   const eventsOf = async (tenant: ConformanceTenant, resourceId?: string): Promise<RawItem[]> =>
-    (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#EVENT`))
+    (await partition(client, service.tableName, tenantPartitionKey(tenant.tenantId, 'events')))
       .map((item) => item.detail as RawItem)
       .filter((detail) => resourceId === undefined || detail.resourceId === resourceId);
 
   const membershipItemsOf = async (tenant: ConformanceTenant, groupId: string) =>
-    (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#GROUP#${groupId}`)).filter(
+    (await partition(client, service.tableName, membersPartition(tenant.tenantId, groupId))).filter(
       (item) => item.state !== 'removed',
     );
 
@@ -212,7 +212,7 @@ describe('one group, many concurrent writers', () => {
     const transactions = new Set(
       events.filter((event) => event.detailType !== 'Group Created').map((event) => event.version),
     );
-    const log = (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#LOG`)).filter(
+    const log = (await partition(client, service.tableName, tenantPartitionKey(tenant.tenantId, 'log'))).filter(
       (item) => item.resourceId === group.id && item.operation !== 'Group Created',
     );
     expect(transactions.size).toBeGreaterThanOrEqual(3);

@@ -14,7 +14,7 @@ import {
   type ConformanceTenant,
 } from '../support/conformance';
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, scanAll, type RawItem } from '../support/table-inspection';
 import { setGuard } from '../../lambdas/operations/removal-guard/guard-admin';
 
@@ -26,7 +26,7 @@ import { setGuard } from '../../lambdas/operations/removal-guard/guard-admin';
  * that exists.
  */
 describe('tenant-prefixed keys: every item a workload writes', () => {
-  let service: TestService;
+  const service = useTestService();
   let client: DynamoDBDocumentClient;
   let items: RawItem[];
   const tenants: ConformanceTenant[] = [];
@@ -82,7 +82,6 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
   };
 
   beforeAll(async () => {
-    service = await startTestService();
     client = inspectionClient();
     key = await signingKey('k1');
     jwks = await startJwksServer([key.jwk]);
@@ -97,7 +96,6 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
   afterAll(async () => {
     client.destroy();
     await jwks.stop();
-    await service.stop();
   });
 
   const existing = () =>
@@ -107,6 +105,8 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
         .map((item) => String(item.tenantId ?? String(item.pk).replace(/^TENANT#/, ''))),
     );
 
+  // `TENANT#` is spelled here on purpose: this suite pins the physical key format that IAM's
+  // dynamodb:LeadingKeys fences on (docs/data-model.md), so it must not read it from keys.ts.
   /** The tenant whose prefix a key carries: the longest existing tenant id `t` with key = `TENANT#t` or key starting `TENANT#t#`. */
   const ownerOf = (key: string): string | undefined =>
     [...existing()]

@@ -8,13 +8,12 @@ import {
   createUser,
   ERROR_URN,
   filterUrl,
-  newTenant,
+  useTenant,
   patchBody,
   read,
   userBody,
-  type ConformanceTenant,
 } from '../support/conformance';
-import { scim, startTestService, type ScimCall, type TestService } from '../support/local-service';
+import { scim, useTestService, type ScimCall } from '../support/local-service';
 import { ENTERPRISE_USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
 /**
@@ -22,21 +21,15 @@ import { ENTERPRISE_USER_SCHEMA } from '../../lambdas/scim/schema/urns';
  * the limit, never a 5xx, and change nothing.
  */
 describe('limits: oversized and over-complex requests', () => {
-  let service: TestService;
-  let tenant: ConformanceTenant;
+  const service = useTestService();
+  const tenant = useTenant(service, 'limit');
   let user: Record<string, any>;
   let group: Record<string, any>;
 
   beforeAll(async () => {
-    service = await startTestService();
-    tenant = await newTenant(service, 'limit');
     user = await createUser(tenant);
     group = await createGroup(tenant);
   }, 30_000);
-
-  afterAll(async () => {
-    await service.stop();
-  });
 
   /** What must not move: the user's and group's versions and the tenant's counts. */
   const state = async () => ({
@@ -92,18 +85,19 @@ describe('limits: oversized and over-complex requests', () => {
     30_000,
   );
 
+  /** PATCHes the user with `count` replacements of its title, `T0` to `T<count - 1>`. */
+  const patchTitle = (count: number) =>
+    scim(`${tenant.users}/${user.id}`, tenant.token, {
+      method: 'PATCH',
+      body: patchBody(
+        Array.from({ length: count }, (_unused, index) => ({ op: 'replace', path: 'title', value: `T${index}` })),
+      ),
+    });
+
   it(`answers a PATCH of ${MAX_PATCH_OPERATIONS + 1} operations with 400 naming the limit, and applies none of them`, async () => {
     const before = await state();
-    const operations = Array.from({ length: MAX_PATCH_OPERATIONS + 1 }, (_unused, index) => ({
-      op: 'replace',
-      path: 'title',
-      value: `T${index}`,
-    }));
 
-    const response = await scim(`${tenant.users}/${user.id}`, tenant.token, {
-      method: 'PATCH',
-      body: patchBody(operations),
-    });
+    const response = await patchTitle(MAX_PATCH_OPERATIONS + 1);
 
     expectScimError(response, 400);
     expect(String(response.body?.detail)).toContain(String(MAX_PATCH_OPERATIONS));
@@ -111,16 +105,7 @@ describe('limits: oversized and over-complex requests', () => {
   });
 
   it(`accepts a PATCH of exactly ${MAX_PATCH_OPERATIONS} operations (the limit is not off by one)`, async () => {
-    const operations = Array.from({ length: MAX_PATCH_OPERATIONS }, (_unused, index) => ({
-      op: 'replace',
-      path: 'title',
-      value: `T${index}`,
-    }));
-
-    const response = await scim(`${tenant.users}/${user.id}`, tenant.token, {
-      method: 'PATCH',
-      body: patchBody(operations),
-    });
+    const response = await patchTitle(MAX_PATCH_OPERATIONS);
 
     expect(response.status).toBe(200);
     expect(response.body?.title).toBe(`T${MAX_PATCH_OPERATIONS - 1}`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { CLIENT_ASSERTION_TYPE_JWT, GRANT_JWT_BEARER } from '../../lambdas/tenancy/oauth-request';
 import { signAssertion, signingKey, startJwksServer, type JwksServer, type SigningKey } from '../support/jwks-server';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, scanAll, type RawItem } from '../support/table-inspection';
 import { USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 import { runAdmin } from '../support/admin-cli';
@@ -20,13 +20,12 @@ const SUBJECT = 'aaaaaaaa-0000-4000-8000-000000000001';
 const AUDIENCE = 'bbbbbbbb-0000-4000-8000-000000000002';
 
 describe('OAuth 2.0 over the local service: client credentials and workload identity federation', () => {
-  let service: TestService;
+  const service = useTestService();
   let jwks: JwksServer;
   let entraKey: SigningKey;
   let strangerKey: SigningKey;
 
   beforeAll(async () => {
-    service = await startTestService();
     entraKey = await signingKey('entra-key-1');
     strangerKey = await signingKey('stranger');
     jwks = await startJwksServer([entraKey.jwk]);
@@ -34,10 +33,24 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
 
   afterAll(async () => {
     await jwks?.stop();
-    await service?.stop();
   });
 
   const admin = (...args: string[]) => runAdmin(service, args);
+  /** `scim-admin oauth federate` of `tenantId` with Entra's issuer, subject and audience, keys from `jwksUrl`. */
+  const federate = (tenantId: string, jwksUrl: string) =>
+    admin(
+      'oauth',
+      'federate',
+      tenantId,
+      '--issuer',
+      ISSUER,
+      '--jwks-url',
+      jwksUrl,
+      '--subject',
+      SUBJECT,
+      '--audience',
+      AUDIENCE,
+    );
 
   function line(output: string, label: string): string {
     const value = new RegExp(`^${label}:\\s+(\\S+)$`, 'm').exec(output)?.[1];
@@ -344,19 +357,7 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       jwksPath = '/keys',
     ): Promise<{ id: string; tenantUrl: string; tokenUrl: string }> {
       const tenant = await newTenant(prefix);
-      const result = await admin(
-        'oauth',
-        'federate',
-        tenant.id,
-        '--issuer',
-        ISSUER,
-        '--jwks-url',
-        `${jwks.baseUrl}${jwksPath}`,
-        '--subject',
-        SUBJECT,
-        '--audience',
-        AUDIENCE,
-      );
+      const result = await federate(tenant.id, `${jwks.baseUrl}${jwksPath}`);
       expect(result.code).toBe(0);
       return { ...tenant, tokenUrl: line(result.out, 'Token URL') };
     }
@@ -464,19 +465,7 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
       await admin('oauth', 'create', id);
       const third = await admin('oauth', 'create', id);
       const list = await admin('oauth', 'list', id, '--json');
-      await admin(
-        'oauth',
-        'federate',
-        id,
-        '--issuer',
-        ISSUER,
-        '--jwks-url',
-        `${jwks.baseUrl}/keys`,
-        '--subject',
-        SUBJECT,
-        '--audience',
-        AUDIENCE,
-      );
+      await federate(id, `${jwks.baseUrl}/keys`);
       const shown = await admin('tenant', 'show', id);
       const shownJson = JSON.parse((await admin('tenant', 'show', id, '--json')).out) as Record<string, unknown>;
 
@@ -503,19 +492,7 @@ describe('OAuth 2.0 over the local service: client credentials and workload iden
     it('refuses a plain-http JWKS URL off loopback, a missing option, and an unknown client', async () => {
       const { id } = await newTenant('cli-bad');
 
-      const http = await admin(
-        'oauth',
-        'federate',
-        id,
-        '--issuer',
-        ISSUER,
-        '--jwks-url',
-        'http://login.example.com/keys',
-        '--subject',
-        SUBJECT,
-        '--audience',
-        AUDIENCE,
-      );
+      const http = await federate(id, 'http://login.example.com/keys');
       const missing = await admin('oauth', 'federate', id, '--issuer', ISSUER);
       const unknown = await admin('oauth', 'revoke', id, 'scimci_nope');
       const noTenant = await admin('oauth', 'list', 'no-such-tenant');

@@ -1,35 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import type { ChangeEvent } from '../../lambdas/events/catalog';
 import { RECHECK_AFTER_MS } from '../../lambdas/operations/credentials/authenticate';
 import { setMapping, setPolicy } from '../../lambdas/operations/profiles/profile-admin';
 import { createTenant, disconnectTenant, reconnectTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { changeEvents, eventually } from '../support/events-file';
+import { scim, useTestService } from '../support/local-service';
 import { PATCH_OP } from '../../lambdas/scim/schema/urns';
 
 const ACME = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
 
-function userEvents(file: string, userId: string): ChangeEvent[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse((JSON.parse(line) as { Detail: string }).Detail) as ChangeEvent)
-    .filter((event) => event.resourceId === userId);
-}
-
-async function eventually<T>(read: () => T, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('source of truth per field: hybrid ownership over the profile API and SCIM', () => {
-  let service: TestService;
+  const service = useTestService();
   let tenantId: string;
   let tenantUrl: string;
   let token: string;
@@ -37,7 +18,6 @@ describe('source of truth per field: hybrid ownership over the profile API and S
   let userId: string;
 
   beforeAll(async () => {
-    service = await startTestService();
     const deps = getWiring().deps;
     tenantId = `own-${randomUUID().slice(0, 8)}`;
     token = (await createTenant(deps, tenantId)).token;
@@ -55,10 +35,6 @@ describe('source of truth per field: hybrid ownership over the profile API and S
       },
     });
     userId = String(created.body?.id);
-  });
-
-  afterAll(async () => {
-    await service.stop();
   });
 
   const profile = async () => (await scim(`${profiles}/users/${userId}`, undefined)).body as Record<string, any>;
@@ -133,7 +109,7 @@ describe('source of truth per field: hybrid ownership over the profile API and S
 
   it('carries the effective profile in every user event, in order', async () => {
     const events = await eventually(
-      () => userEvents(service.eventsFile, userId),
+      () => changeEvents(service.eventsFile, (event) => event.resourceId === userId),
       (list) => list.some((event) => event.profile?.title === 'Engineer' && event.version > 3),
     );
 

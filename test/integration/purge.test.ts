@@ -1,10 +1,11 @@
 import { createTenant, deleteTenant, PURGE_QUIESCE_MS } from '../../lambdas/operations/tenants/tenant-admin';
+import { tenantPrefix } from '../../lambdas/adapters/dynamodb/keys';
 import { randomUUID } from 'node:crypto';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../lambdas/contracts/portal';
 import { getWiring } from '../../lambdas/wiring';
 import { runAdmin, type Captured } from '../support/admin-cli';
 import { newTenant, userBody } from '../support/conformance';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, scanAll } from '../support/table-inspection';
 
 /**
@@ -13,15 +14,7 @@ import { inspectionClient, scanAll } from '../support/table-inspection';
  */
 describe('purging a tenant that is still being written to', () => {
   jest.setTimeout(PURGE_QUIESCE_MS + 120_000);
-  let service: TestService;
-
-  beforeAll(async () => {
-    service = await startTestService();
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
 
   it('refuses to re-create the id while purging; afterwards the re-created tenant has 0 users, whatever the old token did meanwhile', async () => {
     const old = await newTenant(service, 'gone');
@@ -52,7 +45,7 @@ describe('purging a tenant that is still being written to', () => {
     // Everything under the id but the new tenant's own token-use item (written by the listing above).
     const left = (await scanAll(client, service.tableName)).filter(
       (item) =>
-        String(item.pk).startsWith(`TENANT#${old.tenantId}#`) &&
+        String(item.pk).startsWith(`${tenantPrefix(old.tenantId)}#`) &&
         !(String(item.pk).endsWith('#TOKENUSE') && item.sk === fresh.record.id),
     );
     client.destroy();

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { tenantPartitionKey } from '../../lambdas/contracts/partitions';
+import { membersPartition } from '../../lambdas/adapters/dynamodb/keys';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   createGroup,
   createUser,
   filterUrl,
-  newTenant,
+  useTenant,
   patchBody,
   read,
   storedMemberIds,
   userBody,
-  type ConformanceTenant,
 } from '../support/conformance';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { inspectionClient, partition, type RawItem } from '../support/table-inspection';
 
 /**
@@ -19,23 +20,20 @@ import { inspectionClient, partition, type RawItem } from '../support/table-insp
  * transaction, If-Match by the conditional write, and unpinned PATCHes retry instead of losing a change.
  */
 describe('concurrent writes against DynamoDB Local', () => {
-  let service: TestService;
+  const service = useTestService();
   let client: DynamoDBDocumentClient;
-  let tenant: ConformanceTenant;
+  const tenant = useTenant(service, 'race');
 
   beforeAll(async () => {
-    service = await startTestService();
     client = inspectionClient();
-    tenant = await newTenant(service, 'race');
   }, 30_000);
 
   afterAll(async () => {
     client.destroy();
-    await service.stop();
   });
 
   const eventsOf = async (resourceId: string): Promise<RawItem[]> =>
-    (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#EVENT`)).filter(
+    (await partition(client, service.tableName, tenantPartitionKey(tenant.tenantId, 'events'))).filter(
       (item) => (item.detail as { resourceId?: string }).resourceId === resourceId,
     );
 
@@ -61,13 +59,13 @@ describe('concurrent writes against DynamoDB Local', () => {
     const winner = responses.find((response) => response.status === 201)?.body as Record<string, unknown>;
     const matched = await scim(filterUrl(tenant.users, `userName eq "${userName}"`), tenant.token);
     expect(matched.body?.totalResults).toBe(1);
-    const userItems = (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#USER`)).filter(
+    const userItems = (await partition(client, service.tableName, tenantPartitionKey(tenant.tenantId, 'users'))).filter(
       (item) => String((item.data as { userName?: string })?.userName ?? '').toLowerCase() === userName,
     );
     expect(userItems.map((item) => item.sk)).toEqual([winner.id]);
-    const markers = (await partition(client, service.tableName, `TENANT#${tenant.tenantId}#USERNAME`)).filter(
-      (item) => item.sk === userName,
-    );
+    const markers = (
+      await partition(client, service.tableName, tenantPartitionKey(tenant.tenantId, 'userNames'))
+    ).filter((item) => item.sk === userName);
     expect(markers.map((item) => item.userId)).toEqual([winner.id]);
     expect((await eventsOf(String(winner.id))).map((item) => item.detailType)).toEqual(['User Created']);
   });
@@ -116,7 +114,7 @@ describe('concurrent writes against DynamoDB Local', () => {
 
     expect(responses.map((response) => response.status)).toEqual(Array<number>(adds.length).fill(204));
     expect(await storedMemberIds(tenant, String(group.id))).toEqual(members.map((member) => String(member.id)).sort());
-    const membershipItems = await partition(client, service.tableName, `TENANT#${tenant.tenantId}#GROUP#${group.id}`);
+    const membershipItems = await partition(client, service.tableName, membersPartition(tenant.tenantId, group.id));
     expect(membershipItems).toHaveLength(members.length);
     // Versions are reserved before the membership transaction (docs/events.md "Ordering"): the losing
     // duplicate add may have reserved one it then found nothing to do with, so versions can skip.

@@ -1,33 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import type { ChangeEvent } from '../../lambdas/events/catalog';
 import { createTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
-import { scim, startTestService, type ScimCall, type TestService } from '../support/local-service';
+import { changeEvents, eventually } from '../support/events-file';
+import { scim, useTestService, type ScimCall } from '../support/local-service';
 import { PATCH_OP } from '../../lambdas/scim/schema/urns';
 
-/** The tenant's published events, in file order (docs/events.md "Local mode"). */
-function tenantEvents(file: string, tenantId: string): ChangeEvent[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse((JSON.parse(line) as { Detail: string }).Detail) as ChangeEvent)
-    .filter((event) => event.tenantId === tenantId);
-}
-
-/** Polls until `done` holds; gives the last value after 20 s so the assertion explains the failure. */
-async function eventually<T>(read: () => T, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('reconciliation reads: every user and group of a tenant, paged, to rebuild state and follow events', () => {
-  let service: TestService;
+  const service = useTestService();
   let tenantId: string;
   let token: string;
   let tenantUrl: string;
@@ -48,7 +27,6 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
   };
 
   beforeAll(async () => {
-    service = await startTestService();
     tenantId = `rec-${randomUUID().slice(0, 8)}`;
     token = (await createTenant(getWiring().deps, tenantId)).token;
     tenantUrl = `${service.baseUrl}/${tenantId}`;
@@ -67,10 +45,6 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
       });
       groupIds.push(String(created.body?.id));
     }
-  });
-
-  afterAll(async () => {
-    await service.stop();
   });
 
   it('pages every user once, in id order, with its version, effective profile and SCIM snapshot, and one asOf for the whole walk', async () => {
@@ -140,12 +114,14 @@ describe('reconciliation reads: every user and group of a tenant, paged, to rebu
     const lateId = String(late.body?.id);
     const events = await eventually(
       () =>
-        tenantEvents(service.eventsFile, tenantId).filter(
-          (event) => event.resourceType === 'User' && event.occurredAt >= asOf,
+        changeEvents(
+          service.eventsFile,
+          (event) => event.tenantId === tenantId && event.resourceType === 'User' && event.occurredAt >= asOf,
         ),
       (list) =>
         list.some((event) => event.resourceId === lateId) &&
         list.some((event) => event.resourceId === early && event.snapshot?.title === 'Changed while paging'),
+      20_000,
     );
     for (const event of events) {
       const held = state.get(event.resourceId);

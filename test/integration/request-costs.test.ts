@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   toGroupItem,
   toMembershipItem,
@@ -8,7 +7,6 @@ import {
   toUserNameMarkerItem,
   type Item,
 } from '../../lambdas/adapters/dynamodb/codec';
-import { ensureTable } from '../../lambdas/adapters/dynamodb/create-table';
 import { DynamoDirectoryStore } from '../../lambdas/adapters/dynamodb/directory-store';
 import { DynamoGroupStore } from '../../lambdas/adapters/dynamodb/group-store';
 import { DynamoWriteStore } from '../../lambdas/adapters/dynamodb/write-store';
@@ -20,6 +18,8 @@ import type { Dependencies, StoredResource } from '../../lambdas/operations/port
 import type { ScimRequest } from '../../lambdas/operations/request';
 import { createDocumentClient } from '../../lambdas/wiring';
 import { patchBody } from '../support/conformance';
+import { putItems } from '../support/seed';
+import { createTestTable } from '../support/table-inspection';
 
 /**
  * docs/data-model.md promises that Entra's hot paths cost the same number of DynamoDB requests
@@ -34,10 +34,14 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
   let seeding: DynamoDBDocumentClient;
   let deps: Dependencies;
   let calls: string[] = [];
-  const tenants = new Map<
-    number,
-    { tenantId: string; groupId: string; userNames: string[]; memberIds: string[]; outsiderIds: string[] }
-  >();
+  interface SeededTenant {
+    tenantId: string;
+    groupId: string;
+    userNames: string[];
+    memberIds: string[];
+    outsiderIds: string[];
+  }
+  const tenants = new Map<number, SeededTenant>();
 
   /** N users (all members of one group) plus two outsiders, written with BatchWriteItem straight from the codec. */
   const seedTenant = async (size: number) => {
@@ -71,20 +75,7 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
       ]),
       ...members.map((member) => toMembershipItem(tenantId, group.id, member.id, 1)),
     ];
-    const batches: Item[][] = [];
-    for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
-    const writeAll = async (queue: Item[][]) => {
-      for (let batch = queue.shift(); batch; batch = queue.shift()) {
-        let pending: Item[] = batch.map((item) => ({ PutRequest: { Item: item } }));
-        while (pending.length > 0) {
-          const { UnprocessedItems } = await seeding.send(
-            new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-          );
-          pending = (UnprocessedItems?.[tableName] ?? []) as Item[];
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, () => writeAll(batches)));
+    await putItems(seeding, tableName, items, 8);
     tenants.set(size, {
       tenantId,
       groupId: group.id,
@@ -116,16 +107,7 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
   };
 
   beforeAll(async () => {
-    const raw = new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    try {
-      await ensureTable(raw, tableName);
-    } finally {
-      raw.destroy();
-    }
+    await createTestTable(tableName, endpoint);
     seeding = createDocumentClient({ dynamodbEndpoint: endpoint });
     counted = createDocumentClient({ dynamodbEndpoint: endpoint });
     counted.middlewareStack.add(
@@ -161,29 +143,31 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
     return tenant;
   };
 
+  /** One Entra membership PATCH (`op` of the member `memberOf` picks) to the group of each size: the statuses and each call's commands. */
+  const patchGroupOfEachSize = async (op: 'Add' | 'Remove', memberOf: (tenant: SeededTenant) => string | undefined) => {
+    const costs: Record<string, number>[] = [];
+    const statuses: number[] = [];
+    for (const size of SIZES) {
+      const tenant = tenantOf(size);
+      const body = patchBody([{ op, path: 'members', value: [{ $ref: null, value: memberOf(tenant) }] }]);
+      const pathParameters = { tenantId: tenant.tenantId, id: tenant.groupId };
+
+      costs.push(
+        await costOf(async () =>
+          statuses.push(
+            (await patchGroup(request(tenant.tenantId, 'patchGroup', { pathParameters, body }), deps)).status,
+          ),
+        ),
+      );
+    }
+    return { costs, statuses };
+  };
+
   // The group and the member's membership are read in one BatchGetItem, the member's existence in a
   // second; the version is reserved by one UpdateItem outside the transaction, so concurrent member
   // changes of one group never conflict (docs/data-model.md "Write path").
   it('adding one member (Entra Add with "$ref": null) costs 2 BatchGetItem, 1 UpdateItem and 1 TransactWriteItems for a group of 10 and of 2,000', async () => {
-    const costs: Record<string, number>[] = [];
-    const statuses: number[] = [];
-    for (const size of SIZES) {
-      const { tenantId, groupId, outsiderIds } = tenantOf(size);
-      const body = patchBody([{ op: 'Add', path: 'members', value: [{ $ref: null, value: outsiderIds[0] }] }]);
-
-      costs.push(
-        await costOf(async () => {
-          statuses.push(
-            (
-              await patchGroup(
-                request(tenantId, 'patchGroup', { pathParameters: { tenantId, id: groupId }, body }),
-                deps,
-              )
-            ).status,
-          );
-        }),
-      );
-    }
+    const { costs, statuses } = await patchGroupOfEachSize('Add', (tenant) => tenant.outsiderIds[0]);
 
     expect(statuses).toEqual([204, 204]);
     expect(costs[0]).toEqual(costs[1]);
@@ -191,25 +175,7 @@ describe('DynamoDB requests per call do not grow with the tenant', () => {
   });
 
   it('removing one member (Entra default-dialect Remove by value list) costs 1 BatchGetItem, 1 UpdateItem and 1 TransactWriteItems for a group of 10 and of 2,000', async () => {
-    const costs: Record<string, number>[] = [];
-    const statuses: number[] = [];
-    for (const size of SIZES) {
-      const { tenantId, groupId, memberIds } = tenantOf(size);
-      const body = patchBody([{ op: 'Remove', path: 'members', value: [{ $ref: null, value: memberIds[3] }] }]);
-
-      costs.push(
-        await costOf(async () => {
-          statuses.push(
-            (
-              await patchGroup(
-                request(tenantId, 'patchGroup', { pathParameters: { tenantId, id: groupId }, body }),
-                deps,
-              )
-            ).status,
-          );
-        }),
-      );
-    }
+    const { costs, statuses } = await patchGroupOfEachSize('Remove', (tenant) => tenant.memberIds[3]);
     const remaining = await Promise.all(
       SIZES.map((size) =>
         deps.groups.presentMembers(tenantOf(size).tenantId, tenantOf(size).groupId, [

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { authOf, routes, type Route } from '../../lambdas/contracts/routes';
 import { createTenant, issueToken, revokeToken } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import { ERROR_MESSAGE, PATCH_OP, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
 
 const ERROR_URN = ERROR_MESSAGE;
@@ -18,7 +18,7 @@ function bodyFor(route: Route): unknown {
 }
 
 describe('tenant isolation: every route × every credential', () => {
-  let service: TestService;
+  const service = useTestService();
   let tenantA: string;
   let tenantB: string;
   let tokenA: string;
@@ -28,7 +28,6 @@ describe('tenant isolation: every route × every credential', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    service = await startTestService();
     const deps = getWiring().deps;
     tenantA = `a-${randomUUID().slice(0, 8)}`;
     tenantB = `b-${randomUUID().slice(0, 8)}`;
@@ -55,10 +54,6 @@ describe('tenant isolation: every route × every credential', () => {
     ids.Groups = String(group.body?.id);
     ids.Schemas = USER_SCHEMA;
     ids.ResourceTypes = 'User';
-  });
-
-  afterAll(async () => {
-    await service.stop();
   });
 
   function urlOf(route: Route, tenant: string): string {

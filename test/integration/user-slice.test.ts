@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import entraCreateUser from '../fixtures/entra/create-user.json';
-import { scim, startTestService, type TestService } from '../support/local-service';
+import { scim, useTestService } from '../support/local-service';
 import {
   ENTERPRISE_USER_SCHEMA,
   ERROR_MESSAGE,
@@ -11,22 +11,14 @@ import {
   USER_SCHEMA,
 } from '../../lambdas/scim/schema/urns';
 
-const ERROR_URN = ERROR_MESSAGE;
-const LIST_URN = LIST_RESPONSE;
-
 describe('Users over HTTP against the local server (walking skeleton)', () => {
-  let service: TestService;
+  const service = useTestService();
   let users: string;
   let token: string;
 
   beforeAll(async () => {
-    service = await startTestService();
     users = `${service.tenantUrl}/Users`;
     token = service.token;
-  });
-
-  afterAll(async () => {
-    await service.stop();
   });
 
   const filterUrl = (filter: string) => `${users}?filter=${encodeURIComponent(filter)}`;
@@ -43,7 +35,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/scim+json');
       expect(response.body).toEqual({
-        schemas: [LIST_URN],
+        schemas: [LIST_RESPONSE],
         totalResults: 0,
         startIndex: 1,
         itemsPerPage: 0,
@@ -111,7 +103,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       const matches = await scim(filterUrl(`userName eq "${body.userName}"`), token);
 
       expect(duplicate.status).toBe(409);
-      expect(duplicate.body).toMatchObject({ schemas: [ERROR_URN], status: '409', scimType: 'uniqueness' });
+      expect(duplicate.body).toMatchObject({ schemas: [ERROR_MESSAGE], status: '409', scimType: 'uniqueness' });
       expect(String(duplicate.body?.detail)).toContain('userName');
       expect(matches.body).toMatchObject({ totalResults: 1, Resources: [{ id: first.id }] });
     });
@@ -127,7 +119,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
 
       expect(deleted.status).toBe(204);
       expect(read.status).toBe(404);
-      expect(read.body).toMatchObject({ schemas: [ERROR_URN], status: '404' });
+      expect(read.body).toMatchObject({ schemas: [ERROR_MESSAGE], status: '404' });
       expect(match.body).toMatchObject({ totalResults: 0, Resources: [] });
       expect(again.status).toBe(404);
     });
@@ -227,7 +219,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       const response = await scim(users, token, { method: 'POST', body });
 
       expect(response.status).toBe(status);
-      expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: String(status), scimType });
+      expect(response.body).toMatchObject({ schemas: [ERROR_MESSAGE], status: String(status), scimType });
       expect(String(response.body?.detail)).toContain(detail);
     });
 
@@ -239,7 +231,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       const match = await scim(filterUrl(`userName eq "${userName}"`), token);
 
       expect(response.status).toBe(413);
-      expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '413' });
+      expect(response.body).toMatchObject({ schemas: [ERROR_MESSAGE], status: '413' });
       expect(match.body).toMatchObject({ totalResults: 0 });
     });
 
@@ -247,7 +239,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       const response = await scim(filterUrl('userName eq "unterminated'), token);
 
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: '400', scimType: 'invalidFilter' });
+      expect(response.body).toMatchObject({ schemas: [ERROR_MESSAGE], status: '400', scimType: 'invalidFilter' });
     });
   });
 
@@ -268,7 +260,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
       });
 
       expect(response.status).toBe(401);
-      expect(await response.json()).toMatchObject({ schemas: [ERROR_URN], status: '401' });
+      expect(await response.json()).toMatchObject({ schemas: [ERROR_MESSAGE], status: '401' });
     });
 
     it("answers another tenant's valid token on this Tenant URL with 401", async () => {
@@ -296,7 +288,7 @@ describe('Users over HTTP against the local server (walking skeleton)', () => {
 
       expect(unauthenticated.status).toBe(401);
       expect(authenticated.status).toBe(404);
-      expect(authenticated.body).toMatchObject({ schemas: [ERROR_URN], status: '404' });
+      expect(authenticated.body).toMatchObject({ schemas: [ERROR_MESSAGE], status: '404' });
     });
   });
 });

@@ -2,15 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { createTenant } from '../../lambdas/operations/tenants/tenant-admin';
 import { getWiring } from '../../lambdas/wiring';
 import { scim, type ScimCall, type TestService } from './local-service';
+import { suiteValue } from './suite-value';
 
-export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
-export const LIST_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-export const PATCH_URN = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-export const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-/** Entra adds its own group schema URN to group creates (shared/entra/README.md §3). */
-export const ADSCIM_GROUP_URN = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+import { ENTRA_ADSCIM_GROUP_SCHEMA, GROUP_SCHEMA, PATCH_OP, USER_SCHEMA } from '../../lambdas/scim/schema/urns';
+
+/** The service's own URNs (lambdas/scim/schema/urns.ts) under the short names the suites use. */
+export {
+  ERROR_MESSAGE as ERROR_URN,
+  LIST_RESPONSE as LIST_URN,
+  PATCH_OP as PATCH_URN,
+  USER_SCHEMA as USER_URN,
+  GROUP_SCHEMA as GROUP_URN,
+  ENTERPRISE_USER_SCHEMA as ENTERPRISE_URN,
+  ENTRA_ADSCIM_GROUP_SCHEMA as ADSCIM_GROUP_URN,
+} from '../../lambdas/scim/schema/urns';
 
 /** A Tenant URL and its token: the unit a conformance file provisions into. */
 export interface ConformanceTenant {
@@ -29,20 +34,25 @@ export async function newTenant(service: TestService, prefix = 'conf'): Promise<
   return { tenantId, tenantUrl, token, users: `${tenantUrl}/Users`, groups: `${tenantUrl}/Groups` };
 }
 
+/** The suite's own fresh tenant on `service`, made before its tests (after the service has started). */
+export function useTenant(service: TestService, prefix?: string): ConformanceTenant {
+  return suiteValue("the suite's tenant", () => newTenant(service, prefix));
+}
+
 /** `<base>?filter=<encoded filter>` plus any extra raw query text. */
 export function filterUrl(base: string, filter: string, extra = ''): string {
   return `${base}?${extra ? `${extra}&` : ''}filter=${encodeURIComponent(filter)}`;
 }
 
 export function patchBody(operations: unknown[]): Record<string, unknown> {
-  return { schemas: [PATCH_URN], Operations: operations };
+  return { schemas: [PATCH_OP], Operations: operations };
 }
 
 /** A minimal user body with a unique userName and a work email. */
 export function userBody(overrides: Record<string, unknown> = {}): Record<string, any> {
   const local = `u${randomUUID().slice(0, 12)}`;
   return {
-    schemas: [USER_URN],
+    schemas: [USER_SCHEMA],
     userName: `${local}@contoso.example`,
     externalId: local,
     active: true,
@@ -69,7 +79,7 @@ export async function createGroup(
   overrides: Record<string, unknown> = {},
 ): Promise<Record<string, any>> {
   const body = {
-    schemas: [GROUP_URN, ADSCIM_GROUP_URN],
+    schemas: [GROUP_SCHEMA, ENTRA_ADSCIM_GROUP_SCHEMA],
     displayName: `Group ${randomUUID().slice(0, 12)}`,
     externalId: randomUUID(),
     ...overrides,

@@ -19,16 +19,28 @@ export function readEvents(file: string): Published[] {
     });
 }
 
+/** Reads `read()` every 100 ms until `done` holds or `timeoutMs` passed; the last value either way, so the assertion explains a failure. */
+export async function eventually<T>(read: () => T, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Polls the events file until `done` holds or `timeoutMs` passed (the publisher polls the stream every 200 ms). */
-export async function waitForEvents(
+export function waitForEvents(
   file: string,
   done: (events: Published[]) => boolean,
   timeoutMs = 10_000,
 ): Promise<Published[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const events = readEvents(file);
-    if (done(events) || Date.now() > deadline) return events;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return eventually(() => readEvents(file), done, timeoutMs);
+}
+
+/** The change events of the file, in file order, that `keep` selects. */
+export function changeEvents(file: string, keep: (event: ChangeEvent) => boolean): ChangeEvent[] {
+  return readEvents(file)
+    .map((entry) => entry.detail)
+    .filter(keep);
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../lambdas/local/dynamodb-local';
 import { startLocalService, type LocalService } from '../../lambdas/local/run';
+import { suiteValue } from './suite-value';
 
 /** A local service on a free port over the run's DynamoDB Local, with its own table and data folder. */
 export interface TestService extends LocalService {
@@ -63,6 +64,18 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The suite's test service: started before its tests, stopped (table and data folder removed) after
+ * them. Call it in a `describe` body, where a suite would otherwise declare `let service` and the two hooks.
+ */
+export function useTestService(options: TestServiceOptions = {}): TestService {
+  return suiteValue(
+    'the test service',
+    () => startTestService(options),
+    (service) => service.stop(),
+  );
 }
 
 export interface ScimCall {

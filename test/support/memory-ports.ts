@@ -37,6 +37,15 @@ interface Membership {
   readonly rev: number;
 }
 
+/** A stored user or group at version 1 (created `c`, last modified `m`) unless `extra` says otherwise. */
+export function storedResource(
+  id: string,
+  data: StoredResource['data'],
+  extra: Partial<StoredResource> = {},
+): StoredResource {
+  return { id, version: 1, created: 'c', lastModified: 'm', data, ...extra };
+}
+
 /**
  * The storage ports in memory, with the same conditions the DynamoDB adapter writes (one tenant):
  * for use-case tests that run without Java. `failNext` makes the next commit fail as told, to
@@ -78,14 +87,7 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
   }
 
   seedUser(id: string, userName: string, extra: Partial<StoredResource> = {}): StoredResource {
-    const user: StoredResource = {
-      id,
-      version: 1,
-      created: 'c',
-      lastModified: 'm',
-      data: { userName, active: true },
-      ...extra,
-    };
+    const user = storedResource(id, { userName, active: true }, extra);
     this.users.set(id, user);
     this.userNames.set(foldCase(userName), id);
     this.counts.User += 1;
@@ -93,7 +95,7 @@ export class MemoryPorts implements DirectoryStore, GroupStore, WriteStore {
   }
 
   seedGroup(id: string, displayName: string, members: readonly string[] = []): StoredResource {
-    const group: StoredResource = { id, version: 1, created: 'c', lastModified: 'm', data: { displayName } };
+    const group = storedResource(id, { displayName });
     this.groups.set(id, group);
     this.memberships.set(id, new Map(members.map((member) => [member, { present: true, rev: 1 }])));
     this.counts.Group += 1;

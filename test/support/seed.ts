@@ -4,6 +4,7 @@ import { toUserItem, toUserNameMarkerItem, type Item } from '../../lambdas/adapt
 import { resourceCountKey } from '../../lambdas/adapters/dynamodb/keys';
 import type { StoredResource } from '../../lambdas/operations/ports';
 import { inspectionClient } from './table-inspection';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * Writes `count` users of a tenant straight from the codec (item, userName marker, count), as the
@@ -28,20 +29,7 @@ export async function seedUsers(tableName: string, tenantId: string, count: numb
       toUserItem(tenantId, user),
       toUserNameMarkerItem(tenantId, String(user.data.userName), user.id),
     ]);
-    const queue: Item[][] = [];
-    for (let start = 0; start < items.length; start += 25) queue.push(items.slice(start, start + 25));
-    const writeAll = async () => {
-      for (let batch = queue.shift(); batch; batch = queue.shift()) {
-        let pending: Item[] = batch.map((item) => ({ PutRequest: { Item: item } }));
-        while (pending.length > 0) {
-          const { UnprocessedItems } = await client.send(
-            new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-          );
-          pending = (UnprocessedItems?.[tableName] ?? []) as Item[];
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: 4 }, writeAll));
+    await putItems(client, tableName, items, 4);
     await client.send(
       new UpdateCommand({
         TableName: tableName,
@@ -55,4 +43,30 @@ export async function seedUsers(tableName: string, tenantId: string, count: numb
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * Writes `items` with BatchWriteItem (25 a request, DynamoDB's limit), `concurrency` requests in
+ * flight, resending what DynamoDB leaves unprocessed until nothing is.
+ */
+export async function putItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Item[],
+  concurrency: number,
+): Promise<void> {
+  const queue: Item[][] = [];
+  for (let start = 0; start < items.length; start += 25) queue.push(items.slice(start, start + 25));
+  const writeAll = async () => {
+    for (let batch = queue.shift(); batch; batch = queue.shift()) {
+      let pending: Item[] = batch.map((item) => ({ PutRequest: { Item: item } }));
+      while (pending.length > 0) {
+        const { UnprocessedItems } = await client.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+        );
+        pending = (UnprocessedItems?.[tableName] ?? []) as Item[];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, writeAll));
 }

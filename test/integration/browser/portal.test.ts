@@ -5,7 +5,7 @@ import { runCli, type CliIo } from '../../../lambdas/admin/cli';
 import { CSRF_HEADER } from '../../../lambdas/contracts/portal';
 import { signLink } from '../../../lambdas/tenancy/portal-link';
 import { getWiring } from '../../../lambdas/wiring';
-import { scim, startTestService, type TestService } from '../../support/local-service';
+import { scim, useTestService } from '../../support/local-service';
 
 /**
  * The connection page in real headless Chromium (Debian's package; Playwright's own browser download
@@ -22,19 +22,17 @@ const screenshots = process.env.PORTAL_SCREENSHOTS;
 const describeBrowser = available ? describe : describe.skip;
 
 describeBrowser('the connection page in headless Chromium', () => {
-  let service: TestService;
+  const service = useTestService();
   let browser: Browser;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    service = await startTestService();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     if (screenshots) mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await service?.stop();
   });
 
   afterEach(() => {

@@ -8,31 +8,24 @@ import {
   createGroup,
   createUser,
   filterUrl,
-  newTenant,
+  useTenant,
   patchBody,
   read,
   sorted,
   storedGroupIds,
   storedMemberIds,
-  type ConformanceTenant,
 } from '../../support/conformance';
-import { scim, startTestService, type TestService } from '../../support/local-service';
+import { scim, useTestService } from '../../support/local-service';
 
 /** Replays Entra's group provisioning sequence (shared/entra/README.md §3) and checks stored state by GET. */
 describe('Entra ID group provisioning (conformance)', () => {
-  let service: TestService;
-  let tenant: ConformanceTenant;
+  const service = useTestService();
+  const tenant = useTenant(service, 'entra-groups');
   let userIds: string[];
 
   beforeAll(async () => {
-    service = await startTestService();
-    tenant = await newTenant(service, 'entra-groups');
     userIds = [];
     for (let i = 0; i < 4; i += 1) userIds.push(String((await createUser(tenant)).id));
-  });
-
-  afterAll(async () => {
-    await service.stop();
   });
 
   const groupUrl = (id: string, query = '') => `${tenant.groups}/${id}${query ? `?${query}` : ''}`;

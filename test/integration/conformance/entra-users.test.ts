@@ -8,29 +8,19 @@ import {
   USER_URN,
   createUser,
   filterUrl,
-  newTenant,
+  useTenant,
   patchBody,
   read,
-  type ConformanceTenant,
 } from '../../support/conformance';
-import { scim, startTestService, type TestService } from '../../support/local-service';
+import { scim, useTestService } from '../../support/local-service';
 
 /**
  * Replays Entra's user provisioning sequences (shared/entra/README.md §1, §2) over HTTP and checks
  * both the responses and what a later GET reads back.
  */
 describe('Entra ID user provisioning (conformance)', () => {
-  let service: TestService;
-  let tenant: ConformanceTenant;
-
-  beforeAll(async () => {
-    service = await startTestService();
-    tenant = await newTenant(service, 'entra-users');
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
+  const tenant = useTenant(service, 'entra-users');
 
   /** Entra's create body (§2.2) with a unique userName, the quirks of §4 (2, 12) and a client-sent meta. */
   const entraUser = () => {

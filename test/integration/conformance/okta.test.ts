@@ -10,27 +10,19 @@ import {
   filterUrl,
   ids,
   newTenant,
+  useTenant,
   patchBody,
   read,
   sorted,
   storedMemberIds,
   type ConformanceTenant,
 } from '../../support/conformance';
-import { scim, startTestService, type TestService } from '../../support/local-service';
+import { scim, useTestService } from '../../support/local-service';
 
 /** Okta's SCIM 2.0 provisioning sequences: filter match, POST, PUT replace, index paging, group PATCH/PUT. */
 describe('Okta provisioning (conformance)', () => {
-  let service: TestService;
-  let tenant: ConformanceTenant;
-
-  beforeAll(async () => {
-    service = await startTestService();
-    tenant = await newTenant(service, 'okta');
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
+  const tenant = useTenant(service, 'okta');
 
   /** Okta's create body: core schema only, a password, an empty groups list. */
   const oktaUser = () => {
@@ -48,6 +40,19 @@ describe('Okta provisioning (conformance)', () => {
       password: 'Not-Stored-1',
       active: true,
     };
+  };
+
+  /** A user's item as the table holds it, read past the service (what a GET would never show). */
+  const storedUserItem = async (userId: string) => {
+    const client = createDocumentClient({ dynamodbEndpoint: service.instance.endpoint });
+    try {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: service.tableName, Key: userKey(tenant.tenantId, userId), ConsistentRead: true }),
+      );
+      return Item;
+    } finally {
+      client.destroy();
+    }
   };
 
   describe('users: match, create, replace', () => {
@@ -90,16 +95,7 @@ describe('Okta provisioning (conformance)', () => {
     });
 
     it('does not keep the password in the stored user item (writeOnly, never returned: nothing reads it back)', async () => {
-      const client = createDocumentClient({ dynamodbEndpoint: service.instance.endpoint });
-
-      const { Item } = await client.send(
-        new GetCommand({
-          TableName: service.tableName,
-          Key: userKey(tenant.tenantId, created.id),
-          ConsistentRead: true,
-        }),
-      );
-      client.destroy();
+      const Item = await storedUserItem(created.id);
 
       expect(Item?.data).toMatchObject({ userName: body.userName });
       expect(JSON.stringify(Item)).not.toContain(body.password);
@@ -119,17 +115,9 @@ describe('Okta provisioning (conformance)', () => {
       ],
     ])('accepts a password change by %s and neither returns nor stores it', async (_name, change) => {
       const { method, body: requestBody } = change(created.id);
-      const client = createDocumentClient({ dynamodbEndpoint: service.instance.endpoint });
 
       const response = await scim(`${tenant.users}/${created.id}`, tenant.token, { method, body: requestBody });
-      const { Item } = await client.send(
-        new GetCommand({
-          TableName: service.tableName,
-          Key: userKey(tenant.tenantId, created.id),
-          ConsistentRead: true,
-        }),
-      );
-      client.destroy();
+      const Item = await storedUserItem(created.id);
 
       expect(response.status).toBe(200);
       expect(response.body).not.toHaveProperty('password');

@@ -8,27 +8,19 @@ import {
   filterUrl,
   ids,
   newTenant,
+  useTenant,
   patchBody,
   read,
   sorted,
   userBody,
   type ConformanceTenant,
 } from '../../support/conformance';
-import { scim, startTestService, type ScimCall, type TestService } from '../../support/local-service';
+import { scim, useTestService, type ScimCall } from '../../support/local-service';
 
 /** RFC 7644 protocol behaviour every client relies on: versions, projections, paging, errors, discovery. */
 describe('SCIM protocol (conformance)', () => {
-  let service: TestService;
-  let tenant: ConformanceTenant;
-
-  beforeAll(async () => {
-    service = await startTestService();
-    tenant = await newTenant(service, 'protocol');
-  });
-
-  afterAll(async () => {
-    await service.stop();
-  });
+  const service = useTestService();
+  const tenant = useTenant(service, 'protocol');
 
   const userUrl = (id: string) => `${tenant.users}/${id}`;
   const groupUrl = (id: string) => `${tenant.groups}/${id}`;

@@ -4,7 +4,7 @@ import { EventBridgeDeadLetterSink } from '../../../lambdas/adapters/eventbridge
 import { EventBridgeEventSink } from '../../../lambdas/adapters/eventbridge/eventbridge-event-sink';
 import { SET_ASIDE_DETAIL_TYPE, SET_ASIDE_SOURCE } from '../../../lambdas/contracts/events/source';
 import type { SetAsideEntry } from '../../../lambdas/operations/publishing/event-sink';
-import { buildEvent, type ChangeEvent } from '../../../lambdas/events/catalog';
+import { buildEvent, type ChangeEvent, type EventInput } from '../../../lambdas/events/catalog';
 import { toEventItem } from '../../../lambdas/adapters/dynamodb/codec';
 import { publishChanges, PublishFailedError } from '../../../lambdas/operations/publishing/publish-changes';
 import { outboxRecord, streamRecord, userSnapshot } from './support';
@@ -12,21 +12,32 @@ import { outboxRecord, streamRecord, userSnapshot } from './support';
 const BUS = 'scim-events';
 const eventBridge = mockClient(EventBridgeClient);
 
-function userEvents(count: number): ChangeEvent[] {
-  return Array.from({ length: count }, (_unused, index) =>
-    buildEvent({
-      detailType: 'User Created',
-      tenantId: 'acme',
-      resourceType: 'User',
-      resourceId: `u-${index}`,
-      version: 1,
-      occurredAt: '2026-11-24T10:00:00.000Z',
-      requestId: 'r',
-      changedAttributes: ['userName'],
-      snapshot: userSnapshot(`u-${index}`, 1),
-    }),
-  );
+/** A change event of user `resourceId` of tenant acme: `User Created` at version 1 unless `input` says otherwise. */
+function userEvent(resourceId: string, input: Partial<EventInput> = {}): ChangeEvent {
+  return buildEvent({
+    detailType: 'User Created',
+    tenantId: 'acme',
+    resourceType: 'User',
+    resourceId,
+    version: 1,
+    occurredAt: '2026-11-24T10:00:00.000Z',
+    requestId: 'r',
+    changedAttributes: ['userName'],
+    snapshot: userSnapshot(resourceId, 1),
+    ...input,
+  });
 }
+
+function userEvents(count: number): ChangeEvent[] {
+  return Array.from({ length: count }, (_unused, index) => userEvent(`u-${index}`));
+}
+
+/** EventBridge accepts every entry of every call. */
+const acceptEveryEntry = () =>
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map((_entry, index) => ({ EventId: `id-${index}` })),
+  }));
 
 const eventIdsOf = (entries: readonly PutEventsRequestEntry[] | undefined) =>
   (entries ?? []).map((entry) => (JSON.parse(entry.Detail ?? '{}') as ChangeEvent).eventId);
@@ -49,10 +60,7 @@ describe('publishChanges over the EventBridge sink', () => {
 
   it('puts each outbox row once, 10 entries per call, on the bus with source scim.directory', async () => {
     const events = userEvents(23);
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
-      FailedEntryCount: 0,
-      Entries: input.Entries.map((_entry, index) => ({ EventId: `id-${index}` })),
-    }));
+    acceptEveryEntry();
 
     const result = await publishChanges(
       events.map((event, index) => outboxRecord(event, String(index + 1))),
@@ -133,22 +141,10 @@ describe('publishChanges over the EventBridge sink', () => {
     const [before, after] = userEvents(2);
     // Built without buildEvent's cap: an outbox row written before the cap existed.
     const huge: ChangeEvent = {
-      ...buildEvent({
-        detailType: 'User Updated',
-        tenantId: 'acme',
-        resourceType: 'User',
-        resourceId: 'u',
-        version: 2,
-        occurredAt: '2026-11-24T10:00:00.000Z',
-        requestId: 'r',
-        snapshot: null,
-      }),
+      ...userEvent('u', { detailType: 'User Updated', version: 2, changedAttributes: [], snapshot: null }),
       snapshot: userSnapshot('u', 2, { title: 'x'.repeat(300 * 1024) }),
     };
-    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
-      FailedEntryCount: 0,
-      Entries: input.Entries.map((_entry, index) => ({ EventId: `id-${index}` })),
-    }));
+    acceptEveryEntry();
 
     const result = await publishChanges(
       [outboxRecord(before!, '1'), outboxRecord(huge, '2'), outboxRecord(after!, '3')],

@@ -1,6 +1,7 @@
 import { toEventItem, toUserItem } from '../../../lambdas/adapters/dynamodb/codec';
 import { changeEventOf, isPublishable, matchesPattern } from '../../../lambdas/events/stream-records';
 import { PUBLISHABLE_RECORD_PATTERN } from '../../../lambdas/contracts/events/stream-filter';
+import { storedResource } from '../../support/memory-ports';
 import { outboxRecord, sampleEvents, streamRecord } from './support';
 
 describe('Stream records the publisher takes: inserts of outbox rows only', () => {
@@ -20,9 +21,7 @@ describe('Stream records the publisher takes: inserts of outbox rows only', () =
   });
 
   it('skips the insert of a user item', () => {
-    const record = streamRecord(
-      toUserItem('acme', { id: 'u-1', version: 1, created: 'c', lastModified: 'm', data: { userName: 'a@b.c' } }),
-    );
+    const record = streamRecord(toUserItem('acme', storedResource('u-1', { userName: 'a@b.c' })));
 
     expect(isPublishable(record)).toBe(false);
   });

@@ -2,38 +2,18 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { DEFAULT_MAX_BODY_BYTES } from '../../../lambdas/config';
 import { COMMIT_RESERVE_MS, defineOperation } from '../../../lambdas/http/define-operation';
 import { Authenticator } from '../../../lambdas/operations/credentials/authenticate';
-import type { Dependencies, StoredResource } from '../../../lambdas/operations/ports';
+import type { Dependencies } from '../../../lambdas/operations/ports';
 import type { Operation } from '../../../lambdas/operations/request';
 import type { LogEntry } from '../../../lambdas/tenancy/provisioning-log';
-import type { TenantRecord } from '../../../lambdas/tenancy/tenant';
-import { digestToken, generateToken, type TokenKeyRing } from '../../../lambdas/tenancy/tokens';
+import { generateToken } from '../../../lambdas/tenancy/tokens';
 import type { Wiring } from '../../../lambdas/wiring';
+import { storedResource } from '../../support/memory-ports';
+import { KEY_RING, tenantRecord, tokenRecord } from '../../support/tenant-records';
 
-const ring: TokenKeyRing = { current: 'k1', keys: { k1: 'k'.repeat(43) } };
+const ring = KEY_RING;
 const token = generateToken();
-const record: TenantRecord = {
-  tenantId: 'acme',
-  displayName: 'Acme',
-  status: 'connected',
-  createdAt: '2026-01-01T00:00:00Z',
-  tokens: [
-    {
-      id: 't1',
-      label: 't1',
-      digest: digestToken(token, ring.keys.k1 as string),
-      keyVersion: 'k1',
-      createdAt: '2026-01-01T00:00:00Z',
-    },
-  ],
-  version: 1,
-};
-const user: StoredResource = {
-  id: 'u-1',
-  version: 1,
-  created: '2026-01-01T00:00:00Z',
-  lastModified: '2026-01-01T00:00:00Z',
-  data: { userName: 'alice' },
-};
+const record = tenantRecord({ tokens: [tokenRecord('t1', token)] });
+const user = storedResource('u-1', { userName: 'alice' });
 
 /**
  * The request chain's deadline and logging rules (issue 16 items 6 and 8), over in-memory ports: a

@@ -11,19 +11,12 @@ import { scimErrors } from '../../../lambdas/http/scim-errors';
 import { ScimError } from '../../../lambdas/scim/errors';
 import { ERROR_MESSAGE } from '../../../lambdas/scim/schema/urns';
 import type { LogEntry } from '../../../lambdas/tenancy/provisioning-log';
-import type { TenantRecord } from '../../../lambdas/tenancy/tenant';
 import type { Wiring } from '../../../lambdas/wiring';
+import { tenantRecord } from '../../support/tenant-records';
 
 type ChainRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ScimContext>;
 
-const tenant: TenantRecord = {
-  tenantId: 'acme',
-  displayName: 'Acme',
-  status: 'connected',
-  createdAt: '2026-01-01T00:00:00Z',
-  tokens: [],
-  version: 1,
-};
+const tenant = tenantRecord();
 
 function eventOf(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return {

@@ -7,30 +7,14 @@ import {
   isAccessTokenLive,
 } from '../../../lambdas/tenancy/access-token-claims';
 import { signAccessToken, verifyAccessToken } from '../../../lambdas/tenancy/access-tokens';
-import type { OAuthClientRecord } from '../../../lambdas/tenancy/oauth-clients';
-import type { TenantRecord } from '../../../lambdas/tenancy/tenant';
-import type { TokenKeyRing } from '../../../lambdas/tenancy/tokens';
+import { KEY_RING, oauthClientRecord, ROTATED_KEY_RING, tenantRecord } from '../../support/tenant-records';
 
-const ring: TokenKeyRing = { current: 'k1', keys: { k1: 'a'.repeat(48) } };
-const rotated: TokenKeyRing = { current: 'k2', keys: { k1: 'a'.repeat(48), k2: 'b'.repeat(48) } };
+const ring = KEY_RING;
+const rotated = ROTATED_KEY_RING;
 const now = new Date('2026-11-24T10:00:00Z');
 const keyRing = () => Promise.resolve(ring);
-const client: OAuthClientRecord = {
-  clientId: 'scimci_AAAAAAAAAAAAAAAA',
-  label: 'entra',
-  secretDigest: 'x',
-  keyVersion: 'k1',
-  createdAt: '2026-11-01T00:00:00Z',
-};
-const tenant: TenantRecord = {
-  tenantId: 'acme',
-  displayName: 'Acme',
-  status: 'connected',
-  createdAt: '2026-01-01T00:00:00Z',
-  tokens: [],
-  version: 1,
-  oauthClients: [client],
-};
+const client = oauthClientRecord();
+const tenant = tenantRecord({ oauthClients: [client] });
 
 const issue = (tenantId = 'acme', keys = ring, at = now) =>
   signAccessToken(

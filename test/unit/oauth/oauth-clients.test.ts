@@ -4,9 +4,10 @@ import {
   matchClientSecret,
   type OAuthClientRecord,
 } from '../../../lambdas/tenancy/oauth-clients';
-import { digestToken, type TokenKeyRing } from '../../../lambdas/tenancy/tokens';
+import { digestToken } from '../../../lambdas/tenancy/tokens';
+import { ROTATED_KEY_RING } from '../../support/tenant-records';
 
-const ring: TokenKeyRing = { current: 'k2', keys: { k1: 'a'.repeat(48), k2: 'b'.repeat(48) } };
+const ring = ROTATED_KEY_RING;
 const now = new Date('2026-11-24T10:00:00Z');
 const secret = generateClientSecret();
 const client: OAuthClientRecord = {

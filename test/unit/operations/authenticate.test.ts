@@ -6,27 +6,12 @@ import {
 } from '../../../lambdas/operations/credentials/authenticate';
 import type { TenantStore } from '../../../lambdas/operations/ports';
 import { ScimError } from '../../../lambdas/scim/errors';
-import {
-  matchTokenEvenly,
-  MAX_LIVE_TOKENS,
-  type TenantRecord,
-  type TokenRecord,
-} from '../../../lambdas/tenancy/tenant';
+import { matchTokenEvenly, MAX_LIVE_TOKENS, type TenantRecord } from '../../../lambdas/tenancy/tenant';
 import { signAccessToken } from '../../../lambdas/tenancy/access-tokens';
 import { digestToken, generateToken, type TokenKeyRing } from '../../../lambdas/tenancy/tokens';
+import { KEY_RING, oauthClientRecord, ROTATED_KEY_RING, tenantRecord, tokenRecord } from '../../support/tenant-records';
 
-const ring: TokenKeyRing = { current: 'k1', keys: { k1: 'k'.repeat(43) } };
-
-function tokenRecord(id: string, token: string, extra: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    id,
-    label: id,
-    digest: digestToken(token, ring.keys.k1 as string),
-    keyVersion: 'k1',
-    createdAt: '2026-01-01T00:00:00Z',
-    ...extra,
-  };
-}
+const ring = KEY_RING;
 
 describe('Authenticator: caching bounds of token changes', () => {
   let now: number;
@@ -39,14 +24,7 @@ describe('Authenticator: caching bounds of token changes', () => {
   beforeEach(() => {
     now = Date.parse('2026-11-24T10:00:00Z');
     reads = 0;
-    record = {
-      tenantId: 'acme',
-      displayName: 'Acme',
-      status: 'connected',
-      createdAt: '2026-01-01T00:00:00Z',
-      tokens: [tokenRecord('t1', first)],
-      version: 1,
-    };
+    record = tenantRecord({ tokens: [tokenRecord('t1', first)] });
     const tenants = {
       getTenant: async () => {
         reads += 1;
@@ -104,14 +82,7 @@ describe('Authenticator: caching bounds of token changes', () => {
 describe('Authenticator: a wrong token costs the same on a real and an unknown tenant (issue 16 item 8)', () => {
   const now = new Date('2026-11-24T10:00:00Z');
   const live = generateToken();
-  const real: TenantRecord = {
-    tenantId: 'acme',
-    displayName: 'Acme',
-    status: 'connected',
-    createdAt: '2026-01-01T00:00:00Z',
-    tokens: [tokenRecord('t1', live)],
-    version: 1,
-  };
+  const real = tenantRecord({ tokens: [tokenRecord('t1', live)] });
 
   it.each([
     ['a real tenant with one token', real],
@@ -163,25 +134,15 @@ describe('Authenticator: a wrong token costs the same on a real and an unknown t
 });
 
 describe('Authenticator: access tokens across a keyring rotation', () => {
-  const clientId = 'scimci_AAAAAAAAAAAAAAAA';
-  const before: TokenKeyRing = { current: 'k1', keys: { k1: 'a'.repeat(48) } };
-  const after: TokenKeyRing = { current: 'k2', keys: { k1: 'a'.repeat(48), k2: 'b'.repeat(48) } };
+  const { clientId } = oauthClientRecord();
+  const before = KEY_RING;
+  const after = ROTATED_KEY_RING;
   let now: number;
   let served: TokenKeyRing;
   let ringLoads: number;
   let secretsManagerDown: boolean;
   let authenticator: Authenticator;
-  const record: TenantRecord = {
-    tenantId: 'acme',
-    displayName: 'Acme',
-    status: 'connected',
-    createdAt: '2026-01-01T00:00:00Z',
-    tokens: [],
-    version: 1,
-    oauthClients: [
-      { clientId, label: 'entra', secretDigest: 'x', keyVersion: 'k1', createdAt: '2026-01-01T00:00:00Z' },
-    ],
-  };
+  const record = tenantRecord({ oauthClients: [oauthClientRecord()] });
   const accessToken = (keys: TokenKeyRing) =>
     signAccessToken(
       { tenantId: 'acme', subject: { kind: 'client', clientId }, lifetimeSeconds: 3600 },

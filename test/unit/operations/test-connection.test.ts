@@ -2,17 +2,10 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { serviceBaseOf } from '../../../lambdas/http/service-base';
 import type { ConnectionDeps, ConnectionRequest } from '../../../lambdas/operations/connection/request';
 import { summarise, testConnection } from '../../../lambdas/operations/connection/test-connection';
-import type { TenantRecord } from '../../../lambdas/tenancy/tenant';
 import { LIST_RESPONSE } from '../../../lambdas/scim/schema/urns';
+import { tenantRecord } from '../../support/tenant-records';
 
-const tenant: TenantRecord = {
-  tenantId: 'acme',
-  displayName: 'Acme',
-  status: 'connected',
-  createdAt: '2026-12-01T00:00:00Z',
-  tokens: [],
-  version: 1,
-};
+const tenant = tenantRecord();
 
 function request(body: unknown): ConnectionRequest {
   return {

@@ -8,8 +8,9 @@ import {
   verifySession,
   MAX_LINK_TTL_SECONDS,
 } from '../../../lambdas/tenancy/portal-link';
+import { KEY_RING, ROTATED_KEY_RING } from '../../support/tenant-records';
 
-const ring = { current: 'k2', keys: { k1: 'a'.repeat(40), k2: 'b'.repeat(40) } };
+const ring = ROTATED_KEY_RING;
 const now = new Date('2026-12-01T10:00:00Z');
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
 
@@ -60,13 +61,13 @@ describe('setup links', () => {
     const { secret } = signLink('demo', 0, 60, ring, now);
 
     expect(verifyLink(secret, ring, later(60))).toBeUndefined();
-    expect(verifyLink(secret, { current: 'k1', keys: { k1: 'a'.repeat(40) } }, now)).toBeUndefined();
+    expect(verifyLink(secret, KEY_RING, now)).toBeUndefined();
     expect(verifyLink('spl1.e30.', ring, now)).toBeUndefined();
     expect(verifyLink('x'.repeat(5000), ring, now)).toBeUndefined();
   });
 
   it('keeps links signed before a key rotation valid while the old key is in the ring', () => {
-    const { secret } = signLink('demo', 0, 3600, { current: 'k1', keys: { k1: 'a'.repeat(40) } }, now);
+    const { secret } = signLink('demo', 0, 3600, KEY_RING, now);
 
     expect(verifyLink(secret, ring, now)?.kv).toBe('k1');
   });

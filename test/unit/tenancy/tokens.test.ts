@@ -7,12 +7,13 @@ import {
   TOKEN_PREFIX,
 } from '../../../lambdas/tenancy/tokens';
 import { matchToken, type TenantRecord } from '../../../lambdas/tenancy/tenant';
+import { ROTATED_KEY_RING, tenantRecord } from '../../support/tenant-records';
 
-const ring = { current: 'k2', keys: { k1: 'a'.repeat(40), k2: 'b'.repeat(40) } };
+const ring = ROTATED_KEY_RING;
 const now = new Date('2026-11-24T12:00:00Z');
 
 function tenantWith(tokens: TenantRecord['tokens'], status: TenantRecord['status'] = 'connected'): TenantRecord {
-  return { tenantId: 'acme', displayName: 'Acme', status, createdAt: now.toISOString(), tokens, version: 1 };
+  return tenantRecord({ status, createdAt: now.toISOString(), tokens });
 }
 
 describe('Secret Token format', () => {
@@ -46,7 +47,7 @@ describe('token digests and matching', () => {
       {
         id: 't1',
         label: 'x',
-        digest: digestToken(token, ring.keys.k1),
+        digest: digestToken(token, ring.keys.k1 as string),
         keyVersion: 'k1',
         createdAt: now.toISOString(),
       },
@@ -59,7 +60,7 @@ describe('token digests and matching', () => {
     const token = generateToken();
     const base = {
       label: 'x',
-      digest: digestToken(token, ring.keys.k2),
+      digest: digestToken(token, ring.keys.k2 as string),
       keyVersion: 'k2',
       createdAt: now.toISOString(),
     };
