@@ -425,6 +425,18 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
    * own transaction, so a 4xx that committed anything shows up there). The provisioning log and
    * token-use items are left out: a 4xx writes a log entry by design.
    */
+  /**
+   * The removal guard's item as far as a client can tell: its settings, hold and counts. A refused
+   * deactivation is counted and then taken back (docs/removal-guard.md), which may leave the item
+   * created or its window moved on, with the same counts: that is no change.
+   */
+  const removalCountOf = (item: Record<string, unknown>): Record<string, unknown> | undefined => {
+    if (item.sk !== 'GUARD') return item;
+    const { w: _w, ws: _ws, kind: _kind, c = 0, p = 0, ...rest } = item;
+    const counted = { ...rest, ...(Number(c) !== 0 ? { c } : {}), ...(Number(p) !== 0 ? { p } : {}) };
+    return Object.keys(counted).length > 2 ? counted : undefined;
+  };
+
   const takeSnapshot = async () => {
     const prefix = `TENANT#${tenant.tenantId}`;
     const partitions = [
@@ -437,7 +449,11 @@ describe('fuzzing the HTTP surface (fast-check): never a 5xx, always SCIM JSON, 
     const items = (await Promise.all(partitions.map((pk) => partition(client, service.tableName, pk)))).flat();
     const events = await partitionSize(client, service.tableName, `${prefix}#EVENT`);
     return JSON.stringify({
-      items: items.map((item) => JSON.stringify(item, Object.keys(item).sort())).sort(),
+      items: items
+        .map(removalCountOf)
+        .filter((item) => item !== undefined)
+        .map((item) => JSON.stringify(item, Object.keys(item).sort()))
+        .sort(),
       events,
     });
   };
