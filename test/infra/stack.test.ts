@@ -259,8 +259,8 @@ describe('ScimStack, derived from the route table', () => {
       TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
       GlobalSecondaryIndexes: Match.arrayWith([
-        Match.objectLike({ IndexName: TABLE.indexes.byExternalId.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
-        Match.objectLike({ IndexName: TABLE.indexes.byName.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({ IndexName: TABLE.indexes.gsi1.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({ IndexName: TABLE.indexes.gsi2.name, Projection: { ProjectionType: 'KEYS_ONLY' } }),
       ]),
     });
   });

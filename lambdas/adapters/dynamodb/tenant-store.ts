@@ -13,10 +13,11 @@ import type { LogEntry, LogQuery } from '../../tenancy/provisioning-log';
 import type { TenantRecord } from '../../tenancy/tenant';
 import { batchDeleteItems, batchGetItems } from './batch';
 import { fromLogItem, outboxItems, toLogItem, type Item } from './codec';
-import { cancellationCodes, translateStorageError } from './errors';
+import { conditionFailed, translateStorageError } from './errors';
+import { registeredRecord, registryEntry, registryTenantIds } from './registry';
 import { TENANT_PARTITIONS, tenantPartitionKey, type TenantPartition } from '../../contracts/partitions';
 import { TenantWriteConflict } from '../../operations/writes/write-conflicts';
-import { forEachQueryPage, indexSortKeys, queryItems } from './query';
+import { forEachQueryPage, queryItems } from './query';
 import {
   groupKey,
   logKey,
@@ -29,35 +30,17 @@ import {
   type ItemKey,
 } from './keys';
 
-function isConditionalFailure(error: unknown): boolean {
-  return (
-    (error as { name?: string })?.name === 'ConditionalCheckFailedException' ||
-    cancellationCodes(error)?.[0] === 'ConditionalCheckFailed'
-  );
-}
-
 function toTenantItem(tenant: TenantRecord): Item {
-  const registry = TABLE.indexes.byName;
   return {
     ...tenantKey(tenant.tenantId),
     kind: TABLE.kinds.tenant,
     ...tenant,
-    [registry.partitionKey]: TENANT_REGISTRY_PARTITION,
-    [registry.sortKey]: tenant.tenantId,
+    ...registryEntry('tenantRegistry', TENANT_REGISTRY_PARTITION, tenant.tenantId),
   };
 }
 
-function fromTenantItem(item: Item): TenantRecord {
-  const {
-    pk: _pk,
-    sk: _sk,
-    kind: _kind,
-    [TABLE.indexes.byName.partitionKey]: _gpk,
-    [TABLE.indexes.byName.sortKey]: _gsk,
-    ...record
-  } = item;
-  return record as unknown as TenantRecord;
-}
+/** The first item of a tenant write is the tenant record; a failed condition there is a concurrent change. */
+const isConditionalFailure = (error: unknown) => conditionFailed(error, 0);
 
 /** Tenant records, token use and the provisioning log. */
 export class DynamoTenantStore implements TenantStore, ProvisioningLog {
@@ -71,16 +54,16 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
       const { Item } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: tenantKey(tenantId), ConsistentRead: true }),
       );
-      return Item ? fromTenantItem(Item) : undefined;
+      return Item ? registeredRecord<TenantRecord>(Item) : undefined;
     } catch (error) {
       translateStorageError(error);
     }
   }
 
   async listTenants(): Promise<TenantRecord[]> {
-    const ids = await indexSortKeys(this.client, this.tableName, TABLE.indexes.byName, TENANT_REGISTRY_PARTITION);
+    const ids = await registryTenantIds(this.client, this.tableName, 'tenantRegistry', TENANT_REGISTRY_PARTITION);
     const items = await batchGetItems(this.client, this.tableName, ids.map(tenantKey));
-    return items.map(fromTenantItem).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+    return items.map(registeredRecord<TenantRecord>).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
   }
 
   async createTenant(tenant: TenantRecord): Promise<void> {
