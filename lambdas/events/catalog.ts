@@ -113,41 +113,35 @@ export type EventInput = Omit<
 export type EventFields = Omit<ChangeEvent, 'changedAttributes' | 'previous' | 'snapshot'> &
   Partial<Pick<ChangeEvent, 'changedAttributes' | 'previous' | 'snapshot'>>;
 
+/** The fields every event has, in the order consumers see them (the optional parts follow). */
+const CATALOG_ORDER = [
+  'eventId',
+  'detailType',
+  'schemaVersion',
+  'tenantId',
+  'resourceType',
+  'resourceId',
+  'version',
+  'occurredAt',
+  'requestId',
+  'changedAttributes',
+  'previous',
+  'snapshot',
+] as const satisfies readonly (keyof ChangeEvent)[];
+
 /**
  * An event with its fields in the catalog's order (consumers and tests see one order, whatever order
  * a stream image comes back in), missing lists and maps as empty ones and no undefined optional part.
  */
 export function inCatalogOrder(event: EventFields): ChangeEvent {
-  const {
-    eventId,
-    detailType,
-    schemaVersion,
-    tenantId,
-    resourceType,
-    resourceId,
-    version,
-    occurredAt,
-    requestId,
-    changedAttributes = [],
-    previous = {},
-    snapshot = null,
-    ...optional
-  } = event;
-  return {
-    eventId,
-    detailType,
-    schemaVersion,
-    tenantId,
-    resourceType,
-    resourceId,
-    version,
-    occurredAt,
-    requestId,
-    changedAttributes,
-    previous,
-    snapshot,
-    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
-  };
+  const ordered: Record<string, unknown> = {};
+  for (const name of CATALOG_ORDER) ordered[name] = event[name];
+  ordered.changedAttributes = event.changedAttributes ?? [];
+  ordered.previous = event.previous ?? {};
+  ordered.snapshot = event.snapshot ?? null;
+  for (const [name, value] of Object.entries(event))
+    if (!(name in ordered) && value !== undefined) ordered[name] = value;
+  return ordered as unknown as ChangeEvent;
 }
 
 /**

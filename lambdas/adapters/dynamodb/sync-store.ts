@@ -17,7 +17,7 @@ import { conditionFailed, translateStorageError, UnprocessedItemsError } from '.
 import { registeredRecord, registryEntry, registryTenantIds } from './registry';
 import { tenantPartitionKey } from '../../contracts/partitions';
 import type { ItemKey } from './keys';
-import { forEachQueryPage } from './query';
+import { forEachPartitionKeys } from './query';
 
 /**
  * Key builders of the sync's items (docs/data-model.md "Graph sync"); every partition starts with
@@ -124,20 +124,8 @@ export class DynamoSyncStore implements SyncStore {
   async deleteConnector(tenantId: string): Promise<void> {
     for (const partition of [userLinkKey(tenantId, '').pk, groupLinkKey(tenantId, '').pk]) {
       await this.send(() =>
-        forEachQueryPage(
-          this.client,
-          {
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': partition },
-            ProjectionExpression: 'pk, sk',
-          },
-          async (items) =>
-            batchDeleteItems(
-              this.client,
-              this.tableName,
-              items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
-            ),
+        forEachPartitionKeys(this.client, this.tableName, partition, (keys) =>
+          batchDeleteItems(this.client, this.tableName, keys),
         ),
       );
     }

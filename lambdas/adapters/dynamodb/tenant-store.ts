@@ -17,7 +17,7 @@ import { conditionFailed, translateStorageError } from './errors';
 import { registeredRecord, registryEntry, registryTenantIds } from './registry';
 import { TENANT_PARTITIONS, tenantPartitionKey, type TenantPartition } from '../../contracts/partitions';
 import { TenantWriteConflict } from '../../operations/writes/write-conflicts';
-import { forEachQueryPage, queryItems } from './query';
+import { forEachPartitionKeys, queryItems } from './query';
 import {
   groupKey,
   logKey,
@@ -27,7 +27,6 @@ import {
   tenantPrefix,
   TENANT_REGISTRY_PARTITION,
   tokenUseKey,
-  type ItemKey,
 } from './keys';
 
 function toTenantItem(tenant: TenantRecord): Item {
@@ -138,27 +137,14 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
   async purgeTenantData(tenantId: string, onProgress?: (deleted: number) => void): Promise<number> {
     const prefix = tenantPrefix(tenantId);
     let deleted = 0;
+    const record = tenantKey(tenantId);
     const purge = (partition: string) =>
-      forEachQueryPage(
-        this.client,
-        {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ProjectionExpression: 'pk, sk',
-        },
-        async (page) => {
-          const record = tenantKey(tenantId);
-          const items = page.filter((item) => !(item.pk === record.pk && item.sk === record.sk));
-          await batchDeleteItems(
-            this.client,
-            this.tableName,
-            items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }) as ItemKey),
-          );
-          deleted += items.length;
-          onProgress?.(deleted);
-        },
-      );
+      forEachPartitionKeys(this.client, this.tableName, partition, async (keys) => {
+        const items = keys.filter((key) => !(key.pk === record.pk && key.sk === record.sk));
+        await batchDeleteItems(this.client, this.tableName, items);
+        deleted += items.length;
+        onProgress?.(deleted);
+      });
     // Membership partitions are per group: find the groups first.
     const groups = await queryItems(this.client, {
       TableName: this.tableName,
