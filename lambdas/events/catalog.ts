@@ -1,4 +1,4 @@
-import { currentSchemaVersion, TRUNCATABLE_PARTS } from '../contracts/events/definitions';
+import { currentSchemaVersion, EVENT_FIELDS, TRUNCATABLE_PARTS } from '../contracts/events/definitions';
 import type { ScimObject } from '../scim/resources/normalize';
 
 import { EVENT_SOURCE as EVENT_SOURCE_NAME } from '../contracts/events/source';
@@ -113,21 +113,8 @@ export type EventInput = Omit<
 export type EventFields = Omit<ChangeEvent, 'changedAttributes' | 'previous' | 'snapshot'> &
   Partial<Pick<ChangeEvent, 'changedAttributes' | 'previous' | 'snapshot'>>;
 
-/** The fields every event has, in the order consumers see them (the optional parts follow). */
-const CATALOG_ORDER = [
-  'eventId',
-  'detailType',
-  'schemaVersion',
-  'tenantId',
-  'resourceType',
-  'resourceId',
-  'version',
-  'occurredAt',
-  'requestId',
-  'changedAttributes',
-  'previous',
-  'snapshot',
-] as const satisfies readonly (keyof ChangeEvent)[];
+/** Every event field lambdas/contracts/events/definitions.ts orders is a ChangeEvent field. */
+const CATALOG_ORDER = EVENT_FIELDS satisfies readonly (keyof ChangeEvent)[];
 
 /**
  * An event with its fields in the catalog's order (consumers and tests see one order, whatever order
