@@ -1,4 +1,4 @@
-import type { MeasuredOperation, OperationFigures } from './operations';
+import { isWriteOperation, type MeasuredOperation, type OperationFigures } from './operations';
 import { round } from './harness';
 
 /**
@@ -40,17 +40,6 @@ export const ENTRA_MIX: Partial<Record<MeasuredOperation, number>> = {
   listUsersPage: 0.01,
 };
 
-const WRITES = new Set<MeasuredOperation>([
-  'createUser',
-  'patchUser',
-  'deactivateUser',
-  'deleteUser',
-  'createGroup',
-  'addOneMember',
-  'addHundredMembers',
-  'removeOneMember',
-]);
-
 /** One GetSecretValue per this many requests: the key is cached 5 minutes per container, re-read on cold starts. */
 const REQUESTS_PER_SECRET_CALL = 1000;
 /** The stream publisher's Lambda: one invocation per this many events, this long each. */
@@ -82,7 +71,7 @@ export function costPerMillion(operations: Record<MeasuredOperation, OperationFi
         figures.capacity.write * PRICES.dynamodbPerMillionWriteUnits) /
         1_000_000);
     gbSeconds += count * PRICES.lambdaMemoryGb * (Math.ceil(figures.p50Ms) / 1000);
-    if (WRITES.has(operation)) events += count;
+    if (isWriteOperation(operation)) events += count;
   }
   const publisherInvocations = events / EVENTS_PER_PUBLISHER_BATCH;
   gbSeconds += publisherInvocations * PRICES.lambdaMemoryGb * (PUBLISHER_MS / 1000);

@@ -136,18 +136,24 @@ export class BenchEnvironment {
     return `${this.service.baseUrl}/${tenant.tenantId}`;
   }
 
-  /** One SCIM call over HTTP; returns the status, the parsed body and the wall time in ms. */
-  async http(tenant: BenchTenant, spec: ScimRequestSpec): Promise<{ status: number; body: any; ms: number }> {
+  /** Sends one SCIM request over HTTP as Entra does (Bearer token, scim+json body; spaces in the query as %20). */
+  fetch(tenant: BenchTenant, spec: ScimRequestSpec, signal?: AbortSignal): Promise<Response> {
     const query = spec.query ? `?${new URLSearchParams(spec.query).toString().replace(/\+/g, '%20')}` : '';
-    const started = performance.now();
-    const response = await fetch(`${this.tenantUrl(tenant)}${spec.path}${query}`, {
+    return fetch(`${this.tenantUrl(tenant)}${spec.path}${query}`, {
       method: spec.method,
       headers: {
         Authorization: `Bearer ${tenant.token}`,
         ...(spec.body === undefined ? {} : { 'Content-Type': 'application/scim+json' }),
       },
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+      ...(signal ? { signal } : {}),
     });
+  }
+
+  /** One SCIM call over HTTP; returns the status, the parsed body and the wall time in ms. */
+  async http(tenant: BenchTenant, spec: ScimRequestSpec): Promise<{ status: number; body: any; ms: number }> {
+    const started = performance.now();
+    const response = await this.fetch(tenant, spec);
     const text = await response.text();
     const ms = performance.now() - started;
     return { status: response.status, body: text ? JSON.parse(text) : undefined, ms };

@@ -30,28 +30,25 @@ const CYCLE = [
 ] as const;
 type LoadOperation = (typeof CYCLE)[number];
 
-/** `load` in bench/results/latest.json (docs/performance.md "Load"): these fields exactly. */
-export interface LoadFigures {
+/** What a load figure and a step of the ramp both count. */
+interface LoadCounts {
   tenants: number;
-  ratePerTenant: number;
   seconds: number;
   requests: number;
   errors: number;
   throttled: number;
   p50Ms: number;
   p99Ms: number;
+}
+
+/** `load` in bench/results/latest.json (docs/performance.md "Load"): these fields exactly. */
+export interface LoadFigures extends LoadCounts {
+  ratePerTenant: number;
   maxTenantsAt25rps: number;
 }
 
 /** One step of the ramp: N tenants for `seconds`. */
-export interface LoadStep {
-  tenants: number;
-  seconds: number;
-  requests: number;
-  errors: number;
-  throttled: number;
-  p50Ms: number;
-  p99Ms: number;
+export interface LoadStep extends LoadCounts {
   maxMs: number;
   /** CPU of this Node process (HTTP client, local server, handlers; not DynamoDB Local's JVM) per request. */
   cpuMsPerRequest: number;
@@ -145,17 +142,8 @@ async function send(
   tenant: BenchTenant,
   spec: ScimRequestSpec,
 ): Promise<{ status: number; detail: string }> {
-  const query = spec.query ? `?${new URLSearchParams(spec.query).toString().replace(/\+/g, '%20')}` : '';
   try {
-    const response = await fetch(`${environment.tenantUrl(tenant)}${spec.path}${query}`, {
-      method: spec.method,
-      headers: {
-        Authorization: `Bearer ${tenant.token}`,
-        ...(spec.body === undefined ? {} : { 'Content-Type': 'application/scim+json' }),
-      },
-      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    const response = await environment.fetch(tenant, spec, AbortSignal.timeout(REQUEST_TIMEOUT_MS));
     const text = await response.text();
     return { status: response.status, detail: text.slice(0, 200) };
   } catch (error) {

@@ -6,22 +6,33 @@ export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
-/** The SCIM operations the bench measures, named as in the JSON (`dynamodbRequests.<operation>`). */
-export const MEASURED_OPERATIONS = [
-  'createUser',
-  'getUser',
-  'matchUserName',
-  'patchUser',
-  'deactivateUser',
-  'deleteUser',
-  'createGroup',
-  'addOneMember',
-  'addHundredMembers',
-  'removeOneMember',
-  'getGroupWithoutMembers',
-  'listUsersPage',
-] as const;
-export type MeasuredOperation = (typeof MEASURED_OPERATIONS)[number];
+/**
+ * The SCIM operations the bench measures, named as in the JSON (`dynamodbRequests.<operation>`),
+ * each with whether it writes (a write publishes change events: bench/cost.ts prices them).
+ */
+const MEASURED = {
+  createUser: 'write',
+  getUser: 'read',
+  matchUserName: 'read',
+  patchUser: 'write',
+  deactivateUser: 'write',
+  deleteUser: 'write',
+  createGroup: 'write',
+  addOneMember: 'write',
+  addHundredMembers: 'write',
+  removeOneMember: 'write',
+  getGroupWithoutMembers: 'read',
+  listUsersPage: 'read',
+} as const;
+
+export const MEASURED_OPERATIONS = Object.keys(MEASURED) as Array<keyof typeof MEASURED>;
+
+/** Does the measured operation write (and so publish change events)? */
+export function isWriteOperation(operation: MeasuredOperation): boolean {
+  return MEASURED[operation] === 'write';
+}
+
+export type MeasuredOperation = keyof typeof MEASURED;
 
 /** A call as Entra sends it: the route it hits, its request, and the path parameters. */
 export interface Call {

@@ -44,17 +44,22 @@ export interface IssuedTokenView {
   readonly tenantUrl: string;
 }
 
+/** One line of a tenant's provisioning log as the connection API and page show it. */
 export interface LogEntryView {
   readonly at: string;
   readonly requestId: string;
+  /** The route's operation (`patchUser`) or, for committed changes, the event's detail type. */
   readonly operation: string;
   readonly status: number;
   readonly resourceType?: string;
   readonly resourceId?: string;
+  /** userName or displayName, when known. */
   readonly name?: string;
   readonly scimType?: string;
   readonly detail?: string;
+  /** Attributes a committed change touched. */
   readonly changed?: readonly string[];
+  /** Who acted, for admin actions: `portal` (the connection page), `api` (the connection API, IAM). */
   readonly actor?: string;
 }
 

@@ -1,4 +1,4 @@
-import { currentSchemaVersion, TRUNCATABLE_PARTS } from '../contracts/events/definitions';
+import { currentSchemaVersion, EVENT_FIELDS, TRUNCATABLE_PARTS } from '../contracts/events/definitions';
 import type { ScimObject } from '../scim/resources/normalize';
 
 import { EVENT_SOURCE as EVENT_SOURCE_NAME } from '../contracts/events/source';
@@ -102,19 +102,33 @@ export function fitToEntry(event: ChangeEvent, source: string = EVENT_SOURCE_NAM
   return fitted;
 }
 
-export interface EventInput {
-  readonly detailType: DetailType;
-  readonly tenantId: string;
-  readonly resourceType: EventResourceType;
-  readonly resourceId: string;
-  readonly version: number;
-  readonly occurredAt: string;
-  readonly requestId: string;
-  readonly changedAttributes?: readonly string[];
-  readonly previous?: ScimObject;
-  readonly snapshot: ScimObject | null;
-  readonly profile?: Readonly<Record<string, string | null>>;
-  readonly members?: { readonly added: readonly string[]; readonly removed: readonly string[] };
+/** What buildEvent is given: an event without its derived id, schema version and truncation. */
+export type EventInput = Omit<
+  ChangeEvent,
+  'eventId' | 'schemaVersion' | 'truncated' | 'changedAttributes' | 'previous'
+> &
+  Partial<Pick<ChangeEvent, 'changedAttributes' | 'previous'>>;
+
+/** An event whose lists and maps may be missing (a stream image drops empty ones). */
+export type EventFields = Omit<ChangeEvent, 'changedAttributes' | 'previous' | 'snapshot'> &
+  Partial<Pick<ChangeEvent, 'changedAttributes' | 'previous' | 'snapshot'>>;
+
+/** Every event field lambdas/contracts/events/definitions.ts orders is a ChangeEvent field. */
+const CATALOG_ORDER = EVENT_FIELDS satisfies readonly (keyof ChangeEvent)[];
+
+/**
+ * An event with its fields in the catalog's order (consumers and tests see one order, whatever order
+ * a stream image comes back in), missing lists and maps as empty ones and no undefined optional part.
+ */
+export function inCatalogOrder(event: EventFields): ChangeEvent {
+  const ordered: Record<string, unknown> = {};
+  for (const name of CATALOG_ORDER) ordered[name] = event[name];
+  ordered.changedAttributes = event.changedAttributes ?? [];
+  ordered.previous = event.previous ?? {};
+  ordered.snapshot = event.snapshot ?? null;
+  for (const [name, value] of Object.entries(event))
+    if (!(name in ordered) && value !== undefined) ordered[name] = value;
+  return ordered as unknown as ChangeEvent;
 }
 
 /**
@@ -122,20 +136,11 @@ export interface EventInput {
  * change always carries the same id however often it is delivered.
  */
 export function buildEvent(input: EventInput, sequence = 0): ChangeEvent {
-  return fitToEntry({
-    eventId: `${input.tenantId}:${input.resourceType}:${input.resourceId}:${input.version}:${input.detailType.replace(/ /g, '')}:${sequence}`,
-    detailType: input.detailType,
-    schemaVersion: currentSchemaVersion(input.detailType),
-    tenantId: input.tenantId,
-    resourceType: input.resourceType,
-    resourceId: input.resourceId,
-    version: input.version,
-    occurredAt: input.occurredAt,
-    requestId: input.requestId,
-    changedAttributes: input.changedAttributes ?? [],
-    previous: input.previous ?? {},
-    snapshot: input.snapshot,
-    ...(input.profile ? { profile: input.profile } : {}),
-    ...(input.members ? { members: input.members } : {}),
-  });
+  return fitToEntry(
+    inCatalogOrder({
+      ...input,
+      eventId: `${input.tenantId}:${input.resourceType}:${input.resourceId}:${input.version}:${input.detailType.replace(/ /g, '')}:${sequence}`,
+      schemaVersion: currentSchemaVersion(input.detailType),
+    }),
+  );
 }

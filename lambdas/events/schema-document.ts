@@ -1,4 +1,5 @@
 import {
+  EVENT_FIELDS,
   MEMBERS_PER_EVENT,
   TRUNCATABLE_PARTS,
   schemaFileName,
@@ -51,21 +52,7 @@ export function eventSchemaDocument(definition: EventDefinition, version: EventV
     description: `The \`detail\` of a \`${detailType}\` event (source \`scim.directory\`). ${version.description}`,
     type: 'object',
     additionalProperties: false,
-    required: [
-      'eventId',
-      'detailType',
-      'schemaVersion',
-      'tenantId',
-      'resourceType',
-      'resourceId',
-      'version',
-      'occurredAt',
-      'requestId',
-      'changedAttributes',
-      'previous',
-      'snapshot',
-      ...(definition.membership ? ['members'] : []),
-    ],
+    required: [...EVENT_FIELDS, ...(definition.membership ? ['members'] : [])],
     properties: {
       eventId: {
         type: 'string',

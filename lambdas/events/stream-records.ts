@@ -1,5 +1,5 @@
 import { PUBLISHABLE_RECORD_PATTERN } from '../contracts/events/stream-filter';
-import { DETAIL_TYPES, type ChangeEvent } from './catalog';
+import { DETAIL_TYPES, inCatalogOrder, type ChangeEvent, type EventFields } from './catalog';
 
 /**
  * A DynamoDB attribute value as both the Lambda stream event and the DynamoDB Streams API carry it
@@ -72,7 +72,7 @@ export function changeEventOf(record: StreamRecord): ChangeEvent {
   if (typeof detail !== 'object' || detail === null) {
     throw new Error(`Stream record ${record.dynamodb?.SequenceNumber ?? '?'} is an event row without a detail`);
   }
-  const event = detail as ChangeEvent;
+  const event = detail as EventFields;
   if (typeof event.eventId !== 'string' || !(DETAIL_TYPES as readonly string[]).includes(event.detailType)) {
     throw new Error(
       `Stream record ${record.dynamodb?.SequenceNumber ?? '?'} holds no change event (eventId or detailType missing)`,
@@ -80,25 +80,5 @@ export function changeEventOf(record: StreamRecord): ChangeEvent {
   }
   // Rebuilt in the catalog's field order (a map comes back from the stream in any order), restoring
   // the empty maps DynamoDB Local leaves out of stream images (an empty `previous`).
-  const ordered = {
-    eventId: event.eventId,
-    detailType: event.detailType,
-    schemaVersion: event.schemaVersion,
-    tenantId: event.tenantId,
-    resourceType: event.resourceType,
-    resourceId: event.resourceId,
-    version: event.version,
-    occurredAt: event.occurredAt,
-    requestId: event.requestId,
-    changedAttributes: event.changedAttributes ?? [],
-    previous: event.previous ?? {},
-    snapshot: event.snapshot ?? null,
-  };
-  return {
-    ...ordered,
-    ...event,
-    changedAttributes: ordered.changedAttributes,
-    previous: ordered.previous,
-    snapshot: ordered.snapshot,
-  };
+  return inCatalogOrder(event);
 }

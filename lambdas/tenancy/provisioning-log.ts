@@ -1,3 +1,4 @@
+import type { LogEntryView } from '../contracts/connection';
 import type { ChangeEvent } from '../events/catalog';
 
 /** How long provisioning-log entries are kept (DynamoDB TTL deletes them after). */
@@ -7,25 +8,10 @@ export const LOG_RETENTION_DAYS = 30;
  * One line of a tenant's provisioning log: enough for support to answer "why didn't Ada's title
  * update?" — never a request body, a token or a key.
  */
-export interface LogEntry {
+export interface LogEntry extends LogEntryView {
   readonly tenantId: string;
-  readonly at: string;
-  readonly requestId: string;
-  /** The route's operation (`patchUser`) or, for committed changes, the event's detail type. */
-  readonly operation: string;
-  readonly status: number;
-  readonly resourceType?: string;
-  readonly resourceId?: string;
   /** The resource's version after a committed change (one entry per committed transaction). */
   readonly version?: number;
-  /** userName or displayName, when known. */
-  readonly name?: string;
-  readonly scimType?: string;
-  readonly detail?: string;
-  /** Attributes a committed change touched. */
-  readonly changed?: readonly string[];
-  /** Who acted, for admin actions: `portal` (the connection page), `api` (the connection API, IAM). */
-  readonly actor?: string;
 }
 
 /** A page of a tenant's log: filters are optional and combine; `cursor` resumes after the previous page. */

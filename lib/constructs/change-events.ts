@@ -13,7 +13,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FUNCTION_DEFAULTS, ROOT } from './function-defaults';
-import { LambdaRole } from './lambda-role';
+import { FunctionLogGroup } from './function-log-group';
+import { executionScope, LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { EVENT_SCHEMAS } from '../../lambdas/contracts/events/schemas';
 import { EVENT_SOURCE, SET_ASIDE_DETAIL_TYPE, SET_ASIDE_SOURCE } from '../../lambdas/contracts/events/source';
@@ -75,8 +76,12 @@ export class ChangeEvents extends Construct {
       reason: 'This queue is itself the dead-letter queue of the publisher.',
     });
 
-    const { role, logGroup } = new LambdaRole(this, 'PublisherExecution', {
-      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    const execution = executionScope(this, 'PublisherExecution');
+    const logGroup = new FunctionLogGroup(execution, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    const role = new LambdaRole(execution, 'Role', {
+      logGroup,
       description: 'Change-event publisher: reads the table stream, puts events on the bus',
     });
     this.publisher = new NodejsFunction(this, 'Publisher', {

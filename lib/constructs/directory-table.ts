@@ -18,7 +18,6 @@ export class DirectoryTable extends Construct {
 
   constructor(scope: Construct, id: string, props: DirectoryTableProps = {}) {
     super(scope, id);
-    const { byExternalId, byName } = TABLE.indexes;
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
@@ -28,7 +27,7 @@ export class DirectoryTable extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       dynamoStream: StreamViewType.NEW_IMAGE,
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
-      globalSecondaryIndexes: [byExternalId, byName].map((index) => ({
+      globalSecondaryIndexes: Object.values(TABLE.indexes).map((index) => ({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },

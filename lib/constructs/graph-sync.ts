@@ -25,7 +25,8 @@ import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/contracts/env';
 import { TABLE } from '../../lambdas/contracts/table';
 import { FUNCTION_DEFAULTS, ROOT } from './function-defaults';
-import { LambdaRole } from './lambda-role';
+import { FunctionLogGroup } from './function-log-group';
+import { executionScope, LambdaRole } from './lambda-role';
 import { TABLE_ACTIONS } from './operation-function';
 
 /** A write route's table actions (the sync writes through the SCIM use cases), on the table and its two named indexes (no index wildcard). */
@@ -85,13 +86,14 @@ export class GraphSync extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
 
-    const dispatcherRole = new LambdaRole(this, 'DispatcherExecution', {
-      logRetention,
-      description: 'Graph sync dispatcher: finds due runs, takes their leases',
-    });
+    const dispatcherExecution = executionScope(this, 'DispatcherExecution');
+    const dispatcherLogs = new FunctionLogGroup(dispatcherExecution, 'Logs', { retention: logRetention });
     this.dispatcher = new NodejsFunction(this, 'Dispatcher', {
-      role: dispatcherRole.role,
-      logGroup: dispatcherRole.logGroup,
+      role: new LambdaRole(dispatcherExecution, 'Role', {
+        logGroup: dispatcherLogs,
+        description: 'Graph sync dispatcher: finds due runs, takes their leases',
+      }),
+      logGroup: dispatcherLogs,
       entry: join(ROOT, 'lambdas', 'handlers', 'sync-dispatch.ts'),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
@@ -101,13 +103,15 @@ export class GraphSync extends Construct {
     });
     this.dispatcher.addToRolePolicy(tableAccess(props.table));
 
-    const runnerRole = new LambdaRole(this, 'RunnerExecution', {
-      logRetention,
+    const runnerExecution = executionScope(this, 'RunnerExecution');
+    const runnerLogs = new FunctionLogGroup(runnerExecution, 'Logs', { retention: logRetention });
+    const runnerRole = new LambdaRole(runnerExecution, 'Role', {
+      logGroup: runnerLogs,
       description: 'Graph sync run: reads Graph, writes the directory through the SCIM use cases',
     });
     this.runner = new NodejsFunction(this, 'Runner', {
-      role: runnerRole.role,
-      logGroup: runnerRole.logGroup,
+      role: runnerRole,
+      logGroup: runnerLogs,
       entry: join(ROOT, 'lambdas', 'handlers', 'sync-run.ts'),
       handler: 'handler',
       ...FUNCTION_DEFAULTS,
@@ -127,7 +131,7 @@ export class GraphSync extends Construct {
         resources: [secretArns],
       }),
     );
-    Validations.of(runnerRole.role).acknowledge({
+    Validations.of(runnerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${this.secretPrefix}*]`,
       reason:
         "Connector secrets are created per tenant by scim-admin; the wildcard covers only this stack's Graph sync prefix (and Secrets Manager's random ARN suffix).",

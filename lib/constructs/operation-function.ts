@@ -7,7 +7,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FUNCTION_DEFAULTS, ROOT } from './function-defaults';
-import { LambdaRole } from './lambda-role';
+import { FunctionLogGroup } from './function-log-group';
+import { executionScope, LambdaRole } from './lambda-role';
 import { ENV } from '../../lambdas/contracts/env';
 import { TABLE } from '../../lambdas/contracts/table';
 import { tenantPartitionKey } from '../../lambdas/contracts/partitions';
@@ -73,8 +74,12 @@ export class OperationFunction extends Construct {
   constructor(scope: Construct, id: string, props: OperationFunctionProps) {
     super(scope, id);
     const { route } = props;
-    const { role, logGroup } = new LambdaRole(this, 'Execution', {
-      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    const execution = executionScope(this);
+    const logGroup = new FunctionLogGroup(execution, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    const role = new LambdaRole(execution, 'Role', {
+      logGroup,
       description: `SCIM ${route.operation}: ${route.access} access to the directory table`,
     });
     this.function = new NodejsFunction(this, 'Function', {

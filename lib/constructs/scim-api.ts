@@ -19,7 +19,7 @@ import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { authOf, routes, type Auth } from '../../lambdas/contracts/routes';
+import { authOf, routes, TENANT_BASE_PATH, type Auth } from '../../lambdas/contracts/routes';
 import { OperationFunction } from './operation-function';
 
 /** Why no route uses a Cognito user pool (cdk-nag AwsSolutions-COG4), by the route's auth. */
@@ -98,7 +98,7 @@ export class ScimApi extends Construct {
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: logRetention });
     this.api = new RestApi(this, 'Api', {
       restApiName: 'scim',
-      description: 'SCIM 2.0 endpoint: one Tenant URL per customer under /scim/v2/{tenantId}',
+      description: `SCIM 2.0 endpoint: one Tenant URL per customer under ${TENANT_BASE_PATH}`,
       endpointTypes: [EndpointType.REGIONAL],
       // Responses above 1 KB are gzipped for clients that accept it (large group reads).
       minCompressionSize: Size.kibibytes(1),

@@ -137,3 +137,12 @@ export function App({ api, tenantId }: { api: PortalApi; tenantId: string }) {
 
 /** How components run an API call: a 401 signs the page out; other errors come back to the caller. */
 export type Guard = <T>(run: () => Promise<T>) => Promise<T | undefined>;
+
+/** What the panels that change the connection (its state, its tokens) are given. */
+export interface ConnectionPanelProps {
+  api: PortalApi;
+  guard: Guard;
+  connection: ConnectionView;
+  onIssued: (token: string) => void;
+  onChange: () => Promise<void>;
+}

@@ -1,19 +1,10 @@
 import { useRef, useState } from 'preact/hooks';
-import type { ConnectionView, IssuedTokenView } from '../../lambdas/contracts/connection';
-import type { PortalApi } from './api';
-import type { Guard } from './app';
+import type { IssuedTokenView } from '../../lambdas/contracts/connection';
+import type { ConnectionPanelProps } from './app';
 import { CopyField } from './copy-field';
 
-interface Props {
-  api: PortalApi;
-  guard: Guard;
-  connection: ConnectionView;
-  onIssued: (token: string) => void;
-  onChange: () => Promise<void>;
-}
-
 /** Disconnect and reconnect, each behind a confirmation that says what happens to the accounts. */
-export function ConnectionState({ api, guard, connection, onIssued, onChange }: Props) {
+export function ConnectionState({ api, guard, connection, onIssued, onChange }: ConnectionPanelProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [issued, setIssued] = useState<IssuedTokenView | undefined>();
   const [error, setError] = useState('');

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { TestConnectionResult } from '../../lambdas/contracts/connection';
 import type { PortalApi } from './api';
 import type { Guard } from './app';
+import { TextField } from './text-field';
 
 interface Props {
   api: PortalApi;
@@ -43,17 +44,14 @@ export function TestConnection({ api, guard, initialToken, onDone }: Props) {
         here.
       </p>
       <form class="inline-form" onSubmit={test}>
-        <div class="field grow">
-          <label for="test-token">Secret Token (as pasted into Entra ID)</label>
-          <input
-            id="test-token"
-            type="password"
-            autocomplete="off"
-            value={token}
-            required
-            onInput={(event) => setToken(event.currentTarget.value)}
-          />
-        </div>
+        <TextField
+          id="test-token"
+          label="Secret Token (as pasted into Entra ID)"
+          type="password"
+          value={token}
+          onInput={setToken}
+          grow
+        />
         <button type="submit" disabled={busy}>
           {busy ? 'Testing…' : 'Test connection'}
         </button>

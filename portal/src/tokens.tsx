@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { ConnectionView, IssuedTokenView, TokenView } from '../../lambdas/contracts/connection';
-import { shortTime, type PortalApi } from './api';
-import type { Guard } from './app';
+import type { IssuedTokenView, TokenView } from '../../lambdas/contracts/connection';
+import { shortTime } from './api';
+import type { ConnectionPanelProps } from './app';
 import { CopyField } from './copy-field';
+import { TextField } from './text-field';
 
 function stateOf(token: TokenView): string {
   if (token.revokedAt) return `Revoked ${shortTime(token.revokedAt)}`;
@@ -10,16 +11,8 @@ function stateOf(token: TokenView): string {
   return 'Live';
 }
 
-interface Props {
-  api: PortalApi;
-  guard: Guard;
-  connection: ConnectionView;
-  onIssued: (token: string) => void;
-  onChange: () => Promise<void>;
-}
-
 /** The tenant's Secret Tokens: generate (shown once), list, revoke. */
-export function Tokens({ api, guard, connection, onIssued, onChange }: Props) {
+export function Tokens({ api, guard, connection, onIssued, onChange }: ConnectionPanelProps) {
   const [label, setLabel] = useState('Entra ID');
   const [days, setDays] = useState('365');
   const [issued, setIssued] = useState<IssuedTokenView | undefined>();
@@ -121,16 +114,7 @@ export function Tokens({ api, guard, connection, onIssued, onChange }: Props) {
       </div>
       <form class="inline-form" onSubmit={generate} aria-labelledby="generate-title">
         <h3 id="generate-title">Generate new token</h3>
-        <div class="field">
-          <label for="token-label">Label</label>
-          <input
-            id="token-label"
-            type="text"
-            value={label}
-            required
-            onInput={(event) => setLabel(event.currentTarget.value)}
-          />
-        </div>
+        <TextField id="token-label" label="Label" type="text" value={label} onInput={setLabel} />
         <div class="field">
           <label for="token-expiry">Expires after</label>
           <select id="token-expiry" value={days} onChange={(event) => setDays(event.currentTarget.value)}>

@@ -146,7 +146,7 @@ describe('tenant-prefixed keys: every item a workload writes', () => {
     expect(strays).toEqual([]);
     expect(
       items
-        .filter((item) => item[TABLE.indexes.byName.partitionKey] === 'TENANTS')
+        .filter((item) => item[TABLE.lookups.tenantRegistry.partitionKey] === 'TENANTS')
         .every((item) => item.sk === 'TENANT'),
     ).toBe(true);
   });

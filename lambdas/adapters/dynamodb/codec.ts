@@ -17,6 +17,7 @@ import {
   userKey,
   userNameMarkerKey,
   userWorkEmailIndexKey,
+  type ItemKey,
 } from './keys';
 
 /** How long an outbox row stays after its write; the stream has published it long before (24 h retention). */
@@ -41,17 +42,17 @@ export function userNameOf(data: ScimObject): string {
   return userName;
 }
 
+/** The attributes every user and group item has: its key, kind, and the resource's id, version, dates and data. */
+function resourceItem(key: ItemKey, kind: string, resource: StoredResource): Item {
+  const { id, version, created, lastModified, data } = resource;
+  return { ...key, kind, id, version, created, lastModified, data };
+}
+
 export function toUserItem(tenantId: string, user: StoredResource): Item {
   const externalId = typeof user.data.externalId === 'string' ? user.data.externalId : undefined;
   const workEmail = workEmailOf(user.data);
   return {
-    ...userKey(tenantId, user.id),
-    kind: TABLE.kinds.user,
-    id: user.id,
-    version: user.version,
-    created: user.created,
-    lastModified: user.lastModified,
-    data: user.data,
+    ...resourceItem(userKey(tenantId, user.id), TABLE.kinds.user, user),
     ...(user.userValues && Object.keys(user.userValues).length > 0 ? { userValues: user.userValues } : {}),
     ...(user.heldBy !== undefined ? { heldBy: user.heldBy } : {}),
     ...(externalId ? userExternalIdIndexKey(tenantId, externalId, user.id) : {}),
@@ -114,30 +115,30 @@ export function toGroupItem(tenantId: string, group: StoredResource): Item {
   const externalId = typeof group.data.externalId === 'string' ? group.data.externalId : undefined;
   const displayName = typeof group.data.displayName === 'string' ? group.data.displayName : undefined;
   return {
-    ...groupKey(tenantId, group.id),
-    kind: TABLE.kinds.group,
-    id: group.id,
-    version: group.version,
-    created: group.created,
-    lastModified: group.lastModified,
-    data: group.data,
+    ...resourceItem(groupKey(tenantId, group.id), TABLE.kinds.group, group),
     ...(externalId ? groupExternalIdIndexKey(tenantId, externalId, group.id) : {}),
     ...(displayName ? groupDisplayNameIndexKey(tenantId, displayName, group.id) : {}),
   };
 }
 
+/** The attributes of a (group, member) item in either state; `rev` is the group version of the change. */
+function membershipItem(
+  tenantId: string,
+  groupId: string,
+  memberId: string,
+  state: 'present' | 'removed',
+  rev: number,
+) {
+  return { ...membershipKey(tenantId, groupId, memberId), kind: TABLE.kinds.membership, groupId, memberId, state, rev };
+}
+
 /**
- * One (group, member) item; its gsi1 entry makes the membership findable from the member's side.
- * `rev` is the group version of the change that added it (docs/data-model.md "Write path").
+ * One (group, member) item; its memberOf index entry makes the membership findable from the
+ * member's side. `rev` is the group version of the change that added it (docs/data-model.md "Write path").
  */
 export function toMembershipItem(tenantId: string, groupId: string, memberId: string, rev: number): Item {
   return {
-    ...membershipKey(tenantId, groupId, memberId),
-    kind: TABLE.kinds.membership,
-    groupId,
-    memberId,
-    state: 'present',
-    rev,
+    ...membershipItem(tenantId, groupId, memberId, 'present', rev),
     ...membershipIndexKey(tenantId, groupId, memberId),
   };
 }
@@ -149,7 +150,7 @@ export function toMembershipItem(tenantId: string, groupId: string, memberId: st
 export const MEMBERSHIP_TOMBSTONE_TTL_SECONDS = 3600;
 
 /**
- * The tombstone a removal leaves: no gsi1 entry (so "groups of a user" never sees it), the version of
+ * The tombstone a removal leaves: no memberOf index entry (so "groups of a user" never sees it), the version of
  * the removal, and a TTL after which DynamoDB deletes it. Reads skip tombstones (isPresentMembership).
  */
 export function toMembershipTombstone(
@@ -160,12 +161,7 @@ export function toMembershipTombstone(
   now = Date.now(),
 ): Item {
   return {
-    ...membershipKey(tenantId, groupId, memberId),
-    kind: TABLE.kinds.membership,
-    groupId,
-    memberId,
-    state: 'removed',
-    rev,
+    ...membershipItem(tenantId, groupId, memberId, 'removed', rev),
     [TABLE.timeToLiveAttribute]: Math.floor(now / 1000) + MEMBERSHIP_TOMBSTONE_TTL_SECONDS,
   };
 }

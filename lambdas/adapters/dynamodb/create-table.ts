@@ -17,14 +17,11 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   } catch (error) {
     if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
   }
-  const { byExternalId, byName } = TABLE.indexes;
+  const indexes = Object.values(TABLE.indexes);
   const keyAttributes = [
     TABLE.partitionKey,
     TABLE.sortKey,
-    byExternalId.partitionKey,
-    byExternalId.sortKey,
-    byName.partitionKey,
-    byName.sortKey,
+    ...indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
   ];
   await client.send(
     new CreateTableCommand({
@@ -35,7 +32,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [byExternalId, byName].map((index) => ({
+      GlobalSecondaryIndexes: indexes.map((index) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },

@@ -75,6 +75,16 @@ export function cancellationCodes(error: unknown): string[] | undefined {
 }
 
 /**
+ * Did a write's condition fail: a single write's, or in a transaction item `item`'s (any item's when
+ * `item` is omitted)?
+ */
+export function conditionFailed(error: unknown, item?: number): boolean {
+  if ((error as AwsLikeError)?.name === 'ConditionalCheckFailedException') return true;
+  const codes = cancellationCodes(error) ?? [];
+  return item === undefined ? codes.includes('ConditionalCheckFailed') : codes[item] === 'ConditionalCheckFailed';
+}
+
+/**
  * Translates an infrastructure failure at the adapter's edge (STYLE.md): throttling → 429 and
  * transient faults → 503, both with Retry-After, so Entra retries rather than counting a failure.
  * Each translation keeps the DynamoDB error as its `cause`, so the request log says what happened.

@@ -1,13 +1,5 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../contracts/table';
-import type {
-  Clock,
-  GroupLookupKey,
-  GroupStore,
-  PageStart,
-  ResourcePage,
-  StoredResource,
-} from '../../operations/ports';
+import type { GroupLookupKey, GroupStore, PageStart, ResourcePage, StoredResource } from '../../operations/ports';
 import type { MemberType } from '../../operations/writes/write-plan';
 import { batchGetItems } from './batch';
 import { fromResourceItem, isPresentMembership } from './codec';
@@ -23,44 +15,26 @@ import {
   userKey,
 } from './keys';
 import { ResourceReads } from './resource-reads';
-import { indexSortKeys, queryItems } from './query';
-
-const LOOKUP_LIMIT = 100;
+import { queryItems } from './query';
 
 /** GroupStore over the single table: one item per membership (docs/data-model.md). */
-export class DynamoGroupStore implements GroupStore {
-  private readonly reads: ResourceReads;
-
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    /** Times the remembered page positions (partition-pages.ts). @default the wall clock */
-    clock?: Clock,
-  ) {
-    this.reads = new ResourceReads(client, tableName, clock);
-  }
-
+export class DynamoGroupStore extends ResourceReads implements GroupStore {
   async getGroup(tenantId: string, id: string): Promise<StoredResource | undefined> {
-    return this.reads.one(groupKey(tenantId, id));
+    return this.one(groupKey(tenantId, id));
   }
 
   async getGroups(tenantId: string, ids: readonly string[]): Promise<StoredResource[]> {
-    return this.reads.many(ids, (id) => groupKey(tenantId, id));
+    return this.many(ids, (id) => groupKey(tenantId, id));
   }
 
   async findGroupIds(tenantId: string, key: GroupLookupKey, value: string): Promise<string[]> {
-    const index = key === 'externalId' ? TABLE.indexes.byExternalId : TABLE.indexes.byName;
-    const partition =
-      key === 'externalId' ? groupExternalIdPartition(tenantId, value) : groupDisplayNamePartition(tenantId, value);
-    try {
-      return await this.indexIds(index, partition, LOOKUP_LIMIT);
-    } catch (error) {
-      translateStorageError(error);
-    }
+    return key === 'externalId'
+      ? this.indexIds(TABLE.lookups.externalId, groupExternalIdPartition(tenantId, value))
+      : this.indexIds(TABLE.lookups.displayName, groupDisplayNamePartition(tenantId, value));
   }
 
   async listGroups(tenantId: string, start: PageStart, limit: number): Promise<ResourcePage> {
-    return this.reads.page(groupKey(tenantId, '').pk, start, limit);
+    return this.page(groupKey(tenantId, '').pk, start, limit);
   }
 
   async listMembers(tenantId: string, groupId: string, limit: number, afterId?: string): Promise<string[]> {
@@ -123,15 +97,7 @@ export class DynamoGroupStore implements GroupStore {
   }
 
   async groupsOf(tenantId: string, memberId: string): Promise<string[]> {
-    try {
-      return await this.indexIds(
-        TABLE.indexes.byExternalId,
-        memberOfPartition(tenantId, memberId),
-        Number.POSITIVE_INFINITY,
-      );
-    } catch (error) {
-      translateStorageError(error);
-    }
+    return this.indexIds(TABLE.lookups.memberOf, memberOfPartition(tenantId, memberId), Number.POSITIVE_INFINITY);
   }
 
   async existingMembers(tenantId: string, ids: readonly string[]): Promise<Map<string, MemberType>> {
@@ -156,13 +122,5 @@ export class DynamoGroupStore implements GroupStore {
     } catch (error) {
       translateStorageError(error);
     }
-  }
-
-  private indexIds(
-    index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string },
-    partition: string,
-    limit: number,
-  ): Promise<string[]> {
-    return indexSortKeys(this.client, this.tableName, index, partition, limit);
   }
 }

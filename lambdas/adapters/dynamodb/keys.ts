@@ -32,16 +32,21 @@ export function userNameMarkerKey(tenantId: string, userName: string): ItemKey {
 }
 
 export function userExternalIdIndexKey(tenantId: string, externalId: string, userId: string): Record<string, string> {
-  const index = TABLE.indexes.byExternalId;
-  return { [index.partitionKey]: `${tenantPrefix(tenantId)}#USER#EXTERNALID#${externalId}`, [index.sortKey]: userId };
+  const index = TABLE.lookups.externalId;
+  return { [index.partitionKey]: userExternalIdPartition(tenantId, externalId), [index.sortKey]: userId };
+}
+
+export function userExternalIdPartition(tenantId: string, externalId: string): string {
+  return `${tenantPrefix(tenantId)}#USER#EXTERNALID#${externalId}`;
 }
 
 export function userWorkEmailIndexKey(tenantId: string, email: string, userId: string): Record<string, string> {
-  const index = TABLE.indexes.byName;
-  return {
-    [index.partitionKey]: `${tenantPrefix(tenantId)}#USER#WORKEMAIL#${foldCase(email)}`,
-    [index.sortKey]: userId,
-  };
+  const index = TABLE.lookups.workEmail;
+  return { [index.partitionKey]: userWorkEmailPartition(tenantId, email), [index.sortKey]: userId };
+}
+
+export function userWorkEmailPartition(tenantId: string, email: string): string {
+  return `${tenantPrefix(tenantId)}#USER#WORKEMAIL#${foldCase(email)}`;
 }
 
 /** Outbox row of one change event; the sort key orders a tenant's events by time. */
@@ -76,7 +81,7 @@ export function groupKey(tenantId: string, groupId: string): ItemKey {
 }
 
 export function groupExternalIdIndexKey(tenantId: string, externalId: string, groupId: string): Record<string, string> {
-  const index = TABLE.indexes.byExternalId;
+  const index = TABLE.lookups.externalId;
   return { [index.partitionKey]: groupExternalIdPartition(tenantId, externalId), [index.sortKey]: groupId };
 }
 
@@ -89,7 +94,7 @@ export function groupDisplayNameIndexKey(
   displayName: string,
   groupId: string,
 ): Record<string, string> {
-  const index = TABLE.indexes.byName;
+  const index = TABLE.lookups.displayName;
   return { [index.partitionKey]: groupDisplayNamePartition(tenantId, displayName), [index.sortKey]: groupId };
 }
 
@@ -104,7 +109,7 @@ export function membersPartition(tenantId: string, groupId: string): string {
 
 export const MEMBER_PREFIX = 'MEMBER#';
 
-/** One (group, member) pair; its gsi1 entry answers "groups of this member". */
+/** One (group, member) pair; its memberOf index entry answers "groups of this member". */
 export function membershipKey(tenantId: string, groupId: string, memberId: string): ItemKey {
   return { pk: membersPartition(tenantId, groupId), sk: `${MEMBER_PREFIX}${memberId}` };
 }
@@ -114,7 +119,7 @@ export function memberOfPartition(tenantId: string, memberId: string): string {
 }
 
 export function membershipIndexKey(tenantId: string, groupId: string, memberId: string): Record<string, string> {
-  const index = TABLE.indexes.byExternalId;
+  const index = TABLE.lookups.memberOf;
   return { [index.partitionKey]: memberOfPartition(tenantId, memberId), [index.sortKey]: groupId };
 }
 
@@ -138,7 +143,7 @@ export function tokenUseKey(tenantId: string, tokenId: string): ItemKey {
   return { pk: tenantPartitionKey(tenantId, 'tokenUses'), sk: tokenId };
 }
 
-/** The registry of tenants (gsi2), for `scim-admin tenant list` without a Scan. */
+/** The tenant registry's partition (TABLE.lookups.tenantRegistry), for `scim-admin tenant list` without a Scan. */
 export const TENANT_REGISTRY_PARTITION = 'TENANTS';
 
 /** A seen assertion id (RFC 7523 `jti`), `id` being a digest of issuer and jti; TTL-deleted after its expiry. */

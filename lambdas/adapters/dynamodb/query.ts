@@ -1,5 +1,6 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Item } from './codec';
+import type { ItemKey } from './keys';
 
 /** Keys-only items a 1 MB Query page holds at most, roughly: below it a Limit saves reads. */
 const QUERY_PAGE_ITEMS = 10_000;
@@ -45,6 +46,25 @@ export async function forEachQueryPage(
     await visit(page);
     exclusiveStart = LastEvaluatedKey;
   } while (exclusiveStart && read < limit);
+}
+
+/** Hands the keys of one partition's items to `visit`, a Query page at a time (deleting a partition without holding it). */
+export function forEachPartitionKeys(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  visit: (keys: ItemKey[]) => Promise<void>,
+): Promise<void> {
+  return forEachQueryPage(
+    client,
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      ProjectionExpression: 'pk, sk',
+    },
+    (items) => visit(items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }))),
+  );
 }
 
 /** The sort keys of one partition of a KEYS_ONLY index, up to `limit`. */

@@ -13,10 +13,11 @@ import type { GroupLink, RunRecord, UserLink } from '../../sync/run-record';
 import { batchDeleteItems, batchGetItems, chunks } from './batch';
 import type { Item } from './codec';
 import { ConnectorConflict } from '../../operations/writes/write-conflicts';
-import { cancellationCodes, translateStorageError, UnprocessedItemsError } from './errors';
+import { conditionFailed, translateStorageError, UnprocessedItemsError } from './errors';
+import { registeredRecord, registryEntry, registryTenantIds } from './registry';
 import { tenantPartitionKey } from '../../contracts/partitions';
 import type { ItemKey } from './keys';
-import { forEachQueryPage, indexSortKeys } from './query';
+import { forEachPartitionKeys } from './query';
 
 /**
  * Key builders of the sync's items (docs/data-model.md "Graph sync"); every partition starts with
@@ -46,7 +47,7 @@ export function groupLinkKey(tenantId: string, graphId: string): ItemKey {
   return { pk: tenantPartitionKey(tenantId, 'groupLinks'), sk: graphId };
 }
 
-/** The registry of connectors (gsi2), for the dispatcher without a Scan. */
+/** The connector registry's partition (TABLE.lookups.connectorRegistry), for the dispatcher without a Scan. */
 export const CONNECTOR_REGISTRY_PARTITION = 'SYNC-CONNECTORS';
 
 /** How long run records are kept (DynamoDB TTL): enough for `sync status` to show a quarter's history. */
@@ -62,25 +63,8 @@ const KIND = {
 
 export { ConnectorConflict } from '../../operations/writes/write-conflicts';
 
-function isConditionalFailure(error: unknown): boolean {
-  return (
-    (error as { name?: string })?.name === 'ConditionalCheckFailedException' ||
-    (cancellationCodes(error) ?? []).includes('ConditionalCheckFailed')
-  );
-}
-
-function strip<T>(item: Item): T {
-  const {
-    pk: _pk,
-    sk: _sk,
-    kind: _kind,
-    expiresAt: _expiresAt,
-    [TABLE.indexes.byName.partitionKey]: _gpk,
-    [TABLE.indexes.byName.sortKey]: _gsk,
-    ...record
-  } = item;
-  return record as T;
-}
+const isConditionalFailure = (error: unknown) => conditionFailed(error);
+const strip = registeredRecord;
 
 /** Cursor of a link page: the last graph id read. */
 function pageOf<T>(items: Item[], lastKey: Record<string, unknown> | undefined): LinkPage<T> {
@@ -112,7 +96,6 @@ export class DynamoSyncStore implements SyncStore {
   }
 
   async putConnector(connector: ConnectorRecord, expectedVersion?: number): Promise<void> {
-    const registry = TABLE.indexes.byName;
     try {
       await this.client.send(
         new PutCommand({
@@ -121,8 +104,7 @@ export class DynamoSyncStore implements SyncStore {
             ...connectorKey(connector.tenantId),
             kind: KIND.connector,
             ...connector,
-            [registry.partitionKey]: CONNECTOR_REGISTRY_PARTITION,
-            [registry.sortKey]: connector.tenantId,
+            ...registryEntry('connectorRegistry', CONNECTOR_REGISTRY_PARTITION, connector.tenantId),
           },
           ...(expectedVersion === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -142,20 +124,8 @@ export class DynamoSyncStore implements SyncStore {
   async deleteConnector(tenantId: string): Promise<void> {
     for (const partition of [userLinkKey(tenantId, '').pk, groupLinkKey(tenantId, '').pk]) {
       await this.send(() =>
-        forEachQueryPage(
-          this.client,
-          {
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': partition },
-            ProjectionExpression: 'pk, sk',
-          },
-          async (items) =>
-            batchDeleteItems(
-              this.client,
-              this.tableName,
-              items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })),
-            ),
+        forEachPartitionKeys(this.client, this.tableName, partition, (keys) =>
+          batchDeleteItems(this.client, this.tableName, keys),
         ),
       );
     }
@@ -164,7 +134,7 @@ export class DynamoSyncStore implements SyncStore {
 
   async listConnectors(): Promise<ConnectorRecord[]> {
     const ids = await this.send(() =>
-      indexSortKeys(this.client, this.tableName, TABLE.indexes.byName, CONNECTOR_REGISTRY_PARTITION),
+      registryTenantIds(this.client, this.tableName, 'connectorRegistry', CONNECTOR_REGISTRY_PARTITION),
     );
     const items = await this.send(() => batchGetItems(this.client, this.tableName, ids.map(connectorKey)));
     return items.map((item) => strip<ConnectorRecord>(item)).sort((a, b) => a.tenantId.localeCompare(b.tenantId));

@@ -13,10 +13,11 @@ import type { LogEntry, LogQuery } from '../../tenancy/provisioning-log';
 import type { TenantRecord } from '../../tenancy/tenant';
 import { batchDeleteItems, batchGetItems } from './batch';
 import { fromLogItem, outboxItems, toLogItem, type Item } from './codec';
-import { cancellationCodes, translateStorageError } from './errors';
+import { conditionFailed, translateStorageError } from './errors';
+import { registeredRecord, registryEntry, registryTenantIds } from './registry';
 import { TENANT_PARTITIONS, tenantPartitionKey, type TenantPartition } from '../../contracts/partitions';
 import { TenantWriteConflict } from '../../operations/writes/write-conflicts';
-import { forEachQueryPage, indexSortKeys, queryItems } from './query';
+import { forEachPartitionKeys, queryItems } from './query';
 import {
   groupKey,
   logKey,
@@ -26,38 +27,19 @@ import {
   tenantPrefix,
   TENANT_REGISTRY_PARTITION,
   tokenUseKey,
-  type ItemKey,
 } from './keys';
 
-function isConditionalFailure(error: unknown): boolean {
-  return (
-    (error as { name?: string })?.name === 'ConditionalCheckFailedException' ||
-    cancellationCodes(error)?.[0] === 'ConditionalCheckFailed'
-  );
-}
-
 function toTenantItem(tenant: TenantRecord): Item {
-  const registry = TABLE.indexes.byName;
   return {
     ...tenantKey(tenant.tenantId),
     kind: TABLE.kinds.tenant,
     ...tenant,
-    [registry.partitionKey]: TENANT_REGISTRY_PARTITION,
-    [registry.sortKey]: tenant.tenantId,
+    ...registryEntry('tenantRegistry', TENANT_REGISTRY_PARTITION, tenant.tenantId),
   };
 }
 
-function fromTenantItem(item: Item): TenantRecord {
-  const {
-    pk: _pk,
-    sk: _sk,
-    kind: _kind,
-    [TABLE.indexes.byName.partitionKey]: _gpk,
-    [TABLE.indexes.byName.sortKey]: _gsk,
-    ...record
-  } = item;
-  return record as unknown as TenantRecord;
-}
+/** The first item of a tenant write is the tenant record; a failed condition there is a concurrent change. */
+const isConditionalFailure = (error: unknown) => conditionFailed(error, 0);
 
 /** Tenant records, token use and the provisioning log. */
 export class DynamoTenantStore implements TenantStore, ProvisioningLog {
@@ -71,16 +53,16 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
       const { Item } = await this.client.send(
         new GetCommand({ TableName: this.tableName, Key: tenantKey(tenantId), ConsistentRead: true }),
       );
-      return Item ? fromTenantItem(Item) : undefined;
+      return Item ? registeredRecord<TenantRecord>(Item) : undefined;
     } catch (error) {
       translateStorageError(error);
     }
   }
 
   async listTenants(): Promise<TenantRecord[]> {
-    const ids = await indexSortKeys(this.client, this.tableName, TABLE.indexes.byName, TENANT_REGISTRY_PARTITION);
+    const ids = await registryTenantIds(this.client, this.tableName, 'tenantRegistry', TENANT_REGISTRY_PARTITION);
     const items = await batchGetItems(this.client, this.tableName, ids.map(tenantKey));
-    return items.map(fromTenantItem).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
+    return items.map(registeredRecord<TenantRecord>).sort((a, b) => a.tenantId.localeCompare(b.tenantId));
   }
 
   async createTenant(tenant: TenantRecord): Promise<void> {
@@ -155,27 +137,14 @@ export class DynamoTenantStore implements TenantStore, ProvisioningLog {
   async purgeTenantData(tenantId: string, onProgress?: (deleted: number) => void): Promise<number> {
     const prefix = tenantPrefix(tenantId);
     let deleted = 0;
+    const record = tenantKey(tenantId);
     const purge = (partition: string) =>
-      forEachQueryPage(
-        this.client,
-        {
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ProjectionExpression: 'pk, sk',
-        },
-        async (page) => {
-          const record = tenantKey(tenantId);
-          const items = page.filter((item) => !(item.pk === record.pk && item.sk === record.sk));
-          await batchDeleteItems(
-            this.client,
-            this.tableName,
-            items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }) as ItemKey),
-          );
-          deleted += items.length;
-          onProgress?.(deleted);
-        },
-      );
+      forEachPartitionKeys(this.client, this.tableName, partition, async (keys) => {
+        const items = keys.filter((key) => !(key.pk === record.pk && key.sk === record.sk));
+        await batchDeleteItems(this.client, this.tableName, items);
+        deleted += items.length;
+        onProgress?.(deleted);
+      });
     // Membership partitions are per group: find the groups first.
     const groups = await queryItems(this.client, {
       TableName: this.tableName,

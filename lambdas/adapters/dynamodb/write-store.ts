@@ -104,7 +104,7 @@ export class DynamoWriteStore implements WriteStore {
         const groupIds = await indexSortKeys(
           this.client,
           this.tableName,
-          TABLE.indexes.byExternalId,
+          TABLE.lookups.memberOf,
           memberOfPartition(tenantId, target.memberId),
         );
         await batchDeleteItems(

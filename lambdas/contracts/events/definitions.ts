@@ -13,6 +13,22 @@ import { REMOVALS_HELD_DETAIL_TYPE } from './source';
 export const MEMBERS_PER_EVENT = 95;
 
 /** What an event too large for one EventBridge entry leaves out, in this order (`truncated`). */
+/** The fields every event's detail has, in the order consumers see them (the optional parts follow). */
+export const EVENT_FIELDS = [
+  'eventId',
+  'detailType',
+  'schemaVersion',
+  'tenantId',
+  'resourceType',
+  'resourceId',
+  'version',
+  'occurredAt',
+  'requestId',
+  'changedAttributes',
+  'previous',
+  'snapshot',
+] as const;
+
 export const TRUNCATABLE_PARTS = ['previous', 'snapshot', 'profile'] as const;
 
 export type SnapshotKind = 'user' | 'group' | 'deleted' | 'tenant';

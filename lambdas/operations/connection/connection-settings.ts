@@ -3,7 +3,7 @@ import { fieldsOf, mappingOf, ownerOf, policyOf, PROFILE_FIELDS, type Owner } fr
 import type { TenantRecord } from '../../tenancy/tenant';
 import { setMapping, setPolicy } from '../profiles/profile-admin';
 import { asConnectionCall, objectBody, recordAction } from './actions';
-import { tenantOf, type ConnectionOperation, type ConnectionRequest } from './request';
+import { tenantOf, tenantUrlBaseOfRequest, type ConnectionOperation } from './request';
 
 /** The source-of-truth policy and mapping of a tenant, field by field (docs/ownership.md). */
 export function settingsView(tenant: TenantRecord) {
@@ -23,7 +23,6 @@ export function settingsView(tenant: TenantRecord) {
 }
 
 const isOwner = (value: unknown): value is Owner => value === 'directory' || value === 'user';
-const tenantUrlBaseOf = (request: ConnectionRequest) => `${request.serviceBase}/scim/v2`;
 
 /** GET …/settings */
 export const getConnectionSettings: ConnectionOperation = async (request) => ({
@@ -47,7 +46,7 @@ export const setConnectionPolicy: ConnectionOperation = async (request, deps) =>
   }
   const policy = { default: body.default, fields: fields as Record<string, Owner> };
   const result = await asConnectionCall(400, () =>
-    setPolicy(deps, tenant.tenantId, policy, { tenantUrlBase: tenantUrlBaseOf(request) }),
+    setPolicy(deps, tenant.tenantId, policy, { tenantUrlBase: tenantUrlBaseOfRequest(request) }),
   );
   const before = policyOf(tenant.profile ?? {});
   const changed = known.filter((field) => ownerOf(before, field) !== ownerOf(policy, field));
@@ -85,7 +84,7 @@ export const setConnectionMapping: ConnectionOperation = async (request, deps) =
     entries[field] = path.trim();
   }
   const result = await asConnectionCall(400, () =>
-    setMapping(deps, tenant.tenantId, entries, { tenantUrlBase: tenantUrlBaseOf(request) }),
+    setMapping(deps, tenant.tenantId, entries, { tenantUrlBase: tenantUrlBaseOfRequest(request) }),
   );
   await recordAction(deps, request, {
     operation: 'setMapping',

@@ -2,7 +2,7 @@ import { ScimError } from '../../scim/errors';
 import { disconnectTenant, reconnectTenant } from '../tenants/tenant-admin';
 import { asConnectionCall, recordAction } from './actions';
 import { describeConnection } from './connection-view';
-import { tenantOf, tenantUrlOfRequest, type ConnectionOperation } from './request';
+import { tenantOf, tenantUrlBaseOfRequest, tenantUrlOfRequest, type ConnectionOperation } from './request';
 
 /**
  * POST …/disconnect: revokes every token (Entra gets 401 within 30 s) and turns every account into a
@@ -12,7 +12,7 @@ export const disconnectConnection: ConnectionOperation = async (request, deps) =
   const tenant = tenantOf(request);
   if (tenant.status === 'disconnected') throw new ScimError(409, 'The connection is already disconnected.');
   const updated = await asConnectionCall(409, () =>
-    disconnectTenant(deps, tenant.tenantId, { tenantUrlBase: `${request.serviceBase}/scim/v2` }),
+    disconnectTenant(deps, tenant.tenantId, { tenantUrlBase: tenantUrlBaseOfRequest(request) }),
   );
   await recordAction(deps, request, {
     operation: 'disconnect',
@@ -29,7 +29,7 @@ export const reconnectConnection: ConnectionOperation = async (request, deps) =>
   if (tenant.status === 'connected')
     throw new ScimError(409, 'The connection is connected already: generate a token instead.');
   const issued = await asConnectionCall(409, () =>
-    reconnectTenant(deps, tenant.tenantId, { label: 'reconnect', tenantUrlBase: `${request.serviceBase}/scim/v2` }),
+    reconnectTenant(deps, tenant.tenantId, { label: 'reconnect', tenantUrlBase: tenantUrlBaseOfRequest(request) }),
   );
   await recordAction(deps, request, {
     operation: 'reconnect',

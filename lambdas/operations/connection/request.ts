@@ -1,3 +1,4 @@
+import { SCIM_BASE_PATH } from '../../contracts/routes';
 import type { SessionClaims } from '../../tenancy/portal-link';
 import type { TenantRecord } from '../../tenancy/tenant';
 import type { Dependencies } from '../ports';
@@ -25,9 +26,14 @@ export interface ConnectionRequest extends OperationRequest {
 
 export type ConnectionOperation = (request: ConnectionRequest, deps: ConnectionDeps) => Promise<ScimResponse>;
 
+/** Where this service's Tenant URLs start, as the caller reached it: `<serviceBase>/scim/v2`. */
+export function tenantUrlBaseOfRequest(request: ConnectionRequest): string {
+  return `${request.serviceBase}${SCIM_BASE_PATH}`;
+}
+
 /** The Tenant URL of the request's tenant (DESIGN.md "Tenants and tokens"). */
 export function tenantUrlOfRequest(request: ConnectionRequest): string {
-  return `${request.serviceBase}/scim/v2/${encodeURIComponent(request.tenantId)}`;
+  return `${tenantUrlBaseOfRequest(request)}/${encodeURIComponent(request.tenantId)}`;
 }
 
 /** The tenant the chain loaded; a route wired without one is a programming error. */

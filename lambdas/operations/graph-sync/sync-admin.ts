@@ -1,5 +1,4 @@
 import { ConnectorConflict } from '../writes/write-conflicts';
-import { buildEvent } from '../../events/catalog';
 import {
   checkClientId,
   checkClientSecret,
@@ -17,7 +16,8 @@ import { checkPropertyMap, userSelect } from '../../sync/mapping';
 import { runSummary, type RunRecord } from '../../sync/run-record';
 import { isLiveToken, type TenantRecord } from '../../tenancy/tenant';
 import { AdminError } from '../admin-error';
-import { reconcileProfiles, type ReconcileOptions } from '../profiles/profile-admin';
+import type { ReconcileOptions } from '../profiles/profile-admin';
+import { writeTenantChange } from '../tenants/connection-change';
 import { tenantToChange } from '../tenants/tenant-to-change';
 import type { SyncDependencies } from './sync-ports';
 
@@ -66,26 +66,6 @@ function propertyMap(pairs: readonly string[]): Record<string, string> {
     map[pair.slice(0, equals)] = pair.slice(equals + 1);
   }
   return map;
-}
-
-function tenantEvent(
-  tenant: TenantRecord,
-  detailType: 'Tenant Disconnected' | 'Tenant Reconnected',
-  now: string,
-  requestId: string,
-) {
-  return buildEvent({
-    detailType,
-    tenantId: tenant.tenantId,
-    resourceType: 'Tenant',
-    resourceId: tenant.tenantId,
-    version: tenant.version,
-    occurredAt: now,
-    requestId,
-    changedAttributes: ['status'],
-    previous: { status: detailType === 'Tenant Disconnected' ? 'connected' : 'disconnected' },
-    snapshot: { tenantId: tenant.tenantId, displayName: tenant.displayName, status: tenant.status },
-  });
 }
 
 /**
@@ -157,12 +137,7 @@ export async function connectSync(
       tokens: tenant.tokens.map((token) => (isLiveToken(token, now) ? { ...token, revokedAt: at } : token)),
       version: tenant.version + 1,
     };
-    const events =
-      tenant.status === 'disconnected'
-        ? [tenantEvent(updated, 'Tenant Reconnected', at, `admin-${deps.ids.newId()}`)]
-        : [];
-    await deps.tenants.updateTenant(updated, tenant.version, events);
-    if (tenant.status === 'disconnected') await reconcileProfiles(deps, tenant, updated, options);
+    await writeTenantChange(deps, tenant, updated, at, options);
     return connector;
   } catch (error) {
     if (error instanceof ConnectorError) throw new AdminError(error.message);
@@ -196,10 +171,7 @@ export async function disconnectSync(
   const { directorySource: _source, ...rest } = tenant;
   const updated: TenantRecord = { ...rest, status: 'disconnected', version: tenant.version + 1 };
   const at = deps.clock.now().toISOString();
-  const events =
-    tenant.status === 'connected' ? [tenantEvent(updated, 'Tenant Disconnected', at, `admin-${deps.ids.newId()}`)] : [];
-  await deps.tenants.updateTenant(updated, tenant.version, events);
-  if (tenant.status === 'connected') await reconcileProfiles(deps, tenant, updated, options);
+  await writeTenantChange(deps, tenant, updated, at, options);
 }
 
 /** What `sync status` shows: the connector (never its secret) and its last runs. */

@@ -1,7 +1,7 @@
 import { renderResource } from '../../scim/resources/render';
 import { GROUP_RESOURCE_TYPE } from '../../scim/schema/attributes';
 import type { Operation } from '../request';
-import { snapshotPage, snapshotPosition } from './snapshot-paging';
+import { readSnapshotPage } from './snapshot-paging';
 
 /**
  * GET /profiles/v1/{tenantId}/groups?count=&cursor=: every group of the tenant in id order, a page
@@ -9,13 +9,9 @@ import { snapshotPage, snapshotPosition } from './snapshot-paging';
  * group's members are paged by GET …/groups/{id}/members (docs/events.md "Rebuilding state").
  */
 export const listGroupSnapshots: Operation = async (request, deps) => {
-  const position = snapshotPosition(request, deps.clock);
-  const fetched = await deps.groups.listGroups(
-    request.tenantId,
-    position.afterId !== undefined ? { afterId: position.afterId } : {},
-    position.count + 1,
+  const { asOf, items, nextCursor } = await readSnapshotPage(request, deps.clock, (start, limit) =>
+    deps.groups.listGroups(request.tenantId, start, limit),
   );
-  const { items, nextCursor } = snapshotPage(position, fetched.items);
   const groups = items.map((group) => ({
     id: group.id,
     version: group.version,
@@ -24,6 +20,6 @@ export const listGroupSnapshots: Operation = async (request, deps) => {
   }));
   return {
     status: 200,
-    body: { tenantId: request.tenantId, asOf: position.asOf, groups, ...(nextCursor ? { nextCursor } : {}) },
+    body: { tenantId: request.tenantId, asOf, groups, ...(nextCursor ? { nextCursor } : {}) },
   };
 };

@@ -1,7 +1,7 @@
 import { renderResource } from '../../scim/resources/render';
 import { profileOf } from './effective-profile';
 import type { Operation } from '../request';
-import { snapshotPage, snapshotPosition } from './snapshot-paging';
+import { readSnapshotPage } from './snapshot-paging';
 import { userTypeOf } from './tenant-schema';
 
 /**
@@ -10,14 +10,9 @@ import { userTypeOf } from './tenant-schema';
  * consumer can rebuild its state and then follow the events from `asOf` (docs/events.md).
  */
 export const listUserProfiles: Operation = async (request, deps) => {
-  const position = snapshotPosition(request, deps.clock);
-  // One more than the page, to know whether a next page exists (strongly consistent Query).
-  const fetched = await deps.directory.listUsers(
-    request.tenantId,
-    position.afterId !== undefined ? { afterId: position.afterId } : {},
-    position.count + 1,
+  const { asOf, items, nextCursor } = await readSnapshotPage(request, deps.clock, (start, limit) =>
+    deps.directory.listUsers(request.tenantId, start, limit),
   );
-  const { items, nextCursor } = snapshotPage(position, fetched.items);
   const type = userTypeOf(request);
   const profiles = items.map((user) => ({
     id: user.id,
@@ -29,6 +24,6 @@ export const listUserProfiles: Operation = async (request, deps) => {
   }));
   return {
     status: 200,
-    body: { tenantId: request.tenantId, asOf: position.asOf, profiles, ...(nextCursor ? { nextCursor } : {}) },
+    body: { tenantId: request.tenantId, asOf, profiles, ...(nextCursor ? { nextCursor } : {}) },
   };
 };

@@ -1,4 +1,3 @@
-import { buildEvent } from '../../events/catalog';
 import {
   isLiveToken,
   isValidTenantId,
@@ -13,7 +12,8 @@ import { AdminError } from '../admin-error';
 import { MAX_REQUEST_MS } from '../../contracts/limits';
 import { TENANT_CACHE_TTL_MS } from '../credentials/authenticate';
 import type { Dependencies } from '../ports';
-import { reconcileProfiles, type ReconcileOptions } from '../profiles/profile-admin';
+import type { ReconcileOptions } from '../profiles/profile-admin';
+import { writeTenantChange } from './connection-change';
 import { purgingRefusal, tenantToChange } from './tenant-to-change';
 
 export { AdminError } from '../admin-error';
@@ -111,26 +111,6 @@ export async function revokeToken(deps: AdminDeps, tenantId: string, tokenId: st
   return updated;
 }
 
-function tenantEvent(
-  tenant: TenantRecord,
-  detailType: 'Tenant Disconnected' | 'Tenant Reconnected',
-  now: string,
-  requestId: string,
-) {
-  return buildEvent({
-    detailType,
-    tenantId: tenant.tenantId,
-    resourceType: 'Tenant',
-    resourceId: tenant.tenantId,
-    version: tenant.version,
-    occurredAt: now,
-    requestId,
-    changedAttributes: ['status'],
-    previous: { status: detailType === 'Tenant Disconnected' ? 'connected' : 'disconnected' },
-    snapshot: { tenantId: tenant.tenantId, displayName: tenant.displayName, status: tenant.status },
-  });
-}
-
 /**
  * Disconnects SCIM: every token is revoked and SCIM requests get the same 401 as a wrong token
  * (within the tenant cache TTL). Accounts stay, becoming manual accounts (`Tenant Disconnected`).
@@ -150,10 +130,7 @@ export async function disconnectTenant(
     ...revokedOAuth(tenant, now),
     version: tenant.version + 1,
   };
-  await deps.tenants.updateTenant(updated, tenant.version, [
-    tenantEvent(updated, 'Tenant Disconnected', now, `admin-${deps.ids.newId()}`),
-  ]);
-  await reconcileProfiles(deps, tenant, updated, options);
+  await writeTenantChange(deps, tenant, updated, now, options);
   return updated;
 }
 
@@ -177,10 +154,7 @@ export async function reconnectTenant(
     tokens: [...tenant.tokens, record],
     version: tenant.version + 1,
   };
-  await deps.tenants.updateTenant(updated, tenant.version, [
-    tenantEvent(updated, 'Tenant Reconnected', now, `admin-${deps.ids.newId()}`),
-  ]);
-  await reconcileProfiles(deps, tenant, updated, options);
+  await writeTenantChange(deps, tenant, updated, now, options);
   return { tenant: updated, record, token };
 }
 

@@ -111,29 +111,11 @@ function timeOf(value: unknown): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-/** The operand of a comparison, converted to the attribute's type; undefined when it cannot be. */
-function operand(
-  definition: AttributeDefinition,
-  value: FilterValue,
-  unquoted: string | undefined,
-): string | number | boolean | undefined {
-  switch (definition.type) {
-    case 'boolean':
-      if (typeof value === 'boolean') return value;
-      if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-      return undefined;
-    case 'integer':
-    case 'decimal':
-      return typeof value === 'number' ? value : undefined;
-    case 'dateTime':
-      return timeOf(value);
-    default:
-      if (typeof value === 'string') return fold(value, definition.caseExact);
-      if (value === null) return undefined;
-      return fold(unquoted ?? String(value), definition.caseExact);
-  }
-}
+/** Attribute types compared as (case-folded) text. */
+const isTextual = (definition: AttributeDefinition) =>
+  !['boolean', 'integer', 'decimal', 'dateTime'].includes(definition.type);
 
+/** A stored value as a comparable one of the attribute's type; undefined when it is not of that type. */
 function actualOf(definition: AttributeDefinition, value: unknown): string | number | boolean | undefined {
   switch (definition.type) {
     case 'boolean':
@@ -146,6 +128,23 @@ function actualOf(definition: AttributeDefinition, value: unknown): string | num
     default:
       return typeof value === 'string' ? fold(value, definition.caseExact) : undefined;
   }
+}
+
+/**
+ * The operand of a comparison, converted to the attribute's type like a stored value, except that a
+ * boolean attribute also takes a quoted "true"/"false" and a textual one an unquoted literal (as
+ * written); undefined when it cannot be converted.
+ */
+function operand(
+  definition: AttributeDefinition,
+  value: FilterValue,
+  unquoted: string | undefined,
+): string | number | boolean | undefined {
+  if (definition.type === 'boolean' && typeof value === 'string' && /^(true|false)$/i.test(value))
+    return value.toLowerCase() === 'true';
+  if (isTextual(definition) && value !== null && typeof value !== 'string')
+    return fold(unquoted ?? String(value), definition.caseExact);
+  return actualOf(definition, value);
 }
 
 function compareOne(

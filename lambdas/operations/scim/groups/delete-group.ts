@@ -1,8 +1,8 @@
 import { buildEvent } from '../../../events/catalog';
-import { ScimError } from '../../../scim/errors';
 import { logEntryOfEvent } from '../../../tenancy/provisioning-log';
 import { renderGroup } from './group-reads';
-import { checkIfMatch, hasIfMatch, scimErrorOf } from '../preconditions';
+import { beginDeleteOf } from '../begin-delete';
+import { scimErrorOf } from '../preconditions';
 import type { Operation } from '../../request';
 import { noContent } from '../responses';
 import { CommitFailure } from '../../writes/write-plan';
@@ -17,14 +17,7 @@ export const deleteGroup: Operation = async (request, deps) => {
   const id = request.pathParameters.id ?? '';
   const what = `Group "${id}"`;
   try {
-    let expectedVersion: number | undefined;
-    if (hasIfMatch(request)) {
-      const stored = await deps.groups.getGroup(request.tenantId, id);
-      if (!stored || stored.deleting) throw ScimError.notFound(`${what} not found.`);
-      checkIfMatch(request, stored);
-      expectedVersion = stored.version;
-    }
-    const group = await deps.writes.beginDelete(request.tenantId, 'Group', id, expectedVersion);
+    const group = await beginDeleteOf(request, deps, 'Group', what);
     await deps.writes.sweepMemberships(request.tenantId, { groupId: id });
     await deps.writes.sweepMemberships(request.tenantId, { memberId: id });
     const event = buildEvent({

@@ -1,7 +1,7 @@
 import { buildEvent } from '../../../events/catalog';
-import { ScimError } from '../../../scim/errors';
 import { renderResource } from '../../../scim/resources/render';
-import { checkIfMatch, hasIfMatch, scimErrorOf } from '../preconditions';
+import { beginDeleteOf } from '../begin-delete';
+import { scimErrorOf } from '../preconditions';
 import { userTypeOf } from '../../profiles/tenant-schema';
 import type { Operation } from '../../request';
 import { noContent } from '../responses';
@@ -19,14 +19,7 @@ export const deleteUser: Operation = async (request, deps) => {
   const id = request.pathParameters.id ?? '';
   const what = `User "${id}"`;
   try {
-    let expectedVersion: number | undefined;
-    if (hasIfMatch(request)) {
-      const stored = await deps.directory.getUser(request.tenantId, id);
-      if (!stored || stored.deleting) throw ScimError.notFound(`${what} not found.`);
-      checkIfMatch(request, stored);
-      expectedVersion = stored.version;
-    }
-    const user = await deps.writes.beginDelete(request.tenantId, 'User', id, expectedVersion);
+    const user = await beginDeleteOf(request, deps, 'User', what);
     const routing = await routeUserChange(deps, request.tenantId, user, 'delete', request.requestId);
     await commitRouted(deps, request.tenantId, routing, async () => {
       // A held delete keeps what a reject needs to restore the memberships it sweeps now.
