@@ -24,6 +24,16 @@ const patch = (operations: unknown[]) => ({ schemas: [PATCH_URN], Operations: op
 const range = (count: number) => Array.from({ length: count }, (_unused, index) => index);
 const orOf = (count: number, term: (index: number) => string) => range(count).map(term).join(' or ');
 
+/** 1,000 PATCH operations, each adding `perOp` member ids no tenant has. */
+const memberAdds = (perOp: number) =>
+  patch(
+    range(1000).map((i) => ({
+      op: 'add',
+      path: 'members',
+      value: range(perOp).map((j) => ({ value: `m${i}-${j}` })),
+    })),
+  );
+
 const SHAPES: Shape[] = [
   {
     name: 'PATCH user: 1,000 ops add emails [1 value]',
@@ -103,27 +113,13 @@ const SHAPES: Shape[] = [
     name: 'PATCH group: 1,000 ops add members [10 unknown ids]',
     method: 'PATCH',
     path: (ids) => `/Groups/${ids.group}`,
-    body: () =>
-      patch(
-        range(1000).map((i) => ({
-          op: 'add',
-          path: 'members',
-          value: range(10).map((j) => ({ value: `m${i}-${j}` })),
-        })),
-      ),
+    body: () => memberAdds(10),
   },
   {
     name: 'PATCH group: 1,000 ops add members [11 unknown ids] (> 10,000)',
     method: 'PATCH',
     path: (ids) => `/Groups/${ids.group}`,
-    body: () =>
-      patch(
-        range(1000).map((i) => ({
-          op: 'add',
-          path: 'members',
-          value: range(11).map((j) => ({ value: `m${i}-${j}` })),
-        })),
-      ),
+    body: () => memberAdds(11),
   },
   {
     name: 'PATCH group: 1,000 ops remove members[value eq …] 25 ids each',

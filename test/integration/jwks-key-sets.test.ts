@@ -27,15 +27,8 @@ describe('RemoteKeySets: the JWKS fetch (loopback server, nothing leaves 127.0.0
     await server.stop();
   });
 
-  async function keyFor(keySets: RemoteKeySets, url: string, key: SigningKey) {
-    const token = await signAssertion(key, claims);
-    return keySets.keySetFor(url)(
-      decodeProtectedHeader(token) as Parameters<ReturnType<RemoteKeySets['keySetFor']>>[0],
-      { payload: '', signature: '' } as never,
-    );
-  }
-
-  it('fetches once, serves later keys from its cache, and re-fetches for an unknown kid at most once a minute', async () => {
+  /** Fakes only the date (jose's cache reads Date.now); timers stay real, so fetches and time boxes run. */
+  function fakeDate(): void {
     jest.useFakeTimers({
       doNotFake: [
         'setTimeout',
@@ -50,6 +43,18 @@ describe('RemoteKeySets: the JWKS fetch (loopback server, nothing leaves 127.0.0
       ],
     });
     jest.setSystemTime(new Date('2026-11-24T10:00:00Z'));
+  }
+
+  async function keyFor(keySets: RemoteKeySets, url: string, key: SigningKey) {
+    const token = await signAssertion(key, claims);
+    return keySets.keySetFor(url)(
+      decodeProtectedHeader(token) as Parameters<ReturnType<RemoteKeySets['keySetFor']>>[0],
+      { payload: '', signature: '' } as never,
+    );
+  }
+
+  it('fetches once, serves later keys from its cache, and re-fetches for an unknown kid at most once a minute', async () => {
+    fakeDate();
     const keySets = new RemoteKeySets({ allowLoopbackHttp: true });
     const url = `${server.baseUrl}/keys`;
     const fetchesBefore = server.fetches.get('/keys') ?? 0;
@@ -89,20 +94,7 @@ describe('RemoteKeySets: the JWKS fetch (loopback server, nothing leaves 127.0.0
   });
 
   it('remembers a failed fetch for JWKS_FAILURE_MEMORY_MS: assertions meanwhile fail at once, without fetching, and the next one after it fetches again', async () => {
-    jest.useFakeTimers({
-      doNotFake: [
-        'setTimeout',
-        'clearTimeout',
-        'setInterval',
-        'clearInterval',
-        'setImmediate',
-        'clearImmediate',
-        'nextTick',
-        'queueMicrotask',
-        'performance',
-      ],
-    });
-    jest.setSystemTime(new Date('2026-11-24T10:00:00Z'));
+    fakeDate();
     const keySets = new RemoteKeySets({ allowLoopbackHttp: true });
     const url = `${server.baseUrl}/missing`;
     const fetchesBefore = server.fetches.get('/missing') ?? 0;
